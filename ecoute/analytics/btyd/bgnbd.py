@@ -1,0 +1,165 @@
+"""BG/NBD (Fader, Hardie & Lee 2005) and MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+
+Both: while active, a customer buys at a Poisson rate λ ~ Gamma(r, α); after each purchase they
+drop out with probability p ~ Beta(a, b). MBG/NBD also lets them drop out at the first purchase,
+so a customer with no repeat purchase may be inactive. The two share every formula up to a shift
+k of b + x (k = 0 for BG/NBD, 1 for MBG/NBD).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import digamma, gammaln, hyp2f1
+
+from ecoute.analytics.btyd.fitting import aic, maximise_log_likelihood
+from ecoute.analytics.btyd.histories import Histories
+from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
+
+type FloatArray = npt.NDArray[np.float64]
+
+# (a - 1) divides the expectations; the limit at a = 1 is finite, the formula is 0 / 0.
+_A_NEAR_ONE = 1e-7
+
+
+@dataclass(frozen=True)
+class BgNbd(PurchaseModel):
+    """BG/NBD with parameters r, α (purchase rate) and a, b (dropout probability)."""
+
+    r: float
+    alpha: float
+    a: float
+    b: float
+    name = "bgnbd"
+    _shift = 0.0
+
+    def params(self) -> dict[str, float]:
+        return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
+
+    def log_likelihood(self, histories: Histories) -> FloatArray:
+        return _log_likelihood_terms(self._vector(), histories, self._shift, gradient=False)[0]
+
+    def log_odds_dead(self, x: FloatArray, t_x: FloatArray, age: FloatArray) -> FloatArray:
+        can_be_dead = (x > 0) | (self._shift > 0)
+        drop = self.b + x + self._shift - 1.0
+        safe_drop = np.where(can_be_dead, drop, 1.0)
+        log_odds = (
+            np.log(self.a)
+            - np.log(safe_drop)
+            + (self.r + x) * (np.log(self.alpha + age) - np.log(self.alpha + t_x))
+        )
+        return np.where(can_be_dead, log_odds, -np.inf)
+
+    def _a_minus_one(self) -> float:
+        gap = self.a - 1.0
+        if abs(gap) < _A_NEAR_ONE:
+            return _A_NEAR_ONE if gap >= 0 else -_A_NEAR_ONE
+        return gap
+
+    def _purchase_scale(self, x: FloatArray, age: FloatArray) -> FloatArray:
+        a_minus_one = self._a_minus_one()
+        return (a_minus_one + self.b + x + self._shift) / a_minus_one
+
+    def _growth(self, x: FloatArray, age: FloatArray, t: FloatArray) -> FloatArray:
+        # Euler's transformation of 2F1(r+x, b+x+k; a+b+x+k-1; z) times (1-z)^(r+x): the
+        # remaining 2F1 has parameters that do not grow with x, so it neither overflows nor
+        # loses precision for heavy buyers.
+        a_minus_one = self._a_minus_one()
+        z = t / (self.alpha + age + t)
+        c = a_minus_one + self.b + x + self._shift
+        log_decay = a_minus_one * np.log1p(-z) + np.log(
+            hyp2f1(a_minus_one + self.b + self._shift - self.r, a_minus_one, c, z)
+        )
+        return -np.expm1(log_decay)
+
+    def _vector(self) -> FloatArray:
+        return np.array([self.r, self.alpha, self.a, self.b])
+
+
+@dataclass(frozen=True)
+class MbgNbd(BgNbd):
+    """MBG/NBD: BG/NBD where a customer may also drop out right after the first purchase."""
+
+    name = "mbgnbd"
+    _shift = 1.0
+
+
+def fit_bgnbd(histories: Histories) -> FittedModel:
+    """BG/NBD at its maximum likelihood."""
+    params, log_likelihood, converged = _fit(histories, shift=0.0)
+    model = BgNbd(*params)
+    return FittedModel(model, log_likelihood, aic(log_likelihood, 4), round(histories.customers), converged)
+
+
+def fit_mbgnbd(histories: Histories) -> FittedModel:
+    """MBG/NBD at its maximum likelihood."""
+    params, log_likelihood, converged = _fit(histories, shift=1.0)
+    model = MbgNbd(*params)
+    return FittedModel(model, log_likelihood, aic(log_likelihood, 4), round(histories.customers), converged)
+
+
+def bgnbd_log_likelihood(params: FloatArray, histories: Histories) -> tuple[float, FloatArray]:
+    """Total BG/NBD log-likelihood at (r, α, a, b) and its gradient."""
+    return _total(params, histories, 0.0)
+
+
+def mbgnbd_log_likelihood(params: FloatArray, histories: Histories) -> tuple[float, FloatArray]:
+    """Total MBG/NBD log-likelihood at (r, α, a, b) and its gradient."""
+    return _total(params, histories, 1.0)
+
+
+def _fit(histories: Histories, shift: float) -> tuple[tuple[float, float, float, float], float, bool]:
+    # Time is rescaled so that the oldest customer is 10 periods old: α then starts near 1 like
+    # the other parameters, whatever the period length.
+    scale = 10.0 / histories.max_age
+    scaled = Histories(
+        histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
+    )
+    maximum = maximise_log_likelihood(
+        lambda params: _total(params, scaled, shift), np.ones(4), histories.customers
+    )
+    r, alpha, a, b = (float(value) for value in maximum.params)
+    alpha /= scale
+    log_likelihood = _total(np.array([r, alpha, a, b]), histories, shift)[0]
+    return (r, alpha, a, b), log_likelihood, maximum.converged
+
+
+def _total(params: FloatArray, histories: Histories, shift: float) -> tuple[float, FloatArray]:
+    values, gradient = _log_likelihood_terms(params, histories, shift, gradient=True)
+    return float(np.dot(histories.weight, values)), gradient
+
+
+def _log_likelihood_terms(
+    params: FloatArray, histories: Histories, shift: float, *, gradient: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Per-row log-likelihood and, when asked, the weighted total gradient."""
+    r, alpha, a, b = (float(value) for value in params)
+    x, t_x, age = histories.frequency, histories.recency, histories.age
+    r_x = r + x
+    log_alpha_age = np.log(alpha + age)
+    log_alpha_t_x = np.log(alpha + t_x)
+    has_dropout_term = (x > 0) | (shift > 0)
+    drop = np.where(has_dropout_term, b + x + shift - 1.0, 1.0)
+
+    a1 = gammaln(r_x) - gammaln(r) + r * np.log(alpha)
+    a2 = gammaln(a + b) + gammaln(b + x + shift) - gammaln(b) - gammaln(a + b + x + shift)
+    a3 = -r_x * log_alpha_age
+    a4 = np.where(has_dropout_term, np.log(a) - np.log(drop) - r_x * log_alpha_t_x, -np.inf)
+    mixture = np.logaddexp(a3, a4)
+    values = a1 + a2 + mixture
+    if not gradient:
+        return values, np.empty(0)
+
+    weight = histories.weight
+    w4 = np.exp(a4 - mixture)
+    w3 = 1.0 - w4
+    psi_ab = digamma(a + b)
+    psi_abx = digamma(a + b + x + shift)
+    d_r = digamma(r_x) - digamma(r) + np.log(alpha) - w3 * log_alpha_age - w4 * log_alpha_t_x
+    d_alpha = r / alpha - r_x * (w3 / (alpha + age) + w4 / (alpha + t_x))
+    d_a = psi_ab - psi_abx + w4 / a
+    d_b = psi_ab + digamma(b + x + shift) - digamma(b) - psi_abx - w4 / drop
+    total_gradient = np.array(
+        [np.dot(weight, d_r), np.dot(weight, d_alpha), np.dot(weight, d_a), np.dot(weight, d_b)]
+    )
+    return values, total_gradient

@@ -1,0 +1,119 @@
+"""Gamma-Gamma model of spend per purchase (Fader, Hardie & Lee 2005, "RFM and CLV").
+
+Each purchase of a customer is Gamma(p, ν) distributed, and ν ~ Gamma(q, γ) across customers;
+the model is fitted on the mean spend m of the x repeat purchases of each repeat buyer, whose
+marginal density is
+
+    Γ(px+q) / (Γ(px) Γ(q)) · γ^q m^(px-1) x^(px) / (γ + m x)^(px+q).
+
+The parameter γ is named "v" in the outputs, as in lifetimes.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import digamma, gammaln
+
+from ecoute.analytics.btyd.fitting import aic, maximise_log_likelihood
+
+type FloatArray = npt.NDArray[np.float64]
+
+
+class NoRepeatBuyerError(ValueError):
+    """Gamma-Gamma needs customers with at least one repeat purchase of positive value."""
+
+
+@dataclass(frozen=True)
+class GammaGamma:
+    p: float
+    q: float
+    v: float
+
+    def params(self) -> dict[str, float]:
+        return {"p": self.p, "q": self.q, "v": self.v}
+
+    def mean_spend(self) -> float:
+        """Mean spend per purchase across customers, p γ / (q - 1); infinite when q <= 1."""
+        return self.p * self.v / (self.q - 1.0) if self.q > 1.0 else np.inf
+
+    def expected_spend(self, frequency: npt.ArrayLike, monetary_value: npt.ArrayLike) -> FloatArray:
+        """Expected spend per purchase given x repeat purchases of mean value m.
+
+        A weighted mean of the population mean and the customer's own mean, the latter weighing
+        more the more purchases it rests on. Customers without repeat purchases get the
+        population mean.
+        """
+        x = np.asarray(frequency, dtype=np.float64)
+        m = np.where(x > 0, np.asarray(monetary_value, dtype=np.float64), 0.0)
+        return self.p * (self.v + x * m) / (self.p * x + self.q - 1.0)
+
+    def log_likelihood(self, frequency: FloatArray, monetary_value: FloatArray) -> FloatArray:
+        params = np.array([self.p, self.q, self.v])
+        return _terms(params, frequency, monetary_value, gradient=False)[0]
+
+
+@dataclass(frozen=True)
+class FittedSpend:
+    model: GammaGamma
+    log_likelihood: float
+    aic: float
+    customers: int
+    converged: bool
+
+
+def repeat_buyers(frequency: FloatArray, monetary_value: FloatArray) -> npt.NDArray[np.bool_]:
+    """The customers Gamma-Gamma is fitted on: repeat purchases of positive mean value."""
+    return (frequency > 0) & (monetary_value > 0) & np.isfinite(monetary_value)
+
+
+def fit_gamma_gamma(frequency: FloatArray, monetary_value: FloatArray) -> FittedSpend:
+    """Gamma-Gamma at its maximum likelihood, on the repeat buyers among the given customers."""
+    kept = repeat_buyers(frequency, monetary_value)
+    if not kept.any():
+        raise NoRepeatBuyerError
+    x = np.asarray(frequency[kept], dtype=np.float64)
+    m = np.asarray(monetary_value[kept], dtype=np.float64)
+    # Money is rescaled to a mean of 1 so that γ starts near 1 like p and q, in any currency.
+    scale = float(m.mean())
+    maximum = maximise_log_likelihood(
+        lambda params: gamma_gamma_log_likelihood(params, x, m / scale), np.ones(3), float(x.size)
+    )
+    p, q, v = (float(value) for value in maximum.params)
+    model = GammaGamma(p, q, v * scale)
+    log_likelihood = float(model.log_likelihood(x, m).sum())
+    return FittedSpend(model, log_likelihood, aic(log_likelihood, 3), int(x.size), maximum.converged)
+
+
+def gamma_gamma_log_likelihood(
+    params: FloatArray, frequency: FloatArray, monetary_value: FloatArray
+) -> tuple[float, FloatArray]:
+    """Total Gamma-Gamma log-likelihood at (p, q, γ) and its gradient."""
+    values, gradient = _terms(params, frequency, monetary_value, gradient=True)
+    return float(values.sum()), gradient
+
+
+def _terms(
+    params: FloatArray, x: FloatArray, m: FloatArray, *, gradient: bool
+) -> tuple[FloatArray, FloatArray]:
+    p, q, v = (float(value) for value in params)
+    px = p * x
+    log_m = np.log(m)
+    log_x = np.log(x)
+    log_v_mx = np.log(v + m * x)
+    values = (
+        gammaln(px + q)
+        - gammaln(px)
+        - gammaln(q)
+        + q * np.log(v)
+        + (px - 1.0) * log_m
+        + px * log_x
+        - (px + q) * log_v_mx
+    )
+    if not gradient:
+        return values, np.empty(0)
+    psi_total = digamma(px + q)
+    d_p = x * (psi_total - digamma(px) + log_m + log_x - log_v_mx)
+    d_q = psi_total - digamma(q) + np.log(v) - log_v_mx
+    d_v = q / v - (px + q) / (v + m * x)
+    return values, np.array([d_p.sum(), d_q.sum(), d_v.sum()])

@@ -1,0 +1,76 @@
+"""Purchase histories reduced to the sufficient statistics of the BTYD models.
+
+Every model here sees a customer only through (frequency, recency, age): the number of repeat
+purchases x, the time of the last one t_x and the time since the first purchase T, in periods.
+Customers who share the three numbers are one row with a weight, so a million customers whose
+dates are whole days compress to a few tens of thousands of rows.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+type FloatArray = npt.NDArray[np.float64]
+type IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Histories:
+    """Unique (frequency, recency, age) rows and how many customers share each."""
+
+    frequency: FloatArray
+    recency: FloatArray
+    age: FloatArray
+    weight: FloatArray
+
+    @property
+    def customers(self) -> float:
+        return float(self.weight.sum())
+
+    @property
+    def max_age(self) -> float:
+        return float(self.age.max())
+
+
+def compress_histories(
+    frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike
+) -> Histories:
+    """Group identical (frequency, recency, age) triples; exact, whatever the time unit."""
+    x = np.asarray(frequency, dtype=np.float64)
+    t_x = np.asarray(recency, dtype=np.float64)
+    t = np.asarray(age, dtype=np.float64)
+    if not (x.shape == t_x.shape == t.shape) or x.ndim != 1 or x.size == 0:
+        msg = "frequency, recency and age must be non-empty arrays of the same length"
+        raise ValueError(msg)
+    if np.any(x < 0) or np.any(t_x < 0) or np.any(t_x > t) or np.any((x == 0) & (t_x != 0)):
+        msg = "expected 0 <= recency <= age, and recency 0 when frequency is 0"
+        raise ValueError(msg)
+    order, starts = _group_rows(x, t_x, t)
+    first = order[starts]
+    counts = np.diff(np.append(starts, order.size))
+    return Histories(
+        frequency=x[first], recency=t_x[first], age=t[first], weight=counts.astype(np.float64)
+    )
+
+
+def unique_pairs(first: FloatArray, second: FloatArray) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Unique (first, second) pairs and, for each input row, the index of its pair."""
+    order, starts = _group_rows(first, second)
+    group = np.zeros(order.size, dtype=np.int64)
+    group[starts[1:]] = 1
+    inverse = np.empty(order.size, dtype=np.int64)
+    inverse[order] = np.cumsum(group)
+    head = order[starts]
+    return first[head], second[head], inverse
+
+
+def _group_rows(*columns: FloatArray) -> tuple[IntArray, IntArray]:
+    """Sort rows by the columns (first column most significant); start of each run of equals."""
+    order = np.lexsort(columns[::-1]).astype(np.int64)
+    changed = np.zeros(order.size, dtype=np.bool_)
+    changed[0] = True
+    for column in columns:
+        ordered = column[order]
+        changed[1:] |= ordered[1:] != ordered[:-1]
+    return order, np.flatnonzero(changed).astype(np.int64)

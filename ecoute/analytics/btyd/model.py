@@ -1,0 +1,121 @@
+"""What every purchase-count model offers once fitted: P(alive), expected purchases, value.
+
+Each model writes the expected number of purchases in the next t periods as
+scale(x, t_x, T) · growth(x, T, t): the scale carries P(alive), the growth depends on the history
+only through (x, T). Discounted sums over a horizon then need the growth curve once per unique
+(x, T) pair rather than once per customer.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ecoute.analytics.btyd.histories import Histories, unique_pairs
+
+type FloatArray = npt.NDArray[np.float64]
+
+# Rows of the (pairs × horizon) growth matrix computed at once; bounds memory on long horizons.
+_PAIRS_PER_CHUNK = 20_000
+
+
+def as_floats(values: npt.ArrayLike) -> FloatArray:
+    return np.atleast_1d(np.asarray(values, dtype=np.float64))
+
+
+class PurchaseModel(ABC):
+    """A fitted buy-till-you-die model of purchase counts (BG/NBD, MBG/NBD, Pareto/NBD)."""
+
+    name: str
+
+    @abstractmethod
+    def params(self) -> dict[str, float]:
+        """Parameters by their names in the papers (alpha, beta spelled out)."""
+
+    @abstractmethod
+    def log_likelihood(self, histories: Histories) -> FloatArray:
+        """Log-likelihood of each history row (not weighted)."""
+
+    @abstractmethod
+    def log_odds_dead(self, x: FloatArray, t_x: FloatArray, age: FloatArray) -> FloatArray:
+        """ln(P(dead) / P(alive)) given the history; -inf when the customer cannot be dead."""
+
+    @abstractmethod
+    def _purchase_scale(self, x: FloatArray, age: FloatArray) -> FloatArray:
+        """The factor of the expected purchases of an alive customer that does not depend on t."""
+
+    @abstractmethod
+    def _growth(self, x: FloatArray, age: FloatArray, t: FloatArray) -> FloatArray:
+        """Growth of expected purchases with t, 0 at t = 0; broadcasts its arguments."""
+
+    def total_log_likelihood(self, histories: Histories) -> float:
+        return float(np.dot(histories.weight, self.log_likelihood(histories)))
+
+    def p_alive(
+        self, frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike
+    ) -> FloatArray:
+        """Probability that each customer is still active at the end of the calibration."""
+        log_odds = self.log_odds_dead(as_floats(frequency), as_floats(recency), as_floats(age))
+        # 1 / (1 + e^u) written so that neither branch overflows.
+        return np.where(
+            log_odds > 0,
+            np.exp(-np.maximum(log_odds, 0.0)) / (1.0 + np.exp(-np.maximum(log_odds, 0.0))),
+            1.0 / (1.0 + np.exp(np.minimum(log_odds, 0.0))),
+        )
+
+    def expected_purchases(
+        self,
+        periods: float,
+        frequency: npt.ArrayLike,
+        recency: npt.ArrayLike,
+        age: npt.ArrayLike,
+    ) -> FloatArray:
+        """Expected purchases of each customer in the next `periods` periods."""
+        x, t_x, t = as_floats(frequency), as_floats(recency), as_floats(age)
+        growth = self._growth(x, t, np.full_like(x, periods))
+        return self.p_alive(x, t_x, t) * self._purchase_scale(x, t) * growth
+
+    def expected_repeat_purchases(self, periods: npt.ArrayLike) -> FloatArray:
+        """E[X(t)]: expected repeat purchases of a new customer within t periods of the first."""
+        t = as_floats(periods)
+        zero = np.zeros_like(t)
+        # A customer who has just made a first purchase: x = t_x = T = 0.
+        scale = self.p_alive(zero, zero, zero) * self._purchase_scale(zero, zero)
+        return scale * self._growth(zero, zero, t)
+
+    def discounted_purchases(
+        self,
+        horizon: int,
+        discount_rate: float,
+        frequency: npt.ArrayLike,
+        recency: npt.ArrayLike,
+        age: npt.ArrayLike,
+    ) -> FloatArray:
+        """Σ over the next `horizon` periods of the purchases expected in each, discounted.
+
+        Multiplied by the expected spend per purchase this is the customer lifetime value over
+        the horizon.
+        """
+        x, t_x, t = as_floats(frequency), as_floats(recency), as_floats(age)
+        pair_x, pair_age, pair_of_row = unique_pairs(x, t)
+        steps = np.arange(horizon + 1, dtype=np.float64)
+        discount = (1.0 + discount_rate) ** -steps[1:]
+        per_pair = np.empty(pair_x.size)
+        for start in range(0, pair_x.size, _PAIRS_PER_CHUNK):
+            chunk = slice(start, start + _PAIRS_PER_CHUNK)
+            growth = self._growth(pair_x[chunk, None], pair_age[chunk, None], steps[None, :])
+            per_pair[chunk] = np.diff(growth, axis=1) @ discount
+        scale = self.p_alive(x, t_x, t) * self._purchase_scale(x, t)
+        return scale * per_pair[pair_of_row]
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """A model at its maximum likelihood, with what is needed to compare it to others."""
+
+    model: PurchaseModel
+    log_likelihood: float
+    aic: float
+    customers: int
+    converged: bool
