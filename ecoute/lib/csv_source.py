@@ -1,0 +1,229 @@
+"""Streaming reader of CSV exports: encoding and delimiter found from the first 64 KiB.
+
+Encoding: a UTF-8 or UTF-16 byte order mark says it; otherwise a sample that is valid
+UTF-8 with accents is UTF-8, and one that is not is Windows-1252 (the French Excel and
+till default; its five unassigned bytes read as the C1 controls, as Windows does, so it
+never fails). A sample of plain ASCII proves nothing: the file is read as UTF-8 until the
+first byte that is not, and from there, having emitted only ASCII, as Windows-1252.
+
+Delimiter: whichever of ``;``, tab, ``,``, ``|`` splits the sample's records into the
+same number of fields as the header, ``;`` first on a tie.
+
+Records are read from a binary handle chunk by chunk, decoded incrementally (a chunk may
+end inside a multi-byte character), split into physical lines and fed to ``csv.reader``,
+so memory does not grow with the file. Line numbers are the physical lines a text editor
+shows, for the line where a record starts. Values are stripped; empty ones are ``None``.
+NUL characters, which only broken exports contain, are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, Final, Protocol
+
+from ecoute.lib.tabular_errors import TabularError
+from ecoute.lib.values import Cell
+
+SAMPLE_BYTES: Final = 1 << 16
+CHUNK_BYTES: Final = 1 << 16
+MAX_LINE_CHARS: Final = 1 << 22
+_DELIMITERS: Final = (";", "\t", ",", "|")
+_CONTROL_CHARS = re.compile(r"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+# str.splitlines() also breaks on these; csv only on \r and \n.
+_OTHER_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _windows_1252_table() -> str:
+    chars = []
+    for byte in range(256):
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))
+    return "".join(chars)
+
+
+_CP1252_TABLE: Final = _windows_1252_table()
+
+
+class _Decoder(Protocol):
+    def decode(self, data: bytes, final: bool = False) -> str: ...
+
+
+class _Windows1252Decoder:
+    def decode(self, data: bytes, final: bool = False) -> str:
+        return codecs.charmap_decode(data, "strict", _CP1252_TABLE)[0]
+
+
+class _Utf8OrWindows1252Decoder:
+    """UTF-8 while only ASCII has been seen; Windows-1252 from the first invalid byte."""
+
+    def __init__(self, on_switch: Callable[[], None]) -> None:
+        self._utf8 = codecs.getincrementaldecoder("utf-8")()
+        self._fallback: _Windows1252Decoder | None = None
+        self._ascii_so_far = True
+        self._on_switch = on_switch
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        if self._fallback is not None:
+            return self._fallback.decode(data, final)
+        pending = self._utf8.getstate()[0]
+        try:
+            text = self._utf8.decode(data, final)
+        except UnicodeDecodeError:
+            if not self._ascii_so_far:
+                raise
+            self._fallback = _Windows1252Decoder()
+            self._on_switch()
+            return self._fallback.decode(pending + data, final)
+        if self._ascii_so_far and not text.isascii():
+            self._ascii_so_far = False
+        return text
+
+
+def _sniff_encoding(sample: bytes, complete: bool) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(sample, complete)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8" if complete or not text.isascii() else "ascii"
+
+
+def _sniff_delimiter(sample: str, complete: bool) -> str:
+    best, best_score = ";", 0.0
+    for delimiter in _DELIMITERS:
+        try:
+            counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+        except csv.Error:
+            continue
+        counts = counts[:200] if complete else counts[:-1][:200]
+        if not counts or counts[0] < 2:
+            continue
+        score = sum(count == counts[0] for count in counts) / len(counts)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _looks_binary(text: str) -> bool:
+    return len(_CONTROL_CHARS.findall(text)) > max(2, len(text) // 100)
+
+
+class CsvSource:
+    """The records of one CSV file; ``records()`` may be called again for another pass."""
+
+    kind: Final = "csv"
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self._start = handle.tell()
+        sample = handle.read(SAMPLE_BYTES)
+        complete = len(sample) < SAMPLE_BYTES
+        sniffed = _sniff_encoding(sample, complete)
+        self._adaptive = sniffed == "ascii"
+        self.encoding = "utf-8" if self._adaptive else sniffed
+        try:
+            text = self._decoder().decode(sample, complete)
+        except UnicodeDecodeError:
+            raise TabularError("unsupported_format", detected="binary") from None
+        text = text.replace("\x00", "")
+        if _looks_binary(text):
+            raise TabularError("unsupported_format", detected="binary")
+        if text.lstrip("\ufeff").lstrip()[:20].lower().startswith(("<!doctype html", "<html", "<table")):
+            raise TabularError("unsupported_format", detected="html")
+        self.delimiter = _sniff_delimiter(text, complete)
+        self.headers: list[str] = []
+        self.header_line = 0
+        for line, values in self._all_records():
+            self.header_line = line
+            self.headers = ["" if value is None else str(value) for value in values]
+            break
+        while self.headers and not self.headers[-1]:
+            self.headers.pop()
+
+    def _switch_to_windows_1252(self) -> None:
+        self.encoding = "cp1252"
+        self._adaptive = False
+
+    def _decoder(self) -> _Decoder:
+        if self._adaptive:
+            return _Utf8OrWindows1252Decoder(self._switch_to_windows_1252)
+        if self.encoding == "cp1252":
+            return _Windows1252Decoder()
+        decoder: _Decoder = codecs.getincrementaldecoder(self.encoding)()
+        return decoder
+
+    def _lines(self, failure: list[UnicodeDecodeError]) -> Iterator[str]:
+        """Physical lines with their line ends; stops early, filling ``failure``, on bad bytes."""
+        decoder = self._decoder()
+        position = self._start
+        pending = ""
+        while True:
+            self._handle.seek(position)  # another pass may have moved the shared handle
+            data = self._handle.read(CHUNK_BYTES)
+            position += len(data)
+            final = not data
+            try:
+                text = decoder.decode(data, final)
+            except UnicodeDecodeError as error:
+                failure.append(error)
+                text = error.object[: error.start].decode(error.encoding, "replace")
+                final = True
+            if "\x00" in text:
+                text = text.replace("\x00", "")
+            text = pending + text if pending else text
+            if final:
+                cut = len(text)
+            else:
+                # Keep the unfinished last line, and a final \r that may be half of \r\n.
+                end = len(text) - 1 if text.endswith("\r") else len(text)
+                cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+            pending = text[cut:]
+            if len(pending) > MAX_LINE_CHARS:
+                failure.append(UnicodeDecodeError("", b"", 0, 0, "line too long"))
+                return
+            if cut:
+                complete = text[:cut]
+                if _OTHER_LINE_BREAKS.search(complete):
+                    yield from io.StringIO(complete, newline="")
+                else:
+                    yield from complete.splitlines(keepends=True)
+            if final:
+                return
+
+    def _all_records(self) -> Iterator[tuple[int, list[Cell]]]:
+        failure: list[UnicodeDecodeError] = []
+        reader = csv.reader(self._lines(failure), delimiter=self.delimiter, quotechar='"')
+        last = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                if "field limit" in str(error):
+                    raise TabularError(
+                        "field_too_large", line=last + 1, limit=csv.field_size_limit()
+                    ) from None
+                raise TabularError("malformed_csv", line=last + 1, detail=str(error)) from None
+            start, last = last + 1, reader.line_num
+            if row:
+                yield start, [value.strip() or None for value in row]
+        if failure:
+            if failure[0].reason == "line too long":
+                raise TabularError("line_too_long", line=reader.line_num + 1, limit=MAX_LINE_CHARS)
+            raise TabularError("undecodable", line=reader.line_num + 1, encoding=self.encoding)
+
+    def records(self) -> Iterator[tuple[int, list[Cell]]]:
+        """Every record after the header: (line where it starts, values)."""
+        for line, values in self._all_records():
+            if line > self.header_line:
+                yield line, values

@@ -1,0 +1,223 @@
+"""Reading imported files: CSV exports and xlsx/ods workbooks, as one table of rows.
+
+This package imports no Django: it gives data and reason codes, the caller writes
+messages (see ``ecoute.lib.tabular_errors``).
+
+    with open_table(path, original_name="clients.csv") as table:
+        mapping = guess_mapping(table.headers, fields)          # ecoute.lib.columns
+        for line, values in table.rows():                       # pass 1: validate
+            ...
+        for line, values in table.rows():                       # pass 2: write
+            ...
+
+- ``open_table(source, *, original_name=None, sheet=None) -> Table`` recognises the kind
+  by content, not by name: a zip holding a workbook is xlsx or ods; anything else must
+  be text, read as CSV. Raises ``TabularError`` ("unreadable_file", "empty_file",
+  "unsupported_format", "corrupt_spreadsheet", "protected_spreadsheet",
+  "sheet_not_found", "no_header").
+- ``Table.headers``: the header row (the first non-empty one), trailing blanks dropped.
+- ``Table.rows(*, ragged="error")`` yields ``(line, values)`` for each non-empty row
+  after the header: ``line`` is the line a user sees (CSV: the physical line where the
+  record starts, the first line of the file being 1; sheets: the row number). Rows can be
+  read again, and two passes may even interleave. A row with more or fewer values than
+  headers raises ``TabularError("ragged_row")``, or with ``ragged="keep"`` is yielded as
+  it is for the caller to reject; surplus empty values at the end are dropped silently.
+  CSV errors during reading ("undecodable", "field_too_large", "line_too_long",
+  "malformed_csv") name the line.
+- ``Table.preview(n)``: the first rows as display text.
+
+Values (``Cell``): CSV gives stripped text or ``None``; workbooks also give numbers,
+booleans and dates. ``ecoute.lib.values`` and ``ecoute.lib.dates`` read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, Literal, Protocol, Self
+
+from ecoute.lib.csv_source import CsvSource
+from ecoute.lib.sheet_source import SheetSource
+from ecoute.lib.tabular_errors import InvalidValueError, TabularError
+from ecoute.lib.values import Cell
+
+__all__ = ["Cell", "InvalidValueError", "Table", "TabularError", "open_table"]
+
+Kind = Literal["csv", "xlsx", "ods"]
+
+_MAGIC_NUMBERS = {
+    b"%PDF": "pdf",
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF8": "gif",
+    b"\x1f\x8b": "gzip",
+    b"{\\rtf": "rtf",
+    b"\xd0\xcf\x11\xe0": "xls",  # also Word .doc and password-protected xlsx
+    b"Rar!": "rar",
+    b"7z\xbc\xaf": "7z",
+}
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# A header cell that is a number, a date, an amount or an e-mail address is data.
+_DATA_LIKE = re.compile(r"[-+(]?[\d\s.,'/:€$£%()-]*\d[\d\s.,'/:€$£%()-]*|[^\s@]+@[^\s@]+\.\w+")
+
+
+class _Source(Protocol):
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def headers(self) -> list[str]: ...
+    @property
+    def header_line(self) -> int: ...
+    @property
+    def encoding(self) -> str | None: ...
+    @property
+    def delimiter(self) -> str | None: ...
+
+    def records(self) -> Iterator[tuple[int, list[Cell]]]: ...
+
+
+class Table:
+    """One sheet or CSV file as headers and rows; close it, or use it as a context manager."""
+
+    def __init__(self, source: _Source, *, name: str, handle: BinaryIO | None) -> None:
+        self._source = source
+        self._handle = handle
+        self.name = name
+        self.kind: Kind = source.kind
+        self.headers: list[str] = source.headers
+        self.header_line = source.header_line
+        self.delimiter = source.delimiter
+        self.sheet_name: str | None = getattr(source, "sheet_name", None)
+        self.sheet_names: list[str] = getattr(source, "sheet_names", [])
+
+    @property
+    def encoding(self) -> str | None:
+        """The CSV encoding; a file that looked ASCII becomes cp1252 once a pass meets é."""
+        return self._source.encoding
+
+    def rows(self, *, ragged: Literal["error", "keep"] = "error") -> Iterator[tuple[int, list[Cell]]]:
+        """``(line, values)`` for each non-empty row after the header (see the module doc)."""
+        width = len(self.headers)
+        for line, values in self._source.records():
+            if len(values) != width:
+                if len(values) > width and not any(values[width:]):
+                    del values[width:]
+                elif ragged == "error":
+                    raise TabularError("ragged_row", line=line, found=len(values), expected=width)
+            if any(values):
+                yield line, values
+
+    def preview(self, n: int = 10) -> list[list[str]]:
+        """The first ``n`` rows as text for display (dates in ISO form, empty as "")."""
+        shown: list[list[str]] = []
+        if n <= 0:
+            return shown
+        for _, values in self.rows(ragged="keep"):
+            shown.append([_display(value) for value in values])
+            if len(shown) >= n:
+                break
+        return shown
+
+    def close(self) -> None:
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()
+        if self._handle is not None:
+            self._handle.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _display(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _workbook_kind(handle: BinaryIO) -> Literal["xlsx", "ods"]:
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return "xlsx"
+            if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
+                return "ods"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+        raise TabularError("corrupt_spreadsheet", detail=str(error)[:200]) from None
+    raise TabularError("unsupported_format", detected="zip")
+
+
+def _check_header(source: _Source) -> None:
+    if not source.headers:
+        raise TabularError("empty_file")
+    filled = [header for header in source.headers if header]
+    if sum(bool(_DATA_LIKE.fullmatch(header)) for header in filled) * 2 > len(filled):
+        raise TabularError("no_header")
+
+
+def _open_source(handle: BinaryIO, path: str | None, sheet: str | None) -> _Source:
+    start = handle.tell()
+    head = handle.read(8)
+    handle.seek(start)
+    if not head:
+        raise TabularError("empty_file")
+    if head.startswith(b"PK\x03\x04"):
+        kind = _workbook_kind(handle)
+        handle.seek(start)
+        return SheetSource(path if path is not None else handle, kind, sheet=sheet)
+    if head.startswith(b"PK"):
+        raise TabularError("unsupported_format", detected="zip")
+    for magic, detected in _MAGIC_NUMBERS.items():
+        if head.startswith(magic):
+            raise TabularError("unsupported_format", detected=detected)
+    return CsvSource(handle)
+
+
+def open_table(
+    source: str | os.PathLike[str] | BinaryIO,
+    *,
+    original_name: str | None = None,
+    sheet: str | None = None,
+) -> Table:
+    """Open a CSV file or a workbook by path or from a seekable binary file object.
+
+    A file object stays the caller's to close; a path is opened and closed by the table.
+    ``original_name`` (the uploaded file's name) is kept as ``Table.name`` for messages.
+    """
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        try:
+            handle: BinaryIO = Path(path).open("rb")  # noqa: SIM115 - closed by Table.close
+        except OSError as error:
+            raise TabularError("unreadable_file", detail=error.strerror or str(error)) from None
+        owned: BinaryIO | None = handle
+        name = original_name or Path(path).name
+    else:
+        path, handle, owned = None, source, None
+        name = original_name or str(getattr(source, "name", "")) or "upload"
+    try:
+        opened = _open_source(handle, path, sheet)
+        _check_header(opened)
+    except BaseException:
+        if owned is not None:
+            owned.close()
+        raise
+    return Table(opened, name=name, handle=owned)
