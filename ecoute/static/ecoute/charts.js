@@ -18,11 +18,17 @@
   "use strict";
 
   var live = new Map(); // element -> echarts instance
+  var horizontalLabels = new WeakMap(); // element -> category labels, for horizontal bars
   var resizer = typeof ResizeObserver === "function"
     ? new ResizeObserver(function (entries) {
         entries.forEach(function (entry) {
           var chart = live.get(entry.target);
-          if (chart) chart.resize();
+          if (!chart) return;
+          if (horizontalLabels.has(entry.target)) {
+            var width = labelWidth(entry.target, horizontalLabels.get(entry.target));
+            chart.setOption({ yAxis: { axisLabel: { width: width } } });
+          }
+          chart.resize();
         });
       })
     : null;
@@ -43,25 +49,60 @@
     });
   }
 
-  function numberFormatter(unit, digits) {
+  // compact: axis ticks ("250 k€"), otherwise tooltips ("254 980,75 €").
+  function numberFormatter(unit, compact) {
     var lang = pageLanguage();
     var french = lang.indexOf("fr") === 0;
-    var options = { maximumFractionDigits: digits };
+    var options = { maximumFractionDigits: compact ? 1 : 2 };
     if (unit === "€") {
       options.style = "currency";
       options.currency = "EUR";
+      options.minimumFractionDigits = 0;
     }
-    var format = new Intl.NumberFormat(lang, options).format;
+    var plain = new Intl.NumberFormat(lang, options).format;
+    options.notation = "compact";
+    var short = new Intl.NumberFormat(lang, options).format;
     return function (value) {
       if (value === null || value === undefined || value === "-" || isNaN(value)) return "–";
-      var text = format(value);
+      var text = compact && Math.abs(value) >= 10000 ? short(value) : plain(value);
       if (!unit || unit === "€") return text;
       if (unit === "%") return text + (french ? "\u202f%" : "%");
       return text + "\u00a0" + unit;
     };
   }
 
-  function buildOption(spec) {
+  // Category labels of horizontal bars: as wide as the longest one, at most 40 % of the chart.
+  function labelWidth(el, labels) {
+    var longest = (labels || []).reduce(function (n, label) { return Math.max(n, String(label).length); }, 0);
+    return Math.max(60, Math.min(Math.round(el.clientWidth * 0.4), longest * 7 + 8));
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // ECharts' default tooltip markup uses style attributes, which style-src 'self' blocks:
+  // this one uses classes only (see .chart-tooltip in app.css).
+  function tooltipFormatter(formats, paletteSize) {
+    return function (params) {
+      var items = Array.isArray(params) ? params : [params];
+      if (!items.length) return "";
+      var rows = items.map(function (p) {
+        var format = formats[p.seriesIndex] || formats[0];
+        var value = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
+        return '<div class="chart-tooltip-row">' +
+          '<span class="chart-tooltip-marker chart-color-' + ((p.seriesIndex % paletteSize) + 1) + '"></span>' +
+          '<span class="chart-tooltip-name">' + escapeHtml(p.seriesName) + "</span>" +
+          '<span class="chart-tooltip-value">' + escapeHtml(format(value)) + "</span></div>";
+      });
+      var title = items[0].axisValueLabel !== undefined ? items[0].axisValueLabel : items[0].name;
+      return '<div class="chart-tooltip-title">' + escapeHtml(title) + "</div>" + rows.join("");
+    };
+  }
+
+  function buildOption(spec, el) {
     var colors = palette();
     var text = cssVar("--color-text", "#1f2933");
     var muted = cssVar("--color-muted", "#52606d");
@@ -69,7 +110,7 @@
     var series = spec.series || [];
     var horizontal = spec.type === "bar" && spec.horizontal === true;
     var unit = series.length && series[0].unit ? series[0].unit : "";
-    var axisFormat = numberFormatter(unit, 1);
+    var axisFormat = numberFormatter(unit, true);
     var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
     var categoryAxis = {
@@ -90,7 +131,12 @@
       axisLabel: { color: muted, formatter: function (v) { return axisFormat(v); } },
       splitLine: { lineStyle: { color: grid } },
     };
-    if (horizontal) categoryAxis.inverse = true; // first label on top, as in a table
+    if (horizontal) {
+      categoryAxis.inverse = true; // first label on top, as in a table
+      categoryAxis.axisLabel.width = labelWidth(el, spec.x);
+      categoryAxis.axisLabel.overflow = "break";
+      categoryAxis.axisLabel.lineHeight = 15;
+    }
 
     return {
       color: colors,
@@ -101,6 +147,7 @@
         left: 8, right: 16, bottom: 8,
         top: series.length > 1 || spec.y_label ? 44 : 16,
         containLabel: true,
+        outerBoundsClampWidth: "45%",
       },
       legend: {
         show: series.length > 1,
@@ -110,19 +157,31 @@
       },
       tooltip: {
         trigger: "axis",
-        axisPointer: { type: spec.type === "bar" ? "shadow" : "line" },
+        axisPointer: {
+          type: spec.type === "bar" ? "shadow" : "line",
+          shadowStyle: { color: "rgba(36, 86, 166, 0.07)" },
+          lineStyle: { color: muted, type: "dashed" },
+        },
         confine: true,
+        // The box is styled by ECharts through the CSSOM (allowed by the CSP), the content by classes.
+        className: "chart-tooltip",
+        padding: [8, 12],
+        borderWidth: 1,
+        borderColor: grid,
+        backgroundColor: cssVar("--color-surface", "#fff"),
+        textStyle: { color: text, fontSize: 13 },
+        extraCssText: "border-radius: 6px; box-shadow: 0 8px 24px rgb(16 24 40 / 14%);",
+        formatter: tooltipFormatter(series.map(function (s) {
+          return numberFormatter(s.unit || "", false);
+        }), colors.length),
       },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
       series: series.map(function (s) {
-        var format = numberFormatter(s.unit || "", 2);
         var item = {
           name: s.name,
           type: spec.type === "line" ? "line" : "bar",
           data: s.data,
-          tooltip: { valueFormatter: format },
-          emphasis: { focus: "series" },
         };
         if (item.type === "line") {
           item.symbolSize = 7;
@@ -163,7 +222,8 @@
       renderer: "svg",
       locale: pageLanguage().indexOf("fr") === 0 ? "FR" : "EN",
     });
-    chart.setOption(buildOption(spec));
+    chart.setOption(buildOption(spec, el));
+    if (spec.type === "bar" && spec.horizontal === true) horizontalLabels.set(el, spec.x);
     live.set(el, chart);
     if (resizer) resizer.observe(el);
     el.setAttribute("data-chart-state", "ready");
