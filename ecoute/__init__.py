@@ -1,0 +1,1 @@
+"""Écoute: customer listening and loyalty platform."""

@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from ecoute.accounts.models import Membership
+
+
+def organization(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return {}
+    return {
+        "organization": membership.organization,
+        "membership": membership,
+        "memberships": Membership.objects.filter(user_id=membership.user_id).select_related("organization"),
+    }

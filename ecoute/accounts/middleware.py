@@ -1,0 +1,27 @@
+"""Attach the current organization and membership to each request of a logged-in person."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from ecoute.accounts.models import Membership
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = Membership.objects.filter(user=user).select_related("organization")
+    preferred = memberships.filter(organization_id=user.current_organization_id).first()
+    return preferred or memberships.order_by("organization__name").first()
+
+
+class CurrentOrganizationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        membership = current_membership(request)
+        request.membership = membership  # type: ignore[attr-defined]
+        request.organization = membership.organization if membership else None  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,152 @@
+"""Organizations, the people who work in them, their roles, and API keys."""
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Administrator")
+    ANALYST = "analyst", _("Analyst")
+    AGENT = "agent", _("Agent")
+    VIEWER = "viewer", _("Viewer")
+
+
+# What each role may do. Views and API endpoints ask `membership.can(permission)`.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset({"manage_members", "manage_api_keys", "import", "view_customers", "admin_site"}),
+    Role.ADMIN: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
+    Role.ANALYST: frozenset({"import", "view_customers"}),
+    Role.AGENT: frozenset({"view_customers"}),
+    Role.VIEWER: frozenset(),
+}
+
+TIME_ZONE_CHOICES = sorted((name, name) for name in available_timezones())
+
+
+class Organization(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in with an e-mail address."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    current_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")
+        ]
+        ordering: ClassVar = ["organization__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+    def can(self, permission: str) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+class FailedLogin(models.Model):
+    """One failed login, kept for the rate limit shared by every worker process."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    address = models.GenericIPAddressField(null=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+API_KEY_PREFIX = "ek_"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiKey(models.Model):
+    """A per-organization API key; only its SHA-256 is stored, the key is shown once."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, organization: Organization, name: str, created_by: User | None = None) -> tuple["ApiKey", str]:
+        """Create a key and return it with its clear text, which is never stored."""
+        secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        key = cls.objects.create(
+            organization=organization,
+            name=name,
+            prefix=secret[:10],
+            key_hash=hash_secret(secret),
+            created_by=created_by,
+        )
+        return key, secret
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

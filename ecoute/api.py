@@ -1,0 +1,22 @@
+"""The public API under /api/v1/: each app contributes a router."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from ecoute.customers.api import router as customers_router
+from ecoute.lib.api_auth import ApiKeyAuth
+
+api = NinjaAPI(
+    title="Écoute API",
+    version="1",
+    description="Customers, transactions and consents of one organization, authenticated by its API key.",
+    auth=ApiKeyAuth(),
+    urls_namespace="api",
+)
+api.add_router("/", customers_router)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)

@@ -1,0 +1,102 @@
+"""Operations on customer data that touch several models: imports and consent changes."""
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from ecoute.accounts.models import Organization, User
+from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
+from ecoute.customers.importing.problems import ImportFileError
+from ecoute.customers.models import ImportJob, ImportStatus
+
+type Progress = Callable[[str, int, int], None]
+
+
+def import_dir(organization: Organization) -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports" / str(organization.pk)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(organization: Organization, upload: UploadedFile) -> Path:
+    """Keep the uploaded file under a name nobody can guess or collide with."""
+    target = import_dir(organization) / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()[:8]}"
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return target
+
+
+def create_import_job(
+    organization: Organization,
+    kind: str,
+    path: Path,
+    *,
+    original_name: str,
+    created_by: User | None = None,
+    mapping: dict[str, str] | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> ImportJob:
+    return ImportJob.objects.create(
+        organization=organization, kind=kind, original_name=original_name[:255], stored_path=str(path),
+        mapping=mapping or {}, skip_invalid=skip_invalid, dry_run=dry_run, created_by=created_by,
+    )
+
+
+def run_import_job(
+    job: ImportJob,
+    *,
+    overrides: list[str] | None = None,
+    rejects_path: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportOutcome | None:
+    """Run a job and record what happened on it; returns the outcome, or None when the file was refused."""
+    organization = job.organization
+    if job.skip_invalid and rejects_path is None:
+        rejects_path = import_dir(organization) / f"rejects-{job.pk}-{uuid.uuid4().hex[:12]}.csv"
+    _save(job, status=ImportStatus.VALIDATING)
+
+    def report(phase: str, done: int, total: int) -> None:
+        status = ImportStatus.WRITING if phase == "writing" else ImportStatus.VALIDATING
+        _save(job, status=status, rows_done=done, rows_total=total or done)
+        if progress:
+            progress(phase, done, total)
+
+    request = ImportRequest(
+        organization_id=organization.pk, time_zone=organization.time_zone, kind=job.kind,
+        path=Path(job.stored_path), overrides=overrides or [], mapping=job.mapping or None,
+        skip_invalid=job.skip_invalid, dry_run=job.dry_run, rejects_path=rejects_path,
+    )
+    try:
+        outcome = run_import(request, report)
+    except ImportFileError as error:
+        _save(job, status=ImportStatus.FAILED, message=error.describe(),
+              errors=[{"file": error.code, "params": {k: str(v) for k, v in error.params.items()}}],
+              finished_at=timezone.now())
+        raise
+    if outcome.ok or job.skip_invalid:
+        status = ImportStatus.CHECKED if job.dry_run else ImportStatus.SUCCEEDED
+    else:
+        status = ImportStatus.FAILED
+    _save(
+        job, status=status, rows_total=outcome.rows, rows_done=outcome.rows, rows_written=outcome.written,
+        rows_rejected=len(outcome.rejected_lines), errors=[p.as_dict() for p in outcome.problems],
+        mapping=outcome.mapping,
+        rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not job.dry_run else "",
+        finished_at=timezone.now(),
+    )
+    return outcome
+
+
+def _save(job: ImportJob, **changes: object) -> None:
+    for name, value in changes.items():
+        setattr(job, name, value)
+    # Progress is written outside the import's own transactions, so a page polling it sees it move.
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(**changes)

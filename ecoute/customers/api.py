@@ -1,0 +1,132 @@
+"""API for customer data: list and get customers, bulk upserts, consent appends.
+
+Writes run through the importer's pipeline, so the API validates and answers exactly like a file
+import: per record, the field, the value and the reason.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Field, Query, Router, Schema
+
+from ecoute.customers.importing.pipeline import ImportRequest, run_import
+from ecoute.customers.importing.problems import ImportFileError
+from ecoute.customers.models import Customer
+from ecoute.customers.queries import filter_customers
+from ecoute.lib.idempotency import idempotent
+from ecoute.lib.tenancy import get_for_org_or_404
+
+router = Router(tags=["customers"])
+
+MAX_RECORDS = 10_000
+
+
+class CustomerOut(Schema):
+    id: int
+    external_id: str
+    email: str
+    phone: str
+    first_name: str
+    last_name: str
+    company: str
+    language: str
+    postcode: str
+    city: str
+    region: str
+    country: str
+    attributes: dict[str, Any]
+    created_at: datetime
+    last_purchase_at: datetime | None
+    purchases_count: int
+    email_consent: bool
+
+
+class CustomerPage(Schema):
+    count: int
+    results: list[CustomerOut]
+
+
+class CustomerFilters(Schema):
+    q: str = ""
+    region: str = ""
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+class Problem(Schema):
+    row: int
+    field: str
+    value: str
+    code: str
+    message: str
+
+
+class WriteResult(Schema):
+    received: int
+    written: int
+
+
+class WriteRefused(Schema):
+    detail: str
+    problems: list[Problem] = []
+
+
+def _org(request: HttpRequest) -> Any:
+    return request.organization  # type: ignore[attr-defined]
+
+
+@router.get("/customers", response=CustomerPage, summary="List customers")
+def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
+    customers = filter_customers(Customer.objects.for_org(_org(request)), {"q": filters.q, "region": filters.region})
+    return {"count": customers.count(), "results": list(customers[filters.offset : filters.offset + filters.limit])}
+
+
+@router.get("/customers/{external_id}", response=CustomerOut, summary="Get a customer by CRM id")
+def get_customer(request: HttpRequest, external_id: str) -> Customer:
+    return get_for_org_or_404(Customer, _org(request), external_id=external_id)
+
+
+def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) -> tuple[int, Any]:
+    """Validate every record like an import row; write all of them or none."""
+    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if too_large or len(records) > MAX_RECORDS:
+        return 413, {"detail": f"At most {MAX_RECORDS} records and {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
+                               "per request.", "problems": []}
+    org = _org(request)
+
+    def write() -> tuple[int, Any]:
+        with translation.override(translation.get_language_from_request(request) or org.language):
+            try:
+                outcome = run_import(ImportRequest(org.pk, org.time_zone, kind, records=records))
+            except ImportFileError as error:
+                return 400, {"detail": error.describe(), "problems": []}
+            if not outcome.ok:
+                problems = [
+                    {"row": p.line, "field": p.column, "value": p.value, "code": p.code, "message": p.reason}
+                    for p in outcome.problems
+                ]
+                return 400, {"detail": "Nothing was written: some records are invalid.", "problems": problems}
+            return 200, {"received": outcome.rows, "written": outcome.written}
+
+    return idempotent(request, f"{kind}:bulk", write)
+
+
+@router.post("/customers/bulk", response={200: WriteResult, 400: WriteRefused, 413: WriteRefused,
+                                          422: WriteRefused}, summary="Create or update customers by CRM id")
+def upsert_customers(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
+    return _bulk_write(request, "customers", records)
+
+
+@router.post("/transactions/bulk", response={200: WriteResult, 400: WriteRefused, 413: WriteRefused,
+                                             422: WriteRefused}, summary="Create or update transactions")
+def upsert_transactions(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
+    return _bulk_write(request, "transactions", records)
+
+
+@router.post("/consents", response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
+             summary="Append consent changes")
+def append_consents(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
+    return _bulk_write(request, "consents", records)

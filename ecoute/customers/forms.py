@@ -1,0 +1,72 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from ecoute.customers.importing.fields import FieldSpec
+from ecoute.customers.models import ImportKind, Tag
+
+LAST_PURCHASE_CHOICES = [
+    ("", _("Any time")),
+    ("3m", _("In the last 3 months")),
+    ("12m", _("In the last 12 months")),
+    ("lapsed", _("Not for 12 months or more")),
+    ("never", _("Never")),
+]
+SORT_CHOICES = [
+    ("name", _("Name")),
+    ("-last_purchase", _("Latest purchase first")),
+    ("last_purchase", _("Oldest purchase first")),
+    ("-created", _("Newest customers first")),
+]
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.SearchInput(attrs={"placeholder": _("Name, e-mail or CRM id")}))
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False, empty_label=_("All tags"))
+    consent = forms.ChoiceField(label=_("E-mail consent"), required=False,
+                                choices=[("", _("All")), ("yes", _("Given")), ("no", _("Not given"))])
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    last_purchase = forms.ChoiceField(label=_("Last purchase"), required=False, choices=LAST_PURCHASE_CHOICES)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, organization: Any, regions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = Tag.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        self.fields["region"].choices = [("", _("All regions")), *((r, r) for r in regions)]  # type: ignore[attr-defined]
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
+    file = forms.FileField(label=_("File"), help_text=_("CSV, Excel (.xlsx) or OpenDocument (.ods)."))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_FILE_SIZE:
+            raise forms.ValidationError(
+                _("The file is larger than the limit of %(limit)s.")
+                % {"limit": filesizeformat(settings.IMPORT_MAX_FILE_SIZE)}
+            )
+        return upload
+
+
+class ImportMappingForm(forms.Form):
+    """One select per column of the file: which field it feeds, or none."""
+
+    skip_invalid = forms.BooleanField(label=_("Import the valid rows and set the others aside"), required=False)
+
+    def __init__(self, *args: Any, headers: list[str], fields: tuple[FieldSpec, ...], initial_mapping: dict[str, str],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— ignore —")), *((spec.name, f"{spec.label}{' *' if spec.required else ''}") for spec in fields)]
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header, choices=choices, required=False, initial=initial_mapping.get(header, "")
+            )
+
+    def chosen_mapping(self) -> dict[str, str]:
+        return {header: self.cleaned_data.get(f"column_{i}", "") for i, header in enumerate(self.headers)}

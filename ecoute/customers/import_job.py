@@ -1,0 +1,68 @@
+"""The record of one import: what was asked, how far it went, what was rejected."""
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
+
+
+class ImportKind(models.TextChoices):
+    CUSTOMERS = "customers", _("customers")
+    CONSENTS = "consents", _("consents")
+    TRANSACTIONS = "transactions", _("transactions")
+    INTERACTIONS = "interactions", _("interactions")
+    LOYALTY_ACTS = "loyalty-acts", _("loyalty acts")
+
+
+class ImportStatus(models.TextChoices):
+    DRAFT = "draft", _("to confirm")
+    PENDING = "pending", _("waiting")
+    VALIDATING = "validating", _("checking")
+    WRITING = "writing", _("importing")
+    SUCCEEDED = "succeeded", _("done")
+    CHECKED = "checked", _("checked (dry run)")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(OrgOwned):
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    original_name = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    skip_invalid = models.BooleanField(_("import valid rows, reject the others"), default=False)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.DRAFT)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(_("imported"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    rejects_path = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects: Any = OrgQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.original_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED}
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

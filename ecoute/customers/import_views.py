@@ -1,0 +1,126 @@
+"""Import pages: upload, check the column mapping, run in the background, follow, download rejects."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ecoute.accounts.decorators import member_required
+from ecoute.accounts.models import Organization
+from ecoute.customers.actions import create_import_job, store_upload
+from ecoute.customers.forms import ImportMappingForm, ImportUploadForm
+from ecoute.customers.importing.fields import FIELDS_BY_KIND
+from ecoute.customers.importing.mapping import resolve_mapping
+from ecoute.customers.importing.problems import ImportFileError, RowProblem
+from ecoute.customers.models import ImportJob, ImportStatus
+from ecoute.customers.tasks import run_import_task
+from ecoute.lib.tabular import open_table
+from ecoute.lib.tabular_errors import TabularError
+from ecoute.lib.tenancy import get_for_org_or_404
+
+PREVIEW_ROWS = 10
+
+
+def _org(request: HttpRequest) -> Organization:
+    return request.organization  # type: ignore[attr-defined,no-any-return]
+
+
+@member_required("import")
+def import_list(request: HttpRequest) -> HttpResponse:
+    jobs = ImportJob.objects.for_org(_org(request)).select_related("created_by")[:100]
+    return render(request, "customers/import_list.html", {"jobs": jobs})
+
+
+@member_required("import")
+def import_new(request: HttpRequest) -> HttpResponse:
+    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_FILE_SIZE + 65536
+    if request.method == "POST" and too_large:
+        message = _("The file is larger than the limit of %(limit)s.") % {
+            "limit": filesizeformat(settings.IMPORT_MAX_FILE_SIZE)}
+        return render(request, "customers/import_new.html", {"form": ImportUploadForm(), "error": message}, status=413)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        path = store_upload(_org(request), upload)
+        job = create_import_job(_org(request), form.cleaned_data["kind"], path, original_name=upload.name,
+                                created_by=request.user)  # type: ignore[arg-type]
+        return redirect("customers:import_mapping", job_id=job.pk)
+    return render(request, "customers/import_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@member_required("import")
+def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
+    if job.status != ImportStatus.DRAFT:
+        return redirect("customers:import_detail", job_id=job.pk)
+    fields = FIELDS_BY_KIND[job.kind]
+    try:
+        with open_table(Path(job.stored_path)) as table:
+            headers = table.headers
+            preview = table.preview(PREVIEW_ROWS)
+    except TabularError as error:
+        file_error = ImportFileError(error.code, **error.params)
+        job.status, job.message = ImportStatus.FAILED, file_error.describe()
+        job.save(update_fields=["status", "message"])
+        return redirect("customers:import_detail", job_id=job.pk)
+    try:
+        guessed = {headers[i]: spec.name for i, spec in resolve_mapping(headers, fields).items()}
+        missing = ""
+    except ImportFileError as error:
+        guessed, missing = {}, error.describe()
+    form = ImportMappingForm(request.POST or None, headers=headers, fields=fields, initial_mapping=guessed)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen_mapping()
+        try:
+            resolve_mapping(headers, fields, chosen=chosen)
+        except ImportFileError as error:
+            form.add_error(None, error.describe())
+        else:
+            job.mapping = chosen
+            job.skip_invalid = form.cleaned_data["skip_invalid"]
+            job.dry_run = "dry_run" in request.POST
+            job.status = ImportStatus.PENDING
+            job.save(update_fields=["mapping", "skip_invalid", "dry_run", "status"])
+            transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+            return redirect("customers:import_detail", job_id=job.pk)
+    rows = [[form[f"column_{i}"], [row[i] if i < len(row) else "" for row in preview]] for i in range(len(headers))]
+    return render(request, "customers/import_mapping.html", {
+        "job": job, "form": form, "columns": rows, "missing": missing, "preview": preview, "headers": headers,
+        "fields": fields,
+    }, status=400 if form.errors else 200)
+
+
+@member_required("import")
+def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
+    problems = [RowProblem.from_dict(e) for e in job.errors if "line" in e][:200]
+    template = "customers/_import_progress.html" if request.htmx else "customers/import_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job, "problems": problems})
+
+
+@require_POST
+@member_required("import")
+def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Import for real a file that a dry run has checked."""
+    job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
+    if job.status == ImportStatus.CHECKED:
+        job.dry_run = False
+        job.status = ImportStatus.PENDING
+        job.save(update_fields=["dry_run", "status"])
+        transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+    return redirect("customers:import_detail", job_id=job.pk)
+
+
+@member_required("import")
+def import_rejects(request: HttpRequest, job_id: int) -> FileResponse:
+    job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
+    path = Path(job.rejects_path) if job.rejects_path else None
+    if path is None or not path.is_file():
+        raise Http404
+    name = f"{Path(job.original_name).stem}-rejects.csv"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv")

@@ -1,0 +1,181 @@
+"""Per kind of import: the fields, how a row becomes a database row, and what to refresh afterwards."""
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection
+
+from ecoute.customers.importing.fields import FIELDS_BY_KIND, FieldSpec
+from ecoute.customers.importing.writers import Upsert
+from ecoute.customers.models import Consent, Customer, Interaction, LoyaltyAct, Transaction
+from ecoute.customers.queries import refresh_consent_flags, refresh_purchase_stats
+
+type Row = dict[str, Any]
+
+
+@dataclass
+class WriteContext:
+    organization_id: int
+    customer_ids: dict[str, int]
+    mapped: frozenset[str]
+    now: datetime
+    db_datetime: Callable[[datetime], Any]
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    kind: str
+    fields: tuple[FieldSpec, ...]
+    needs_customers: bool
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def upsert(self, mapped: frozenset[str]) -> Upsert:
+        raise NotImplementedError
+
+    def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def after_write(self, organization_id: int) -> None:
+        """Refresh what is derived from the rows written (counts and flags on customers)."""
+
+
+def _derived_id(*parts: object) -> str:
+    return "|".join(str(p) for p in parts)[:120]
+
+
+class CustomerPlan(ImportPlan):
+    COLUMNS = ("email", "phone", "first_name", "last_name", "company", "language", "postcode", "city",
+               "region", "country")
+
+    def upsert(self, mapped: frozenset[str]) -> Upsert:
+        updated = tuple(c for c in self.COLUMNS if c in mapped)
+        if "created_at" in mapped:
+            updated += ("created_at",)
+        return Upsert(
+            Customer,
+            columns=("organization_id", "external_id", *self.COLUMNS, "created_at", "updated_at", "attributes",
+                     "purchases_count", "email_consent"),
+            conflict=("organization_id", "external_id"),
+            update=(*updated, "updated_at", "attributes"),
+            merge_json=("attributes",),
+        )
+
+    def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
+        created = row.get("created_at") or ctx.now
+        return (
+            ctx.organization_id, row["external_id"], *((row.get(c) or "") for c in self.COLUMNS),
+            ctx.db_datetime(created), ctx.db_datetime(ctx.now), json.dumps(row.get("attributes") or {}),
+            0, False,
+        )
+
+
+class ConsentPlan(ImportPlan):
+    def upsert(self, mapped: frozenset[str]) -> Upsert:
+        return Upsert(
+            Consent,
+            columns=("organization_id", "customer_id", "channel", "purpose", "granted", "recorded_at", "source"),
+            conflict=("customer_id", "channel", "purpose", "recorded_at", "granted"),
+            update=(),
+        )
+
+    def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
+        return (ctx.organization_id, ctx.customer_ids[row["customer"]], row["channel"], row["purpose"],
+                row["granted"], ctx.db_datetime(row["recorded_at"]), row.get("source") or "")
+
+    def after_write(self, organization_id: int) -> None:
+        refresh_consent_flags(organization_id)
+
+
+class TransactionPlan(ImportPlan):
+    def upsert(self, mapped: frozenset[str]) -> Upsert:
+        return Upsert(
+            Transaction,
+            columns=("organization_id", "external_id", "customer_id", "occurred_at", "amount", "currency",
+                     "channel", "store"),
+            conflict=("organization_id", "external_id"),
+            update=("customer_id", "occurred_at", "amount", "currency", "channel", "store"),
+        )
+
+    def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
+        occurred = ctx.db_datetime(row["occurred_at"])
+        external_id = row.get("external_id") or _derived_id(row["customer"], occurred, row["amount"])
+        return (ctx.organization_id, external_id, ctx.customer_ids[row["customer"]], occurred,
+                str(row["amount"]), (row.get("currency") or "EUR").upper(), row.get("channel") or "",
+                row.get("store") or "")
+
+    def after_write(self, organization_id: int) -> None:
+        refresh_purchase_stats(organization_id)
+
+
+class InteractionPlan(ImportPlan):
+    def upsert(self, mapped: frozenset[str]) -> Upsert:
+        return Upsert(
+            Interaction,
+            columns=("organization_id", "external_id", "customer_id", "kind", "touchpoint", "occurred_at",
+                     "subject", "resolved_first_contact", "delivery_delay_days", "handling_time_minutes"),
+            conflict=("organization_id", "external_id"),
+            update=("customer_id", "kind", "touchpoint", "occurred_at", "subject", "resolved_first_contact",
+                    "delivery_delay_days", "handling_time_minutes"),
+        )
+
+    def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
+        occurred = ctx.db_datetime(row["occurred_at"])
+        external_id = row.get("external_id") or _derived_id(row["customer"], row["kind"], occurred)
+        minutes = row.get("handling_time_minutes")
+        return (ctx.organization_id, external_id, ctx.customer_ids[row["customer"]], row["kind"],
+                row.get("touchpoint") or "", occurred, row.get("subject") or "",
+                row.get("resolved_first_contact"), row.get("delivery_delay_days"),
+                None if minutes is None else str(minutes))
+
+
+class LoyaltyActPlan(ImportPlan):
+    def upsert(self, mapped: frozenset[str]) -> Upsert:
+        return Upsert(
+            LoyaltyAct,
+            columns=("organization_id", "external_id", "customer_id", "kind", "source", "occurred_at", "rating",
+                     "text", "url"),
+            conflict=("organization_id", "external_id"),
+            update=("customer_id", "kind", "source", "occurred_at", "rating", "text", "url"),
+        )
+
+    def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
+        occurred = ctx.db_datetime(row["occurred_at"])
+        external_id = row.get("external_id") or _derived_id(row["customer"], row["kind"], occurred)
+        return (ctx.organization_id, external_id, ctx.customer_ids[row["customer"]], row["kind"],
+                row.get("source") or "", occurred, row.get("rating"), row.get("text") or "", row.get("url") or "")
+
+
+PLANS: dict[str, ImportPlan] = {
+    "customers": CustomerPlan("customers", FIELDS_BY_KIND["customers"], needs_customers=False),
+    "consents": ConsentPlan("consents", FIELDS_BY_KIND["consents"], needs_customers=True),
+    "transactions": TransactionPlan("transactions", FIELDS_BY_KIND["transactions"], needs_customers=True),
+    "interactions": InteractionPlan("interactions", FIELDS_BY_KIND["interactions"], needs_customers=True),
+    "loyalty-acts": LoyaltyActPlan("loyalty-acts", FIELDS_BY_KIND["loyalty-acts"], needs_customers=True),
+}
+
+
+def db_datetime_for_connection() -> Callable[[datetime], Any]:
+    """How this database wants an aware datetime in a raw statement."""
+    if connection.vendor == "sqlite":
+        # Django stores datetimes on SQLite as naive UTC text.
+        return lambda value: value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return lambda value: value
+
+
+def customer_ids_for(organization_id: int, refs: Iterable[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    wanted = list(refs)
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        ids.update(
+            Customer.objects.filter(organization_id=organization_id, external_id__in=chunk).values_list(
+                "external_id", "id"
+            )
+        )
+    return ids

@@ -1,0 +1,309 @@
+"""Run one import: check every row, then write in batches that a rerun redoes without duplicates.
+
+Pass 1 reads the file once, converts every cell, collects the problems and spills the converted rows
+to a temporary file, so memory does not grow with the file. Dates are only observed in pass 1: the
+day/month order is decided from the whole column, then each distinct date string is parsed once.
+Pass 2 reads the spill back and upserts batches, each in its own transaction.
+"""
+
+import csv
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ecoute.customers.importing.cells import CellError, LocalToUtc, as_text, converter_for
+from ecoute.customers.importing.fields import FieldSpec, ValueType
+from ecoute.customers.importing.kinds import (
+    PLANS,
+    ImportPlan,
+    WriteContext,
+    customer_ids_for,
+    db_datetime_for_connection,
+)
+from ecoute.customers.importing.mapping import resolve_mapping
+from ecoute.customers.importing.problems import REASONS, ImportFileError, RowProblem
+from ecoute.customers.importing.tags import set_customer_tags
+from ecoute.lib.tabular import open_table
+from ecoute.lib.dates import DateColumn
+from ecoute.lib.tabular_errors import InvalidValueError, TabularError
+
+BATCH_SIZE = 5000
+MAX_PROBLEMS_KEPT = 1000
+
+type Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportOutcome:
+    rows: int = 0
+    written: int = 0
+    rejected_lines: dict[int, str] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    problem_count: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def add(self, problem: RowProblem) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(problem)
+        self.rejected_lines.setdefault(problem.line, problem.reason)
+
+
+@dataclass
+class ImportRequest:
+    organization_id: int
+    time_zone: str
+    kind: str
+    path: Path | None = None
+    records: list[dict[str, Any]] | None = None  # rows sent to the API, keyed by field name
+    overrides: list[str] = field(default_factory=list)
+    mapping: dict[str, str] | None = None  # column header → field, as chosen on the web page
+    skip_invalid: bool = False
+    dry_run: bool = False
+    rejects_path: Path | None = None
+
+
+def _no_progress(_phase: str, _done: int, _total: int) -> None:
+    return None
+
+
+class _Pass1:
+    """Convert every row, collect problems, spill good rows, observe dates."""
+
+    def __init__(self, plan: ImportPlan, headers: list[str], columns: dict[int, FieldSpec]) -> None:
+        self.plan = plan
+        self.headers = headers
+        self.columns = columns
+        self.order = [spec.name for spec in columns.values()]
+        self.converters = [
+            (index, spec, None if spec.type is ValueType.DATETIME else converter_for(spec))
+            for index, spec in columns.items()
+        ]
+        self.dates = {spec.name: DateColumn() for spec in columns.values() if spec.type is ValueType.DATETIME}
+        self.customer_refs: dict[str, int] = {}
+        self.unmapped = [i for i in range(len(headers)) if i not in columns]
+
+    def convert(self, line: int, cells: list[Any], outcome: ImportOutcome) -> tuple[Any, ...] | None:
+        values: list[Any] = []
+        bad = False
+        for index, spec, convert in self.converters:
+            raw = cells[index] if index < len(cells) else None
+            if convert is None:
+                value = raw.strip() if isinstance(raw, str) else raw
+                try:
+                    self.dates[spec.name].observe(value, line=line)
+                except InvalidValueError as error:
+                    outcome.add(RowProblem(line, self.headers[index], as_text(raw), error.code, error.params))
+                    bad = True
+                    continue
+            else:
+                try:
+                    value = convert(raw)
+                except CellError as error:
+                    outcome.add(RowProblem(line, self.headers[index], as_text(raw), error.code, error.params))
+                    bad = True
+                    continue
+            if spec.required and value in (None, "", []):
+                outcome.add(RowProblem(line, self.headers[index], "", "required"))
+                bad = True
+            values.append(value)
+        if bad:
+            return None
+        if self.plan.needs_customers:
+            self.customer_refs.setdefault(values[self.order.index("customer")], line)
+        if self.unmapped and self.plan.kind == "customers":
+            attributes = {self.headers[i]: as_text(cells[i]) for i in self.unmapped if i < len(cells) and cells[i]}
+            values.append(attributes)
+        return tuple(values)
+
+
+class RecordsTable:
+    """Records sent to the API, read like a file whose headers are the field names."""
+
+    def __init__(self, records: list[dict[str, Any]], fields: tuple[FieldSpec, ...]) -> None:
+        names = [spec.name for spec in fields]
+        extra = sorted({key for record in records for key in record if key not in names})
+        self.headers = names + extra
+        self._records = records
+
+    def rows(self, *, ragged: str = "keep") -> Iterator[tuple[int, list[Any]]]:
+        for number, record in enumerate(self._records, start=1):
+            yield number, [_api_cell(record.get(name)) for name in self.headers]
+
+    def __enter__(self) -> "RecordsTable":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+
+def _api_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return value
+
+
+def _open_source(request: ImportRequest) -> Any:
+    if request.records is not None:
+        return RecordsTable(request.records, PLANS[request.kind].fields)
+    assert request.path is not None
+    return open_table(request.path)
+
+
+def run_import(request: ImportRequest, progress: Progress = _no_progress) -> ImportOutcome:
+    plan = PLANS.get(request.kind)
+    if plan is None:
+        raise ImportFileError("unknown_kind", kind=request.kind)
+    try:
+        with _open_source(request) as table:
+            columns = resolve_mapping(table.headers, plan.fields, request.overrides, request.mapping)
+            outcome = ImportOutcome(mapping={table.headers[i]: spec.name for i, spec in columns.items()})
+            with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
+                first = _Pass1(plan, table.headers, columns)
+                _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
+                if outcome.rows == 0:
+                    raise ImportFileError("no_rows")
+                parsed_dates = _resolve_dates(first, request.time_zone, outcome)
+                customer_ids = _resolve_customers(plan, first, request.organization_id, outcome)
+                if request.dry_run or (not outcome.ok and not request.skip_invalid):
+                    return outcome
+                spill.seek(0)
+                _write_rows(request, plan, first, spill, parsed_dates, customer_ids, outcome, progress)
+            if request.rejects_path is not None and outcome.rejected_lines:
+                _write_rejects(table, outcome, request.rejects_path)
+    except TabularError as error:
+        raise ImportFileError(error.code, **error.params) from error
+    return outcome
+
+
+def _check_rows(
+    rows: Iterator[tuple[int, list[Any]]], first: _Pass1, outcome: ImportOutcome, spill: IO[bytes],
+    progress: Progress,
+) -> None:
+    batch: list[tuple[int, tuple[Any, ...]]] = []
+    expected = len(first.headers)
+    for line, cells in rows:
+        outcome.rows += 1
+        if len(cells) > expected and any(c not in (None, "") for c in cells[expected:]):
+            outcome.add(RowProblem(line, "", "", "wrong_field_count", {"found": len(cells), "expected": expected}))
+            continue
+        values = first.convert(line, cells, outcome)
+        if values is not None:
+            batch.append((line, values))
+        if len(batch) >= BATCH_SIZE:
+            pickle.dump(batch, spill, pickle.HIGHEST_PROTOCOL)
+            batch = []
+            progress("validating", outcome.rows, 0)
+    if batch:
+        pickle.dump(batch, spill, pickle.HIGHEST_PROTOCOL)
+
+
+def _resolve_dates(first: _Pass1, zone: str, outcome: ImportOutcome) -> dict[str, Callable[[Any], Any]]:
+    """Decide each date column's day/month order from all its values; a parser per column."""
+    to_utc = LocalToUtc(zone)
+    parsers: dict[str, Callable[[Any], Any]] = {}
+    header_of = {spec.name: first.headers[i] for i, spec in first.columns.items()}
+    for name, column in first.dates.items():
+        try:
+            parse = column.resolve()
+        except InvalidValueError as error:
+            line = error.params.get("month_first_line")
+            outcome.add(RowProblem(line if isinstance(line, int) else 0, header_of[name],
+                                   str(error.params.get("month_first_value", "")), error.code, error.params))
+            # Read as French (day first); the rows that do not fit are rejected when written.
+            parse = DateColumn(day_first=True).resolve()
+        parsers[name] = lambda raw, parse=parse: to_utc(parse(raw))
+    return parsers
+
+
+def _resolve_customers(plan: ImportPlan, first: _Pass1, organization_id: int, outcome: ImportOutcome) -> dict[str, int]:
+    if not plan.needs_customers:
+        return {}
+    ids = customer_ids_for(organization_id, first.customer_refs)
+    column = next(first.headers[i] for i, spec in first.columns.items() if spec.name == "customer")
+    for ref, line in first.customer_refs.items():
+        if ref not in ids:
+            outcome.add(RowProblem(line, column, ref, "unknown_customer"))
+    return ids
+
+
+def _write_rows(
+    request: ImportRequest, plan: ImportPlan, first: _Pass1, spill: IO[bytes],
+    parsed_dates: dict[str, Callable[[Any], Any]], customer_ids: dict[str, int], outcome: ImportOutcome,
+    progress: Progress,
+) -> None:
+    names = first.order + (["attributes"] if plan.kind == "customers" else [])
+    date_fields = [(names.index(n), parsed_dates[n]) for n in first.dates]
+    customer_at = names.index("customer") if plan.needs_customers else -1
+    mapped = frozenset(first.order) | ({"attributes"} if plan.kind == "customers" else set())
+    ctx = WriteContext(request.organization_id, customer_ids, mapped, timezone.now(), db_datetime_for_connection())
+    upsert = plan.upsert(mapped)
+    done = 0
+    while True:
+        try:
+            batch = pickle.load(spill)  # noqa: S301 - our own spill file
+        except EOFError:
+            break
+        db_rows: list[tuple[Any, ...]] = []
+        tags: list[tuple[str, list[str]]] = []
+        for line, values in batch:
+            done += 1
+            row = list(values)
+            if _reject_unresolved(line, row, date_fields, customer_at, customer_ids, outcome):
+                continue
+            record = dict(zip(names, row, strict=True))
+            db_rows.append(plan.db_row(record, ctx))
+            if "tags" in record:
+                tags.append((record["external_id"], record["tags"]))
+        with transaction.atomic():
+            upsert.write(db_rows)
+            if tags:
+                set_customer_tags(request.organization_id, tags)
+        outcome.written += len(db_rows)
+        progress("writing", done, outcome.rows)
+    with transaction.atomic():
+        plan.after_write(request.organization_id)
+
+
+def _reject_unresolved(
+    line: int, row: list[Any], date_fields: list[tuple[int, Callable[[Any], Any]]], customer_at: int,
+    customer_ids: dict[str, int], outcome: ImportOutcome,
+) -> bool:
+    """Swap raw dates for parsed ones; True when the row has a bad date or an unknown customer."""
+    for at, parse in date_fields:
+        raw = row[at]
+        if raw in (None, ""):
+            row[at] = None
+            continue
+        try:
+            row[at] = parse(raw)
+        except (InvalidValueError, ValueError):
+            outcome.rejected_lines.setdefault(line, str(REASONS["invalid_date"]))
+            return True
+    if customer_at >= 0 and row[customer_at] not in customer_ids:
+        outcome.rejected_lines.setdefault(line, str(REASONS["unknown_customer"]))
+        return True
+    return False
+
+
+def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> None:
+    """The rejected rows as they were in the file, with a last column saying why."""
+    with path.open("w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow([*table.headers, "reason"])
+        for line, cells in table.rows(ragged="keep"):
+            reason = outcome.rejected_lines.get(line)
+            if reason is not None:
+                writer.writerow([as_text(c) for c in cells] + [reason])

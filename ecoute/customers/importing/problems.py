@@ -1,0 +1,95 @@
+"""What can be wrong in an import file, said in the user's language.
+
+Readers and converters raise or collect problems as codes with parameters; this module is the one
+place that turns a code into a sentence, so the command line, the web page and the API say the same.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+REASONS = {
+    "required": gettext_lazy("a value is required"),
+    "empty_value": gettext_lazy("a value is required"),
+    "invalid_bool": gettext_lazy("not yes or no (oui/non, yes/no, 1/0)"),
+    "mixed_date_order": gettext_lazy(
+        "this column writes dates day first (%(day_first_value)s, line %(day_first_line)s) and month "
+        "first (%(month_first_value)s, line %(month_first_line)s)"
+    ),
+    "too_long": gettext_lazy("longer than %(max_length)s characters"),
+    "invalid_email": gettext_lazy("not a valid e-mail address"),
+    "invalid_number": gettext_lazy("not a number"),
+    "invalid_integer": gettext_lazy("not a whole number"),
+    "invalid_date": gettext_lazy("not a date (expected for example 31/12/2024 or 2024-12-31)"),
+    "invalid_choice": gettext_lazy("not one of: %(choices)s"),
+    "unknown_customer": gettext_lazy("no customer has this CRM id (import the customers first)"),
+    "invalid_url": gettext_lazy("not a web address"),
+    "out_of_range": gettext_lazy("out of range"),
+    "wrong_field_count": gettext_lazy("the line has %(found)s fields where the header has %(expected)s"),
+}
+
+FILE_PROBLEMS = {
+    "empty_file": gettext_lazy("The file is empty."),
+    "no_header": gettext_lazy("The file has no header line with column names."),
+    "unsupported_format": gettext_lazy(
+        "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file."
+    ),
+    "unreadable": gettext_lazy("The file cannot be read: %(detail)s"),
+    "missing_columns": gettext_lazy(
+        "Required column(s) missing: %(fields)s. Columns found: %(found)s. "
+        "Name the column with --map COLUMN=field or in the mapping form."
+    ),
+    "unknown_mapping_column": gettext_lazy("--map names a column that is not in the file: %(column)s"),
+    "unknown_mapping_field": gettext_lazy("--map names an unknown field: %(field)s (fields: %(fields)s)"),
+    "bad_mapping": gettext_lazy("--map expects COLUMN=field, not %(value)s"),
+    "no_rows": gettext_lazy("The file has a header but no data rows."),
+    "too_large": gettext_lazy("The file is larger than the limit of %(limit)s."),
+    "unknown_kind": gettext_lazy("Unknown kind of import: %(kind)s"),
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad value: the line in the file, the column, the value and why."""
+
+    line: int
+    column: str
+    value: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return str(REASONS.get(self.code, self.code)) % self.params if self.params else str(REASONS.get(self.code, self.code))
+
+    def describe(self) -> str:
+        return _("line %(line)s, column “%(column)s”, value “%(value)s”: %(reason)s") % {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value[:80],
+            "reason": self.reason,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "value": self.value[:200], "code": self.code,
+                "params": self.params}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RowProblem":
+        return cls(data["line"], data["column"], data["value"], data["code"], data.get("params", {}))
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (empty, wrong format, missing columns…)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def describe(self) -> str:
+        return str(FILE_PROBLEMS.get(self.code, self.code)) % self.params if self.params else str(
+            FILE_PROBLEMS.get(self.code, self.code)
+        )

@@ -1,0 +1,202 @@
+"""What the company already knows about its customers."""
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecoute.customers.import_job import ImportJob, ImportKind, ImportStatus
+from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
+
+__all__ = ["ImportJob", "ImportKind", "ImportStatus"]
+
+
+class Tag(OrgOwned):
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name")]
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(OrgOwned):
+    external_id = models.CharField(_("CRM id"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    attributes = models.JSONField(_("CRM fields"), default=dict, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
+    created_at = models.DateTimeField(_("customer since"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept up to date by the actions that write transactions and consents, so that the
+    # customer list filters and sorts on indexed columns even at a million customers.
+    last_purchase_at = models.DateTimeField(_("last purchase"), null=True, blank=True)
+    purchases_count = models.PositiveIntegerField(_("purchases"), default=0)
+    email_consent = models.BooleanField(_("e-mail consent"), default=False)
+
+    objects: Any = OrgQuerySet.as_manager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organization", "external_id"], name="customer_unique_external_id")
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["organization", "last_name", "first_name", "id"], name="customer_name_idx"),
+            models.Index(fields=["organization", "email"], name="customer_email_idx"),
+            models.Index(fields=["organization", "last_purchase_at", "id"], name="customer_last_purchase_idx"),
+            models.Index(fields=["organization", "region", "id"], name="customer_region_idx"),
+            models.Index(fields=["organization", "created_at", "id"], name="customer_created_idx"),
+        ]
+        ordering: ClassVar = ["last_name", "first_name", "id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.company or self.email or self.external_id
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("phone")
+
+
+class Purpose(models.TextChoices):
+    SURVEYS = "surveys", _("surveys")
+    MARKETING = "marketing", _("marketing")
+    PANEL = "panel", _("panel")
+
+
+class Consent(OrgOwned):
+    """Append-only log: the current state for a channel and purpose is the latest row."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    granted = models.BooleanField(_("granted"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["customer", "channel", "purpose", "-recorded_at", "-id"], name="consent_latest_idx")
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["customer", "channel", "purpose", "recorded_at", "granted"], name="consent_no_duplicate"
+            )
+        ]
+        ordering: ClassVar = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        state = _("granted") if self.granted else _("withdrawn")
+        return f"{self.channel}/{self.purpose}: {state}"
+
+
+class Transaction(OrgOwned):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="transactions")
+    # The file's own id, or a key derived from customer + date + amount when the file has none.
+    external_id = models.CharField(_("transaction id"), max_length=120)
+    occurred_at = models.DateTimeField(_("date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    channel = models.CharField(_("channel"), max_length=50, blank=True)
+    store = models.CharField(_("store"), max_length=100, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organization", "external_id"], name="transaction_unique_external_id")
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["customer", "occurred_at"], name="transaction_customer_idx"),
+            models.Index(fields=["organization", "occurred_at"], name="transaction_org_date_idx"),
+        ]
+        ordering: ClassVar = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.amount} {self.currency}"
+
+
+class InteractionKind(models.TextChoices):
+    SUPPORT_TICKET = "support_ticket", _("support ticket")
+    CALL = "call", _("call")
+    VISIT = "visit", _("visit")
+    DELIVERY = "delivery", _("delivery")
+    EMAIL = "email", _("e-mail")
+    CHAT = "chat", _("chat")
+
+
+class Interaction(OrgOwned):
+    """A contact at a touchpoint, with the company's own measures of how it went."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions")
+    external_id = models.CharField(_("interaction id"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind.choices)
+    touchpoint = models.CharField(_("touchpoint"), max_length=100, blank=True)
+    occurred_at = models.DateTimeField(_("date"))
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    resolved_first_contact = models.BooleanField(_("resolved at first contact"), null=True, blank=True)
+    delivery_delay_days = models.IntegerField(_("delivery delay (days)"), null=True, blank=True)
+    handling_time_minutes = models.DecimalField(
+        _("handling time (minutes)"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organization", "external_id"], name="interaction_unique_external_id")
+        ]
+        indexes: ClassVar = [models.Index(fields=["customer", "occurred_at"], name="interaction_customer_idx")]
+        ordering: ClassVar = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class LoyaltyActKind(models.TextChoices):
+    REVIEW = "review", _("review")
+    ENDORSEMENT = "endorsement", _("endorsement")
+    REFERRAL = "referral", _("referral")
+    COMMUNITY_HELP = "community_help", _("community help")
+    SOCIAL_MENTION = "social_mention", _("social mention")
+
+
+class LoyaltyAct(OrgOwned):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="loyalty_acts")
+    external_id = models.CharField(_("act id"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=LoyaltyActKind.choices)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    occurred_at = models.DateTimeField(_("date"))
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    thanked_at = models.DateTimeField(_("thanked at"), null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organization", "external_id"], name="loyalty_act_unique_external_id")
+        ]
+        indexes: ClassVar = [models.Index(fields=["customer", "occurred_at"], name="loyalty_act_customer_idx")]
+        ordering: ClassVar = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def is_thanked(self) -> bool:
+        return self.thanked_at is not None

@@ -1,0 +1,157 @@
+"""Read side of customers: list filters, overview figures, and the flags derived from the logs."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecoute.accounts.models import Organization
+from ecoute.customers.models import Channel, Consent, Customer, Interaction, LoyaltyAct, Purpose, Transaction
+
+
+def refresh_purchase_stats(organization_id: int) -> None:
+    """Recompute each customer's last purchase and purchase count from their transactions."""
+    customer = Customer._meta.db_table
+    tx = Transaction._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {customer} SET
+                last_purchase_at = (SELECT MAX(t.occurred_at) FROM {tx} t WHERE t.customer_id = {customer}.id),
+                purchases_count = (SELECT COUNT(*) FROM {tx} t WHERE t.customer_id = {customer}.id)
+            WHERE organization_id = %s""",  # noqa: S608
+            [organization_id],
+        )
+
+
+def refresh_consent_flags(organization_id: int) -> None:
+    """Mirror each customer's current e-mail consent to surveys on the customer row (for filtering)."""
+    customer = Customer._meta.db_table
+    consent = Consent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {customer} SET email_consent = COALESCE((
+                SELECT c.granted FROM {consent} c
+                WHERE c.customer_id = {customer}.id AND c.channel = %s AND c.purpose = %s
+                ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1), FALSE)
+            WHERE organization_id = %s""",  # noqa: S608
+            [Channel.EMAIL, Purpose.SURVEYS, organization_id],
+        )
+
+
+def regions_of(organization: Organization) -> list[str]:
+    return list(
+        Customer.objects.for_org(organization).exclude(region="").order_by("region")
+        .values_list("region", flat=True).distinct()[:200]
+    )
+
+
+def filter_customers(customers: QuerySet[Customer], filters: dict[str, Any]) -> QuerySet[Customer]:
+    """Apply the list's search, filters and sort; every branch uses an indexed column."""
+    now = timezone.now()
+    if query := (filters.get("q") or "").strip():
+        customers = customers.filter(
+            Q(external_id=query) | Q(email__istartswith=query) | Q(last_name__istartswith=query)
+            | Q(first_name__istartswith=query) | Q(company__istartswith=query)
+        )
+    if tag := filters.get("tag"):
+        customers = customers.filter(tags=tag)
+    if consent := filters.get("consent"):
+        customers = customers.filter(email_consent=consent == "yes")
+    if region := filters.get("region"):
+        customers = customers.filter(region=region)
+    match filters.get("last_purchase"):
+        case "3m":
+            customers = customers.filter(last_purchase_at__gte=now - timedelta(days=91))
+        case "12m":
+            customers = customers.filter(last_purchase_at__gte=now - timedelta(days=365))
+        case "lapsed":
+            customers = customers.filter(last_purchase_at__lt=now - timedelta(days=365))
+        case "never":
+            customers = customers.filter(last_purchase_at__isnull=True)
+    order = {
+        "-last_purchase": [F("last_purchase_at").desc(nulls_last=True), "-id"],
+        "last_purchase": [F("last_purchase_at").asc(nulls_last=True), "id"],
+        "-created": ["-created_at", "-id"],
+    }.get(filters.get("sort") or "", ["last_name", "first_name", "id"])
+    return customers.order_by(*order)
+
+
+def organization_counts(organization: Organization) -> dict[str, Any]:
+    customers = Customer.objects.for_org(organization)
+    sales = Transaction.objects.for_org(organization).aggregate(count=Count("id"), revenue=Sum("amount"))
+    return {
+        "customers": customers.count(),
+        "with_consent": customers.filter(email_consent=True).count(),
+        "buyers": customers.filter(purchases_count__gt=0).count(),
+        "transactions": sales["count"],
+        "revenue": sales["revenue"] or Decimal(0),
+        "interactions": Interaction.objects.for_org(organization).count(),
+        "loyalty_acts": LoyaltyAct.objects.for_org(organization).count(),
+    }
+
+
+def monthly_sales_chart(organization: Organization, months: int = 24) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Transactions and revenue per month over the last `months`, in the organization's zone."""
+    zone = ZoneInfo(organization.time_zone)
+    start = (timezone.now().astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+             - timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (
+        Transaction.objects.for_org(organization).filter(occurred_at__gte=start)
+        .annotate(month=TruncMonth("occurred_at", tzinfo=zone)).values("month")
+        .annotate(count=Count("id"), revenue=Sum("amount")).order_by("month")
+    )
+    by_month = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row for row in rows}
+    labels, counts, revenue = [], [], []
+    month = start.date()
+    for _index in range(months):
+        row = by_month.get(month)
+        labels.append(formats.date_format(month, "M Y"))
+        counts.append(row["count"] if row else 0)
+        revenue.append(float(row["revenue"]) if row else 0.0)
+        month = (month + timedelta(days=32)).replace(day=1)
+    transactions = {"type": "bar", "title": str(_("Transactions per month")), "x": labels,
+                    "series": [{"name": str(_("Transactions")), "data": counts}]}
+    revenue_chart = {"type": "line", "title": str(_("Revenue per month")), "x": labels,
+                     "series": [{"name": str(_("Revenue")), "data": revenue, "unit": "€"}]}
+    return transactions, revenue_chart
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    kind: str
+    label: str
+    detail: str
+    badge: str
+
+
+def customer_timeline(customer: Customer, limit: int = 200) -> list[TimelineEntry]:
+    """Transactions, interactions and loyalty acts of one customer, newest first."""
+    entries = [
+        TimelineEntry(t.occurred_at, "transaction", str(_("Purchase")),
+                      " · ".join(filter(None, [f"{formats.number_format(t.amount, 2)} {t.currency}", t.store, t.channel])),
+                      "badge-info")
+        for t in customer.transactions.all()[:limit]
+    ]
+    for i in customer.interactions.all()[:limit]:
+        facts = [i.touchpoint, i.subject]
+        if i.resolved_first_contact is not None:
+            facts.append(str(_("resolved at first contact")) if i.resolved_first_contact
+                         else str(_("not resolved at first contact")))
+        if i.delivery_delay_days:
+            facts.append(str(_("%(days)s days late")) % {"days": i.delivery_delay_days})
+        badge = "badge-warn" if i.resolved_first_contact is False or (i.delivery_delay_days or 0) > 0 else "badge-muted"
+        entries.append(TimelineEntry(i.occurred_at, "interaction", i.get_kind_display(),
+                                     " · ".join(filter(None, facts)), badge))
+    for act in customer.loyalty_acts.all()[:limit]:
+        detail = " · ".join(filter(None, [act.source, f"{act.rating}/5" if act.rating else "", act.text[:200]]))
+        entries.append(TimelineEntry(act.occurred_at, "loyalty", act.get_kind_display(), detail, "badge-ok"))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

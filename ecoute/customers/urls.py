@@ -1,0 +1,17 @@
+from django.urls import path
+
+from ecoute.customers import import_views, views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("overview/", views.overview, name="overview"),
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/new/", import_views.import_new, name="import_new"),
+    path("imports/<int:job_id>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/mapping/", import_views.import_mapping, name="import_mapping"),
+    path("imports/<int:job_id>/run/", import_views.import_run, name="import_run"),
+    path("imports/<int:job_id>/rejects/", import_views.import_rejects, name="import_rejects"),
+]

@@ -1,0 +1,63 @@
+"""Customer pages: overview, list, profile."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ecoute.accounts.decorators import member_required
+from ecoute.accounts.models import Organization
+from ecoute.customers.forms import CustomerFilterForm
+from ecoute.customers.models import Customer
+from ecoute.customers.queries import (
+    customer_timeline,
+    filter_customers,
+    monthly_sales_chart,
+    organization_counts,
+    regions_of,
+)
+from ecoute.lib.tenancy import get_for_org_or_404
+
+PAGE_SIZE = 50
+
+
+def _org(request: HttpRequest) -> Organization:
+    return request.organization  # type: ignore[attr-defined,no-any-return]
+
+
+@member_required()
+def overview(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    transactions_chart, revenue_chart = monthly_sales_chart(org)
+    return render(
+        request,
+        "customers/overview.html",
+        {"counts": organization_counts(org), "transactions_chart": transactions_chart, "revenue_chart": revenue_chart},
+    )
+
+
+@member_required("view_customers")
+def customer_list(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    form = CustomerFilterForm(request.GET or None, organization=org, regions=regions_of(org))
+    filters = form.cleaned_data if form.is_valid() else {}
+    customers = filter_customers(Customer.objects.for_org(org), filters)
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "customers/_customer_rows.html" if request.htmx else "customers/customer_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+@member_required("view_customers")
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = get_for_org_or_404(Customer, _org(request), pk=customer_id)
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "consents": customer.consents.all()[:200],
+            "timeline": customer_timeline(customer),
+            "tags": customer.tags.all(),
+        },
+    )

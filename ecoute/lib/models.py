@@ -1,0 +1,21 @@
+"""Rows shared by every app: remembered answers to API writes sent with an Idempotency-Key."""
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+
+class IdempotentRequest(models.Model):
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    endpoint = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organization", "key", "endpoint"], name="idempotency_key_unique")
+        ]

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from ecoute.api import api
+
+admin.site.site_header = "Écoute"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="customers:overview", permanent=False)),
+    path("accounts/", include("ecoute.accounts.urls")),
+    path("", include("ecoute.customers.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
