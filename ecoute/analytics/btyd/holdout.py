@@ -136,13 +136,16 @@ def holdout_chart_svg(comparison: HoldoutComparison, labels: ChartLabels) -> str
             f'<circle cx="{x_at(i):.1f}" cy="{y_at(v):.1f}" r="3" fill="{colour}"/>'
             for i, v in enumerate(values)
         )
-    for row, (text, colour) in enumerate(
-        ((labels.actual, _ACTUAL_COLOUR), (labels.predicted, _PREDICTED_COLOUR))
+    for row, (text, colour, dash) in enumerate(
+        (
+            (labels.actual, _ACTUAL_COLOUR, ""),
+            (labels.predicted, _PREDICTED_COLOUR, ' stroke-dasharray="6 4"'),
+        )
     ):
         y = _TOP + 8 + 18 * row
         parts.append(
             f'<line x1="{_LEFT + 12}" y1="{y}" x2="{_LEFT + 36}" y2="{y}" stroke="{colour}" '
-            f'stroke-width="2"/>'
+            f'stroke-width="2"{dash}/>'
         )
         parts.append(f'<text x="{_LEFT + 42}" y="{y + 4}">{escape(text)}</text>')
     parts.append("</svg>")

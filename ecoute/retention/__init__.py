@@ -1,0 +1,1 @@
+"""Retention: activity status, lifetime models and scores, lost customers, reactivation."""

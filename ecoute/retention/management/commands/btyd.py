@@ -1,0 +1,233 @@
+"""`ecoute btyd FILE`: fit customer lifetime models on a transactions file and score customers.
+
+Works on the file alone: no database, no system checks.
+"""
+
+import datetime as dt
+import json
+import sys
+from argparse import ArgumentParser, ArgumentTypeError
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from ecoute.analytics.btyd.holdout import ChartLabels, holdout_chart_svg
+from ecoute.analytics.btyd.scoring import MODEL_CHOICES, LifetimeReport, build_report, write_scores
+from ecoute.analytics.btyd.summary import NoCustomerError
+from ecoute.analytics.btyd.transaction_log import (
+    BadValueError,
+    EmptyFileError,
+    FieldCountError,
+    MissingColumnError,
+    TransactionFileError,
+    read_transaction_log,
+)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ArgumentTypeError(_("expected a date as YYYY-MM-DD, got %(value)s") % {"value": value}) from None
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number > 0:
+        raise ArgumentTypeError(_("expected a positive number, got %(value)s") % {"value": value})
+    return number
+
+
+class Command(BaseCommand):
+    help = "Fit BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file; score customers."
+    requires_system_checks: list[str] = []  # noqa: RUF012 - Django's declared type
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("file", type=Path, help=_("CSV file of transactions"))
+        parser.add_argument("--calibration-end", type=_date, required=True, metavar="YYYY-MM-DD")
+        parser.add_argument("--holdout-end", type=_date, metavar="YYYY-MM-DD")
+        parser.add_argument("--model", choices=MODEL_CHOICES, default="all")
+        parser.add_argument("--period-days", type=_positive, default=7.0)
+        parser.add_argument("--horizon", type=int, default=52, help=_("periods ahead"))
+        parser.add_argument("--discount-rate", type=float, default=0.01, help=_("per period"))
+        parser.add_argument("--customer-col", default="customer_id")
+        parser.add_argument("--date-col", default="date")
+        parser.add_argument("--amount-col", default=None, help=_("default: amount, if present"))
+        parser.add_argument("--scores", type=Path, metavar="OUT.csv")
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--svg", type=Path, metavar="OUT.svg")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        calibration_end: dt.date = options["calibration_end"]
+        holdout_end: dt.date | None = options["holdout_end"]
+        if holdout_end is not None and holdout_end <= calibration_end:
+            raise CommandError(_("The holdout end must come after the calibration end."))
+        if options["svg"] is not None and holdout_end is None:
+            raise CommandError(_("--svg draws the holdout comparison: give --holdout-end too."))
+        if options["horizon"] < 1:
+            raise CommandError(_("--horizon must be at least 1 period."))
+
+        path: Path = options["file"]
+        progress = _Progress(self.stderr) if sys.stderr.isatty() else None
+        try:
+            log = read_transaction_log(
+                path,
+                customer_column=options["customer_col"],
+                date_column=options["date_col"],
+                amount_column=options["amount_col"] or "amount",
+                amount_required=options["amount_col"] is not None,
+                progress=progress.reading if progress else None,
+            )
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": error.strerror}
+            ) from None
+        except TransactionFileError as error:
+            raise CommandError(_file_error_message(path, error)) from None
+        if progress:
+            progress.say(_("Fitting models…"))
+        try:
+            report = build_report(
+                log,
+                calibration_end=calibration_end,
+                holdout_end=holdout_end,
+                models=options["model"],
+                period_days=options["period_days"],
+                horizon=options["horizon"],
+                discount_rate=options["discount_rate"],
+            )
+        except NoCustomerError:
+            raise CommandError(
+                _("No customer made a first purchase on or before the calibration end %(date)s.")
+                % {"date": calibration_end.isoformat()}
+            ) from None
+        if options["scores"] is not None:
+            if progress:
+                progress.say(_("Writing scores…"))
+            try:
+                write_scores(report, log, options["scores"])
+            except OSError as error:
+                raise CommandError(
+                    _("Cannot write %(path)s: %(reason)s")
+                    % {"path": options["scores"], "reason": error.strerror}
+                ) from None
+        if options["svg"] is not None:
+            _write_svg(report, options["svg"])
+        if progress:
+            progress.done()
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict()))
+        else:
+            self.stdout.write(_report_table(report))
+
+
+def _file_error_message(path: Path, error: TransactionFileError) -> str:
+    match error:
+        case MissingColumnError(column=column, found=found):
+            return _('Column "%(column)s" not found in %(path)s; its columns are: %(found)s.') % {
+                "column": column,
+                "path": path,
+                "found": ", ".join(found),
+            }
+        case FieldCountError(line=line, expected=expected, found=found):
+            return _("Line %(line)d has %(found)d fields; the header has %(expected)d.") % {
+                "line": line,
+                "found": found,
+                "expected": expected,
+            }
+        case BadValueError(line=line, column=column, value=value, kind="date"):
+            message = _(
+                'Line %(line)d, column "%(column)s": "%(value)s" is not a date '
+                "(expected dd/mm/yyyy, yyyy-mm-dd or yyyymmdd)."
+            )
+            return message % {"line": line, "column": column, "value": value}
+        case BadValueError(line=line, column=column, value=value, kind="amount"):
+            message = _('Line %(line)d, column "%(column)s": "%(value)s" is not an amount.')
+            return message % {"line": line, "column": column, "value": value}
+        case BadValueError(line=line, column=column, value=value):
+            message = _('Line %(line)d, column "%(column)s": "%(value)s" is too long for an id.')
+            return message % {"line": line, "column": column, "value": value[:40] + "…"}
+        case EmptyFileError():
+            return _("%(path)s has no transactions.") % {"path": path}
+    return _("%(path)s cannot be read as a transactions file.") % {"path": path}
+
+
+def _write_svg(report: LifetimeReport, path: Path) -> None:
+    if report.holdout is None:  # pragma: no cover - checked with the arguments
+        return
+    labels = ChartLabels(
+        title=_("Holdout purchases per customer (%(model)s)") % {"model": report.scored_model},
+        x_axis=_("Repeat purchases in the calibration period"),
+        y_axis=_("Mean purchases in the holdout period"),
+        actual=_("Actual"),
+        predicted=_("Predicted"),
+    )
+    try:
+        path.write_text(holdout_chart_svg(report.holdout, labels), encoding="utf-8")
+    except OSError as error:
+        raise CommandError(
+            _("Cannot write %(path)s: %(reason)s") % {"path": path, "reason": error.strerror}
+        ) from None
+
+
+def _report_table(report: LifetimeReport) -> str:
+    lines = [
+        _("%(customers)d customers, %(transactions)d transactions.")
+        % {"customers": report.summary.customers, "transactions": report.transactions},
+        "",
+        f"{_('model'):<10} {_('parameters'):<56} {_('log-lik.'):>12} {'AIC':>12}",
+    ]
+    for name, fitted in report.fits.items():
+        params = "  ".join(f"{key}={value:.4g}" for key, value in fitted.model.params().items())
+        lines.append(f"{name:<10} {params:<56} {fitted.log_likelihood:>12.1f} {fitted.aic:>12.1f}")
+    if report.spend is not None:
+        params = "  ".join(f"{key}={value:.4g}" for key, value in report.spend.model.params().items())
+        lines.append(
+            f"{'gamma':<10} {params:<56} "
+            + _("(%(count)d repeat buyers)") % {"count": report.spend.customers}
+        )
+    if report.holdout is not None:
+        lines += [
+            "",
+            _("Holdout: mean purchases per customer, by calibration repeat purchases (%(model)s)")
+            % {"model": report.scored_model},
+            f"{_('repeat'):>8} {_('customers'):>10} {_('actual'):>10} {_('predicted'):>10}",
+        ]
+        holdout = report.holdout
+        for label, count, actual, predicted in zip(
+            holdout.labels, holdout.customers, holdout.actual, holdout.predicted, strict=True
+        ):
+            lines.append(f"{label:>8} {count:>10} {actual:>10.3f} {predicted:>10.3f}")
+        lines.append(
+            f"{_('total'):>8} {sum(holdout.customers):>10} {holdout.total_actual:>10.0f} "
+            f"{holdout.total_predicted:>10.0f}"
+        )
+    return "\n".join(lines)
+
+
+class _Progress:
+    """A single self-rewriting status line on a terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.shown = -1
+
+    def reading(self, fraction: float) -> None:
+        percent = int(fraction * 100)
+        if percent != self.shown:
+            self.shown = percent
+            self.stream.write("\r" + _("Reading… %(percent)d%%") % {"percent": percent}, ending="")
+            self.stream.flush()
+
+    def say(self, text: str) -> None:
+        self.stream.write("\r\033[K" + text, ending="")
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\r\033[K", ending="")
+        self.stream.flush()
