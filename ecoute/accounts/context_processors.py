@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ecoute.accounts.models import Membership
+from ecoute.accounts.models import ROLE_PERMISSIONS, Membership
 
 
 def organization(request: HttpRequest) -> dict[str, Any]:
@@ -12,5 +12,6 @@ def organization(request: HttpRequest) -> dict[str, Any]:
     return {
         "organization": membership.organization,
         "membership": membership,
+        "membership_permissions": ROLE_PERMISSIONS[membership.role],
         "memberships": Membership.objects.filter(user_id=membership.user_id).select_related("organization"),
     }

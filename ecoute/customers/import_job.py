@@ -62,6 +62,10 @@ class ImportJob(OrgOwned):
         return self.status in {ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED}
 
     @property
+    def rows_valid(self) -> int:
+        return max(0, self.rows_total - self.rows_rejected)
+
+    @property
     def percent_done(self) -> int:
         if not self.rows_total:
             return 0
