@@ -9,14 +9,22 @@
  *    "series": [{"name": str, "data": [number | null], "unit": "€" | "%" | str?}],
  *    "y_label": str?, "y_min": number?, "y_max": number?, "horizontal": bool?}
  *
+ * ECharts (1 MB) is fetched only when a page has a chart, from the URLs given on this
+ * script's tag (unless the page already loaded it):
+ *   <script src=".../charts.js" data-echarts=".../echarts.min.js"
+ *           data-echarts-locale-fr=".../langFR.js" defer></script>
+ *
  * No inline script or style is needed, so it works under script-src/style-src 'self'.
  * Charts are (re)drawn on page load, in content swapped by htmx and after an htmx
- * history restore (a restored container may hold a stale SVG; it is cleared and
- * redrawn); instances whose element left the page are disposed.
+ * history restore (chart markup is kept out of htmx's history snapshot); instances
+ * whose element left the page are disposed.
  */
 (function () {
   "use strict";
 
+  var tag = document.currentScript;
+  var sources = tag ? { lib: tag.getAttribute("data-echarts"), fr: tag.getAttribute("data-echarts-locale-fr") } : {};
+  var loading = null;
   var live = new Map(); // element -> echarts instance
   var horizontalLabels = new WeakMap(); // element -> category labels, for horizontal bars
   var resizer = typeof ResizeObserver === "function"
@@ -244,12 +252,67 @@
     });
   }
 
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("cannot load " + src)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function ensureEcharts() {
+    if (typeof window.echarts !== "undefined") return Promise.resolve();
+    if (!loading) {
+      if (!sources.lib) return Promise.reject(new Error("ECharts is not loaded and charts.js has no data-echarts URL"));
+      loading = loadScript(sources.lib).then(function () {
+        if (sources.fr && pageLanguage().indexOf("fr") === 0) return loadScript(sources.fr);
+      });
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
   function drawAll(root) {
-    if (typeof echarts === "undefined") return;
     pruneDetached();
     var scope = root && root.querySelectorAll ? root : document;
-    if (scope.matches && scope.matches("[data-chart]")) draw(scope);
-    scope.querySelectorAll("[data-chart]").forEach(draw);
+    var charts = Array.from(scope.querySelectorAll("[data-chart]"));
+    if (scope.matches && scope.matches("[data-chart]")) charts.unshift(scope);
+    if (!charts.length) return;
+    ensureEcharts().then(function () {
+      charts.forEach(draw);
+    }, function (error) {
+      console.error("Écoute chart:", error);
+      charts.forEach(function (el) { el.setAttribute("data-chart-state", "error"); });
+    });
+  }
+
+  // htmx snapshots the page into its history cache right after this event, synchronously.
+  // Chart markup carries style attributes that the CSP would block when the snapshot is
+  // restored, so the charts are lifted out for the snapshot and put back just after it.
+  function leaveChartsOutOfHistory(event) {
+    var root = (event.detail && event.detail.historyElt) || document.body;
+    var lifted = [];
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (!live.has(el)) return;
+      var children = document.createDocumentFragment();
+      while (el.firstChild) children.appendChild(el.firstChild);
+      // getAttribute (not style.cssText) first: Chrome otherwise leaves an empty style="".
+      lifted.push({ el: el, children: children, css: el.getAttribute("style"), instance: el.getAttribute("_echarts_instance_") });
+      el.removeAttribute("style");
+      el.removeAttribute("_echarts_instance_");
+      el.removeAttribute("data-chart-state");
+    });
+    if (!lifted.length) return;
+    queueMicrotask(function () {
+      lifted.forEach(function (item) {
+        item.el.appendChild(item.children);
+        item.el.style.cssText = item.css || "";
+        if (item.instance) item.el.setAttribute("_echarts_instance_", item.instance);
+        item.el.setAttribute("data-chart-state", "ready");
+      });
+    });
   }
 
   if (document.readyState === "loading") {
@@ -260,4 +323,5 @@
   document.addEventListener("htmx:load", function (event) { drawAll(event.target); });
   document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
   document.addEventListener("htmx:historyRestore", function () { drawAll(document); });
+  document.addEventListener("htmx:beforeHistorySave", leaveChartsOutOfHistory);
 })();
