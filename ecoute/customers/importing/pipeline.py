@@ -121,7 +121,7 @@ class _Pass1:
             return None
         if self.plan.needs_customers:
             self.customer_refs.setdefault(values[self.order.index("customer")], line)
-        if self.unmapped and self.plan.kind == "customers":
+        if self.plan.kind == "customers":
             attributes = {self.headers[i]: as_text(cells[i]) for i in self.unmapped if i < len(cells) and cells[i]}
             values.append(attributes)
         return tuple(values)
