@@ -1,0 +1,106 @@
+"""Build the demo organization: members who can log in, then its CRM files through the real importer.
+
+Going through the importer keeps the demo honest (what a user sees after their own first imports)
+and leaves an import history on the demo organization.
+"""
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from ecoute.accounts.actions import add_member, create_organization
+from ecoute.accounts.models import Organization, Role, User
+from ecoute.customers.actions import create_import_job, import_dir, run_import_job
+from ecoute.customers.demo.export import FILES, ExportCounts, export_demo
+from ecoute.customers.demo.names import ORGANIZATION_NAME
+from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, LoyaltyAct, Transaction
+
+DEMO_PASSWORD = "ecoute-demo"  # noqa: S105 - the published demo login
+DEMO_MEMBERS = (
+    ("demo@ecoute.local", Role.OWNER, "Claire", "Moreau"),
+    ("analyste@ecoute.local", Role.ANALYST, "Julien", "Perrin"),
+    ("lecture@ecoute.local", Role.VIEWER, "Sophie", "Girard"),
+)
+IMPORT_ORDER = ("customers", "consents", "transactions", "interactions", "loyalty-acts")
+
+type Announce = Callable[[str], None]
+
+
+class DemoImportError(Exception):
+    """One of the demo files did not import cleanly: the generator and the importer disagree."""
+
+
+@dataclass
+class DemoReport:
+    organization: Organization
+    exported: ExportCounts
+    members: list[tuple[str, str]] = field(default_factory=list)
+    imports: list[ImportJob] = field(default_factory=list)
+
+    def stored(self) -> dict[str, int]:
+        """How many rows of each kind the organization holds now."""
+        models: dict[str, type[Model]] = {
+            "customers": Customer,
+            "consents": Consent,
+            "transactions": Transaction,
+            "interactions": Interaction,
+            "loyalty_acts": LoyaltyAct,
+        }
+        return {
+            name: model._default_manager.filter(organization=self.organization).count()
+            for name, model in models.items()
+        }
+
+
+def build_demo(
+    slug: str,
+    *,
+    customers: int,
+    seed: int,
+    today: date,
+    announce: Announce | None = None,
+) -> DemoReport | None:
+    """Create the demo organization `slug`; None, touching nothing, when it already exists."""
+    say = announce or (lambda _text: None)
+    if Organization.objects.filter(slug=slug).exists():
+        return None
+    organization = create_organization(slug, ORGANIZATION_NAME, language="fr", time_zone="Europe/Paris")
+    directory = import_dir(organization) / f"demo-{seed}"
+    try:
+        owner = _add_members(organization)
+        say(_("Writing the CRM files of %(count)s customers…") % {"count": customers})
+        exported = export_demo(directory, customers=customers, seed=seed, today=today)
+        report = DemoReport(organization, exported, [(email, role) for email, role, *_n in DEMO_MEMBERS])
+        for kind in IMPORT_ORDER:
+            name = FILES[kind][0]
+            say(_("Importing %(file)s…") % {"file": name})
+            job = create_import_job(
+                organization, kind, directory / name, original_name=name, created_by=owner
+            )
+            outcome = run_import_job(job)
+            if outcome is None or not outcome.ok:
+                problems = "; ".join(p.describe() for p in (outcome.problems[:5] if outcome else []))
+                raise DemoImportError(f"{name}: {problems}")
+            report.imports.append(job)
+    except BaseException:
+        # Leave nothing half-built: the next run starts again from scratch.
+        organization.delete()
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return report
+
+
+def _add_members(organization: Organization) -> User:
+    owner = None
+    for email, role, first_name, last_name in DEMO_MEMBERS:
+        membership, _created = add_member(
+            organization, email, role, password=DEMO_PASSWORD, first_name=first_name, last_name=last_name
+        )
+        owner = owner or membership.user
+    if owner is None:
+        raise DemoImportError("no owner among the demo members")
+    return owner
