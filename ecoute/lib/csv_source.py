@@ -7,7 +7,7 @@ never fails). A sample of plain ASCII proves nothing: the file is read as UTF-8 
 first byte that is not, and from there, having emitted only ASCII, as Windows-1252.
 
 Delimiter: whichever of ``;``, tab, ``,``, ``|`` splits the sample's records into the
-same number of fields as the header, ``;`` first on a tie.
+same number of fields as the first one, ``;`` first on a tie.
 
 Records are read from a binary handle chunk by chunk, decoded incrementally (a chunk may
 end inside a multi-byte character), split into physical lines and fed to ``csv.reader``,
@@ -140,14 +140,6 @@ class CsvSource:
         if text.lstrip("\ufeff").lstrip()[:20].lower().startswith(("<!doctype html", "<html", "<table")):
             raise TabularError("unsupported_format", detected="html")
         self.delimiter = _sniff_delimiter(text, complete)
-        self.headers: list[str] = []
-        self.header_line = 0
-        for line, values in self._all_records():
-            self.header_line = line
-            self.headers = ["" if value is None else str(value) for value in values]
-            break
-        while self.headers and not self.headers[-1]:
-            self.headers.pop()
 
     def _switch_to_windows_1252(self) -> None:
         self.encoding = "cp1252"
@@ -161,8 +153,8 @@ class CsvSource:
         decoder: _Decoder = codecs.getincrementaldecoder(self.encoding)()
         return decoder
 
-    def _lines(self, failure: list[UnicodeDecodeError]) -> Iterator[str]:
-        """Physical lines with their line ends; stops early, filling ``failure``, on bad bytes."""
+    def _lines(self, failure: list[str]) -> Iterator[str]:
+        """Physical lines with their line ends; on bad input, stops and puts its code in ``failure``."""
         decoder = self._decoder()
         position = self._start
         pending = ""
@@ -174,13 +166,14 @@ class CsvSource:
             try:
                 text = decoder.decode(data, final)
             except UnicodeDecodeError as error:
-                failure.append(error)
+                # Give the complete lines before the bad bytes, so that the reader's line
+                # count names the line holding them.
+                failure.append("undecodable")
                 text = error.object[: error.start].decode(error.encoding, "replace")
-                final = True
             if "\x00" in text:
                 text = text.replace("\x00", "")
             text = pending + text if pending else text
-            if final:
+            if final and not failure:
                 cut = len(text)
             else:
                 # Keep the unfinished last line, and a final \r that may be half of \r\n.
@@ -188,7 +181,7 @@ class CsvSource:
                 cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
             pending = text[cut:]
             if len(pending) > MAX_LINE_CHARS:
-                failure.append(UnicodeDecodeError("", b"", 0, 0, "line too long"))
+                failure.append("line_too_long")
                 return
             if cut:
                 complete = text[:cut]
@@ -196,11 +189,12 @@ class CsvSource:
                     yield from io.StringIO(complete, newline="")
                 else:
                     yield from complete.splitlines(keepends=True)
-            if final:
+            if final or failure:
                 return
 
-    def _all_records(self) -> Iterator[tuple[int, list[Cell]]]:
-        failure: list[UnicodeDecodeError] = []
+    def records(self) -> Iterator[tuple[int, list[Cell]]]:
+        """Every record with a value, header included: (line where it starts, values)."""
+        failure: list[str] = []
         reader = csv.reader(self._lines(failure), delimiter=self.delimiter, quotechar='"')
         last = 0
         while True:
@@ -216,14 +210,10 @@ class CsvSource:
                 raise TabularError("malformed_csv", line=last + 1, detail=str(error)) from None
             start, last = last + 1, reader.line_num
             if row:
-                yield start, [value.strip() or None for value in row]
+                values: list[Cell] = [value.strip() or None for value in row]
+                if any(values):
+                    yield start, values
+        if failure == ["line_too_long"]:
+            raise TabularError("line_too_long", line=reader.line_num + 1, limit=MAX_LINE_CHARS)
         if failure:
-            if failure[0].reason == "line too long":
-                raise TabularError("line_too_long", line=reader.line_num + 1, limit=MAX_LINE_CHARS)
             raise TabularError("undecodable", line=reader.line_num + 1, encoding=self.encoding)
-
-    def records(self) -> Iterator[tuple[int, list[Cell]]]:
-        """Every record after the header: (line where it starts, values)."""
-        for line, values in self._all_records():
-            if line > self.header_line:
-                yield line, values

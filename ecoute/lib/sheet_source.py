@@ -1,7 +1,7 @@
 """Reader of xlsx and ods workbooks through python-calamine.
 
-The sheet read is the one named, else the first visible worksheet holding data. Its first
-non-empty row is the header, as wide as the sheet (an unnamed column has header "").
+The sheet read is the one named, else the first visible worksheet holding data. Rows are
+all as wide as the sheet.
 Cells come as calamine gives them, tidied: text stripped and ``None`` when empty, whole
 floats as ``int`` (``10023.0`` is a customer number, not a measure), dates and datetimes
 as objects when the cell has a date format; a date cell that lost its format stays an
@@ -67,14 +67,6 @@ class SheetSource:
         except Exception as error:
             raise _calamine_problem(error) from None
         self.sheet_name = self._sheet.name
-        self.headers: list[str] = []
-        self.header_line = 0
-        for line, values in self._all_records():
-            self.header_line = line
-            # Not trimmed: calamine's rows are all as wide as the sheet, and a column with
-            # data but no header must keep its place.
-            self.headers = [_header_text(value) for value in values]
-            break
 
     def _pick_sheet(self, name: str | None) -> python_calamine.CalamineSheet:
         if name is not None:
@@ -96,7 +88,8 @@ class SheetSource:
             return self._workbook.get_sheet_by_index(0)
         return first
 
-    def _all_records(self) -> Iterator[tuple[int, list[Cell]]]:
+    def records(self) -> Iterator[tuple[int, list[Cell]]]:
+        """Every row with a value, header included: (sheet row number, values)."""
         tidy = _tidy
         try:
             # iter_rows starts at the sheet's first row, even when it is empty (pinned by
@@ -108,19 +101,5 @@ class SheetSource:
         except Exception as error:
             raise _calamine_problem(error) from None
 
-    def records(self) -> Iterator[tuple[int, list[Cell]]]:
-        """Every row after the header: (sheet row number, values)."""
-        for line, values in self._all_records():
-            if line > self.header_line:
-                yield line, values
-
     def close(self) -> None:
         self._workbook.close()
-
-
-def _header_text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)

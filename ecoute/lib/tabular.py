@@ -15,7 +15,9 @@ messages (see ``ecoute.lib.tabular_errors``).
   be text, read as CSV. Raises ``TabularError`` ("unreadable_file", "empty_file",
   "unsupported_format", "corrupt_spreadsheet", "protected_spreadsheet",
   "sheet_not_found", "no_header").
-- ``Table.headers``: the header row (the first non-empty one), trailing blanks dropped.
+- ``Table.headers``: the header row: the first non-empty one, unless it has less than half
+  as many values as the fullest of the first ten (a title row above the header); in CSV
+  files trailing blank names are dropped, sheets keep their width.
 - ``Table.rows(*, ragged="error")`` yields ``(line, values)`` for each non-empty row
   after the header: ``line`` is the line a user sees (CSV: the physical line where the
   record starts, the first line of the file being 1; sheets: the row number). Rows can be
@@ -33,6 +35,7 @@ booleans and dates. ``ecoute.lib.values`` and ``ecoute.lib.dates`` read them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 import zipfile
@@ -62,6 +65,7 @@ _MAGIC_NUMBERS = {
     b"7z\xbc\xaf": "7z",
 }
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_HEADER_SEARCH_ROWS = 10
 # A header cell that is a number, a date, an amount or an e-mail address is data.
 _DATA_LIKE = re.compile(r"[-+(]?[\d\s.,'/:€$£%()-]*\d[\d\s.,'/:€$£%()-]*|[^\s@]+@[^\s@]+\.\w+")
 
@@ -70,15 +74,34 @@ class _Source(Protocol):
     @property
     def kind(self) -> Kind: ...
     @property
-    def headers(self) -> list[str]: ...
-    @property
-    def header_line(self) -> int: ...
-    @property
     def encoding(self) -> str | None: ...
     @property
     def delimiter(self) -> str | None: ...
 
     def records(self) -> Iterator[tuple[int, list[Cell]]]: ...
+
+
+def _find_header(source: _Source) -> tuple[int, list[str]]:
+    """The header's line and names: the first row about as full as the fullest nearby.
+
+    Skips title rows above the header ("Export des ventes - mars 2024") that Excel users
+    add, by taking the first of the first rows with at least half as many values as the
+    fullest of them.
+    """
+    first_rows = list(itertools.islice(source.records(), _HEADER_SEARCH_ROWS))
+    if not first_rows:
+        raise TabularError("empty_file")
+    counts = [sum(value is not None for value in values) for _, values in first_rows]
+    line, values = next(
+        (row for row, count in zip(first_rows, counts, strict=True) if count * 2 >= max(counts)),
+        first_rows[0],
+    )
+    headers = [_display(value) for value in values]
+    # CSV: a trailing delimiter adds an empty name. Sheets keep their width, so that a
+    # column with data but no name keeps its place.
+    while source.kind == "csv" and headers and not headers[-1]:
+        headers.pop()
+    return line, headers
 
 
 class Table:
@@ -89,11 +112,10 @@ class Table:
         self._handle = handle
         self.name = name
         self.kind: Kind = source.kind
-        self.headers: list[str] = source.headers
-        self.header_line = source.header_line
         self.delimiter = source.delimiter
         self.sheet_name: str | None = getattr(source, "sheet_name", None)
         self.sheet_names: list[str] = getattr(source, "sheet_names", [])
+        self.header_line, self.headers = _find_header(source)
 
     @property
     def encoding(self) -> str | None:
@@ -103,14 +125,17 @@ class Table:
     def rows(self, *, ragged: Literal["error", "keep"] = "error") -> Iterator[tuple[int, list[Cell]]]:
         """``(line, values)`` for each non-empty row after the header (see the module doc)."""
         width = len(self.headers)
-        for line, values in self._source.records():
+        records = self._source.records()
+        for line, _ in records:
+            if line >= self.header_line:
+                break
+        for line, values in records:
             if len(values) != width:
                 if len(values) > width and not any(values[width:]):
                     del values[width:]
                 elif ragged == "error":
                     raise TabularError("ragged_row", line=line, found=len(values), expected=width)
-            if any(values):
-                yield line, values
+            yield line, values
 
     def preview(self, n: int = 10) -> list[list[str]]:
         """The first ``n`` rows as text for display (dates in ISO form, empty as "")."""
@@ -165,10 +190,8 @@ def _workbook_kind(handle: BinaryIO) -> Literal["xlsx", "ods"]:
     raise TabularError("unsupported_format", detected="zip")
 
 
-def _check_header(source: _Source) -> None:
-    if not source.headers:
-        raise TabularError("empty_file")
-    filled = [header for header in source.headers if header]
+def _check_header(table: Table) -> None:
+    filled = [header for header in table.headers if header]
     if sum(bool(_DATA_LIKE.fullmatch(header)) for header in filled) * 2 > len(filled):
         raise TabularError("no_header")
 
@@ -214,10 +237,10 @@ def open_table(
         path, handle, owned = None, source, None
         name = original_name or str(getattr(source, "name", "")) or "upload"
     try:
-        opened = _open_source(handle, path, sheet)
-        _check_header(opened)
+        table = Table(_open_source(handle, path, sheet), name=name, handle=owned)
+        _check_header(table)
     except BaseException:
         if owned is not None:
             owned.close()
         raise
-    return Table(opened, name=name, handle=owned)
+    return table

@@ -42,6 +42,7 @@ _CURRENCIES = {
 _CURRENCY = r"€|\$|£|eur(?:os?)?|usd|gbp|chf"
 _AMOUNT = re.compile(
     rf"""\s*
+    (?P<cur0>{_CURRENCY})?\s*
     (?P<open>\()?\s*
     (?P<sign1>[-+\u2212])?\s*
     (?P<cur1>{_CURRENCY})?\s*
@@ -50,7 +51,8 @@ _AMOUNT = re.compile(
     (?:[eE](?P<exp>[-+]?\d{{1,4}}))?\s*
     (?P<cur2>{_CURRENCY})?\s*
     (?P<sign3>-)?\s*
-    (?P<close>\))?\s*""",
+    (?P<close>\))?\s*
+    (?P<cur3>{_CURRENCY})?\s*""",
     re.VERBOSE | re.IGNORECASE,
 )
 _GROUP_SPLIT = re.compile(r"[\s'’.,]")
@@ -97,7 +99,7 @@ def _parse_amount_text(text: str) -> tuple[Decimal, str | None]:
     if match is None:
         raise _invalid("invalid_number", text)
     signs = [sign for sign in match.group("sign1", "sign2", "sign3") if sign]
-    currencies = [cur for cur in match.group("cur1", "cur2") if cur]
+    currencies = [cur for cur in match.group("cur0", "cur1", "cur2", "cur3") if cur]
     if len(signs) > 1 or len(currencies) > 1 or bool(match["open"]) != bool(match["close"]):
         raise _invalid("invalid_number", text)
     digits = _canonical_digits(match["body"])

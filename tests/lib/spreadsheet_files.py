@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -24,6 +24,15 @@ class RawSerial:
 
 
 SheetCell = str | int | float | bool | dt.date | RawSerial | None
+Rows = Sequence[Sequence[SheetCell]]
+
+
+def _store(archive: zipfile.ZipFile, name: str, content: str, *, compress: bool = True) -> None:
+    # A fixed timestamp keeps regenerated fixtures byte for byte the same.
+    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    archive.writestr(info, content)
+
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
@@ -69,58 +78,78 @@ _XLSX_STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="164" applyNumberFormat="1"/></cellXfs>
 </styleSheet>"""
 
-_XLSX_PARTS = {
-    "[Content_Types].xml": """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/xl/workbook.xml"
  ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml"
- ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
 <Override PartName="/xl/styles.xml"
  ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
-</Types>""",
-    "_rels/.rels": """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+{sheets}
+</Types>"""
+_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Target="xl/workbook.xml"
  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>
-</Relationships>""",
-    "xl/_rels/workbook.xml.rels": """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Target="worksheets/sheet1.xml"
- Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>
-<Relationship Id="rId2" Target="styles.xml"
- Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>
-</Relationships>""",
-    "xl/styles.xml": _XLSX_STYLES,
-}
+</Relationships>"""
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def write_xlsx(path: Path, rows: Sequence[Sequence[SheetCell]], *, sheet: str = "Export") -> Path:
-    """Write a one-sheet workbook; dates get Excel's short date style (numFmtId 14)."""
+def _sheet_xml(rows: Rows) -> str:
     xml_rows = []
     for row_index, row in enumerate(rows, start=1):
         cells = "".join(
             _xlsx_cell(f"{_column_letter(col)}{row_index}", value) for col, value in enumerate(row)
         )
         xml_rows.append(f'<row r="{row_index}">{cells}</row>')
-    sheet_xml = (
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{''.join(xml_rows)}</sheetData></worksheet>"
     )
+
+
+def write_xlsx(
+    path: Path, rows: Rows, *, sheet: str = "Export", before: Mapping[str, Rows] | None = None
+) -> Path:
+    """Write a workbook whose sheet ``sheet`` holds ``rows``, after the sheets ``before``.
+
+    Dates get Excel's short date style (numFmtId 14), datetimes a custom date-time format.
+    """
+    sheets = {**(before or {}), sheet: rows}
+    overrides, relationships, entries = [], [], []
+    for number, name in enumerate(sheets, start=1):
+        overrides.append(
+            f'<Override PartName="/xl/worksheets/sheet{number}.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        )
+        relationships.append(
+            f'<Relationship Id="rId{number}" Target="worksheets/sheet{number}.xml" '
+            f'Type="{_RELATIONSHIPS}/worksheet"/>'
+        )
+        entries.append(f'<sheet name="{escape(name)}" sheetId="{number}" r:id="rId{number}"/>')
+    relationships.append(
+        f'<Relationship Id="rId{len(sheets) + 1}" Target="styles.xml" Type="{_RELATIONSHIPS}/styles"/>'
+    )
     workbook_xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<sheets><sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        f'xmlns:r="{_RELATIONSHIPS}"><sheets>{"".join(entries)}</sheets></workbook>'
     )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in _XLSX_PARTS.items():
-            archive.writestr(name, content)
-        archive.writestr("xl/workbook.xml", workbook_xml)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    workbook_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f"{''.join(relationships)}</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        _store(archive, "[Content_Types].xml", _CONTENT_TYPES.format(sheets="\n".join(overrides)))
+        _store(archive, "_rels/.rels", _ROOT_RELS)
+        _store(archive, "xl/workbook.xml", workbook_xml)
+        _store(archive, "xl/_rels/workbook.xml.rels", workbook_rels)
+        _store(archive, "xl/styles.xml", _XLSX_STYLES)
+        for number, sheet_rows in enumerate(sheets.values(), start=1):
+            _store(archive, f"xl/worksheets/sheet{number}.xml", _sheet_xml(sheet_rows))
     return path
 
 
@@ -160,23 +189,31 @@ _ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 </manifest:manifest>"""
 
 
-def write_ods(path: Path, rows: Sequence[Sequence[SheetCell]], *, sheet: str = "Export") -> Path:
-    """Write a one-sheet OpenDocument spreadsheet as LibreOffice stores it."""
+def _ods_table(name: str, rows: Rows) -> str:
     xml_rows = "".join(
         "<table:table-row>" + "".join(_ods_cell(value) for value in row) + "</table:table-row>"
         for row in rows
     )
+    return f'<table:table table:name="{escape(name)}">{xml_rows}</table:table>'
+
+
+def write_ods(
+    path: Path, rows: Rows, *, sheet: str = "Export", before: Mapping[str, Rows] | None = None
+) -> Path:
+    """Write an OpenDocument spreadsheet as LibreOffice stores it (see ``write_xlsx``)."""
+    sheets = {**(before or {}), sheet: rows}
+    tables = "".join(_ods_table(name, sheet_rows) for name, sheet_rows in sheets.items())
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="{escape(sheet)}">'
-        f"{xml_rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
     )
     with zipfile.ZipFile(path, "w") as archive:
         # The mimetype entry comes first and uncompressed, as the OpenDocument spec requires.
-        archive.writestr("mimetype", _ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        _store(archive, "mimetype", _ODS_MIMETYPE, compress=False)
+        _store(archive, "META-INF/manifest.xml", _ODS_MANIFEST)
+        _store(archive, "content.xml", content)
     return path
