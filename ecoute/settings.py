@@ -9,6 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP  # type: ignore[attr-defined]
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.lib.email_url import parse_email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ECOUTE_VAR_DIR", BASE_DIR / "var"))
 
@@ -106,9 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool(
-        "ECOUTE_TEST_DB_ON_DISK", False
-    ) else {}
+    # On disk, so that a command run by a test in a subprocess sees the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -144,6 +145,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "ecoute" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -164,7 +168,7 @@ TASKS = {
     "default": {
         "BACKEND": (
             "django.tasks.backends.immediate.ImmediateBackend"
-            if env_bool("TASKS_IMMEDIATE", False)
+            if env_bool("TASKS_IMMEDIATE", TESTING)
             else "django_tasks_db.DatabaseBackend"
         ),
         "QUEUES": ["default"],
@@ -173,9 +177,7 @@ TASKS = {
 
 # E-mail: EMAIL_URL such as smtp://user:pass@host:587/?tls=1, or console:// for development.
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEBUG else "smtp://127.0.0.1:25")
-from ecoute.lib.email_url import parse_email_url  # noqa: E402
-
-globals().update(parse_email_url(EMAIL_URL))
+MAILERS = {"default": parse_email_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Écoute <ecoute@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

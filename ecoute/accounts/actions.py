@@ -1,8 +1,12 @@
 """Operations on organizations and their members."""
 
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Membership, Organization, Role, User
@@ -48,15 +52,17 @@ def add_member(
 
 def invite_member(request: HttpRequest, membership: Membership) -> None:
     """Send the new member an e-mail with a link to choose a password."""
-    form = PasswordResetForm({"email": membership.user.email})
-    if form.is_valid():
-        form.save(
-            request=request,
-            use_https=request.is_secure(),
-            subject_template_name="accounts/email/invitation_subject.txt",
-            email_template_name="accounts/email/invitation.txt",
-            extra_email_context={"organization": membership.organization},
-        )
+    user = membership.user
+    context = {
+        "organization": membership.organization,
+        "protocol": "https" if request.is_secure() else "http",
+        "domain": request.get_host(),
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    subject = "".join(render_to_string("accounts/email/invitation_subject.txt", context).splitlines())
+    body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
 
 
 @transaction.atomic

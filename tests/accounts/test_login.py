@@ -1,0 +1,92 @@
+"""Logging in and out by e-mail, and the rate limit on failed attempts."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ecoute.accounts.models import Membership
+from tests.factories import PASSWORD
+
+
+def _login(client: Client, email: str, password: str, address: str = "10.0.0.1") -> int:
+    response = client.post(reverse("accounts:login"), {"email": email, "password": password}, REMOTE_ADDR=address)
+    return response.status_code
+
+
+def test_a_member_logs_in_with_email_and_password_and_lands_on_the_overview(owner: Membership) -> None:
+    # Given a member of an organization
+    client = Client()
+    # When they log in with their e-mail in capitals
+    response = client.post(reverse("accounts:login"), {"email": "OWNER@maison.fr", "password": PASSWORD})
+    # Then they reach the overview of their organization
+    assert response.status_code == 302
+    assert response["Location"] == reverse("customers:overview")
+    assert client.get(reverse("customers:overview")).status_code == 200
+
+
+def test_a_wrong_password_is_refused_with_a_message(owner: Membership) -> None:
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"email": owner.user.email, "password": "nope"})
+    assert response.status_code == 200
+    assert "ne correspondent" in response.content.decode() or "do not match" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_redirects_only_to_pages_of_this_site(owner: Membership) -> None:
+    client = Client()
+    response = client.post(
+        reverse("accounts:login") + "?next=https://evil.example/", {"email": owner.user.email, "password": PASSWORD,
+                                                                    "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("customers:overview")
+
+
+def test_logout_needs_a_post_and_ends_the_session(owner_client: Client) -> None:
+    assert owner_client.get(reverse("accounts:logout")).status_code == 405
+    response = owner_client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert owner_client.get(reverse("customers:overview")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_failed_logins_are_limited_per_account_even_from_many_addresses(owner: Membership, settings: object) -> None:
+    # Given five failed attempts on one account, each from another address
+    for attempt in range(5):
+        assert _login(Client(), owner.user.email, "wrong", address=f"10.0.1.{attempt}") == 200
+    # When the right password comes, from yet another address and another client (another worker)
+    client = Client()
+    _login(client, owner.user.email, PASSWORD, address="10.0.2.1")
+    # Then it is refused until the window has passed
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_failed_logins_are_limited_per_address_across_accounts(owner: Membership) -> None:
+    # Given five failed attempts from one address on five different accounts
+    for attempt in range(5):
+        _login(Client(), f"someone{attempt}@example.fr", "wrong", address="192.0.2.7")
+    # When a real member logs in from that address
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"email": owner.user.email, "password": PASSWORD},
+                           REMOTE_ADDR="192.0.2.7")
+    # Then the address is blocked, and the message says to wait
+    assert "_auth_user_id" not in client.session
+    assert "minutes" in response.content.decode()
+    # And from another address the member gets in
+    other = Client()
+    _login(other, owner.user.email, PASSWORD, address="192.0.2.8")
+    assert "_auth_user_id" in other.session
+
+
+def test_a_successful_login_clears_the_failures_of_the_account(owner: Membership) -> None:
+    for attempt in range(4):
+        _login(Client(), owner.user.email, "wrong", address=f"10.0.3.{attempt}")
+    client = Client()
+    _login(client, owner.user.email, PASSWORD, address="10.0.4.1")
+    assert "_auth_user_id" in client.session
+    # the counter starts again: four more failures do not block
+    for attempt in range(4):
+        _login(Client(), owner.user.email, "wrong", address=f"10.0.5.{attempt}")
+    again = Client()
+    _login(again, owner.user.email, PASSWORD, address="10.0.6.1")
+    assert "_auth_user_id" in again.session

@@ -1,0 +1,89 @@
+"""Every page and endpoint that takes an id answers 404 for another organization's id."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ecoute.accounts.models import ApiKey, Membership, Organization, Role
+from ecoute.customers.models import ImportJob
+from tests.conftest import member_client
+from tests.factories import CustomerFactory, MembershipFactory
+
+# Patterns with an id that are not an organization's data, and why.
+NOT_ORG_DATA = {
+    "accounts:password_reset_confirm",  # a signed token, not an id
+    "api:openapi-json",
+    "api:openapi-view",
+}
+
+
+def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern), entry
+
+
+def _id_patterns() -> list[tuple[str, str, list[str]]]:
+    found = []
+    for name, route, pattern in _patterns(get_resolver()):
+        params = list(pattern.pattern.converters) if hasattr(pattern.pattern, "converters") else []
+        if params and name not in NOT_ORG_DATA and not name.startswith("admin:"):
+            found.append((name, route, params))
+    return found
+
+
+def _other_org_objects(other: Organization) -> dict[str, Any]:
+    """One object of each kind in the other organization, by the URL parameter that names it."""
+    customer = CustomerFactory(organization=other)
+    member = MembershipFactory(organization=other, role=Role.VIEWER)
+    key, _secret = ApiKey.issue(other, "theirs")
+    job = ImportJob.objects.create(organization=other, kind="customers", original_name="theirs.csv",
+                                   stored_path="/nonexistent", rejects_path="/etc/hostname", status="checked")
+    return {"customer_id": customer.pk, "membership_id": member.pk, "key_id": key.pk, "job_id": job.pk,
+            "external_id": customer.external_id}
+
+
+def test_every_url_with_an_id_is_covered_by_this_test() -> None:
+    # Given every URL pattern of the product that takes a parameter
+    known = {"customer_id", "membership_id", "key_id", "job_id", "external_id"}
+    # Then each parameter is one this test knows how to fill with another organization's object
+    for name, route, params in _id_patterns():
+        assert set(params) <= known, f"{name} ({route}) takes {params}: add it to the tenancy test"
+
+
+@pytest.mark.django_db
+def test_another_organizations_ids_answer_404_on_every_page(owner: Membership, other_org: Organization) -> None:
+    # Given an owner of one organization, and objects of another
+    client = member_client(owner)
+    theirs = _other_org_objects(other_org)
+    checked = 0
+    for name, _route, params in _id_patterns():
+        if name.startswith("api:"):
+            continue
+        url = reverse(name, kwargs={p: theirs[p] for p in params})
+        # When the owner asks for them, by GET and by POST
+        for method in (client.get, client.post):
+            response = method(url)
+            # Then the answer is 404, never the object, a 403 or a 500
+            assert response.status_code in {404, 405}, f"{method.__name__.upper()} {url}: {response.status_code}"
+            if response.status_code == 404:
+                checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.django_db
+def test_another_organizations_ids_answer_404_on_the_api(owner: Membership, other_org: Organization) -> None:
+    _key, secret = ApiKey.issue(owner.organization, "ours")
+    theirs = _other_org_objects(other_org)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    for name, _route, params in _id_patterns():
+        if not name.startswith("api:"):
+            continue
+        response = client.get(reverse(name, kwargs={p: theirs[p] for p in params}))
+        assert response.status_code == 404, name
