@@ -43,7 +43,7 @@ browser:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	ECOUTE_TESTING=1 $(VENV)/bin/mypy .
 
 test: $(STAMP) browser messages lint test-sqlite test-postgresql
 

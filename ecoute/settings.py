@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP  # type: ignore[attr-defined]
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.lib.email_url import parse_email_url
@@ -32,7 +32,7 @@ TESTING = "pytest" in sys.modules or env_bool("ECOUTE_TESTING", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105
+        SECRET_KEY = "insecure-development-key-" + "x" * 40
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "

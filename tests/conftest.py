@@ -33,17 +33,17 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 @pytest.fixture
 def org(db: None) -> Organization:
-    return OrganizationFactory(slug="maison", name="Maison Lumière")
+    return OrganizationFactory.create(slug="maison", name="Maison Lumière")
 
 
 @pytest.fixture
 def other_org(db: None) -> Organization:
-    return OrganizationFactory(slug="autre", name="Autre Maison")
+    return OrganizationFactory.create(slug="autre", name="Autre Maison")
 
 
 @pytest.fixture
 def owner(org: Organization) -> Membership:
-    return MembershipFactory(organization=org, role=Role.OWNER, user__email="owner@maison.fr")
+    return MembershipFactory.create(organization=org, role=Role.OWNER, user__email="owner@maison.fr")
 
 
 def member_client(membership: Membership) -> Client:

@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import factory
+from factory.declarations import LazyAttribute, PostGenerationMethodCall, Sequence, SubFactory
+from factory.django import DjangoModelFactory
+from factory.helpers import post_generation
 
 from ecoute.accounts.models import Membership, Organization, Role, User
 from ecoute.customers.models import Consent, Customer, Interaction, LoyaltyAct, Transaction
@@ -12,91 +14,91 @@ from ecoute.customers.models import Consent, Customer, Interaction, LoyaltyAct, 
 PASSWORD = "correct-horse-battery-staple"
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class OrganizationFactory(DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
         django_get_or_create = ("slug",)
 
-    slug = factory.Sequence(lambda n: f"org-{n}")
-    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = Sequence(lambda n: f"org-{n}")
+    name = Sequence(lambda n: f"Organisation {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
-    email = factory.Sequence(lambda n: f"person{n}@example.fr")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    email = Sequence(lambda n: f"person{n}@example.fr")
+    password = PostGenerationMethodCall("set_password", PASSWORD)
 
-    @factory.post_generation  # type: ignore[untyped-decorator]
-    def saved(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    @post_generation
+    def saved(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory-boy passes the object
         if create:
-            self.save()
+            obj.save()
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
-    user = factory.SubFactory(UserFactory)
-    organization = factory.SubFactory(OrganizationFactory)
+    user = SubFactory(UserFactory)
+    organization = SubFactory(OrganizationFactory)
     role = Role.OWNER
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class CustomerFactory(DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
 
-    organization = factory.SubFactory(OrganizationFactory)
-    external_id = factory.Sequence(lambda n: f"C{n:05d}")
+    organization = SubFactory(OrganizationFactory)
+    external_id = Sequence(lambda n: f"C{n:05d}")
     first_name = "Jeanne"
-    last_name = factory.Sequence(lambda n: f"Dupont{n}")
-    email = factory.LazyAttribute(lambda c: f"{c.external_id.lower()}@example.fr")
+    last_name = Sequence(lambda n: f"Dupont{n}")
+    email = LazyAttribute(lambda c: f"{c.external_id.lower()}@example.fr")
     region = "Île-de-France"
 
 
-class TransactionFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class TransactionFactory(DjangoModelFactory[Transaction]):
     class Meta:
         model = Transaction
 
-    customer = factory.SubFactory(CustomerFactory)
-    organization = factory.LazyAttribute(lambda t: t.customer.organization)
-    external_id = factory.Sequence(lambda n: f"T{n:06d}")
+    customer = SubFactory(CustomerFactory)
+    organization = LazyAttribute(lambda t: t.customer.organization)
+    external_id = Sequence(lambda n: f"T{n:06d}")
     occurred_at = datetime(2026, 3, 14, 10, 0, tzinfo=UTC)
     amount = Decimal("42.50")
 
 
-class ConsentFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class ConsentFactory(DjangoModelFactory[Consent]):
     class Meta:
         model = Consent
 
-    customer = factory.SubFactory(CustomerFactory)
-    organization = factory.LazyAttribute(lambda c: c.customer.organization)
+    customer = SubFactory(CustomerFactory)
+    organization = LazyAttribute(lambda c: c.customer.organization)
     channel = "email"
     purpose = "surveys"
     granted = True
 
 
-class InteractionFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class InteractionFactory(DjangoModelFactory[Interaction]):
     class Meta:
         model = Interaction
 
-    customer = factory.SubFactory(CustomerFactory)
-    organization = factory.LazyAttribute(lambda i: i.customer.organization)
-    external_id = factory.Sequence(lambda n: f"I{n:06d}")
+    customer = SubFactory(CustomerFactory)
+    organization = LazyAttribute(lambda i: i.customer.organization)
+    external_id = Sequence(lambda n: f"I{n:06d}")
     kind = "support_ticket"
     occurred_at = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
     resolved_first_contact = False
 
 
-class LoyaltyActFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class LoyaltyActFactory(DjangoModelFactory[LoyaltyAct]):
     class Meta:
         model = LoyaltyAct
 
-    customer = factory.SubFactory(CustomerFactory)
-    organization = factory.LazyAttribute(lambda a: a.customer.organization)
-    external_id = factory.Sequence(lambda n: f"L{n:06d}")
+    customer = SubFactory(CustomerFactory)
+    organization = LazyAttribute(lambda a: a.customer.organization)
+    external_id = Sequence(lambda n: f"L{n:06d}")
     kind = "review"
     occurred_at = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
     rating = 5

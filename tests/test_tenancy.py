@@ -20,7 +20,9 @@ NOT_ORG_DATA = {
 }
 
 
-def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, URLPattern]]:
+def _patterns(
+    resolver: URLResolver, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
@@ -40,13 +42,24 @@ def _id_patterns() -> list[tuple[str, str, list[str]]]:
 
 def _other_org_objects(other: Organization) -> dict[str, Any]:
     """One object of each kind in the other organization, by the URL parameter that names it."""
-    customer = CustomerFactory(organization=other)
-    member = MembershipFactory(organization=other, role=Role.VIEWER)
+    customer = CustomerFactory.create(organization=other)
+    member = MembershipFactory.create(organization=other, role=Role.VIEWER)
     key, _secret = ApiKey.issue(other, "theirs")
-    job = ImportJob.objects.create(organization=other, kind="customers", original_name="theirs.csv",
-                                   stored_path="/nonexistent", rejects_path="/etc/hostname", status="checked")
-    return {"customer_id": customer.pk, "membership_id": member.pk, "key_id": key.pk, "job_id": job.pk,
-            "external_id": customer.external_id}
+    job = ImportJob.objects.create(
+        organization=other,
+        kind="customers",
+        original_name="theirs.csv",
+        stored_path="/nonexistent",
+        rejects_path="/etc/hostname",
+        status="checked",
+    )
+    return {
+        "customer_id": customer.pk,
+        "membership_id": member.pk,
+        "key_id": key.pk,
+        "job_id": job.pk,
+        "external_id": customer.external_id,
+    }
 
 
 def test_every_url_with_an_id_is_covered_by_this_test() -> None:
@@ -58,7 +71,9 @@ def test_every_url_with_an_id_is_covered_by_this_test() -> None:
 
 
 @pytest.mark.django_db
-def test_another_organizations_ids_answer_404_on_every_page(owner: Membership, other_org: Organization) -> None:
+def test_another_organizations_ids_answer_404_on_every_page(
+    owner: Membership, other_org: Organization
+) -> None:
     # Given an owner of one organization, and objects of another
     client = member_client(owner)
     theirs = _other_org_objects(other_org)
@@ -71,7 +86,9 @@ def test_another_organizations_ids_answer_404_on_every_page(owner: Membership, o
         for method in (client.get, client.post):
             response = method(url)
             # Then the answer is 404, never the object, a 403 or a 500
-            assert response.status_code in {404, 405}, f"{method.__name__.upper()} {url}: {response.status_code}"
+            assert response.status_code in {404, 405}, (
+                f"{method.__name__.upper()} {url}: {response.status_code}"
+            )
             if response.status_code == 404:
                 checked += 1
     assert checked >= 8

@@ -16,7 +16,9 @@ class MembershipError(Exception):
     pass
 
 
-def create_organization(slug: str, name: str, language: str = "fr", time_zone: str = "Europe/Paris") -> Organization:
+def create_organization(
+    slug: str, name: str, language: str = "fr", time_zone: str = "Europe/Paris"
+) -> Organization:
     return Organization.objects.create(slug=slug, name=name, language=language, time_zone=time_zone)
 
 
@@ -81,6 +83,8 @@ def remove_member(membership: Membership) -> None:
 
 
 def _ensure_another_owner(membership: Membership) -> None:
-    others = Membership.objects.filter(organization=membership.organization, role=Role.OWNER).exclude(pk=membership.pk)
+    others = Membership.objects.filter(organization=membership.organization, role=Role.OWNER).exclude(
+        pk=membership.pk
+    )
     if not others.select_for_update().exists():
         raise MembershipError(_("An organization keeps at least one owner."))

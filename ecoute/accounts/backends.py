@@ -10,7 +10,11 @@ class EmailBackend(ModelBackend):
     """Log in by e-mail address, case-insensitively."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         email = (kwargs.get("email") or username or "").strip().lower()
         if not email or password is None:

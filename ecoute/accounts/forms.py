@@ -14,9 +14,13 @@ def client_address(request: HttpRequest) -> str | None:
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
@@ -37,9 +41,11 @@ class LoginForm(forms.Form):
         user = authenticate(self.request, email=email, password=password)
         if user is None:
             record_failed_login(email, address)
-            raise forms.ValidationError(_("This e-mail and password do not match an account."), code="invalid_login")
+            raise forms.ValidationError(
+                _("This e-mail and password do not match an account."), code="invalid_login"
+            )
         forget_failed_logins(email)
-        self.user = user  # type: ignore[assignment]
+        self.user = user
         return data
 
 
@@ -58,4 +64,6 @@ class MemberRoleForm(forms.Form):
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What uses this key, e.g. “CRM sync”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What uses this key, e.g. “CRM sync”.")
+    )

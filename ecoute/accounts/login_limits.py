@@ -1,6 +1,6 @@
 """Rate limit of failed logins per account and per address, shared by every worker process."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -9,7 +9,7 @@ from django.utils import timezone
 from ecoute.accounts.models import FailedLogin
 
 
-def _window_start() -> "timezone.datetime":
+def _window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURES_WINDOW)
 
 

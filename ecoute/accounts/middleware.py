@@ -12,8 +12,11 @@ def current_membership(request: HttpRequest) -> Membership | None:
     if not user.is_authenticated:
         return None
     memberships = Membership.objects.filter(user=user).select_related("organization")
-    preferred = memberships.filter(organization_id=user.current_organization_id).first()
-    return preferred or memberships.order_by("organization__name").first()
+    if user.current_organization_id is not None:
+        preferred = memberships.filter(organization_id=user.current_organization_id).first()
+        if preferred is not None:
+            return preferred
+    return memberships.order_by("organization__name").first()
 
 
 class CurrentOrganizationMiddleware:

@@ -108,6 +108,9 @@ class FailedLogin(models.Model):
     address = models.GenericIPAddressField(null=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.email} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"
+
 
 API_KEY_PREFIX = "ek_"
 
@@ -135,7 +138,9 @@ class ApiKey(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, organization: Organization, name: str, created_by: User | None = None) -> tuple["ApiKey", str]:
+    def issue(
+        cls, organization: Organization, name: str, created_by: User | None = None
+    ) -> tuple["ApiKey", str]:
         """Create a key and return it with its clear text, which is never stored."""
         secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
         key = cls.objects.create(

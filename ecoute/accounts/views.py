@@ -1,5 +1,7 @@
 """Log in and out, switch organization and language, manage members and API keys."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -15,21 +17,27 @@ from django.views.decorators.http import require_POST
 from ecoute.accounts.actions import MembershipError, add_member, change_role, invite_member, remove_member
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.forms import ApiKeyForm, LoginForm, MemberAddForm, MemberRoleForm
-from ecoute.accounts.models import ApiKey, Membership, Organization
+from ecoute.accounts.models import ApiKey, Membership, Organization, User
 from ecoute.lib.tenancy import get_for_org_or_404
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
 
 def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
     )
     return response
 
@@ -70,8 +78,9 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     slug = request.POST.get("organization", "")
     # Only an organization the person belongs to: anything else is 404.
     membership = get_object_or_404(Membership, user=request.user, organization__slug=slug)
-    request.user.current_organization = membership.organization  # type: ignore[union-attr]
-    request.user.save(update_fields=["current_organization"])
+    user = cast(User, request.user)
+    user.current_organization = membership.organization
+    user.save(update_fields=["current_organization"])
     return redirect(settings.LOGIN_REDIRECT_URL)
 
 
@@ -85,12 +94,17 @@ def members(request: HttpRequest) -> HttpResponse:
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         membership, created = add_member(
-            org, form.cleaned_data["email"], form.cleaned_data["role"],
-            first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
+            org,
+            form.cleaned_data["email"],
+            form.cleaned_data["role"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
         )
         if created:
             invite_member(request, membership)
-            messages.success(request, _("%(email)s was invited by e-mail.") % {"email": membership.user.email})
+            messages.success(
+                request, _("%(email)s was invited by e-mail.") % {"email": membership.user.email}
+            )
         else:
             messages.success(request, _("%(email)s is now a member.") % {"email": membership.user.email})
         return redirect("accounts:members")

@@ -23,7 +23,7 @@ def import_dir(organization: Organization) -> Path:
     return path
 
 
-def store_upload(organization: Organization, upload: UploadedFile) -> Path:
+def store_upload(organization: Organization, upload: UploadedFile[bytes]) -> Path:
     """Keep the uploaded file under a name nobody can guess or collide with."""
     target = import_dir(organization) / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()[:8]}"
     with target.open("wb") as out:
@@ -44,8 +44,14 @@ def create_import_job(
     dry_run: bool = False,
 ) -> ImportJob:
     return ImportJob.objects.create(
-        organization=organization, kind=kind, original_name=original_name[:255], stored_path=str(path),
-        mapping=mapping or {}, skip_invalid=skip_invalid, dry_run=dry_run, created_by=created_by,
+        organization=organization,
+        kind=kind,
+        original_name=original_name[:255],
+        stored_path=str(path),
+        mapping=mapping or {},
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        created_by=created_by,
     )
 
 
@@ -69,24 +75,39 @@ def run_import_job(
             progress(phase, done, total)
 
     request = ImportRequest(
-        organization_id=organization.pk, time_zone=organization.time_zone, kind=job.kind,
-        path=Path(job.stored_path), overrides=overrides or [], mapping=job.mapping or None,
-        skip_invalid=job.skip_invalid, dry_run=job.dry_run, rejects_path=rejects_path,
+        organization_id=organization.pk,
+        time_zone=organization.time_zone,
+        kind=job.kind,
+        path=Path(job.stored_path),
+        overrides=overrides or [],
+        mapping=job.mapping or None,
+        skip_invalid=job.skip_invalid,
+        dry_run=job.dry_run,
+        rejects_path=rejects_path,
     )
     try:
         outcome = run_import(request, report)
     except ImportFileError as error:
-        _save(job, status=ImportStatus.FAILED, message=error.describe(),
-              errors=[{"file": error.code, "params": {k: str(v) for k, v in error.params.items()}}],
-              finished_at=timezone.now())
+        _save(
+            job,
+            status=ImportStatus.FAILED,
+            message=error.describe(),
+            errors=[{"file": error.code, "params": {k: str(v) for k, v in error.params.items()}}],
+            finished_at=timezone.now(),
+        )
         raise
     if outcome.ok or job.skip_invalid:
         status = ImportStatus.CHECKED if job.dry_run else ImportStatus.SUCCEEDED
     else:
         status = ImportStatus.FAILED
     _save(
-        job, status=status, rows_total=outcome.rows, rows_done=outcome.rows, rows_written=outcome.written,
-        rows_rejected=len(outcome.rejected_lines), errors=[p.as_dict() for p in outcome.problems],
+        job,
+        status=status,
+        rows_total=outcome.rows,
+        rows_done=outcome.rows,
+        rows_written=outcome.written,
+        rows_rejected=len(outcome.rejected_lines),
+        errors=[p.as_dict() for p in outcome.problems],
         mapping=outcome.mapping,
         rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not job.dry_run else "",
         finished_at=timezone.now(),

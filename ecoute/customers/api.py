@@ -71,7 +71,7 @@ class WriteResult(Schema):
 
 class WriteRefused(Schema):
     detail: str
-    problems: list[Problem] = []
+    problems: list[Problem] = Field(default_factory=list)
 
 
 def _org(request: HttpRequest) -> Any:
@@ -80,8 +80,13 @@ def _org(request: HttpRequest) -> Any:
 
 @router.get("/customers", response=CustomerPage, summary="List customers")
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
-    customers = filter_customers(Customer.objects.for_org(_org(request)), {"q": filters.q, "region": filters.region})
-    return {"count": customers.count(), "results": list(customers[filters.offset : filters.offset + filters.limit])}
+    customers = filter_customers(
+        Customer.objects.for_org(_org(request)), {"q": filters.q, "region": filters.region}
+    )
+    return {
+        "count": customers.count(),
+        "results": list(customers[filters.offset : filters.offset + filters.limit]),
+    }
 
 
 @router.get("/customers/{external_id}", response=CustomerOut, summary="Get a customer by CRM id")
@@ -93,8 +98,11 @@ def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) 
     """Validate every record like an import row; write all of them or none."""
     too_large = int(request.META.get("CONTENT_LENGTH") or 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if too_large or len(records) > MAX_RECORDS:
-        return 413, {"detail": f"At most {MAX_RECORDS} records and {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
-                               "per request.", "problems": []}
+        return 413, {
+            "detail": f"At most {MAX_RECORDS} records and {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
+            "per request.",
+            "problems": [],
+        }
     org = _org(request)
 
     def write() -> tuple[int, Any]:
@@ -114,19 +122,28 @@ def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) 
     return idempotent(request, f"{kind}:bulk", write)
 
 
-@router.post("/customers/bulk", response={200: WriteResult, 400: WriteRefused, 413: WriteRefused,
-                                          422: WriteRefused}, summary="Create or update customers by CRM id")
+@router.post(
+    "/customers/bulk",
+    response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
+    summary="Create or update customers by CRM id",
+)
 def upsert_customers(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
     return _bulk_write(request, "customers", records)
 
 
-@router.post("/transactions/bulk", response={200: WriteResult, 400: WriteRefused, 413: WriteRefused,
-                                             422: WriteRefused}, summary="Create or update transactions")
+@router.post(
+    "/transactions/bulk",
+    response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
+    summary="Create or update transactions",
+)
 def upsert_transactions(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
     return _bulk_write(request, "transactions", records)
 
 
-@router.post("/consents", response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
-             summary="Append consent changes")
+@router.post(
+    "/consents",
+    response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
+    summary="Append consent changes",
+)
 def append_consents(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
     return _bulk_write(request, "consents", records)

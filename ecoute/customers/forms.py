@@ -24,11 +24,19 @@ SORT_CHOICES = [
 
 
 class CustomerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.SearchInput(attrs={"placeholder": _("Name, e-mail or CRM id")}))
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False, empty_label=_("All tags"))
-    consent = forms.ChoiceField(label=_("E-mail consent"), required=False,
-                                choices=[("", _("All")), ("yes", _("Given")), ("no", _("Not given"))])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": _("Name, e-mail or CRM id")}),
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=Tag.objects.none(), required=False, empty_label=_("All tags")
+    )
+    consent = forms.ChoiceField(
+        label=_("E-mail consent"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Given")), ("no", _("Not given"))],
+    )
     region = forms.ChoiceField(label=_("Region"), required=False)
     last_purchase = forms.ChoiceField(label=_("Last purchase"), required=False, choices=LAST_PURCHASE_CHOICES)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
@@ -56,12 +64,23 @@ class ImportUploadForm(forms.Form):
 class ImportMappingForm(forms.Form):
     """One select per column of the file: which field it feeds, or none."""
 
-    skip_invalid = forms.BooleanField(label=_("Import the valid rows and set the others aside"), required=False)
+    skip_invalid = forms.BooleanField(
+        label=_("Import the valid rows and set the others aside"), required=False
+    )
 
-    def __init__(self, *args: Any, headers: list[str], fields: tuple[FieldSpec, ...], initial_mapping: dict[str, str],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        headers: list[str],
+        fields: tuple[FieldSpec, ...],
+        initial_mapping: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("— ignore —")), *((spec.name, f"{spec.label}{' *' if spec.required else ''}") for spec in fields)]
+        choices = [
+            ("", _("— ignore —")),
+            *((spec.name, f"{spec.label}{' *' if spec.required else ''}") for spec in fields),
+        ]
         self.headers = headers
         for index, header in enumerate(headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(

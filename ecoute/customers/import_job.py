@@ -1,13 +1,13 @@
 """The record of one import: what was asked, how far it went, what was rejected."""
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
+from ecoute.lib.tenancy import OrgOwned
 
 
 class ImportKind(models.TextChoices):
@@ -35,7 +35,9 @@ class ImportJob(OrgOwned):
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     skip_invalid = models.BooleanField(_("import valid rows, reject the others"), default=False)
     dry_run = models.BooleanField(_("check only"), default=False)
-    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.DRAFT
+    )
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(_("imported"), default=0)
@@ -43,11 +45,11 @@ class ImportJob(OrgOwned):
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     rejects_path = models.CharField(max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects: Any = OrgQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]

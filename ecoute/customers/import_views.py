@@ -41,14 +41,18 @@ def import_new(request: HttpRequest) -> HttpResponse:
     too_large = int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_FILE_SIZE + 65536
     if request.method == "POST" and too_large:
         message = _("The file is larger than the limit of %(limit)s.") % {
-            "limit": filesizeformat(settings.IMPORT_MAX_FILE_SIZE)}
-        return render(request, "customers/import_new.html", {"form": ImportUploadForm(), "error": message}, status=413)
+            "limit": filesizeformat(settings.IMPORT_MAX_FILE_SIZE)
+        }
+        return render(
+            request, "customers/import_new.html", {"form": ImportUploadForm(), "error": message}, status=413
+        )
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         path = store_upload(_org(request), upload)
-        job = create_import_job(_org(request), form.cleaned_data["kind"], path, original_name=upload.name,
-                                created_by=request.user)  # type: ignore[arg-type]
+        job = create_import_job(
+            _org(request), form.cleaned_data["kind"], path, original_name=upload.name, created_by=request.user
+        )  # type: ignore[arg-type]
         return redirect("customers:import_mapping", job_id=job.pk)
     return render(request, "customers/import_new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -88,11 +92,24 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
             job.save(update_fields=["mapping", "skip_invalid", "dry_run", "status"])
             transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
             return redirect("customers:import_detail", job_id=job.pk)
-    rows = [[form[f"column_{i}"], [row[i] if i < len(row) else "" for row in preview]] for i in range(len(headers))]
-    return render(request, "customers/import_mapping.html", {
-        "job": job, "form": form, "columns": rows, "missing": missing, "preview": preview, "headers": headers,
-        "fields": fields,
-    }, status=400 if form.errors else 200)
+    rows = [
+        [form[f"column_{i}"], [row[i] if i < len(row) else "" for row in preview]]
+        for i in range(len(headers))
+    ]
+    return render(
+        request,
+        "customers/import_mapping.html",
+        {
+            "job": job,
+            "form": form,
+            "columns": rows,
+            "missing": missing,
+            "preview": preview,
+            "headers": headers,
+            "fields": fields,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @member_required("import")

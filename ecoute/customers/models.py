@@ -1,13 +1,13 @@
 """What the company already knows about its customers."""
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.customers.import_job import ImportJob, ImportKind, ImportStatus
-from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
+from ecoute.lib.tenancy import OrgOwned
 
 __all__ = ["ImportJob", "ImportKind", "ImportStatus"]
 
@@ -16,7 +16,9 @@ class Tag(OrgOwned):
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name")]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name")
+        ]
         ordering: ClassVar = ["name"]
 
     def __str__(self) -> str:
@@ -45,16 +47,18 @@ class Customer(OrgOwned):
     purchases_count = models.PositiveIntegerField(_("purchases"), default=0)
     email_consent = models.BooleanField(_("e-mail consent"), default=False)
 
-    objects: Any = OrgQuerySet.as_manager()
-
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["organization", "external_id"], name="customer_unique_external_id")
+            models.UniqueConstraint(
+                fields=["organization", "external_id"], name="customer_unique_external_id"
+            )
         ]
         indexes: ClassVar = [
             models.Index(fields=["organization", "last_name", "first_name", "id"], name="customer_name_idx"),
             models.Index(fields=["organization", "email"], name="customer_email_idx"),
-            models.Index(fields=["organization", "last_purchase_at", "id"], name="customer_last_purchase_idx"),
+            models.Index(
+                fields=["organization", "last_purchase_at", "id"], name="customer_last_purchase_idx"
+            ),
             models.Index(fields=["organization", "region", "id"], name="customer_region_idx"),
             models.Index(fields=["organization", "created_at", "id"], name="customer_created_idx"),
         ]
@@ -95,11 +99,14 @@ class Consent(OrgOwned):
 
     class Meta:
         indexes: ClassVar = [
-            models.Index(fields=["customer", "channel", "purpose", "-recorded_at", "-id"], name="consent_latest_idx")
+            models.Index(
+                fields=["customer", "channel", "purpose", "-recorded_at", "-id"], name="consent_latest_idx"
+            )
         ]
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["customer", "channel", "purpose", "recorded_at", "granted"], name="consent_no_duplicate"
+                fields=["customer", "channel", "purpose", "recorded_at", "granted"],
+                name="consent_no_duplicate",
             )
         ]
         ordering: ClassVar = ["-recorded_at", "-id"]
@@ -121,7 +128,9 @@ class Transaction(OrgOwned):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["organization", "external_id"], name="transaction_unique_external_id")
+            models.UniqueConstraint(
+                fields=["organization", "external_id"], name="transaction_unique_external_id"
+            )
         ]
         indexes: ClassVar = [
             models.Index(fields=["customer", "occurred_at"], name="transaction_customer_idx"),
@@ -159,9 +168,13 @@ class Interaction(OrgOwned):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["organization", "external_id"], name="interaction_unique_external_id")
+            models.UniqueConstraint(
+                fields=["organization", "external_id"], name="interaction_unique_external_id"
+            )
         ]
-        indexes: ClassVar = [models.Index(fields=["customer", "occurred_at"], name="interaction_customer_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["customer", "occurred_at"], name="interaction_customer_idx")
+        ]
         ordering: ClassVar = ["-occurred_at"]
 
     def __str__(self) -> str:
@@ -189,9 +202,13 @@ class LoyaltyAct(OrgOwned):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["organization", "external_id"], name="loyalty_act_unique_external_id")
+            models.UniqueConstraint(
+                fields=["organization", "external_id"], name="loyalty_act_unique_external_id"
+            )
         ]
-        indexes: ClassVar = [models.Index(fields=["customer", "occurred_at"], name="loyalty_act_customer_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["customer", "occurred_at"], name="loyalty_act_customer_idx")
+        ]
         ordering: ClassVar = ["-occurred_at"]
 
     def __str__(self) -> str:

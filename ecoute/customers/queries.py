@@ -23,7 +23,9 @@ def refresh_purchase_stats(organization_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {customer} SET
-                last_purchase_at = (SELECT MAX(t.occurred_at) FROM {tx} t WHERE t.customer_id = {customer}.id),
+                last_purchase_at = (
+                    SELECT MAX(t.occurred_at) FROM {tx} t WHERE t.customer_id = {customer}.id
+                ),
                 purchases_count = (SELECT COUNT(*) FROM {tx} t WHERE t.customer_id = {customer}.id)
             WHERE organization_id = %s""",  # noqa: S608
             [organization_id],
@@ -47,8 +49,11 @@ def refresh_consent_flags(organization_id: int) -> None:
 
 def regions_of(organization: Organization) -> list[str]:
     return list(
-        Customer.objects.for_org(organization).exclude(region="").order_by("region")
-        .values_list("region", flat=True).distinct()[:200]
+        Customer.objects.for_org(organization)
+        .exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()[:200]
     )
 
 
@@ -57,8 +62,11 @@ def filter_customers(customers: QuerySet[Customer], filters: dict[str, Any]) -> 
     now = timezone.now()
     if query := (filters.get("q") or "").strip():
         customers = customers.filter(
-            Q(external_id=query) | Q(email__istartswith=query) | Q(last_name__istartswith=query)
-            | Q(first_name__istartswith=query) | Q(company__istartswith=query)
+            Q(external_id=query)
+            | Q(email__istartswith=query)
+            | Q(last_name__istartswith=query)
+            | Q(first_name__istartswith=query)
+            | Q(company__istartswith=query)
         )
     if tag := filters.get("tag"):
         customers = customers.filter(tags=tag)
@@ -75,11 +83,12 @@ def filter_customers(customers: QuerySet[Customer], filters: dict[str, Any]) -> 
             customers = customers.filter(last_purchase_at__lt=now - timedelta(days=365))
         case "never":
             customers = customers.filter(last_purchase_at__isnull=True)
-    order = {
+    orders: dict[str, list[Any]] = {
         "-last_purchase": [F("last_purchase_at").desc(nulls_last=True), "-id"],
         "last_purchase": [F("last_purchase_at").asc(nulls_last=True), "id"],
         "-created": ["-created_at", "-id"],
-    }.get(filters.get("sort") or "", ["last_name", "first_name", "id"])
+    }
+    order = orders.get(filters.get("sort") or "", ["last_name", "first_name", "id"])
     return customers.order_by(*order)
 
 
@@ -97,15 +106,22 @@ def organization_counts(organization: Organization) -> dict[str, Any]:
     }
 
 
-def monthly_sales_chart(organization: Organization, months: int = 24) -> tuple[dict[str, Any], dict[str, Any]]:
+def monthly_sales_chart(
+    organization: Organization, months: int = 24
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Transactions and revenue per month over the last `months`, in the organization's zone."""
     zone = ZoneInfo(organization.time_zone)
-    start = (timezone.now().astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-             - timedelta(days=31 * (months - 1))).replace(day=1)
+    start = (
+        timezone.now().astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        - timedelta(days=31 * (months - 1))
+    ).replace(day=1)
     rows = (
-        Transaction.objects.for_org(organization).filter(occurred_at__gte=start)
-        .annotate(month=TruncMonth("occurred_at", tzinfo=zone)).values("month")
-        .annotate(count=Count("id"), revenue=Sum("amount")).order_by("month")
+        Transaction.objects.for_org(organization)
+        .filter(occurred_at__gte=start)
+        .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
+        .values("month")
+        .annotate(count=Count("id"), revenue=Sum("amount"))
+        .order_by("month")
     )
     by_month = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row for row in rows}
     labels, counts, revenue = [], [], []
@@ -116,10 +132,18 @@ def monthly_sales_chart(organization: Organization, months: int = 24) -> tuple[d
         counts.append(row["count"] if row else 0)
         revenue.append(float(row["revenue"]) if row else 0.0)
         month = (month + timedelta(days=32)).replace(day=1)
-    transactions = {"type": "bar", "title": str(_("Transactions per month")), "x": labels,
-                    "series": [{"name": str(_("Transactions")), "data": counts}]}
-    revenue_chart = {"type": "line", "title": str(_("Revenue per month")), "x": labels,
-                     "series": [{"name": str(_("Revenue")), "data": revenue, "unit": "€"}]}
+    transactions = {
+        "type": "bar",
+        "title": str(_("Transactions per month")),
+        "x": labels,
+        "series": [{"name": str(_("Transactions")), "data": counts}],
+    }
+    revenue_chart = {
+        "type": "line",
+        "title": str(_("Revenue per month")),
+        "x": labels,
+        "series": [{"name": str(_("Revenue")), "data": revenue, "unit": "€"}],
+    }
     return transactions, revenue_chart
 
 
@@ -135,23 +159,41 @@ class TimelineEntry:
 def customer_timeline(customer: Customer, limit: int = 200) -> list[TimelineEntry]:
     """Transactions, interactions and loyalty acts of one customer, newest first."""
     entries = [
-        TimelineEntry(t.occurred_at, "transaction", str(_("Purchase")),
-                      " · ".join(filter(None, [f"{formats.number_format(t.amount, 2)} {t.currency}", t.store, t.channel])),
-                      "badge-info")
+        TimelineEntry(
+            t.occurred_at,
+            "transaction",
+            str(_("Purchase")),
+            " · ".join(
+                filter(None, [f"{formats.number_format(t.amount, 2)} {t.currency}", t.store, t.channel])
+            ),
+            "badge-info",
+        )
         for t in customer.transactions.all()[:limit]
     ]
     for i in customer.interactions.all()[:limit]:
         facts = [i.touchpoint, i.subject]
         if i.resolved_first_contact is not None:
-            facts.append(str(_("resolved at first contact")) if i.resolved_first_contact
-                         else str(_("not resolved at first contact")))
+            facts.append(
+                str(_("resolved at first contact"))
+                if i.resolved_first_contact
+                else str(_("not resolved at first contact"))
+            )
         if i.delivery_delay_days:
             facts.append(str(_("%(days)s days late")) % {"days": i.delivery_delay_days})
-        badge = "badge-warn" if i.resolved_first_contact is False or (i.delivery_delay_days or 0) > 0 else "badge-muted"
-        entries.append(TimelineEntry(i.occurred_at, "interaction", i.get_kind_display(),
-                                     " · ".join(filter(None, facts)), badge))
+        badge = (
+            "badge-warn"
+            if i.resolved_first_contact is False or (i.delivery_delay_days or 0) > 0
+            else "badge-muted"
+        )
+        entries.append(
+            TimelineEntry(
+                i.occurred_at, "interaction", i.get_kind_display(), " · ".join(filter(None, facts)), badge
+            )
+        )
     for act in customer.loyalty_acts.all()[:limit]:
-        detail = " · ".join(filter(None, [act.source, f"{act.rating}/5" if act.rating else "", act.text[:200]]))
+        detail = " · ".join(
+            filter(None, [act.source, f"{act.rating}/5" if act.rating else "", act.text[:200]])
+        )
         entries.append(TimelineEntry(act.occurred_at, "loyalty", act.get_kind_display(), detail, "badge-ok"))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

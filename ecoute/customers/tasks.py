@@ -1,6 +1,6 @@
 """Background work on customer data: tasks take ids and call actions."""
 
-from django.tasks import task  # type: ignore[import-untyped]
+from django.tasks import task
 
 from ecoute.customers.actions import run_import_job
 from ecoute.customers.importing.problems import ImportFileError

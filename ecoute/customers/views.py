@@ -31,7 +31,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "customers/overview.html",
-        {"counts": organization_counts(org), "transactions_chart": transactions_chart, "revenue_chart": revenue_chart},
+        {
+            "counts": organization_counts(org),
+            "transactions_chart": transactions_chart,
+            "revenue_chart": revenue_chart,
+        },
     )
 
 

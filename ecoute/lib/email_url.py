@@ -14,12 +14,27 @@ _BACKENDS = {
 _TRUE = {"1", "true", "yes", "on"}
 
 
-def smtp_mailer(host: str, port: int, *, username: str = "", password: str = "", use_tls: bool = False,
-                use_ssl: bool = False, timeout: int = 10) -> dict[str, Any]:
+def smtp_mailer(
+    host: str,
+    port: int,
+    *,
+    username: str = "",
+    password: str = "",
+    use_tls: bool = False,
+    use_ssl: bool = False,
+    timeout: int = 10,
+) -> dict[str, Any]:
     return {
         "BACKEND": _BACKENDS["smtp"],
-        "OPTIONS": {"host": host, "port": port, "username": username, "password": password, "use_tls": use_tls,
-                    "use_ssl": use_ssl, "timeout": timeout},
+        "OPTIONS": {
+            "host": host,
+            "port": port,
+            "username": username,
+            "password": password,
+            "use_tls": use_tls,
+            "use_ssl": use_ssl,
+            "timeout": timeout,
+        },
     }
 
 

@@ -32,8 +32,14 @@ def idempotent(request: HttpRequest, endpoint: str, write: Callable[[], Answer])
     if status < 500:
         try:
             with transaction.atomic():
-                IdempotentRequest.objects.create(organization=organization, key=key, endpoint=endpoint,
-                                                 request_hash=digest, status_code=status, response=body)
+                IdempotentRequest.objects.create(
+                    organization=organization,
+                    key=key,
+                    endpoint=endpoint,
+                    request_hash=digest,
+                    status_code=status,
+                    response=body,
+                )
         except IntegrityError:
             pass  # a concurrent replay stored it first; both did the same idempotent upsert
     return status, body

@@ -19,3 +19,6 @@ class IdempotentRequest(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["organization", "key", "endpoint"], name="idempotency_key_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

@@ -11,7 +11,17 @@ from ecoute.accounts.models import Membership, Organization, Role
 
 def test_org_create_then_user_create_gives_a_person_who_can_log_in(db: None) -> None:
     call_command("org", "create", "fleurs", "--name", "Fleurs & Co")
-    call_command("user", "create", "Chef@Fleurs.fr", "--org", "fleurs", "--role", "owner", "--password", "Pivoines-en-mai-7")
+    call_command(
+        "user",
+        "create",
+        "Chef@Fleurs.fr",
+        "--org",
+        "fleurs",
+        "--role",
+        "owner",
+        "--password",
+        "Pivoines-en-mai-7",
+    )
     membership = Membership.objects.get(user__email="chef@fleurs.fr")
     assert membership.organization.name == "Fleurs & Co"
     assert membership.role == Role.OWNER
@@ -33,7 +43,12 @@ def test_org_create_refuses_a_duplicate_slug(db: None) -> None:
 
 
 def test_the_ecoute_console_command_offers_the_same_subcommands_as_manage_py() -> None:
-    result = subprocess.run([sys.executable, "-m", "ecoute", "help", "import"], capture_output=True, text=True,
-                            check=False, env={"DEBUG": "1", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "ecoute", "help", "import"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"DEBUG": "1", "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     assert "--skip-invalid" in result.stdout

@@ -9,7 +9,9 @@ from tests.factories import PASSWORD
 
 
 def _login(client: Client, email: str, password: str, address: str = "10.0.0.1") -> int:
-    response = client.post(reverse("accounts:login"), {"email": email, "password": password}, REMOTE_ADDR=address)
+    response = client.post(
+        reverse("accounts:login"), {"email": email, "password": password}, REMOTE_ADDR=address
+    )
     return response.status_code
 
 
@@ -35,8 +37,8 @@ def test_a_wrong_password_is_refused_with_a_message(owner: Membership) -> None:
 def test_login_redirects_only_to_pages_of_this_site(owner: Membership) -> None:
     client = Client()
     response = client.post(
-        reverse("accounts:login") + "?next=https://evil.example/", {"email": owner.user.email, "password": PASSWORD,
-                                                                    "next": "https://evil.example/"}
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"email": owner.user.email, "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("customers:overview")
 
@@ -49,7 +51,9 @@ def test_logout_needs_a_post_and_ends_the_session(owner_client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_failed_logins_are_limited_per_account_even_from_many_addresses(owner: Membership, settings: object) -> None:
+def test_failed_logins_are_limited_per_account_even_from_many_addresses(
+    owner: Membership, settings: object
+) -> None:
     # Given five failed attempts on one account, each from another address
     for attempt in range(5):
         assert _login(Client(), owner.user.email, "wrong", address=f"10.0.1.{attempt}") == 200
@@ -67,8 +71,9 @@ def test_failed_logins_are_limited_per_address_across_accounts(owner: Membership
         _login(Client(), f"someone{attempt}@example.fr", "wrong", address="192.0.2.7")
     # When a real member logs in from that address
     client = Client()
-    response = client.post(reverse("accounts:login"), {"email": owner.user.email, "password": PASSWORD},
-                           REMOTE_ADDR="192.0.2.7")
+    response = client.post(
+        reverse("accounts:login"), {"email": owner.user.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.7"
+    )
     # Then the address is blocked, and the message says to wait
     assert "_auth_user_id" not in client.session
     assert "minutes" in response.content.decode()

@@ -16,7 +16,9 @@ def test_an_owner_adds_a_new_person_who_gets_an_invitation_to_choose_a_password(
     owner_client: Client, org: Organization, smtp_sink: SmtpSink
 ) -> None:
     # When the owner adds someone who has no account yet
-    response = owner_client.post(reverse("accounts:members"), {"email": "Nadia@Maison.fr", "role": Role.ANALYST})
+    response = owner_client.post(
+        reverse("accounts:members"), {"email": "Nadia@Maison.fr", "role": Role.ANALYST}
+    )
     assert response.status_code == 302
     # Then the person is an analyst of the organization
     membership = Membership.objects.get(user__email="nadia@maison.fr", organization=org)
@@ -29,12 +31,15 @@ def test_an_owner_adds_a_new_person_who_gets_an_invitation_to_choose_a_password(
     assert link is not None
     client = Client()
     page = client.get(link.group(1), follow=True)
-    client.post(page.redirect_chain[-1][0], {"new_password1": "Bienvenue-chez-nous-42", "new_password2": "Bienvenue-chez-nous-42"})
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "Bienvenue-chez-nous-42", "new_password2": "Bienvenue-chez-nous-42"},
+    )
     assert Client().login(email="nadia@maison.fr", password="Bienvenue-chez-nous-42")
 
 
 def test_an_owner_changes_a_role_and_removes_a_member(owner_client: Client, org: Organization) -> None:
-    member = MembershipFactory(organization=org, role=Role.VIEWER)
+    member = MembershipFactory.create(organization=org, role=Role.VIEWER)
     owner_client.post(reverse("accounts:member_update", args=[member.pk]), {"role": Role.AGENT})
     member.refresh_from_db()
     assert member.role == Role.AGENT
@@ -43,7 +48,9 @@ def test_an_owner_changes_a_role_and_removes_a_member(owner_client: Client, org:
 
 
 def test_the_last_owner_cannot_be_demoted(owner_client: Client, owner: Membership) -> None:
-    response = owner_client.post(reverse("accounts:member_update", args=[owner.pk]), {"role": Role.VIEWER}, follow=True)
+    response = owner_client.post(
+        reverse("accounts:member_update", args=[owner.pk]), {"role": Role.VIEWER}, follow=True
+    )
     owner.refresh_from_db()
     assert owner.role == Role.OWNER
     assert response.status_code == 200
@@ -51,22 +58,27 @@ def test_the_last_owner_cannot_be_demoted(owner_client: Client, owner: Membershi
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.AGENT, Role.VIEWER])
 def test_members_without_the_right_cannot_manage_members(org: Organization, role: str) -> None:
-    client = member_client(MembershipFactory(organization=org, role=role))
+    client = member_client(MembershipFactory.create(organization=org, role=role))
     assert client.get(reverse("accounts:members")).status_code == 403
     response = client.post(reverse("accounts:members"), {"email": "x@example.fr", "role": Role.OWNER})
     assert response.status_code == 403
     assert not User.objects.filter(email="x@example.fr").exists()
 
 
-def test_a_person_in_two_organizations_switches_between_them(owner: Membership, other_org: Organization) -> None:
-    MembershipFactory(user=owner.user, organization=other_org, role=Role.VIEWER)
+def test_a_person_in_two_organizations_switches_between_them(
+    owner: Membership, other_org: Organization
+) -> None:
+    MembershipFactory.create(user=owner.user, organization=other_org, role=Role.VIEWER)
     client = member_client(owner)
     client.post(reverse("accounts:switch_organization"), {"organization": other_org.slug})
     page = client.get(reverse("customers:overview"))
     assert page.context["organization"] == other_org
     # and cannot switch into an organization they do not belong to
     stranger = Organization.objects.create(slug="stranger", name="Stranger")
-    assert client.post(reverse("accounts:switch_organization"), {"organization": stranger.slug}).status_code == 404
+    assert (
+        client.post(reverse("accounts:switch_organization"), {"organization": stranger.slug}).status_code
+        == 404
+    )
 
 
 def test_the_language_choice_is_remembered_for_the_person(owner: Membership) -> None:
@@ -76,5 +88,7 @@ def test_the_language_choice_is_remembered_for_the_person(owner: Membership) -> 
     assert owner.user.language == "en"
     # On another browser, logging in brings the choice back
     browser = Client()
-    browser.post(reverse("accounts:login"), {"email": owner.user.email, "password": "correct-horse-battery-staple"})
+    browser.post(
+        reverse("accounts:login"), {"email": owner.user.email, "password": "correct-horse-battery-staple"}
+    )
     assert "Customers" in browser.get(reverse("customers:overview")).content.decode()

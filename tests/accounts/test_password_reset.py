@@ -26,12 +26,16 @@ def test_a_member_resets_a_forgotten_password_with_the_link_sent_by_email(
     page = client.get(link.group(1), follow=True)
     assert page.status_code == 200
     form_url = page.redirect_chain[-1][0]
-    done = client.post(form_url, {"new_password1": "Une-nouvelle-phrase-2026", "new_password2": "Une-nouvelle-phrase-2026"})
+    done = client.post(
+        form_url, {"new_password1": "Une-nouvelle-phrase-2026", "new_password2": "Une-nouvelle-phrase-2026"}
+    )
     assert done.status_code == 302
     assert Client().login(email=owner.user.email, password="Une-nouvelle-phrase-2026")
 
 
-def test_asking_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(smtp_sink: SmtpSink, db: None) -> None:
+def test_asking_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+    smtp_sink: SmtpSink, db: None
+) -> None:
     response = Client().post(reverse("accounts:password_reset"), {"email": "nobody@example.fr"})
     assert response.status_code == 302
     assert smtp_sink.messages == []

@@ -37,7 +37,7 @@ def test_one_bad_row_and_nothing_is_written_with_each_problem_listed(
     # Then nothing is written, and every problem names the line in the file, the column, the value, the reason
     assert Transaction.objects.count() == 0
     assert "Nothing was imported" in message
-    assert 'line 3, column “Date de commande”, value “31/02/2024”' in problems
+    assert "line 3, column “Date de commande”, value “31/02/2024”" in problems
     assert "line 4, column “N° client”, value “C9”: no customer has this CRM id" in problems
     assert "line 5, column “Montant TTC”, value “douze”: not a number" in problems
 
@@ -57,8 +57,17 @@ def test_skip_invalid_imports_the_valid_rows_and_writes_the_others_with_their_re
     path = write_csv(tmp_path / "ventes.csv", SALES_WITH_PROBLEMS)
     rejects = tmp_path / "rejets.csv"
     # When the valid rows are imported and the others set aside
-    out, _err = run_import("transactions", str(path), "--org", org.slug, "--skip-invalid", "--rejects",
-                           str(rejects), "--language", "en")
+    out, _err = run_import(
+        "transactions",
+        str(path),
+        "--org",
+        org.slug,
+        "--skip-invalid",
+        "--rejects",
+        str(rejects),
+        "--language",
+        "en",
+    )
     # Then the valid row is in, and the rejects file holds the three others as they were, with a reason
     assert list(Transaction.objects.values_list("external_id", flat=True)) == ["V1"]
     with rejects.open(encoding="utf-8-sig", newline="") as handle:
@@ -71,7 +80,9 @@ def test_skip_invalid_imports_the_valid_rows_and_writes_the_others_with_their_re
     assert (job.status, job.rows_written, job.rows_rejected) == ("succeeded", 1, 3)
 
 
-def test_a_dry_run_checks_everything_and_writes_nothing(tmp_path: Path, org: Organization, customers: None) -> None:
+def test_a_dry_run_checks_everything_and_writes_nothing(
+    tmp_path: Path, org: Organization, customers: None
+) -> None:
     path = write_csv(tmp_path / "ventes.csv", "N° commande;N° client;Date;Montant\nV1;C1;03/04/2024;1,00\n")
     out, _err = run_import("transactions", str(path), "--org", org.slug, "--dry-run", "--language", "en")
     assert "nothing written" in out
@@ -102,8 +113,22 @@ def test_the_command_exits_1_with_a_message_and_no_traceback(tmp_path: Path, org
     # Given a file without the required column, run as a user would from a terminal
     path = write_csv(tmp_path / "clients.csv", "Nom;Ville\nDurand;Paris\n")
     result = subprocess.run(
-        [sys.executable, "-m", "ecoute", "import", "customers", str(path), "--org", org.slug, "--language", "en"],
-        capture_output=True, text=True, check=False, env=subprocess_env(),
+        [
+            sys.executable,
+            "-m",
+            "ecoute",
+            "import",
+            "customers",
+            str(path),
+            "--org",
+            org.slug,
+            "--language",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=subprocess_env(),
     )
     assert result.returncode == 1
     assert "Required column(s) missing" in result.stderr

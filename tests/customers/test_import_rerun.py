@@ -12,7 +12,8 @@ import pytest
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.importing import pipeline
-from ecoute.customers.importing.pipeline import ImportRequest, run_import as run_pipeline
+from ecoute.customers.importing.pipeline import ImportRequest
+from ecoute.customers.importing.pipeline import run_import as run_pipeline
 from ecoute.customers.models import Customer, Transaction
 from tests.conftest import subprocess_env
 from tests.customers.importing import run_import, write_csv
@@ -23,7 +24,9 @@ def _customers_file(tmp_path: Path, count: int, city: str = "Paris") -> Path:
     return write_csv(tmp_path / "clients.csv", "Code client;Nom;E-mail;Ville\n" + rows)
 
 
-def test_rerunning_a_customer_import_updates_by_crm_id_without_duplicates(tmp_path: Path, org: Organization) -> None:
+def test_rerunning_a_customer_import_updates_by_crm_id_without_duplicates(
+    tmp_path: Path, org: Organization
+) -> None:
     run_import("customers", str(_customers_file(tmp_path, 20)), "--org", org.slug)
     # When the CRM exports again with changed cities
     run_import("customers", str(_customers_file(tmp_path, 20, city="Lyon")), "--org", org.slug)
@@ -40,9 +43,13 @@ def test_a_file_that_leaves_a_column_out_does_not_erase_it(tmp_path: Path, org: 
     assert (customer.phone, customer.city, customer.email) == ("0612345678", "Paris", "c1@exemple.fr")
 
 
-def test_sales_without_their_own_id_are_matched_by_customer_date_and_amount(tmp_path: Path, org: Organization) -> None:
+def test_sales_without_their_own_id_are_matched_by_customer_date_and_amount(
+    tmp_path: Path, org: Organization
+) -> None:
     run_import("customers", str(_customers_file(tmp_path, 3)), "--org", org.slug)
-    path = write_csv(tmp_path / "ventes.csv", "Code client;Date;Montant\nC1;02/05/2024;10,00\nC2;02/05/2024;20,00\n")
+    path = write_csv(
+        tmp_path / "ventes.csv", "Code client;Date;Montant\nC1;02/05/2024;10,00\nC2;02/05/2024;20,00\n"
+    )
     run_import("transactions", str(path), "--org", org.slug)
     run_import("transactions", str(path), "--org", org.slug)
     assert Transaction.objects.filter(organization=org).count() == 2
@@ -88,13 +95,17 @@ def test_an_import_that_crashes_half_way_and_is_rerun_ends_with_exactly_the_rows
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_import_process_killed_half_way_and_rerun_leaves_no_duplicate(tmp_path: Path, org: Organization) -> None:
+def test_an_import_process_killed_half_way_and_rerun_leaves_no_duplicate(
+    tmp_path: Path, org: Organization
+) -> None:
     # Given customers, and a sales file of 60,000 rows imported by the command in its own process
     run_import("customers", str(_customers_file(tmp_path, 100)), "--org", org.slug)
     rows = "".join(f"V{i};C{i % 100};{1 + i % 28:02d}/03/2024;{i % 90},50\n" for i in range(60_000))
     path = write_csv(tmp_path / "ventes.csv", "N° commande;Code client;Date;Montant\n" + rows)
     command = [sys.executable, "-m", "ecoute", "import", "transactions", str(path), "--org", org.slug]
-    process = subprocess.Popen(command, env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     # When it is killed once some rows are written
     deadline = time.monotonic() + 60
     while Transaction.objects.filter(organization=org).count() == 0 and time.monotonic() < deadline:

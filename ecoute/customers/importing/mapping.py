@@ -30,8 +30,13 @@ def resolve_mapping(
 
 
 def _assign(
-    columns: dict[int, str], headers: list[str], column: str, name: str, by_name: dict[str, FieldSpec],
-    *, allow_none: bool = False,
+    columns: dict[int, str],
+    headers: list[str],
+    column: str,
+    name: str,
+    by_name: dict[str, FieldSpec],
+    *,
+    allow_none: bool = False,
 ) -> None:
     wanted = normalize_header(column)
     index = next((i for i, header in enumerate(headers) if normalize_header(header) == wanted), None)

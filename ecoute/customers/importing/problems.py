@@ -33,9 +33,7 @@ REASONS = {
 FILE_PROBLEMS = {
     "empty_file": gettext_lazy("The file is empty."),
     "no_header": gettext_lazy("The file has no header line with column names."),
-    "unsupported_format": gettext_lazy(
-        "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file."
-    ),
+    "unsupported_format": gettext_lazy("This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file."),
     "unreadable": gettext_lazy("The file cannot be read: %(detail)s"),
     "missing_columns": gettext_lazy(
         "Required column(s) missing: %(fields)s. Columns found: %(found)s. "
@@ -62,7 +60,11 @@ class RowProblem:
 
     @property
     def reason(self) -> str:
-        return str(REASONS.get(self.code, self.code)) % self.params if self.params else str(REASONS.get(self.code, self.code))
+        return (
+            str(REASONS.get(self.code, self.code)) % self.params
+            if self.params
+            else str(REASONS.get(self.code, self.code))
+        )
 
     def describe(self) -> str:
         return _("line %(line)s, column “%(column)s”, value “%(value)s”: %(reason)s") % {
@@ -73,8 +75,13 @@ class RowProblem:
         }
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "column": self.column, "value": self.value[:200], "code": self.code,
-                "params": self.params}
+        return {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value[:200],
+            "code": self.code,
+            "params": self.params,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RowProblem":
@@ -90,6 +97,8 @@ class ImportFileError(Exception):
         self.params = params
 
     def describe(self) -> str:
-        return str(FILE_PROBLEMS.get(self.code, self.code)) % self.params if self.params else str(
-            FILE_PROBLEMS.get(self.code, self.code)
+        return (
+            str(FILE_PROBLEMS.get(self.code, self.code)) % self.params
+            if self.params
+            else str(FILE_PROBLEMS.get(self.code, self.code))
         )

@@ -13,10 +13,14 @@ def set_customer_tags(organization_id: int, tagged: Sequence[tuple[str, list[str
     Tag.objects.bulk_create(
         [Tag(organization_id=organization_id, name=name) for name in names], ignore_conflicts=True
     )
-    tag_ids = dict(Tag.objects.filter(organization_id=organization_id, name__in=names).values_list("name", "id"))
+    tag_ids = dict(
+        Tag.objects.filter(organization_id=organization_id, name__in=names).values_list("name", "id")
+    )
     refs = [ref for ref, tags in tagged if tags]
     customer_ids = dict(
-        Customer.objects.filter(organization_id=organization_id, external_id__in=refs).values_list("external_id", "id")
+        Customer.objects.filter(organization_id=organization_id, external_id__in=refs).values_list(
+            "external_id", "id"
+        )
     )
     through = Customer.tags.through
     through.objects.bulk_create(

@@ -1,9 +1,9 @@
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.actions import create_organization
@@ -31,9 +31,14 @@ class Command(BaseCommand):
         try:
             validate_slug(slug)
         except ValidationError as error:
-            raise CommandError(_("Invalid slug “%(slug)s”: use letters, digits, - and _.") % {"slug": slug}) from error
+            raise CommandError(
+                _("Invalid slug “%(slug)s”: use letters, digits, - and _.") % {"slug": slug}
+            ) from error
         if Organization.objects.filter(slug=slug).exists():
             raise CommandError(_("An organization “%(slug)s” already exists.") % {"slug": slug})
         org = create_organization(slug, options["name"], options["language"], options["time_zone"])
-        self.stdout.write(self.style.SUCCESS(_("Organization “%(name)s” created (%(slug)s).") % {
-            "name": org.name, "slug": org.slug}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Organization “%(name)s” created (%(slug)s).") % {"name": org.name, "slug": org.slug}
+            )
+        )

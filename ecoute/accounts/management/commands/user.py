@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="Create a person (or give an existing one a role) in an organization.")
+        create = sub.add_parser(
+            "create", help="Create a person (or give an existing one a role) in an organization."
+        )
         create.add_argument("email")
         create.add_argument("--org", required=True, help="organization slug")
         create.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -47,8 +49,12 @@ class Command(BaseCommand):
             membership.user.is_staff = membership.user.is_superuser = True
             membership.user.save(update_fields=["is_staff", "is_superuser"])
         verb = _("created") if created else _("updated")
-        self.stdout.write(self.style.SUCCESS(_("%(email)s %(verb)s: %(role)s of %(org)s.") % {
-            "email": email, "verb": verb, "role": membership.get_role_display(), "org": org.slug}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(email)s %(verb)s: %(role)s of %(org)s.")
+                % {"email": email, "verb": verb, "role": membership.get_role_display(), "org": org.slug}
+            )
+        )
         if created and not password:
             self.stdout.write(_("No password set: use “Forgot your password?” on the login page."))
 

@@ -1,3 +1,4 @@
+import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -17,19 +18,33 @@ SHOWN_PROBLEMS = 50
 
 
 class Command(BaseCommand):
-    help = "Import customers, consents, transactions, interactions or loyalty acts from a CSV, xlsx or ods file."
+    help = (
+        "Import customers, consents, transactions, interactions or loyalty acts from a CSV, xlsx or ods file."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("kind", choices=[k.value for k in ImportKind])
         parser.add_argument("file", type=Path)
         parser.add_argument("--org", required=True, help="organization slug")
-        parser.add_argument("--map", action="append", default=[], metavar="COLUMN=field",
-                            help="feed a field from a column, overriding the guess (repeatable)")
-        parser.add_argument("--skip-invalid", action="store_true", help="import the valid rows, reject the others")
-        parser.add_argument("--rejects", type=Path, help="with --skip-invalid: write rejected rows here, with a reason")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=field",
+            help="feed a field from a column, overriding the guess (repeatable)",
+        )
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="import the valid rows, reject the others"
+        )
+        parser.add_argument(
+            "--rejects", type=Path, help="with --skip-invalid: write rejected rows here, with a reason"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
-        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
-                            help="language of the messages (default: the organization's)")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of the messages (default: the organization's)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = Organization.objects.filter(slug=options["org"]).first()
@@ -44,31 +59,50 @@ class Command(BaseCommand):
             raise CommandError(_("No file at %(path)s.") % {"path": path})
         if options["rejects"] and not options["skip_invalid"]:
             raise CommandError(_("--rejects goes with --skip-invalid."))
-        job = create_import_job(org, options["kind"], path.resolve(), original_name=path.name,
-                                skip_invalid=options["skip_invalid"], dry_run=options["dry_run"])
-        progress = TerminalProgress(self.stderr._out)  # type: ignore[attr-defined]
+        job = create_import_job(
+            org,
+            options["kind"],
+            path.resolve(),
+            original_name=path.name,
+            skip_invalid=options["skip_invalid"],
+            dry_run=options["dry_run"],
+        )
+        progress = TerminalProgress(sys.stderr)
         try:
-            outcome = run_import_job(job, overrides=options["map"], rejects_path=options["rejects"], progress=progress)
+            outcome = run_import_job(
+                job, overrides=options["map"], rejects_path=options["rejects"], progress=progress
+            )
         except ImportFileError as error:
             progress.close()
             raise CommandError(error.describe()) from error
         progress.close()
-        assert outcome is not None
+        if outcome is None:
+            raise CommandError(_("The import did not run."))
         for problem in outcome.problems[:SHOWN_PROBLEMS]:
             self.stderr.write(problem.describe())
         if outcome.problem_count > SHOWN_PROBLEMS:
-            self.stderr.write(_("… and %(count)s more problems.") % {"count": outcome.problem_count - SHOWN_PROBLEMS})
+            self.stderr.write(
+                _("… and %(count)s more problems.") % {"count": outcome.problem_count - SHOWN_PROBLEMS}
+            )
         if not outcome.ok and not options["skip_invalid"]:
             raise CommandError(
-                _("Nothing was imported: %(count)s problem(s) in %(rows)s rows. Fix the file, or use "
-                  "--skip-invalid --rejects FILE to import the valid rows.") % {
-                    "count": outcome.problem_count, "rows": outcome.rows}
+                _(
+                    "Nothing was imported: %(count)s problem(s) in %(rows)s rows. Fix the file, or use "
+                    "--skip-invalid --rejects FILE to import the valid rows."
+                )
+                % {"count": outcome.problem_count, "rows": outcome.rows}
             )
         if options["dry_run"]:
-            self.stdout.write(_("Checked %(rows)s rows: %(bad)s to reject, nothing written (dry run).") % {
-                "rows": outcome.rows, "bad": len(outcome.rejected_lines)})
+            self.stdout.write(
+                _("Checked %(rows)s rows: %(bad)s to reject, nothing written (dry run).")
+                % {"rows": outcome.rows, "bad": len(outcome.rejected_lines)}
+            )
             return
-        self.stdout.write(self.style.SUCCESS(_("%(written)s rows imported, %(rejected)s rejected, from %(rows)s.") % {
-            "written": outcome.written, "rejected": len(outcome.rejected_lines), "rows": outcome.rows}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(written)s rows imported, %(rejected)s rejected, from %(rows)s.")
+                % {"written": outcome.written, "rejected": len(outcome.rejected_lines), "rows": outcome.rows}
+            )
+        )
         if options["rejects"] and outcome.rejected_lines:
             self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": options["rejects"]})

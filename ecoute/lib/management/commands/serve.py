@@ -25,13 +25,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         address = f"{options['host']}:{options['port']}"
         web = [
-            sys.executable, "-m", "gunicorn", "ecoute.wsgi:application", "--bind", address,
-            "--workers", str(options["web_workers"]), "--access-logfile", "-", "--timeout", "120",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ecoute.wsgi:application",
+            "--bind",
+            address,
+            "--workers",
+            str(options["web_workers"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
         ]
         worker = [sys.executable, "-m", "ecoute", "db_worker", "--queue-name", "default"]
         processes = [subprocess.Popen(web)]
         processes += [subprocess.Popen(worker) for _index in range(options["task_workers"])]
-        self.stdout.write(self.style.SUCCESS(_("Écoute is running at http://%(address)s/") % {"address": address}))
+        self.stdout.write(
+            self.style.SUCCESS(_("Écoute is running at http://%(address)s/") % {"address": address})
+        )
         if settings.DEBUG:
             self.stdout.write(_("DEBUG is on: do not expose this server."))
         self.stdout.write(_("Press Ctrl-C to stop."))
