@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import tracemalloc
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecoute.lib.csv_source import CHUNK_BYTES, SAMPLE_BYTES
+from ecoute.lib.dates import DateColumn
 from ecoute.lib.tabular import Table, TabularError, open_table
 
 
@@ -123,6 +125,41 @@ def test_blank_lines_and_rows_of_empty_fields_are_skipped_but_counted() -> None:
 
     # Then only data rows are given, with their real line numbers
     assert rows == [(4, ["1", "2"]), (6, ["3", "4"])]
+
+
+def test_title_rows_above_the_header_are_skipped() -> None:
+    # Given a CSV saved from a sheet with a title and a blank row above the header
+    data = "Export clients du 12/03/2024;;;\r\n;;;\r\nCode client;Nom;Ville;CP\r\nC1;Roux;Brest;29200\r\n"
+
+    # When it is read
+    table, rows = read_all(data.encode("cp1252"))
+
+    # Then the header is the first full row and lines still count from the top
+    assert (table.header_line, table.headers) == (3, ["Code client", "Nom", "Ville", "CP"])
+    assert rows == [(4, ["C1", "Roux", "Brest", "29200"])]
+
+
+def test_a_till_export_whose_dates_only_show_their_order_on_line_57() -> None:
+    # Given a till export where every date reads both ways except 25/04/2024 on line 57
+    lines = ["N° ticket;Date;Montant"]
+    for line in range(2, 120):
+        day = "25/04/2024" if line == 57 else f"{line % 12 + 1:02d}/{line % 7 + 1:02d}/2024"
+        lines.append(f"T{line};{day};{line},50")
+    data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+    # When the importer's first pass observes the column and the second reads it
+    column = DateColumn()
+    with open_table(io.BytesIO(data)) as table:
+        for line, values in table.rows():
+            column.observe(values[1], line=line)
+        parse = column.resolve()
+        dates = {line: parse(values[1]) for line, values in table.rows()}
+
+    # Then every line, before 57 too, is read day first
+    assert column.day_first_evidence == ("25/04/2024", 57)
+    assert dates[2] == dt.date(2024, 3, 3)
+    assert dates[3] == dt.date(2024, 4, 4)
+    assert dates[10] == dt.date(2024, 4, 11)
 
 
 def test_old_mac_line_endings_are_lines_too() -> None:
