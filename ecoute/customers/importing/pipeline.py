@@ -224,8 +224,15 @@ def _resolve_dates(first: _Pass1, zone: str, outcome: ImportOutcome) -> dict[str
                                    str(error.params.get("month_first_value", "")), error.code, error.params))
             # Read as French (day first); the rows that do not fit are rejected when written.
             parse = DateColumn(day_first=True).resolve()
-        parsers[name] = lambda raw, parse=parse: to_utc(parse(raw))
+        parsers[name] = _parse_to_utc(parse, to_utc)
     return parsers
+
+
+def _parse_to_utc(parse: Callable[[Any], Any], to_utc: LocalToUtc) -> Callable[[Any], Any]:
+    def parse_date(raw: Any) -> Any:
+        return to_utc(parse(raw))
+
+    return parse_date
 
 
 def _resolve_customers(plan: ImportPlan, first: _Pass1, organization_id: int, outcome: ImportOutcome) -> dict[str, int]:
