@@ -15,7 +15,7 @@ from ecoute.accounts.models import Organization
 from ecoute.customers.actions import create_import_job, store_upload
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
-from ecoute.customers.importing.mapping import resolve_mapping
+from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.models import ImportJob, ImportStatus
 from ecoute.customers.tasks import run_import_task
@@ -72,11 +72,9 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
         job.status, job.message = ImportStatus.FAILED, file_error.describe()
         job.save(update_fields=["status", "message"])
         return redirect("customers:import_detail", job_id=job.pk)
-    try:
-        guessed = {headers[i]: spec.name for i, spec in resolve_mapping(headers, fields).items()}
-        missing = ""
-    except ImportFileError as error:
-        guessed, missing = {}, error.describe()
+    columns = guess_columns(headers, fields)
+    guessed = {headers[i]: spec.name for i, spec in columns.items()}
+    missing = ", ".join(str(spec.label) for spec in missing_fields(columns, fields))
     form = ImportMappingForm(request.POST or None, headers=headers, fields=fields, initial_mapping=guessed)
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen_mapping()

@@ -39,9 +39,11 @@ FILE_PROBLEMS = {
         "Required column(s) missing: %(fields)s. Columns found: %(found)s. "
         "Name the column with --map COLUMN=field or in the mapping form."
     ),
-    "unknown_mapping_column": gettext_lazy("--map names a column that is not in the file: %(column)s"),
-    "unknown_mapping_field": gettext_lazy("--map names an unknown field: %(field)s (fields: %(fields)s)"),
-    "bad_mapping": gettext_lazy("--map expects COLUMN=field, not %(value)s"),
+    "invalid_override": gettext_lazy("“%(spec)s” should read COLUMN=field."),
+    "unknown_column": gettext_lazy("No column is named “%(column)s” (columns: %(available)s)."),
+    "ambiguous_column": gettext_lazy("Several columns are named “%(column)s”."),
+    "unknown_field": gettext_lazy("“%(field)s” is not a field that can be imported (fields: %(available)s)."),
+    "duplicate_field": gettext_lazy("The field “%(field)s” is given to several columns."),
     "no_rows": gettext_lazy("The file has a header but no data rows."),
     "too_large": gettext_lazy("The file is larger than the limit of %(limit)s."),
     "unknown_kind": gettext_lazy("Unknown kind of import: %(kind)s"),

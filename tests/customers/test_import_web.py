@@ -1,0 +1,133 @@
+"""Importing from the web page: upload, check the guessed columns, change them, dry run, import, follow."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from ecoute.accounts.models import Organization, Role
+from ecoute.customers.models import Customer, ImportJob, Transaction
+from tests.conftest import member_client
+from tests.factories import CustomerFactory, MembershipFactory
+
+CUSTOMERS = "Réf;Nom;Prénom;Courriel\nC1;Durand;Léa;lea@exemple.fr\nC2;Petit;Marc;marc@exemple.fr\n".encode(
+    "cp1252"
+)
+
+
+def _upload(client: Client, kind: str, name: str, content: bytes) -> ImportJob:
+    response = client.post(
+        reverse("customers:import_new"), {"kind": kind, "file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 302, response.content
+    return ImportJob.objects.latest("id")
+
+
+def test_the_mapping_page_previews_the_first_rows_with_the_guessed_columns(owner_client: Client) -> None:
+    job = _upload(owner_client, "customers", "clients.csv", CUSTOMERS)
+    page = owner_client.get(reverse("customers:import_mapping", args=[job.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "lea@exemple.fr" in html
+    form = page.context["form"]
+    # "Nom", "Prénom" and "Courriel" are recognised; "Réf" is not a known name for the CRM id
+    assert [form[f"column_{i}"].initial for i in range(4)] == ["", "last_name", "first_name", "email"]
+    assert "CRM id" in page.context["missing"] or "identifiant" in page.context["missing"]
+
+
+def test_changing_the_mapping_then_importing_runs_the_import_in_the_background(
+    owner_client: Client, org: Organization, django_capture_on_commit_callbacks: object
+) -> None:
+    job = _upload(owner_client, "customers", "clients.csv", CUSTOMERS)
+    data = {
+        "column_0": "external_id",
+        "column_1": "last_name",
+        "column_2": "first_name",
+        "column_3": "email",
+        "import": "1",
+    }
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = owner_client.post(reverse("customers:import_mapping", args=[job.pk]), data)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.rows_written) == ("succeeded", 2)
+    assert Customer.objects.get(organization=org, external_id="C1").first_name == "Léa"
+    detail = owner_client.get(reverse("customers:import_detail", args=[job.pk]))
+    assert detail.status_code == 200
+    # The imports page lists it
+    assert "clients.csv" in owner_client.get(reverse("customers:import_list")).content.decode()
+
+
+def test_a_dry_run_lists_the_problems_then_the_valid_rows_can_be_imported_with_rejects_to_download(
+    owner_client: Client, org: Organization, django_capture_on_commit_callbacks: object
+) -> None:
+    CustomerFactory.create(organization=org, external_id="C1")
+    content = "N° commande;N° client;Date;Montant\nV1;C1;01/02/2024;10,00\nV2;C1;01/02/2024;dix\n".encode()
+    job = _upload(owner_client, "transactions", "ventes.csv", content)
+    mapping = {
+        "column_0": "external_id",
+        "column_1": "customer",
+        "column_2": "occurred_at",
+        "column_3": "amount",
+    }
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        owner_client.post(reverse("customers:import_mapping", args=[job.pk]), {**mapping, "dry_run": "1"})
+    job.refresh_from_db()
+    assert job.status == "failed"  # a problem, and nothing written
+    page = owner_client.get(reverse("customers:import_detail", args=[job.pk]))
+    assert "dix" in page.content.decode()
+    assert Transaction.objects.count() == 0
+    # Upload again, keep the valid rows
+    job = _upload(owner_client, "transactions", "ventes.csv", content)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        owner_client.post(
+            reverse("customers:import_mapping", args=[job.pk]),
+            {**mapping, "skip_invalid": "on", "import": "1"},
+        )
+    job.refresh_from_db()
+    assert (job.status, job.rows_written, job.rows_rejected) == ("succeeded", 1, 1)
+    rejects = owner_client.get(reverse("customers:import_rejects", args=[job.pk]))
+    assert rejects.status_code == 200
+    assert "dix" in b"".join(rejects.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+
+
+def test_the_progress_fragment_is_served_to_htmx_while_an_import_runs(
+    owner_client: Client, org: Organization
+) -> None:
+    job = ImportJob.objects.create(
+        organization=org,
+        kind="customers",
+        original_name="gros.csv",
+        status="writing",
+        rows_total=1000,
+        rows_done=400,
+    )
+    response = owner_client.get(reverse("customers:import_detail", args=[job.pk]), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert '<progress max="100" value="40"' in html
+    assert 'hx-trigger="every 1s"' in html
+    assert "<html" not in html
+
+
+def test_a_file_that_is_not_a_table_is_refused_with_a_message(owner_client: Client) -> None:
+    job = _upload(owner_client, "customers", "photo.csv", b"\x89PNG\r\n\x1a\n binary")
+    page = owner_client.get(reverse("customers:import_mapping", args=[job.pk]), follow=True)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.message
+    assert page.status_code == 200
+
+
+def test_an_upload_over_the_size_limit_answers_413(owner_client: Client, settings: object) -> None:
+    settings.IMPORT_MAX_FILE_SIZE = 10  # type: ignore[attr-defined]
+    response = owner_client.post(
+        reverse("customers:import_new"),
+        {"kind": "customers", "file": SimpleUploadedFile("big.csv", b"x" * 200_000)},
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("role", [Role.AGENT, Role.VIEWER])
+def test_agents_and_viewers_cannot_import(org: Organization, role: str) -> None:
+    client = member_client(MembershipFactory.create(organization=org, role=role))
+    assert client.get(reverse("customers:import_new")).status_code == 403
