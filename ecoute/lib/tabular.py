@@ -14,7 +14,7 @@ messages (see ``ecoute.lib.tabular_errors``).
   by content, not by name: a zip holding a workbook is xlsx or ods; anything else must
   be text, read as CSV. Raises ``TabularError`` ("unreadable_file", "empty_file",
   "unsupported_format", "corrupt_spreadsheet", "protected_spreadsheet",
-  "sheet_not_found", "no_header").
+  "spreadsheet_too_large", "sheet_not_found", "no_header").
 - ``Table.headers``: the header row: the first non-empty one, unless it has less than half
   as many values as the fullest of the first ten (a title row above the header); in CSV
   files trailing blank names are dropped, sheets keep their width.
@@ -66,6 +66,8 @@ _MAGIC_NUMBERS = {
 }
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _HEADER_SEARCH_ROWS = 10
+# About a full Excel sheet (1,048,576 rows) of ten columns once unzipped.
+MAX_UNPACKED_BYTES = 1 << 30
 # A header cell that is a number, a date, an amount or an e-mail address is data.
 _DATA_LIKE = re.compile(r"[-+(]?[\d\s.,'/:€$£%()-]*\d[\d\s.,'/:€$£%()-]*|[^\s@]+@[^\s@]+\.\w+")
 
@@ -180,14 +182,25 @@ def _display(value: Cell) -> str:
 def _workbook_kind(handle: BinaryIO) -> Literal["xlsx", "ods"]:
     try:
         with zipfile.ZipFile(handle) as archive:
-            names = set(archive.namelist())
+            names = {info.filename: info for info in archive.infolist()}
+            unpacked = sum(info.file_size for info in names.values())
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-                return "xlsx"
-            if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
-                return "ods"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+                kind: Literal["xlsx", "ods"] | None = "xlsx"
+            elif "mimetype" in names:
+                with archive.open("mimetype") as entry:
+                    kind = "ods" if entry.read(100).strip() == _ODS_MIMETYPE else None
+            else:
+                kind = None
+    # A damaged archive makes zipfile raise nearly anything: BadZipFile, NotImplementedError
+    # (unknown version or compression), zlib.error, EOFError, RuntimeError (encrypted).
+    except Exception as error:
         raise TabularError("corrupt_spreadsheet", detail=str(error)[:200]) from None
-    raise TabularError("unsupported_format", detected="zip")
+    if kind is None:
+        raise TabularError("unsupported_format", detected="zip")
+    # calamine unpacks a whole sheet in memory: refuse a zip bomb before it does.
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TabularError("spreadsheet_too_large", limit_mb=MAX_UNPACKED_BYTES >> 20)
+    return kind
 
 
 def _check_header(table: Table) -> None:

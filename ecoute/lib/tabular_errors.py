@@ -26,6 +26,7 @@ MESSAGES: Mapping[str, str] = {
     "no_header": "The first row holds data, not column names: add a header row.",
     "corrupt_spreadsheet": "The spreadsheet cannot be read, it may be damaged: {detail}.",
     "protected_spreadsheet": "The spreadsheet is protected by a password.",
+    "spreadsheet_too_large": "The spreadsheet holds more than {limit_mb} MB once unpacked.",
     "sheet_not_found": "The workbook has no sheet named {sheet} (sheets: {available}).",
     # One line of a CSV file.
     "undecodable": "Line {line}: bytes that are not valid {encoding} text.",

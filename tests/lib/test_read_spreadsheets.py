@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from ecoute.lib import tabular
 from ecoute.lib.dates import DateColumn
 from ecoute.lib.tabular import TabularError, open_table
 from ecoute.lib.values import parse_bool, parse_decimal
@@ -197,3 +199,42 @@ def test_an_empty_workbook_is_an_empty_file(tmp_path: Path) -> None:
     with pytest.raises(TabularError) as raised:
         open_table(path)
     assert raised.value.code == "empty_file"
+
+
+def test_a_zip_bomb_is_refused_before_calamine_unpacks_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a workbook that unpacks to more than the limit (lowered here to 1 KB)
+    monkeypatch.setattr(tabular, "MAX_UNPACKED_BYTES", 1024)
+    path = write_xlsx(tmp_path / "bombe.xlsx", [["Nom"], *([["x" * 100]] * 50)])
+
+    # When it is opened
+    # Then it is refused with the limit in the params
+    with pytest.raises(TabularError) as raised:
+        open_table(path)
+    assert raised.value.code == "spreadsheet_too_large"
+
+
+@pytest.mark.parametrize("fixture", ["ventes_excel.xlsx", "clients_libreoffice.ods"])
+def test_damaged_workbooks_never_raise_anything_but_a_tabular_error(fixture: str) -> None:
+    # Given workbooks with random bytes overwritten or cut short (seeded, so repeatable)
+    data = (DATA / fixture).read_bytes()
+    rng = random.Random(fixture)
+    codes: set[str] = set()
+    for _ in range(150):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        if rng.random() < 0.2:
+            del damaged[rng.randrange(len(damaged)) :]
+
+        # When each is opened and read
+        try:
+            with open_table(io.BytesIO(bytes(damaged))) as table:
+                list(table.rows(ragged="keep"))
+        except TabularError as error:
+            codes.add(error.code)
+
+    # Then each one read, or failed with a reason code about the file
+    assert "corrupt_spreadsheet" in codes
+    assert codes <= {"corrupt_spreadsheet", "unsupported_format", "empty_file", "no_header"}
