@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ecoute.customers.importing.pipeline import ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
@@ -89,20 +89,18 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     }
 
 
-@router.get("/customers/{external_id}", response=CustomerOut, summary="Get a customer by CRM id")
-def get_customer(request: HttpRequest, external_id: str) -> Customer:
-    return get_for_org_or_404(Customer, _org(request), external_id=external_id)
-
-
-def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) -> tuple[int, Any]:
+def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) -> Status[Any]:
     """Validate every record like an import row; write all of them or none."""
     too_large = int(request.META.get("CONTENT_LENGTH") or 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if too_large or len(records) > MAX_RECORDS:
-        return 413, {
-            "detail": f"At most {MAX_RECORDS} records and {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
-            "per request.",
-            "problems": [],
-        }
+        return Status(
+            413,
+            {
+                "detail": f"At most {MAX_RECORDS} records and {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
+                "per request.",
+                "problems": [],
+            },
+        )
     org = _org(request)
 
     def write() -> tuple[int, Any]:
@@ -119,7 +117,7 @@ def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) 
                 return 400, {"detail": "Nothing was written: some records are invalid.", "problems": problems}
             return 200, {"received": outcome.rows, "written": outcome.written}
 
-    return idempotent(request, f"{kind}:bulk", write)
+    return Status(*idempotent(request, f"{kind}:bulk", write))
 
 
 @router.post(
@@ -127,7 +125,7 @@ def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) 
     response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
     summary="Create or update customers by CRM id",
 )
-def upsert_customers(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
+def upsert_customers(request: HttpRequest, records: list[dict[str, Any]]) -> Status[Any]:
     return _bulk_write(request, "customers", records)
 
 
@@ -136,7 +134,7 @@ def upsert_customers(request: HttpRequest, records: list[dict[str, Any]]) -> tup
     response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
     summary="Create or update transactions",
 )
-def upsert_transactions(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
+def upsert_transactions(request: HttpRequest, records: list[dict[str, Any]]) -> Status[Any]:
     return _bulk_write(request, "transactions", records)
 
 
@@ -145,5 +143,10 @@ def upsert_transactions(request: HttpRequest, records: list[dict[str, Any]]) -> 
     response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
     summary="Append consent changes",
 )
-def append_consents(request: HttpRequest, records: list[dict[str, Any]]) -> tuple[int, Any]:
+def append_consents(request: HttpRequest, records: list[dict[str, Any]]) -> Status[Any]:
     return _bulk_write(request, "consents", records)
+
+
+@router.get("/customers/{external_id}", response=CustomerOut, summary="Get a customer by CRM id")
+def get_customer(request: HttpRequest, external_id: str) -> Customer:
+    return get_for_org_or_404(Customer, _org(request), external_id=external_id)
