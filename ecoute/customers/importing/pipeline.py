@@ -131,9 +131,10 @@ class RecordsTable:
     """Records sent to the API, read like a file whose headers are the field names."""
 
     def __init__(self, records: list[dict[str, Any]], fields: tuple[FieldSpec, ...]) -> None:
-        names = [spec.name for spec in fields]
-        extra = sorted({key for record in records for key in record if key not in names})
-        self.headers = names + extra
+        sent = {key for record in records for key in record}
+        # Only the fields sent are written: a record that leaves a field out does not erase it.
+        names = [spec.name for spec in fields if spec.name in sent]
+        self.headers = names + sorted(sent - set(names))
         self._records = records
 
     def rows(self, *, ragged: str = "keep") -> Iterator[tuple[int, list[Any]]]:
