@@ -6,8 +6,8 @@ till default; its five unassigned bytes read as the C1 controls, as Windows does
 never fails). A sample of plain ASCII proves nothing: the file is read as UTF-8 until the
 first byte that is not, and from there, having emitted only ASCII, as Windows-1252.
 
-Delimiter: whichever of ``;``, tab, ``,``, ``|`` splits the sample's records into the
-same number of fields as the first one, ``;`` first on a tie.
+Delimiter: whichever of ``;``, tab, ``,``, ``|`` splits most of the sample's records into
+the same number (two or more) of fields, ``;`` first on a tie.
 
 Records are read from a binary handle chunk by chunk, decoded incrementally (a chunk may
 end inside a multi-byte character), split into physical lines and fed to ``csv.reader``,
@@ -21,7 +21,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, Final, Protocol
 
@@ -98,16 +100,20 @@ def _sniff_encoding(sample: bytes, complete: bool) -> str:
 
 
 def _sniff_delimiter(sample: str, complete: bool) -> str:
+    """The delimiter giving most records the same number (two or more) of fields."""
     best, best_score = ";", 0.0
     for delimiter in _DELIMITERS:
         try:
-            counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+            reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+            counts = [len(row) for row in itertools.islice(reader, 201) if row]
         except csv.Error:
             continue
-        counts = counts[:200] if complete else counts[:-1][:200]
-        if not counts or counts[0] < 2:
+        if not complete and len(counts) > 1:
+            counts.pop()  # the sample may end inside the last record
+        widths = Counter(count for count in counts if count > 1)
+        if not widths:
             continue
-        score = sum(count == counts[0] for count in counts) / len(counts)
+        score = widths.most_common(1)[0][1] / len(counts)
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -217,3 +223,6 @@ class CsvSource:
             raise TabularError("line_too_long", line=reader.line_num + 1, limit=MAX_LINE_CHARS)
         if failure:
             raise TabularError("undecodable", line=reader.line_num + 1, encoding=self.encoding)
+
+    def close(self) -> None:
+        """Nothing to release: the handle belongs to the table or to the caller."""

@@ -15,7 +15,7 @@ messages (see ``ecoute.lib.tabular_errors``).
   be text, read as CSV. Raises ``TabularError`` ("unreadable_file", "empty_file",
   "unsupported_format", "corrupt_spreadsheet", "protected_spreadsheet",
   "spreadsheet_too_large", "sheet_not_found", "no_header").
-- ``Table.headers``: the header row: the first non-empty one, unless it has less than half
+- ``Table.headers``: the header row: the first non-empty one, unless it has at most half
   as many values as the fullest of the first ten (a title row above the header); in CSV
   files trailing blank names are dropped, sheets keep their width.
 - ``Table.rows(*, ragged="error")`` yields ``(line, values)`` for each non-empty row
@@ -81,13 +81,14 @@ class _Source(Protocol):
     def delimiter(self) -> str | None: ...
 
     def records(self) -> Iterator[tuple[int, list[Cell]]]: ...
+    def close(self) -> None: ...
 
 
 def _find_header(source: _Source) -> tuple[int, list[str]]:
     """The header's line and names: the first row about as full as the fullest nearby.
 
     Skips title rows above the header ("Export des ventes - mars 2024") that Excel users
-    add, by taking the first of the first rows with at least half as many values as the
+    add, by taking the first of the first rows with more than half as many values as the
     fullest of them.
     """
     first_rows = list(itertools.islice(source.records(), _HEADER_SEARCH_ROWS))
@@ -95,7 +96,7 @@ def _find_header(source: _Source) -> tuple[int, list[str]]:
         raise TabularError("empty_file")
     counts = [sum(value is not None for value in values) for _, values in first_rows]
     line, values = next(
-        (row for row, count in zip(first_rows, counts, strict=True) if count * 2 >= max(counts)),
+        (row for row, count in zip(first_rows, counts, strict=True) if count * 2 > max(counts)),
         first_rows[0],
     )
     headers = [_display(value) for value in values]
@@ -151,9 +152,7 @@ class Table:
         return shown
 
     def close(self) -> None:
-        close = getattr(self._source, "close", None)
-        if close is not None:
-            close()
+        self._source.close()
         if self._handle is not None:
             self._handle.close()
 
@@ -249,11 +248,14 @@ def open_table(
     else:
         path, handle, owned = None, source, None
         name = original_name or str(getattr(source, "name", "")) or "upload"
+    table: Table | None = None
     try:
         table = Table(_open_source(handle, path, sheet), name=name, handle=owned)
         _check_header(table)
     except BaseException:
-        if owned is not None:
+        if table is not None:
+            table.close()
+        elif owned is not None:
             owned.close()
         raise
     return table

@@ -96,6 +96,7 @@ def test_quoted_multi_line_addresses_keep_line_numbers_of_the_editor() -> None:
         ("nom\tmontant\nDupont\t12,50\n", "\t"),
         ("nom|montant\nDupont|12,50\n", "|"),
         ('"Nom, prénom";Montant\n"Dupont, Jean";12,50\n', ";"),
+        ("Export du 12/03/2024\n\nname,amount\nSmith,12.50\nJones,3.10\n", ","),
     ],
 )
 def test_the_delimiter_is_the_one_that_splits_every_record_like_the_header(text: str, delimiter: str) -> None:
@@ -103,7 +104,8 @@ def test_the_delimiter_is_the_one_that_splits_every_record_like_the_header(text:
     # When it is read
     table, rows = read_all(text.encode())
 
-    # Then the delimiter is detected and every row is as wide as the header
+    # Then the delimiter is detected (below a title line too) and every row is as wide
+    # as the header
     assert table.delimiter == delimiter
     assert len(table.headers) == 2
     assert all(len(values) == 2 for _, values in rows)
