@@ -147,6 +147,14 @@ def monthly_sales_chart(
     return transactions, revenue_chart
 
 
+def current_consents(customer: Customer) -> list[Consent]:
+    """The latest record for each channel and purpose: what the customer agrees to now."""
+    latest: dict[tuple[str, str], Consent] = {}
+    for consent in customer.consents.order_by("-recorded_at", "-id"):
+        latest.setdefault((consent.channel, consent.purpose), consent)
+    return sorted(latest.values(), key=lambda c: (c.channel, c.purpose))
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime
@@ -164,7 +172,9 @@ def customer_timeline(customer: Customer, limit: int = 200) -> list[TimelineEntr
             "transaction",
             str(_("Purchase")),
             " · ".join(
-                filter(None, [f"{formats.number_format(t.amount, 2)} {t.currency}", t.store, t.channel])
+                dict.fromkeys(
+                    filter(None, [f"{formats.number_format(t.amount, 2)} {t.currency}", t.store, t.channel])
+                )
             ),
             "badge-info",
         )

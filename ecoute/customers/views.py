@@ -9,6 +9,7 @@ from ecoute.accounts.models import Organization
 from ecoute.customers.forms import CustomerFilterForm
 from ecoute.customers.models import Customer
 from ecoute.customers.queries import (
+    current_consents,
     customer_timeline,
     filter_customers,
     monthly_sales_chart,
@@ -60,6 +61,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "customers/customer_detail.html",
         {
             "customer": customer,
+            "current_consents": current_consents(customer),
             "consents": customer.consents.all()[:200],
             "timeline": customer_timeline(customer),
             "tags": customer.tags.all(),
