@@ -190,7 +190,7 @@ CACHES = {
 }
 
 # Security. The defaults suit production; `make demo` serves on plain HTTP locally.
-SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)
+SECURE_HTTPS = env_bool("SECURE_HTTPS", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
