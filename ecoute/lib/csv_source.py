@@ -203,22 +203,17 @@ class CsvSource:
         failure: list[str] = []
         reader = csv.reader(self._lines(failure), delimiter=self.delimiter, quotechar='"')
         last = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                if "field limit" in str(error):
-                    raise TabularError(
-                        "field_too_large", line=last + 1, limit=csv.field_size_limit()
-                    ) from None
-                raise TabularError("malformed_csv", line=last + 1, detail=str(error)) from None
-            start, last = last + 1, reader.line_num
-            if row:
-                values: list[Cell] = [value.strip() or None for value in row]
-                if any(values):
-                    yield start, values
+        try:
+            for row in reader:
+                start, last = last + 1, reader.line_num
+                if row:
+                    values: list[Cell] = [value.strip() or None for value in row]
+                    if any(values):
+                        yield start, values
+        except csv.Error as error:
+            if "field limit" in str(error):
+                raise TabularError("field_too_large", line=last + 1, limit=csv.field_size_limit()) from None
+            raise TabularError("malformed_csv", line=last + 1, detail=str(error)) from None
         if failure == ["line_too_long"]:
             raise TabularError("line_too_long", line=reader.line_num + 1, limit=MAX_LINE_CHARS)
         if failure:
