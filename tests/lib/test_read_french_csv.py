@@ -365,10 +365,10 @@ def test_a_path_is_opened_and_closed_by_the_table(tmp_path: Path) -> None:
 def test_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
     # Given a 50 MB export
     path = tmp_path / "big.csv"
-    line = "C{:07d};Lefèvre;Hélène;12 rue des Lilas;75011;Paris;15/03/2024;1 234,56 €;" + "x" * 160 + "\r\n"
+    line = "C{:07d};Lefèvre;Hélène;12 rue des Lilas;75011;Paris;15/03/2024;1 234,56 €;" + "x" * 900 + "\r\n"
     with path.open("w", encoding="cp1252", newline="") as handle:
         handle.write("N° client;Nom;Prénom;Adresse;CP;Ville;Date;Montant;Note\r\n")
-        handle.writelines(line.format(index) for index in range(215_000))
+        handle.writelines(line.format(index) for index in range(55_000))
     assert path.stat().st_size > 50_000_000
 
     # When every row is read under tracemalloc
@@ -381,7 +381,7 @@ def test_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
         tracemalloc.stop()
 
     # Then the whole file went through with a peak far below its size
-    assert count == 215_000
+    assert count == 55_000
     assert peak < 5_000_000
 
 
