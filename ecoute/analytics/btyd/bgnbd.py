@@ -13,7 +13,7 @@ import numpy.typing as npt
 from scipy.special import digamma, gammaln, hyp2f1
 
 from ecoute.analytics.btyd.fitting import aic, maximise_log_likelihood
-from ecoute.analytics.btyd.histories import Histories
+from ecoute.analytics.btyd.histories import Histories, sorted_unique
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
 
 type FloatArray = npt.NDArray[np.float64]
@@ -37,7 +37,7 @@ class BgNbd(PurchaseModel):
         return {"r": self.r, "alpha": self.alpha, "a": self.a, "b": self.b}
 
     def log_likelihood(self, histories: Histories) -> FloatArray:
-        return _log_likelihood_terms(self._vector(), histories, self._shift, gradient=False)[0]
+        return _log_likelihood_terms(self._vector(), histories, self._shift)
 
     def log_odds_dead(self, x: FloatArray, t_x: FloatArray, age: FloatArray) -> FloatArray:
         can_be_dead = (x > 0) | (self._shift > 0)
@@ -112,12 +112,13 @@ def _fit(histories: Histories, shift: float) -> tuple[tuple[float, float, float,
     # Time is rescaled so that the oldest customer is 10 periods old: α then starts near 1 like
     # the other parameters, whatever the period length.
     scale = 10.0 / histories.max_age
-    scaled = Histories(
-        histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
+    scaled = _Likelihood(
+        Histories(
+            histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
+        ),
+        shift,
     )
-    maximum = maximise_log_likelihood(
-        lambda params: _total(params, scaled, shift), np.ones(4), histories.customers
-    )
+    maximum = maximise_log_likelihood(scaled.total, np.ones(4), histories.customers)
     r, alpha, a, b = (float(value) for value in maximum.params)
     alpha /= scale
     log_likelihood = _total(np.array([r, alpha, a, b]), histories, shift)[0]
@@ -125,41 +126,90 @@ def _fit(histories: Histories, shift: float) -> tuple[tuple[float, float, float,
 
 
 def _total(params: FloatArray, histories: Histories, shift: float) -> tuple[float, FloatArray]:
-    values, gradient = _log_likelihood_terms(params, histories, shift, gradient=True)
-    return float(np.dot(histories.weight, values)), gradient
+    return _Likelihood(histories, shift).total(params)
 
 
-def _log_likelihood_terms(
-    params: FloatArray, histories: Histories, shift: float, *, gradient: bool
-) -> tuple[FloatArray, FloatArray]:
-    """Per-row log-likelihood and, when asked, the weighted total gradient."""
-    r, alpha, a, b = (float(value) for value in params)
-    x, t_x, age = histories.frequency, histories.recency, histories.age
-    r_x = r + x
-    log_alpha_age = np.log(alpha + age)
-    log_alpha_t_x = np.log(alpha + t_x)
-    has_dropout_term = (x > 0) | (shift > 0)
-    drop = np.where(has_dropout_term, b + x + shift - 1.0, 1.0)
+def _log_likelihood_terms(params: FloatArray, histories: Histories, shift: float) -> FloatArray:
+    return _Likelihood(histories, shift).rows(params)
 
-    a1 = gammaln(r_x) - gammaln(r) + r * np.log(alpha)
-    a2 = gammaln(a + b) + gammaln(b + x + shift) - gammaln(b) - gammaln(a + b + x + shift)
-    a3 = -r_x * log_alpha_age
-    a4 = np.where(has_dropout_term, np.log(a) - np.log(drop) - r_x * log_alpha_t_x, -np.inf)
-    mixture = np.logaddexp(a3, a4)
-    values = a1 + a2 + mixture
-    if not gradient:
-        return values, np.empty(0)
 
-    weight = histories.weight
-    w4 = np.exp(a4 - mixture)
-    w3 = 1.0 - w4
-    psi_ab = digamma(a + b)
-    psi_abx = digamma(a + b + x + shift)
-    d_r = digamma(r_x) - digamma(r) + np.log(alpha) - w3 * log_alpha_age - w4 * log_alpha_t_x
-    d_alpha = r / alpha - r_x * (w3 / (alpha + age) + w4 / (alpha + t_x))
-    d_a = psi_ab - psi_abx + w4 / a
-    d_b = psi_ab + digamma(b + x + shift) - digamma(b) - psi_abx - w4 / drop
-    total_gradient = np.array(
-        [np.dot(weight, d_r), np.dot(weight, d_alpha), np.dot(weight, d_a), np.dot(weight, d_b)]
-    )
-    return values, total_gradient
+class _Indexed:
+    """A column as its distinct values and, per row, the position of its value among them."""
+
+    def __init__(self, column: FloatArray) -> None:
+        self.values = sorted_unique(column)[0]
+        self.index = np.searchsorted(self.values, column)
+
+
+class _Likelihood:
+    """BG/NBD (shift 0) or MBG/NBD (shift 1) log-likelihood of fixed histories.
+
+    Frequencies, recencies and ages take few distinct values (whole days), so every special
+    function and logarithm is computed on those and gathered per row.
+    """
+
+    def __init__(self, histories: Histories, shift: float) -> None:
+        self.shift = shift
+        self.weight = histories.weight
+        self.x = _Indexed(histories.frequency)
+        self.t_x = _Indexed(histories.recency)
+        self.age = _Indexed(histories.age)
+        self.weight_by_x = np.bincount(
+            self.x.index, weights=self.weight, minlength=self.x.values.size
+        )
+        self.has_dropout = (self.x.values > 0) | (shift > 0)
+
+    def rows(self, params: FloatArray) -> FloatArray:
+        return self._evaluate(params, gradient=False)[0]
+
+    def total(self, params: FloatArray) -> tuple[float, FloatArray]:
+        values, gradient = self._evaluate(params, gradient=True)
+        return float(np.dot(self.weight, values)), gradient
+
+    def _evaluate(self, params: FloatArray, *, gradient: bool) -> tuple[FloatArray, FloatArray]:
+        r, alpha, a, b = (float(value) for value in params)
+        shift, xs, at_x = self.shift, self.x.values, self.x.index
+        # Per distinct frequency.
+        r_xs = r + xs
+        per_x = (
+            gammaln(r_xs)
+            - gammaln(r)
+            + r * np.log(alpha)
+            + gammaln(a + b)
+            + gammaln(b + xs + shift)
+            - gammaln(b)
+            - gammaln(a + b + xs + shift)
+        )
+        drop = np.where(self.has_dropout, b + xs + shift - 1.0, 1.0)
+        log_a4_constant = np.where(self.has_dropout, np.log(a) - np.log(drop), -np.inf)
+        # Per row.
+        log_alpha_age = np.log(alpha + self.age.values)[self.age.index]
+        log_alpha_t_x = np.log(alpha + self.t_x.values)[self.t_x.index]
+        r_x = r_xs[at_x]
+        a3 = -r_x * log_alpha_age
+        a4 = log_a4_constant[at_x] - r_x * log_alpha_t_x
+        mixture = np.logaddexp(a3, a4)
+        values = per_x[at_x] + mixture
+        if not gradient:
+            return values, np.empty(0)
+
+        weight = self.weight
+        w4 = np.exp(a4 - mixture)
+        w3 = 1.0 - w4
+        by_x = self.weight_by_x
+        psi_ab = digamma(a + b)
+        psi_abx = digamma(a + b + xs + shift)
+        inverse_age = (1.0 / (alpha + self.age.values))[self.age.index]
+        inverse_t_x = (1.0 / (alpha + self.t_x.values))[self.t_x.index]
+        weighted_w4 = weight * w4
+        d_r = float(by_x @ (digamma(r_xs) - digamma(r) + np.log(alpha))) - float(
+            weight @ (w3 * log_alpha_age) + weighted_w4 @ log_alpha_t_x
+        )
+        d_alpha = float(by_x.sum()) * r / alpha - float(
+            (weight * r_x) @ (w3 * inverse_age + w4 * inverse_t_x)
+        )
+        d_a = float(by_x @ (psi_ab - psi_abx)) + float(weighted_w4.sum()) / a
+        d_b = float(by_x @ (psi_ab + digamma(b + xs + shift) - digamma(b) - psi_abx)) - float(
+            weighted_w4 @ (1.0 / drop)[at_x]
+        )
+        return values, np.array([d_r, d_alpha, d_a, d_b])

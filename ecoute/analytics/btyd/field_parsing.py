@@ -3,13 +3,18 @@
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ecoute.analytics.btyd.histories import sorted_unique
+
 type ByteArray = npt.NDArray[np.uint8]
 type IntArray = npt.NDArray[np.int64]
+type OffsetArray = npt.NDArray[np.signedinteger[Any]]
+"""Byte offsets: int32 for files under 2 GiB, which halves the memory they take."""
 type FloatArray = npt.NDArray[np.float64]
 
 PADDING = 272
@@ -29,22 +34,22 @@ class BadFieldCount:
 class FieldBounds:
     """Where each field of each data row lies in the buffer (end offsets exclusive)."""
 
-    line_start: IntArray
-    line_end: IntArray
-    delimiters: IntArray
+    line_start: OffsetArray
+    line_end: OffsetArray
+    delimiters: OffsetArray
     """rows × (fields - 1) offsets of the delimiters."""
 
     @property
     def rows(self) -> int:
         return int(self.line_start.size)
 
-    def columns(self, column: int, rows: slice) -> tuple[IntArray, IntArray]:
+    def columns(self, column: int, rows: slice) -> tuple[OffsetArray, OffsetArray]:
         last = self.delimiters.shape[1]
         start = self.line_start[rows] if column == 0 else self.delimiters[rows, column - 1] + 1
         stop = self.line_end[rows] if column == last else self.delimiters[rows, column]
         return start.copy(), stop.copy()
 
-    def lengths(self, column: int) -> IntArray:
+    def lengths(self, column: int) -> OffsetArray:
         start, stop = self.columns(column, slice(None))
         return stop - start
 
@@ -60,21 +65,34 @@ def split_fields(
     data: ByteArray, begin: int, end: int, delimiter: int, fields: int
 ) -> FieldBounds | BadFieldCount:
     """Find the rows and fields of data[begin:end]; blank rows are skipped."""
-    newlines, delimiters, quotes = [], [], []
+    offset_type = np.int32 if data.size < np.iinfo(np.int32).max else np.int64
+    separators, quotes = [], []
     for offset in range(begin, end, _SCAN_BYTES):
         part = data[offset : min(offset + _SCAN_BYTES, end)]
-        newlines.append(np.flatnonzero(part == _NEWLINE) + offset)
-        delimiters.append(np.flatnonzero(part == delimiter) + offset)
-        quotes.append(np.flatnonzero(part == _QUOTE) + offset)
-    newline = np.concatenate([np.empty(0, dtype=np.int64), *newlines]).astype(np.int64)
-    delimiter_at = np.concatenate([np.empty(0, dtype=np.int64), *delimiters]).astype(np.int64)
-    quote = np.concatenate([np.empty(0, dtype=np.int64), *quotes]).astype(np.int64)
+        found = np.flatnonzero((part == _NEWLINE) | (part == delimiter))
+        separators.append((found + offset).astype(offset_type))
+        quotes.append((np.flatnonzero(part == _QUOTE) + offset).astype(offset_type))
+    separator = np.concatenate([np.empty(0, dtype=offset_type), *separators])
+    quote = np.concatenate([np.empty(0, dtype=offset_type), *quotes])
+    del separators, quotes
     if quote.size:
         # A separator inside quotes is preceded by an odd number of quote characters.
-        newline = newline[np.searchsorted(quote, newline) % 2 == 0]
-        delimiter_at = delimiter_at[np.searchsorted(quote, delimiter_at) % 2 == 0]
-    line_start = np.concatenate([[begin], newline + 1]).astype(np.int64)
-    line_end = np.concatenate([newline, [end]]).astype(np.int64)
+        separator = separator[np.searchsorted(quote, separator) % 2 == 0]
+    if end > begin and data[end - 1] != _NEWLINE:
+        # The last line has no newline: end stands for it.
+        separator = np.append(separator, np.array([end], dtype=offset_type))
+    regular = _regular_grid(data, begin, end, separator, delimiter, fields)
+    if regular is not None:
+        return regular
+    is_newline = (data[np.minimum(separator, data.size - 1)] == _NEWLINE) | (separator == end)
+    newline = separator[is_newline]
+    delimiter_at = separator[~is_newline]
+    del separator, is_newline
+    if newline.size == 0:
+        nothing = np.empty(0, dtype=offset_type)
+        return FieldBounds(nothing, nothing, nothing.reshape(0, fields - 1))
+    line_start = np.concatenate([np.array([begin], dtype=offset_type), newline[:-1] + 1])
+    line_end = newline
     line_end -= (line_end > line_start) & (data[np.maximum(line_end - 1, 0)] == _RETURN)
     count = np.searchsorted(delimiter_at, line_end) - np.searchsorted(delimiter_at, line_start)
     # Blank lines, and lines of delimiters only as spreadsheets leave at the end.
@@ -91,23 +109,50 @@ def split_fields(
     return FieldBounds(line_start, line_end, delimiter_at.reshape(line_start.size, fields - 1))
 
 
+def _regular_grid(
+    data: ByteArray, begin: int, end: int, separator: OffsetArray, delimiter: int, fields: int
+) -> FieldBounds | None:
+    """The common case, checked in O(rows): every line has its fields and ends with a newline."""
+    if separator.size == 0 or separator.size % fields:
+        return None
+    grid = separator.reshape(-1, fields)
+    line_end = grid[:, -1]
+    ends_well = (data[line_end] == _NEWLINE) | (line_end == end)
+    if not ends_well.all() or not (data[grid[:, :-1]] == delimiter).all():
+        return None
+    line_start = np.empty_like(line_end)
+    line_start[0] = begin
+    line_start[1:] = line_end[:-1] + 1
+    if (line_end == line_start).any():
+        return None  # blank lines: the general path drops them
+    line_end = line_end - (data[line_end - 1] == _RETURN)
+    return FieldBounds(line_start, line_end, grid[:, :-1])
+
+
 @dataclass(frozen=True)
 class ByteMatrix:
     """Fields of one column for a chunk of rows: rows × width bytes, zero after each field."""
 
     values: ByteArray
-    lengths: IntArray
+    lengths: OffsetArray
 
     @classmethod
     def take(
-        cls, data: ByteArray, bounds: FieldBounds, column: int, rows: slice, width: int | None = None
+        cls,
+        data: ByteArray,
+        bounds: FieldBounds,
+        column: int,
+        rows: slice,
+        *,
+        limit: int = _MAX_VALUE_WIDTH,
+        trim: bool = True,
     ) -> "ByteMatrix":
+        """The fields of a column; those longer than `limit` are cut there (callers reject them)."""
         start, stop = bounds.columns(column, rows)
-        _trim(data, start, stop)
+        if trim:
+            _trim(data, start, stop)
         lengths = stop - start
-        if width is None:
-            width = min(max(1, int(lengths.max(initial=1))), _MAX_VALUE_WIDTH)
-        # Wider fields are cut (and then rejected by the parsers, which see no terminator).
+        width = min(max(1, int(lengths.max(initial=1))), limit)
         windows = sliding_window_view(data, width)
         values = windows[start].copy()
         values[np.arange(width)[None, :] >= lengths[:, None]] = 0
@@ -121,7 +166,7 @@ class ByteMatrix:
         return padded.view(np.uint64)
 
 
-def _trim(data: ByteArray, start: IntArray, stop: IntArray) -> None:
+def _trim(data: ByteArray, start: OffsetArray, stop: OffsetArray) -> None:
     """Strip spaces, tabs and one pair of enclosing quotes, in place."""
     for _ in range(2):
         while True:
@@ -141,33 +186,131 @@ def _trim(data: ByteArray, start: IntArray, stop: IntArray) -> None:
         stop -= quoted
 
 
-def factorise_ids(words: npt.NDArray[np.uint64], width: int, codes: IntArray) -> npt.NDArray[np.bytes_]:
-    """Distinct ids in order of first appearance; writes each row's id index into codes."""
-    if words.shape[1] == 1:
-        keys = words[:, 0]
+def factorise_ids(
+    words: npt.NDArray[np.uint64], lengths: OffsetArray, codes: IntArray
+) -> npt.NDArray[np.bytes_]:
+    """Distinct ids in sorted order; writes each row's id index into codes.
+
+    Sorting (not arg-sorting) 64-bit keys is what numpy does fastest; numeric ids, the usual
+    CRM export, go through a lookup table without any sort.
+    """
+    width = words.shape[1] * 8
+    numeric = _numeric_keys(words, lengths)
+    if numeric is not None:
+        present = np.zeros(int(numeric.max()) + 1, dtype=np.bool_)
+        present[numeric] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        codes[:] = rank[numeric]
+        del present, rank
+    elif words.shape[1] == 1:
+        # Big-endian words compare like the bytes they hold.
+        keys = words[:, 0].byteswap()
+        codes[:] = np.searchsorted(sorted_unique(keys)[0], keys)
     else:
-        # A 64-bit hash of the words; equal hashes are checked to be equal ids below.
         keys = words[:, 0].copy()
         for column in range(1, words.shape[1]):
             keys *= np.uint64(0x9E3779B97F4A7C15)
             keys ^= words[:, column] + np.uint64(0x632BE59BD9B4E019) + (keys >> np.uint64(29))
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    if words.shape[1] > 1 and not np.array_equal(words, words[first[inverse]]):
-        as_text = words.view(f"S{words.shape[1] * 8}").reshape(-1)
-        _, first, inverse = np.unique(as_text, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(order.size, dtype=np.int64)
-    rank[order] = np.arange(order.size)
-    codes[:] = rank[inverse]
-    distinct = words[first[order]]
-    return distinct.view(f"S{words.shape[1] * 8}").reshape(-1).astype(f"S{max(width, 1)}")
+        codes[:] = np.searchsorted(sorted_unique(keys)[0], keys)
+    first = _first_rows(codes)
+    if words.shape[1] > 1 and numeric is None and not np.array_equal(words, words[first[codes]]):
+        # Two ids share a 64-bit hash: exact, slower.
+        _, inverse = np.unique(words.view(f"S{width}").reshape(-1), return_inverse=True)
+        codes[:] = inverse.reshape(-1)
+        first = _first_rows(codes)
+    distinct = words[first].view(f"S{width}").reshape(-1)
+    if words.shape[1] > 1 and numeric is None:
+        order = np.argsort(distinct)
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size)
+        codes[:] = rank[codes]
+        distinct = distinct[order]
+    return distinct.astype(f"S{max(1, int(lengths.max(initial=1)))}")
+
+
+def _first_rows(codes: IntArray) -> IntArray:
+    """For each code, the first row holding it (the last write of a repeated index wins)."""
+    first = np.empty(int(codes.max(initial=-1)) + 1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.size - 1, -1, -1, dtype=np.int64)
+    return first
+
+
+_NUMERIC_DIGITS = 17
+_ID_ROWS = 500_000
+
+
+def _numeric_keys(words: npt.NDArray[np.uint64], lengths: OffsetArray) -> IntArray | None:
+    """Dense integer keys for ids made of digits only (leading zeros kept apart), if compact."""
+    if lengths.size == 0 or int(lengths.max()) > _NUMERIC_DIGITS or int(lengths.min()) < 1:
+        return None
+    widest = int(lengths.max())
+    varying = int(lengths.min()) != widest
+    number = np.zeros(words.shape[0], dtype=np.int64)
+    for first in range(0, words.shape[0], _ID_ROWS):
+        rows = slice(first, first + _ID_ROWS)
+        values = words[rows].view(np.uint8)[:, :widest]
+        inside = np.arange(widest)[None, :] < lengths[rows, None]
+        digit = (values >= ord("0")) & (values <= ord("9"))
+        if not (digit | ~inside).all():
+            return None
+        part = np.zeros(values.shape[0], dtype=np.int64)
+        for column in range(widest):
+            shifted = part * 10 + (values[:, column].astype(np.int64) - ord("0"))
+            part = np.where(inside[:, column], shifted, part)
+        number[rows] = part * (_NUMERIC_DIGITS + 1) + lengths[rows] if varying else part
+    low, high = int(number.min()), int(number.max())
+    if high - low > max(4 * number.size, 1 << 20):
+        return None  # sparse: a table would waste memory; sort instead
+    number -= low
+    return number
+
+
+# Date layouts: where the year, month and day digits are, and which separators where.
+_LAYOUTS = {
+    "iso": ((0, 1, 2, 3), (5, 6), (8, 9), ((4, "-"), (7, "-")), 10),
+    "french": ((6, 7, 8, 9), (3, 4), (0, 1), ((2, "/"), (5, "/")), 10),
+    "french-dash": ((6, 7, 8, 9), (3, 4), (0, 1), ((2, "-"), (5, "-")), 10),
+    "french-dot": ((6, 7, 8, 9), (3, 4), (0, 1), ((2, "."), (5, ".")), 10),
+    "compact": ((0, 1, 2, 3), (4, 5), (6, 7), (), 8),
+}
 
 
 def parse_days(matrix: ByteMatrix) -> tuple[IntArray, int | None]:
     """Days since 1970-01-01 of dd/mm/yyyy, yyyy-mm-dd or yyyymmdd dates; or the first bad row."""
     values, length = _at_least(matrix.values, 11), matrix.lengths
+    # A file keeps one layout: try the first row's on every row before the general path.
+    for layout in _LAYOUTS.values():
+        days = _days_in_layout(values, length, layout)
+        if days is not None:
+            return days, None
+    return _parse_mixed_days(matrix, values, length)
+
+
+type _Layout = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[tuple[int, str], ...], int]
+
+
+def _days_in_layout(values: ByteArray, length: OffsetArray, layout: _Layout) -> IntArray | None:
+    year_at, month_at, day_at, separators, size = layout
+    if int(length[0]) < size or any(values[0, at] != ord(char) for at, char in separators):
+        return None
+    ok = (length == size) | ((length > size) & np.isin(values[:, size], [ord(" "), ord("T")]))
+    for at, char in separators:
+        ok &= values[:, at] == ord(char)
+    columns = [*year_at, *month_at, *day_at]
+    digits = values[:, columns].astype(np.int32) - ord("0")
+    ok &= ((digits >= 0) & (digits <= 9)).all(axis=1)
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month = digits[:, 4] * 10 + digits[:, 5]
+    day = digits[:, 6] * 10 + digits[:, 7]
+    ok &= _valid_date(year, month, day)
+    if not ok.all():
+        return None
+    return days_from_civil(year.astype(np.int64), month.astype(np.int64), day.astype(np.int64))
+
+
+def _parse_mixed_days(
+    matrix: ByteMatrix, values: ByteArray, length: OffsetArray
+) -> tuple[IntArray, int | None]:
     digit = (values >= ord("0")) & (values <= ord("9"))
     number = values.astype(np.int64) - ord("0")
 
@@ -234,7 +377,11 @@ def _parse_loose_date(text: str) -> int | None:
     return date.toordinal() - dt.date(1970, 1, 1).toordinal()
 
 
-def _valid_date(year: IntArray, month: IntArray, day: IntArray) -> npt.NDArray[np.bool_]:
+def _valid_date(
+    year: npt.NDArray[np.int32] | IntArray,
+    month: npt.NDArray[np.int32] | IntArray,
+    day: npt.NDArray[np.int32] | IntArray,
+) -> npt.NDArray[np.bool_]:
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     last = month_days[np.clip(month, 0, 12)] + ((month == 2) & leap)
@@ -256,12 +403,24 @@ _IGNORED_SEQUENCES = (b" ", b"\xc2\xa0", b"\xe2\x80\xaf", b"\xe2\x82\xac")
 _POWERS = 10.0 ** np.arange(_MAX_VALUE_WIDTH + 1)
 
 
+# Byte classes for the fast path of amounts: 0 padding, 1 digit, 2 separator, 3 minus, 4 other.
+_AMOUNT_CLASS = np.full(256, 4, dtype=np.uint8)
+_AMOUNT_CLASS[0] = 0
+_AMOUNT_CLASS[ord("0") : ord("9") + 1] = 1
+_AMOUNT_CLASS[[ord(","), ord(".")]] = 2
+_AMOUNT_CLASS[ord("-")] = 3
+_MAX_DIGITS = 15
+
+
 def parse_amounts(matrix: ByteMatrix) -> tuple[FloatArray, int | None]:
     """Amounts such as 12,50 · 1 234,50 € · -3.2 · 1.234,5; or the first bad row.
 
     The decimal separator is the last comma or point; other commas and points group thousands,
     as does a comma or point that appears several times alone.
     """
+    simple = _simple_amounts(matrix)
+    if simple is not None:
+        return simple, None
     values = matrix.values
     rows, width = values.shape
     inside = np.arange(width)[None, :] < matrix.lengths[:, None]
@@ -303,11 +462,28 @@ def parse_amounts(matrix: ByteMatrix) -> tuple[FloatArray, int | None]:
     # digits_after at a separator counts the digits to its right, which is what is wanted.
     amount = mantissa / _POWERS[fraction_digits]
     amount = np.where(minus_count == 1, -amount, amount)
-    bad = unknown.any(axis=1) | ~has_digit | bad_sign | (digit.sum(axis=1) > 15)
+    bad = unknown.any(axis=1) | ~has_digit | bad_sign | (digit.sum(axis=1) > _MAX_DIGITS)
     bad |= matrix.lengths >= _MAX_VALUE_WIDTH
     if bad.any():
         return amount, int(np.argmax(bad))
     return amount, None
+
+
+def _simple_amounts(matrix: ByteMatrix) -> FloatArray | None:
+    """Digits with at most one separator and a leading minus: numpy's own parser, after ',' → '.'."""
+    values = matrix.values
+    kind = _AMOUNT_CLASS[values]
+    if (kind == 4).any() or (kind[:, 1:] == 3).any():
+        return None
+    if int((kind == 2).sum(axis=1).max(initial=0)) > 1:
+        return None
+    digits = (kind == 1).sum(axis=1)
+    if int(digits.min(initial=1)) == 0 or int(digits.max(initial=0)) > _MAX_DIGITS:
+        return None
+    if (matrix.lengths >= _MAX_VALUE_WIDTH).any():
+        return None
+    text = np.where(kind == 2, np.uint8(ord(".")), values).astype(np.uint8)
+    return text.view(f"S{values.shape[1]}").reshape(-1).astype(np.float64)
 
 
 def _at_least(values: ByteArray, width: int) -> ByteArray:

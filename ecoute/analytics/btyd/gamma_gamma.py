@@ -16,6 +16,7 @@ import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
 from ecoute.analytics.btyd.fitting import aic, maximise_log_likelihood
+from ecoute.analytics.btyd.histories import sorted_unique
 
 type FloatArray = npt.NDArray[np.float64]
 
@@ -53,6 +54,7 @@ class GammaGamma:
         return _terms(params, frequency, monetary_value, gradient=False)[0]
 
 
+
 @dataclass(frozen=True)
 class FittedSpend:
     model: GammaGamma
@@ -76,9 +78,8 @@ def fit_gamma_gamma(frequency: FloatArray, monetary_value: FloatArray) -> Fitted
     m = np.asarray(monetary_value[kept], dtype=np.float64)
     # Money is rescaled to a mean of 1 so that γ starts near 1 like p and q, in any currency.
     scale = float(m.mean())
-    maximum = maximise_log_likelihood(
-        lambda params: gamma_gamma_log_likelihood(params, x, m / scale), np.ones(3), float(x.size)
-    )
+    spends = _Spends(x, m / scale)
+    maximum = maximise_log_likelihood(spends.log_likelihood, np.ones(3), float(x.size))
     p, q, v = (float(value) for value in maximum.params)
     model = GammaGamma(p, q, v * scale)
     log_likelihood = float(model.log_likelihood(x, m).sum())
@@ -89,31 +90,63 @@ def gamma_gamma_log_likelihood(
     params: FloatArray, frequency: FloatArray, monetary_value: FloatArray
 ) -> tuple[float, FloatArray]:
     """Total Gamma-Gamma log-likelihood at (p, q, γ) and its gradient."""
-    values, gradient = _terms(params, frequency, monetary_value, gradient=True)
-    return float(values.sum()), gradient
+    spends = _Spends(frequency, monetary_value)
+    return spends.log_likelihood(params)
+
+
+class _Spends:
+    """The data of the likelihood, with what does not depend on the parameters computed once.
+
+    Frequencies are small integers: the gamma functions are evaluated once per distinct
+    frequency rather than once per customer.
+    """
+
+    def __init__(self, x: FloatArray, m: FloatArray) -> None:
+        self.x, self.m = x, m
+        self.mx = m * x
+        self.distinct_x, counts = sorted_unique(x)
+        self.x_counts = counts.astype(np.float64)
+        log_m, log_x = np.log(m), np.log(x)
+        self.sum_log_m = float(log_m.sum())
+        self.sum_x_log_mx = float((x * (log_m + log_x)).sum())
+
+    def log_likelihood(self, params: FloatArray) -> tuple[float, FloatArray]:
+        p, q, v = (float(value) for value in params)
+        x, ux, counts = self.x, self.distinct_x, self.x_counts
+        log_v_mx = np.log(v + self.mx)
+        # Σ over customers of terms in x alone, as Σ over distinct x of count × term.
+        gamma_terms = float(counts @ (gammaln(p * ux + q) - gammaln(p * ux))) - x.size * gammaln(q)
+        value = (
+            gamma_terms
+            + x.size * q * np.log(v)
+            + p * self.sum_x_log_mx
+            - self.sum_log_m
+            - float(((p * x + q) * log_v_mx).sum())
+        )
+        psi_total = digamma(p * ux + q)
+        d_p = (
+            float(counts @ (ux * (psi_total - digamma(p * ux))))
+            + self.sum_x_log_mx
+            - float((x * log_v_mx).sum())
+        )
+        d_q = float(counts @ psi_total) - x.size * (digamma(q) - np.log(v)) - float(log_v_mx.sum())
+        d_v = x.size * q / v - float(((p * x + q) / (v + self.mx)).sum())
+        return float(value), np.array([d_p, d_q, d_v])
 
 
 def _terms(
     params: FloatArray, x: FloatArray, m: FloatArray, *, gradient: bool
 ) -> tuple[FloatArray, FloatArray]:
+    """Per-customer log-likelihood (the gradient is only summed, in _Spends)."""
     p, q, v = (float(value) for value in params)
     px = p * x
-    log_m = np.log(m)
-    log_x = np.log(x)
-    log_v_mx = np.log(v + m * x)
     values = (
         gammaln(px + q)
         - gammaln(px)
         - gammaln(q)
         + q * np.log(v)
-        + (px - 1.0) * log_m
-        + px * log_x
-        - (px + q) * log_v_mx
+        + (px - 1.0) * np.log(m)
+        + px * np.log(x)
+        - (px + q) * np.log(v + m * x)
     )
-    if not gradient:
-        return values, np.empty(0)
-    psi_total = digamma(px + q)
-    d_p = x * (psi_total - digamma(px) + log_m + log_x - log_v_mx)
-    d_q = psi_total - digamma(q) + np.log(v) - log_v_mx
-    d_v = q / v - (px + q) / (v + m * x)
-    return values, np.array([d_p.sum(), d_q.sum(), d_v.sum()])
+    return values, np.empty(0)

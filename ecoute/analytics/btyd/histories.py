@@ -54,6 +54,25 @@ def compress_histories(
     )
 
 
+def sorted_unique[T: np.generic](
+    values: npt.NDArray[T],
+) -> tuple[npt.NDArray[T], IntArray]:
+    """Distinct values, sorted, and how often each occurs.
+
+    np.sort is much faster than np.unique on millions of integers (numpy 2.5's np.unique takes
+    a hashing path that is slower by two orders of magnitude here).
+    """
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered, np.empty(0, dtype=np.int64)
+    changed = np.empty(ordered.size, dtype=np.bool_)
+    changed[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=changed[1:])
+    starts = np.flatnonzero(changed)
+    counts = np.diff(np.append(starts, ordered.size)).astype(np.int64)
+    return ordered[starts], counts
+
+
 def unique_pairs(first: FloatArray, second: FloatArray) -> tuple[FloatArray, FloatArray, IntArray]:
     """Unique (first, second) pairs and, for each input row, the index of its pair."""
     order, starts = _group_rows(first, second)

@@ -1,7 +1,6 @@
 """The whole job on a transaction log: summarise, fit, compare, validate, score every customer."""
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from ecoute.analytics.btyd.gamma_gamma import FittedSpend, NoRepeatBuyerError, f
 from ecoute.analytics.btyd.holdout import HoldoutComparison, compare_holdout
 from ecoute.analytics.btyd.model import FittedModel
 from ecoute.analytics.btyd.pareto import fit_pareto_nbd
+from ecoute.analytics.btyd.score_file import write_score_file
 from ecoute.analytics.btyd.summary import CustomerSummary, summarise_transactions
 from ecoute.analytics.btyd.transaction_log import TransactionLog
 
@@ -31,7 +31,6 @@ SCORE_COLUMNS = (
     "clv",
 )
 _EPOCH = dt.date(1970, 1, 1)
-_ROWS_PER_WRITE = 100_000
 
 
 @dataclass(frozen=True)
@@ -145,43 +144,21 @@ def build_report(  # noqa: PLR0913 - the options of the command, one by one
 
 
 def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> None:
-    """One CSV row per customer (comma-separated, decimal point), in order of first appearance."""
+    """One CSV row per customer (comma-separated, decimal point), in customer id order."""
     scores = report.scores()
     summary = report.summary
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        stream.write(",".join(SCORE_COLUMNS) + "\n")
-        for chunk in _chunks(summary.customers):
-            ids = [_csv_text(text) for text in log.decoded_ids(summary.customer[chunk])]
-            columns = [
-                ids,
-                _formatted(summary.frequency[chunk], 0),
-                _formatted(summary.recency[chunk], 6),
-                _formatted(summary.age[chunk], 6),
-                _formatted(summary.monetary_value[chunk], 4),
-                _formatted(scores.p_alive[chunk], 6),
-                _formatted(scores.expected_purchases[chunk], 6),
-                _formatted(scores.clv[chunk], 4) if scores.clv is not None else [""] * len(ids),
-            ]
-            stream.write("\n".join(map(",".join, zip(*columns, strict=True))) + "\n")
-
-
-def _chunks(size: int) -> Iterator[slice]:
-    for start in range(0, size, _ROWS_PER_WRITE):
-        yield slice(start, min(start + _ROWS_PER_WRITE, size))
-
-
-def _formatted(values: FloatArray, decimals: int) -> list[str]:
-    """Shortest text of each value rounded to the decimals; empty for NaN."""
-    if decimals == 0:
-        return [str(value) for value in values.astype(np.int64).tolist()]
-    rounded = np.round(values, decimals)
-    texts: list[str] = rounded.astype(str).tolist()
-    if np.isnan(rounded).any():
-        return ["" if text == "nan" else text for text in texts]
-    return texts
-
-
-def _csv_text(text: str) -> str:
-    if any(special in text for special in ',"\n\r'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    clv = scores.clv if scores.clv is not None else np.full(summary.customers, np.nan)
+    write_score_file(
+        path,
+        SCORE_COLUMNS,
+        log.customer_ids[summary.customer],
+        [
+            (summary.frequency, 0),
+            (summary.recency, 6),
+            (summary.age, 6),
+            (summary.monetary_value, 4),
+            (scores.p_alive, 6),
+            (scores.expected_purchases, 6),
+            (clv, 4),
+        ],
+    )

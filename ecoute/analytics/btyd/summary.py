@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ecoute.analytics.btyd.histories import Histories, compress_histories
+from ecoute.analytics.btyd.histories import Histories, compress_histories, sorted_unique
 
 type FloatArray = npt.NDArray[np.float64]
 type IntArray = npt.NDArray[np.int64]
@@ -44,7 +44,23 @@ class CustomerSummary:
         return int(self.customer.size)
 
     def histories(self) -> Histories:
-        return compress_histories(self.frequency, self.recency, self.age)
+        """Unique (frequency, recency, age) rows with counts, through integer keys (fast)."""
+        recency_days = np.rint(self.recency * self.period_days).astype(np.int64)
+        age_days = np.rint(self.age * self.period_days).astype(np.int64)
+        if not (
+            np.allclose(recency_days / self.period_days, self.recency, rtol=0, atol=1e-9)
+            and np.allclose(age_days / self.period_days, self.age, rtol=0, atol=1e-9)
+        ):
+            return compress_histories(self.frequency, self.recency, self.age)
+        base = int(age_days.max()) + 1
+        key = (self.frequency.astype(np.int64) * base + recency_days) * base + age_days
+        unique, counts = sorted_unique(key)
+        return Histories(
+            frequency=(unique // (base * base)).astype(np.float64),
+            recency=(unique // base % base) / self.period_days,
+            age=(unique % base) / self.period_days,
+            weight=counts.astype(np.float64),
+        )
 
 
 def summarise_transactions(  # noqa: PLR0913 - the calibration design is this many numbers
@@ -64,53 +80,80 @@ def summarise_transactions(  # noqa: PLR0913 - the calibration design is this ma
     if holdout_end is not None and holdout_end <= calibration_end:
         msg = "the holdout end must come after the calibration end"
         raise ValueError(msg)
+    customer = np.asarray(customer, dtype=np.int64)
+    day = np.asarray(day, dtype=np.int64)
     last_day = calibration_end if holdout_end is None else holdout_end
-    kept = day <= last_day
-    customer, day = customer[kept], day[kept]
     if customer.size == 0:
         raise NoCustomerError
-    first_day = int(day.min())
-    span = int(day.max()) - first_day + 1
-    # One key per (customer, day), ordered by customer then day.
-    key = customer.astype(np.int64) * span + (day - first_day)
-    if amount is not None:
-        key, pair_of_row = np.unique(key, return_inverse=True)
-        day_amount = np.bincount(pair_of_row.reshape(-1), weights=amount[kept], minlength=key.size)
-    else:
-        key = np.unique(key)
-        day_amount = np.zeros(key.size)
-    pair_customer = key // span
-    pair_day = key % span + first_day
-    starts = np.flatnonzero(np.diff(pair_customer, prepend=-1)).astype(np.int64)
-    customer_first_day = pair_day[starts]
-    eligible = customer_first_day <= calibration_end
+    customers = int(customer.max()) + 1
+    # First purchase day of every customer, then only customers seen by the calibration end.
+    first_day = np.full(customers, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_day, customer, day)
+    eligible = first_day <= calibration_end
     if not eligible.any():
         raise NoCustomerError
+    kept = (day <= last_day) & eligible[customer]
+    if not kept.all():
+        customer, day = customer[kept], day[kept]
+        amount = None if amount is None else amount[kept]
+    del kept
 
-    group = np.cumsum(np.diff(pair_customer, prepend=-1) != 0) - 1
-    in_calibration = pair_day <= calibration_end
-    is_repeat = in_calibration & (np.arange(key.size) != starts[group])
-    groups = starts.size
-    repeats = np.bincount(group, weights=is_repeat, minlength=groups)
-    last_calibration_day = np.maximum.reduceat(
-        np.where(in_calibration, pair_day, np.iinfo(np.int64).min), starts
-    )
-    repeat_spend = np.bincount(group, weights=np.where(is_repeat, day_amount, 0.0), minlength=groups)
-    if amount is None:
-        monetary = np.full(groups, np.nan)
-    else:
-        monetary = np.divide(repeat_spend, repeats, out=np.zeros(groups), where=repeats > 0)
+    monetary_sum = None
+    if amount is not None:
+        # Repeat spend = calibration spend - spend on the first day (same-day amounts summed).
+        after_first = day != first_day[customer]
+        if holdout_end is not None:
+            after_first &= day <= calibration_end
+        monetary_sum = np.bincount(
+            customer, weights=np.where(after_first, amount, 0.0), minlength=customers
+        )
+        del after_first
+
+    # Distinct (customer, day) pairs: sorting plain integers is what numpy does fastest, and
+    # in place it needs no more memory than the keys.
+    origin = int(first_day[eligible].min())
+    span = last_day - origin + 1
+    key = customer * span
+    key += day
+    key -= origin
+    key.sort()
+    distinct = np.empty(key.size, dtype=np.bool_)
+    distinct[0] = True
+    np.not_equal(key[1:], key[:-1], out=distinct[1:])
+    pairs = key[distinct]
+    del key, distinct
+    pair_customer = pairs // span
+    pairs -= pair_customer * span  # now the day, from origin
+    pair_offset = pairs
     holdout = None
-    if holdout_end is not None:
-        holdout = np.bincount(group, weights=~in_calibration, minlength=groups)[eligible]
+    if holdout_end is None:
+        purchase_days = np.bincount(pair_customer, minlength=customers)
+    else:
+        in_calibration = pair_offset <= calibration_end - origin
+        holdout = np.bincount(pair_customer[~in_calibration], minlength=customers)[eligible]
+        pair_customer, pair_offset = pair_customer[in_calibration], pair_offset[in_calibration]
+        purchase_days = np.bincount(pair_customer, minlength=customers)
+    last_calibration_day = np.zeros(customers, dtype=np.int64)
+    np.maximum.at(last_calibration_day, pair_customer, pair_offset)
+    last_calibration_day += origin
+    del pair_customer, pair_offset, pairs
 
+    frequency = (purchase_days - 1)[eligible].astype(np.float64)
+    if monetary_sum is None:
+        monetary = np.full(frequency.size, np.nan)
+    else:
+        monetary = np.divide(
+            monetary_sum[eligible], frequency, out=np.zeros_like(frequency), where=frequency > 0
+        )
+
+    start = first_day[eligible]
     return CustomerSummary(
-        customer=pair_customer[starts][eligible],
-        frequency=repeats[eligible],
-        recency=(last_calibration_day - customer_first_day)[eligible] / period_days,
-        age=(calibration_end - customer_first_day)[eligible] / period_days,
-        monetary_value=monetary[eligible],
-        holdout_frequency=holdout,
+        customer=np.flatnonzero(eligible).astype(np.int64),
+        frequency=frequency,
+        recency=(last_calibration_day[eligible] - start) / period_days,
+        age=(calibration_end - start) / period_days,
+        monetary_value=monetary,
+        holdout_frequency=None if holdout is None else holdout.astype(np.float64),
         holdout_periods=None if holdout_end is None else (holdout_end - calibration_end) / period_days,
         period_days=period_days,
     )

@@ -9,11 +9,11 @@ decimal comma or point, spaces, no-break spaces or narrow no-break spaces betwee
 € sign.
 """
 
-import codecs
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +26,7 @@ type FloatArray = npt.NDArray[np.float64]
 type Progress = Callable[[float], None]
 
 _CHUNK_ROWS = 500_000
-_DECODE_BYTES = 1 << 24
+_BLOCK_BYTES = 1 << 24
 _DELIMITERS = (b";", b"\t", b",")
 _MAX_ID_WIDTH = 256
 
@@ -64,7 +64,7 @@ class BadValueError(TransactionFileError):
 @dataclass(frozen=True)
 class TransactionLog:
     customer_ids: npt.NDArray[np.bytes_]
-    """Distinct customer ids as UTF-8 bytes, in order of first appearance."""
+    """Distinct customer ids as UTF-8 bytes, sorted (numerically when they are numbers)."""
     customer: IntArray
     """For each row, the index of its customer in customer_ids."""
     day: IntArray
@@ -88,91 +88,165 @@ def read_transaction_log(
     amount_required: bool = False,
     progress: Progress | None = None,
 ) -> TransactionLog:
-    """Read the customer, date and (when present) amount columns of a CSV transaction log."""
-    buffer, start = _load_utf8(path)
-    header_end = buffer.find(b"\n", start)
-    if header_end < 0:
-        header_end = len(buffer) - field_parsing.PADDING
-    header_line = bytes(buffer[start:header_end]).rstrip(b"\r")
-    names = _header_names(header_line)
-    delimiter = _sniff_delimiter(header_line)
-    if not names or all(not name for name in names):
-        raise EmptyFileError
-    customer_index = _column_index(names, customer_column)
-    date_index = _column_index(names, date_column)
-    amount_index: int | None = None
-    if amount_column is not None:
-        if amount_required or _has_column(names, amount_column):
-            amount_index = _column_index(names, amount_column)
+    """Read the customer, date and (when present) amount columns of a CSV transaction log.
 
-    data = np.frombuffer(buffer, dtype=np.uint8)
-    end = len(buffer) - field_parsing.PADDING
-    bounds = field_parsing.split_fields(data, header_end + 1, end, delimiter[0], len(names))
-    if isinstance(bounds, field_parsing.BadFieldCount):
-        line = _line_number(buffer, bounds.offset)
-        raise FieldCountError(line, len(names), bounds.fields)
-    if bounds.rows == 0:
-        raise EmptyFileError
-
-    rows = bounds.rows
-    customer = np.empty(rows, dtype=np.int64)
-    day = np.empty(rows, dtype=np.int64)
-    amount = np.empty(rows, dtype=np.float64) if amount_index is not None else None
-    id_width = bounds.width(customer_index)
-    if id_width > _MAX_ID_WIDTH:
-        row = int(np.argmax(bounds.lengths(customer_index)))
-        raise _bad_value(buffer, bounds, row, customer_index, names, "customer")
-    id_words = np.empty((rows, (id_width + 7) // 8), dtype=np.uint64)
-    for first in range(0, rows, _CHUNK_ROWS):
-        chunk = slice(first, min(first + _CHUNK_ROWS, rows))
-        ids = ByteMatrix.take(data, bounds, customer_index, chunk, width=id_width)
-        id_words[chunk] = ids.words()
-        dates = ByteMatrix.take(data, bounds, date_index, chunk)
-        parsed_days, bad_row = field_parsing.parse_days(dates)
-        if bad_row is not None:
-            raise _bad_value(buffer, bounds, first + bad_row, date_index, names, "date")
-        day[chunk] = parsed_days
-        if amount is not None and amount_index is not None:
-            amounts = ByteMatrix.take(data, bounds, amount_index, chunk)
-            parsed_amounts, bad_row = field_parsing.parse_amounts(amounts)
-            if bad_row is not None:
-                raise _bad_value(buffer, bounds, first + bad_row, amount_index, names, "amount")
-            amount[chunk] = parsed_amounts
-        if progress is not None:
-            progress(chunk.stop / rows)
-    del data, bounds
-    customer_ids = field_parsing.factorise_ids(id_words, id_width, customer)
-    return TransactionLog(customer_ids=customer_ids, customer=customer, day=day, amount=amount)
-
-
-def _load_utf8(path: Path) -> tuple[bytearray, int]:
-    """The file's bytes as UTF-8, followed by zero padding; and where the text starts."""
-    size = path.stat().st_size
-    buffer = bytearray(size + field_parsing.PADDING)
+    The file is read in blocks of whole lines, so memory holds one block of text at a time
+    besides the parsed columns.
+    """
+    size = max(1, path.stat().st_size)
     with path.open("rb") as stream:
-        read = stream.readinto(memoryview(buffer)[:size])
-    del buffer[read + field_parsing.PADDING :]
-    if not buffer.isascii() and not _is_utf8(buffer, read):
-        # A Windows export. cp1252 leaves five bytes undefined: replaced rather than refused.
-        recoded = bytes(buffer[:read]).decode("cp1252", errors="replace").encode("utf-8")
-        buffer = bytearray(recoded) + bytearray(field_parsing.PADDING)
-    start = 3 if buffer.startswith(b"\xef\xbb\xbf") else 0
-    return buffer, start
+        header, rest = _read_header(stream)
+        names = _header_names(header)
+        if not names or all(not name for name in names):
+            raise EmptyFileError
+        customer_index = _column_index(names, customer_column)
+        date_index = _column_index(names, date_column)
+        amount_index: int | None = None
+        if amount_column is not None and (amount_required or _has_column(names, amount_column)):
+            amount_index = _column_index(names, amount_column)
+        columns = _Columns(names, customer_index, date_index, amount_index)
+        reader = _BlockReader(columns, _sniff_delimiter(header)[0])
+        done = len(header)
+        while True:
+            more = stream.read(_BLOCK_BYTES)
+            text = rest + more
+            block, rest = (text, b"") if not more else _split_at_last_line(text)
+            if block:
+                reader.add(block)
+            done += len(block)
+            if progress is not None and block:
+                progress(min(1.0, done / size))
+            if not more:
+                break
+    return reader.finish()
 
 
-def _is_utf8(buffer: bytearray, size: int) -> bool:
-    """Validate by slices, so that no string the size of the file is made."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(buffer)
-    try:
-        for offset in range(0, size, _DECODE_BYTES):
-            decoder.decode(view[offset : min(offset + _DECODE_BYTES, size)])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    finally:
-        view.release()
-    return True
+@dataclass(frozen=True)
+class _Columns:
+    names: list[str]
+    customer: int
+    date: int
+    amount: int | None
+
+
+class _BlockReader:
+    """Parses blocks of whole lines and keeps their columns."""
+
+    def __init__(self, columns: _Columns, delimiter: int) -> None:
+        self.columns = columns
+        self.delimiter = delimiter
+        self.lines_before = 1  # the header
+        self.cp1252 = False
+        self.id_words: list[npt.NDArray[np.uint64]] = []
+        self.id_lengths: list[npt.NDArray[np.signedinteger[Any]]] = []
+        self.days: list[IntArray] = []
+        self.amounts: list[FloatArray] = []
+
+    def add(self, block: bytes) -> None:
+        if not block.isascii() and not self.cp1252:
+            try:
+                block.decode("utf-8")
+            except UnicodeDecodeError:
+                self.cp1252 = True
+        if self.cp1252:
+            # A Windows export. cp1252 leaves five bytes undefined: replaced rather than refused.
+            block = block.decode("cp1252", errors="replace").encode("utf-8")
+        buffer = block + bytes(field_parsing.PADDING)
+        data = np.frombuffer(buffer, dtype=np.uint8)
+        columns = self.columns
+        bounds = field_parsing.split_fields(data, 0, len(block), self.delimiter, len(columns.names))
+        if isinstance(bounds, field_parsing.BadFieldCount):
+            raise FieldCountError(self._line(block, bounds.offset), len(columns.names), bounds.fields)
+        trim = any(special in block for special in (b" ", b"\t", b'"'))
+        for first in range(0, bounds.rows, _CHUNK_ROWS):
+            chunk = slice(first, min(first + _CHUNK_ROWS, bounds.rows))
+            self._parse(block, data, bounds, chunk, trim)
+        self.lines_before += block.count(b"\n")
+
+    def _parse(
+        self, block: bytes, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool
+    ) -> None:
+        columns = self.columns
+        ids = ByteMatrix.take(data, bounds, columns.customer, chunk, limit=_MAX_ID_WIDTH + 1, trim=trim)
+        if int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
+            row = chunk.start + int(np.argmax(ids.lengths))
+            raise self._bad_value(block, bounds, row, columns.customer, "customer")
+        self.id_words.append(ids.words())
+        self.id_lengths.append(ids.lengths)
+        dates = ByteMatrix.take(data, bounds, columns.date, chunk, trim=trim)
+        days, bad_row = field_parsing.parse_days(dates)
+        if bad_row is not None:
+            raise self._bad_value(block, bounds, chunk.start + bad_row, columns.date, "date")
+        self.days.append(days)
+        if columns.amount is not None:
+            amounts = ByteMatrix.take(data, bounds, columns.amount, chunk, trim=trim)
+            values, bad_row = field_parsing.parse_amounts(amounts)
+            if bad_row is not None:
+                raise self._bad_value(block, bounds, chunk.start + bad_row, columns.amount, "amount")
+            self.amounts.append(values)
+
+    def finish(self) -> TransactionLog:
+        rows = sum(days.size for days in self.days)
+        if rows == 0:
+            raise EmptyFileError
+        words = max(part.shape[1] for part in self.id_words)
+        id_words = np.zeros((rows, words), dtype=np.uint64)
+        start = 0
+        for part in self.id_words:
+            id_words[start : start + part.shape[0], : part.shape[1]] = part
+            start += part.shape[0]
+        self.id_words.clear()
+        id_lengths = np.concatenate(self.id_lengths)
+        self.id_lengths.clear()
+        customer = np.empty(rows, dtype=np.int64)
+        customer_ids = field_parsing.factorise_ids(id_words, id_lengths, customer)
+        del id_words, id_lengths
+        day = np.concatenate(self.days)
+        self.days.clear()
+        amount = np.concatenate(self.amounts) if self.columns.amount is not None else None
+        self.amounts.clear()
+        return TransactionLog(customer_ids=customer_ids, customer=customer, day=day, amount=amount)
+
+    def _line(self, block: bytes, offset: int) -> int:
+        return self.lines_before + block.count(b"\n", 0, offset) + 1
+
+    def _bad_value(
+        self, block: bytes, bounds: FieldBounds, row: int, column: int, kind: str
+    ) -> BadValueError:
+        start, stop = bounds.field(row, column)
+        value = block[start:stop].decode("utf-8", errors="replace").strip().strip('"')
+        return BadValueError(self._line(block, start), self.columns.names[column], value, kind)
+
+
+def _read_header(stream: BinaryIO) -> tuple[bytes, bytes]:
+    """The header line (without BOM and line end) and the bytes read after it."""
+    text = stream.read(_BLOCK_BYTES)
+    while b"\n" not in text:
+        more = stream.read(_BLOCK_BYTES)
+        if not more:
+            break
+        text += more
+    text = text.removeprefix(b"\xef\xbb\xbf")
+    header, _, rest = text.partition(b"\n")
+    if not header.strip():
+        raise EmptyFileError
+    return header.rstrip(b"\r"), rest
+
+
+def _split_at_last_line(text: bytes) -> tuple[bytes, bytes]:
+    """Whole lines, and the incomplete line after them (newlines in quotes do not end a line)."""
+    cut = text.rfind(b"\n")
+    if cut < 0:
+        return b"", text
+    if b'"' in text:
+        data = np.frombuffer(text, dtype=np.uint8)
+        newlines = np.flatnonzero(data == ord("\n"))
+        quotes = np.flatnonzero(data == ord('"'))
+        outside = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+        if outside.size == 0:
+            return b"", text
+        cut = int(outside[-1])
+    return text[: cut + 1], text[cut + 1 :]
 
 
 def _header_names(header: bytes) -> list[str]:
@@ -201,15 +275,3 @@ def _column_index(names: list[str], wanted: str) -> int:
         if name.casefold() == folded:
             return index
     raise MissingColumnError(wanted, [name for name in names if name])
-
-
-def _line_number(buffer: bytearray, offset: int) -> int:
-    return buffer.count(b"\n", 0, offset) + 1
-
-
-def _bad_value(  # noqa: PLR0913 - where the value is, and what it should have been
-    buffer: bytearray, bounds: FieldBounds, row: int, column: int, names: list[str], kind: str
-) -> BadValueError:
-    start, stop = bounds.field(row, column)
-    value = bytes(buffer[start:stop]).decode("utf-8", errors="replace")
-    return BadValueError(_line_number(buffer, start), names[column], value, kind)

@@ -1,0 +1,278 @@
+"""Benchmark `ecoute btyd` against lifetimes 0.11.3: time, peak memory and agreement.
+
+1. Simulates N customers (default 1,000,000, about 4.4 transactions each) from BG/NBD with
+   Gamma-Gamma amounts and writes them as a French CSV (';', dd/mm/yyyy, decimal comma).
+2. Runs the same end-to-end job twice, each in its own process: `ecoute btyd` and a lifetimes
+   script in a Python 3.11 venv this script builds under var/bench/ (lifetimes is never a
+   dependency of Écoute). Job: read the CSV, summarise, fit BG/NBD and Gamma-Gamma, score every
+   customer, write the scores.
+3. Compares wall time and peak memory (ru_maxrss of each child), and P(alive) per customer.
+4. Times the Pareto/NBD fit on 100,000 customers against lifetimes' ParetoNBDFitter.
+
+Targets: 10x faster end to end, at most half the peak memory, P(alive) within 1e-3 on average,
+Pareto/NBD 50x faster. Exit status 1 when the two implementations disagree.
+
+Usage: python bench/btyd.py [--customers N] [--pareto-customers N] [--seed S]
+"""
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ecoute.analytics.btyd import compress_histories, fit_pareto_nbd  # noqa: E402
+from ecoute.analytics.btyd.simulate import (  # noqa: E402
+    simulate_bgnbd,
+    simulate_pareto_nbd,
+    simulate_spend,
+)
+
+WORK = ROOT / "var" / "bench" / "btyd"
+LIFETIMES_VENV = ROOT / "var" / "bench" / "lifetimes-venv"
+LIFETIMES_SCRIPTS = Path(__file__).resolve().parent / "btyd_lifetimes"
+LIFETIMES_REQUIREMENTS = [
+    "lifetimes==0.11.3",
+    "numpy==1.26.*",
+    "pandas==1.5.*",
+    "scipy==1.11.*",
+    "autograd==1.6.*",
+]
+START = dt.date(2023, 1, 2)
+ACQUISITION_DAYS = 84
+CALIBRATION_DAYS = 364
+HORIZON = 52
+BGNBD = {"r": 1.0, "alpha": 8.0, "a": 0.7, "b": 3.0}
+SPEND = {"p": 6.0, "q": 4.0, "v": 15.0}
+PARETO = {"r": 0.6, "alpha": 9.0, "s": 0.7, "beta": 12.0}
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mib: float
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--pareto-customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=20050101)
+    options = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    python311 = ensure_lifetimes_venv()
+
+    transactions = WORK / f"transactions-{options.customers}-{options.seed}.csv"
+    calibration_end = START + dt.timedelta(days=CALIBRATION_DAYS - 1)
+    if not transactions.exists():
+        say(f"simulating {options.customers:,} customers …")
+        write_transactions(transactions, options.customers, options.seed)
+    rows = sum(1 for _ in transactions.open("rb")) - 1
+    size_mib = transactions.stat().st_size / 2**20
+    say(f"{transactions.name}: {rows:,} transactions, {size_mib:.0f} MiB")
+
+    ours_scores, theirs_scores = WORK / "scores-ecoute.csv", WORK / "scores-lifetimes.csv"
+    ours_json, theirs_json = WORK / "result-ecoute.json", WORK / "params-lifetimes.json"
+    say("ecoute btyd …")
+    ours = measure(
+        [
+            sys.executable, "-m", "ecoute", "btyd", str(transactions),
+            "--calibration-end", calibration_end.isoformat(), "--model", "bgnbd",
+            "--horizon", str(HORIZON), "--scores", str(ours_scores), "--json",
+        ],
+        stdout=ours_json,
+        env=ecoute_environment(),
+    )
+    say(f"  {ours.seconds:.1f} s, {ours.peak_mib:.0f} MiB")
+    say("lifetimes …")
+    theirs = measure(
+        [
+            str(python311), str(LIFETIMES_SCRIPTS / "job.py"), str(transactions),
+            calibration_end.isoformat(), str(HORIZON), str(theirs_scores), str(theirs_json),
+        ]
+    )
+    say(f"  {theirs.seconds:.1f} s, {theirs.peak_mib:.0f} MiB")
+    our_params = json.loads(ours_json.read_text())
+    their_params = json.loads(theirs_json.read_text())
+    difference = p_alive_difference(ours_scores, theirs_scores)
+
+    say(f"Pareto/NBD on {options.pareto_customers:,} customers …")
+    pareto = compare_pareto(python311, options.pareto_customers, options.seed)
+
+    return report(ours, theirs, our_params, their_params, difference, pareto)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def ensure_lifetimes_venv() -> Path:
+    python = LIFETIMES_VENV / "bin" / "python"
+    probe = [str(python), "-c", "import lifetimes, pandas; assert lifetimes.__version__ == '0.11.3'"]
+    if python.exists() and subprocess.run(probe, capture_output=True, check=False).returncode == 0:
+        return python
+    say(f"building {LIFETIMES_VENV} (Python 3.11, lifetimes 0.11.3) …")
+    environment = {**os.environ, "PYENV_VERSION": "3.11.7"}
+    subprocess.run(["python3.11", "-m", "venv", str(LIFETIMES_VENV)], check=True, env=environment)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", *LIFETIMES_REQUIREMENTS], check=True
+    )
+    subprocess.run(probe, check=True)
+    return python
+
+
+def ecoute_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    # The command touches no database, but Django's settings want a secret key to load.
+    environment.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    return environment
+
+
+def write_transactions(path: Path, customers: int, seed: int) -> None:
+    """BG/NBD purchases with Gamma-Gamma amounts, first purchases spread over 12 weeks."""
+    rng = np.random.default_rng(seed)
+    first_day = rng.integers(0, ACQUISITION_DAYS, customers)
+    age = (CALIBRATION_DAYS - 1 - first_day) / 7.0
+    purchases = simulate_bgnbd(rng, age, **BGNBD)
+    amount = np.maximum(np.round(simulate_spend(rng, purchases.customer, customers, **SPEND), 2), 0.01)
+    day = first_day[purchases.customer] + np.floor(purchases.time * 7.0).astype(np.int64)
+    day_text = np.array([(START + dt.timedelta(days=int(d))).strftime("%d/%m/%Y") for d in range(CALIBRATION_DAYS)])
+    # Shuffled, as an export sorted by date would be, not grouped by customer.
+    order = rng.permutation(purchases.customer.size)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as stream:
+        stream.write("customer_id;date;amount\n")
+        for start in range(0, order.size, 500_000):
+            chunk = order[start : start + 500_000]
+            ids = [f"{c:07d}" for c in purchases.customer[chunk].tolist()]
+            dates = day_text[day[chunk]].tolist()
+            amounts = [f"{a:.2f}".replace(".", ",") for a in amount[chunk].tolist()]
+            stream.write("\n".join(f"{i};{d};{a}" for i, d, a in zip(ids, dates, amounts, strict=True)))
+            stream.write("\n")
+    temporary.rename(path)
+
+
+def measure(command: list[str], stdout: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Wall time and peak resident memory of one child process."""
+    with (stdout.open("wb") if stdout else open(os.devnull, "wb")) as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=output, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{command[0]} … exited with {process.returncode}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def p_alive_difference(ours: Path, theirs: Path) -> dict[str, float]:
+    """Mean and largest absolute difference of P(alive), customer by customer."""
+    def read(path: Path) -> dict[str, float]:
+        with path.open(newline="") as stream:
+            return {row["customer_id"]: float(row["p_alive"]) for row in csv.DictReader(stream)}
+
+    mine, other = read(ours), read(theirs)
+    if mine.keys() != other.keys():
+        raise SystemExit("the two score files do not list the same customers")
+    keys = sorted(mine)
+    difference = np.abs(np.array([mine[k] for k in keys]) - np.array([other[k] for k in keys]))
+    return {"mean": float(difference.mean()), "max": float(difference.max()), "customers": len(keys)}
+
+
+def compare_pareto(python311: Path, customers: int, seed: int) -> dict[str, object]:
+    rng = np.random.default_rng(seed + 1)
+    first_day = rng.integers(0, ACQUISITION_DAYS, customers)
+    age_days = CALIBRATION_DAYS - 1 - first_day
+    purchases = simulate_pareto_nbd(rng, age_days / 7.0, **PARETO)
+    # Whole days, as from a real log.
+    day = np.floor(purchases.time * 7.0).astype(np.int64)
+    frequency, recency = day_histories(purchases.customer, day, customers)
+    age = age_days / 7.0
+    histories_csv = WORK / f"pareto-{customers}-{seed}.csv"
+    with histories_csv.open("w") as stream:
+        stream.write("frequency,recency,T\n")
+        stream.write("\n".join(f"{f:g},{r!r},{t!r}" for f, r, t in zip(frequency.tolist(), recency.tolist(), age.tolist(), strict=True)))
+        stream.write("\n")
+    started = time.perf_counter()
+    fitted = fit_pareto_nbd(compress_histories(frequency, recency, age))
+    our_seconds = time.perf_counter() - started
+    result = WORK / "pareto-lifetimes.json"
+    subprocess.run([str(python311), str(LIFETIMES_SCRIPTS / "pareto.py"), str(histories_csv), str(result)], check=True)
+    theirs = json.loads(result.read_text())
+    return {
+        "ours": {"seconds": our_seconds, "params": fitted.model.params(), "loglik": fitted.log_likelihood},
+        "theirs": theirs,
+        "true": PARETO,
+    }
+
+
+def day_histories(customer: npt.NDArray[np.int64], day: npt.NDArray[np.int64], customers: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    key = np.unique(customer * 1000 + day)
+    owner, days = key // 1000, key % 1000
+    frequency = np.bincount(owner, minlength=customers) - 1.0
+    last = np.zeros(customers, dtype=np.int64)
+    np.maximum.at(last, owner, days)
+    return frequency, last / 7.0
+
+
+def report(
+    ours: Run,
+    theirs: Run,
+    our_result: dict[str, object],
+    their_result: dict[str, object],
+    difference: dict[str, float],
+    pareto: dict[str, object],
+) -> int:
+    our_bg = our_result["models"]["bgnbd"]["params"]  # type: ignore[index]
+    their_bg = their_result["bgnbd"]
+    speed = theirs.seconds / ours.seconds
+    memory = ours.peak_mib / theirs.peak_mib
+    pareto_ours, pareto_theirs = pareto["ours"], pareto["theirs"]  # type: ignore[index]
+    pareto_speed = pareto_theirs["seconds"] / pareto_ours["seconds"]
+    relative = max(abs(pareto_ours["params"][k] / pareto_theirs["params"][k] - 1) for k in PARETO)
+    bg_relative = max(abs(our_bg[k] / their_bg[k] - 1) for k in BGNBD)
+    agree = difference["mean"] <= 1e-3 and bg_relative <= 1e-2
+
+    def verdict(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
+    lines = [
+        "",
+        "=== BTYD benchmark: ecoute btyd vs lifetimes 0.11.3 ===",
+        f"customers scored           {difference['customers']:,}",
+        f"end to end (s)             ecoute {ours.seconds:8.1f}   lifetimes {theirs.seconds:8.1f}   "
+        f"lifetimes/ecoute {speed:6.1f}x  (target >= 10x: {verdict(speed >= 10)})",
+        f"peak memory (MiB)          ecoute {ours.peak_mib:8.0f}   lifetimes {theirs.peak_mib:8.0f}   "
+        f"ecoute/lifetimes {memory:6.2f}   (target <= 0.5: {verdict(memory <= 0.5)})",
+        f"BG/NBD params              ecoute {fmt(our_bg)}",
+        f"                           lifetimes {fmt(their_bg)}   (largest relative gap {bg_relative:.1e})",
+        f"P(alive) |difference|      mean {difference['mean']:.2e}   max {difference['max']:.2e}   "
+        f"(target mean <= 1e-3: {verdict(difference['mean'] <= 1e-3)})",
+        f"Pareto/NBD fit (s)         ecoute {pareto_ours['seconds']:8.2f}   lifetimes {pareto_theirs['seconds']:8.1f}   "
+        f"lifetimes/ecoute {pareto_speed:6.0f}x  (target >= 50x: {verdict(pareto_speed >= 50)})",
+        f"Pareto/NBD params          ecoute {fmt(pareto_ours['params'])}   loglik {pareto_ours['loglik']:.1f}",
+        f"                           lifetimes {fmt(pareto_theirs['params'])}   (largest relative gap {relative:.1e})",
+        f"                           simulated with {fmt(PARETO)}",
+    ]
+    say("\n".join(lines))
+    return 0 if agree else 1
+
+
+def fmt(params: dict[str, float]) -> str:
+    return " ".join(f"{key}={value:.4f}" for key, value in params.items())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
