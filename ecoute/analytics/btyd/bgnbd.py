@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln, hyp2f1
 
-from ecoute.analytics.btyd.fitting import aic, maximise_log_likelihood
+from ecoute.analytics.btyd.fitting import aic, dot, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import Histories, sorted_unique
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
 
@@ -164,7 +164,7 @@ class _Likelihood:
 
     def total(self, params: FloatArray) -> tuple[float, FloatArray]:
         values, gradient = self._evaluate(params, gradient=True)
-        return float(np.dot(self.weight, values)), gradient
+        return dot(self.weight, values), gradient
 
     def _evaluate(self, params: FloatArray, *, gradient: bool) -> tuple[FloatArray, FloatArray]:
         r, alpha, a, b = (float(value) for value in params)
@@ -202,14 +202,14 @@ class _Likelihood:
         inverse_age = (1.0 / (alpha + self.age.values))[self.age.index]
         inverse_t_x = (1.0 / (alpha + self.t_x.values))[self.t_x.index]
         weighted_w4 = weight * w4
-        d_r = float(by_x @ (digamma(r_xs) - digamma(r) + np.log(alpha))) - float(
-            weight @ (w3 * log_alpha_age) + weighted_w4 @ log_alpha_t_x
+        d_r = (
+            dot(by_x, digamma(r_xs) - digamma(r) + np.log(alpha))
+            - dot(weight, w3 * log_alpha_age)
+            - dot(weighted_w4, log_alpha_t_x)
         )
-        d_alpha = float(by_x.sum()) * r / alpha - float(
-            (weight * r_x) @ (w3 * inverse_age + w4 * inverse_t_x)
-        )
-        d_a = float(by_x @ (psi_ab - psi_abx)) + float(weighted_w4.sum()) / a
-        d_b = float(by_x @ (psi_ab + digamma(b + xs + shift) - digamma(b) - psi_abx)) - float(
-            weighted_w4 @ (1.0 / drop)[at_x]
+        d_alpha = float(by_x.sum()) * r / alpha - dot(weight * r_x, w3 * inverse_age + w4 * inverse_t_x)
+        d_a = dot(by_x, psi_ab - psi_abx) + float(weighted_w4.sum()) / a
+        d_b = dot(by_x, psi_ab + digamma(b + xs + shift) - digamma(b) - psi_abx) - dot(
+            weighted_w4, (1.0 / drop)[at_x]
         )
         return values, np.array([d_r, d_alpha, d_a, d_b])

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
-from ecoute.analytics.btyd.fitting import aic, maximise_log_likelihood
+from ecoute.analytics.btyd.fitting import aic, dot, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import sorted_unique
 
 type FloatArray = npt.NDArray[np.float64]
@@ -115,7 +115,7 @@ class _Spends:
         x, ux, counts = self.x, self.distinct_x, self.x_counts
         log_v_mx = np.log(v + self.mx)
         # Σ over customers of terms in x alone, as Σ over distinct x of count × term.
-        gamma_terms = float(counts @ (gammaln(p * ux + q) - gammaln(p * ux))) - x.size * gammaln(q)
+        gamma_terms = dot(counts, gammaln(p * ux + q) - gammaln(p * ux)) - x.size * gammaln(q)
         value = (
             gamma_terms
             + x.size * q * np.log(v)
@@ -125,11 +125,11 @@ class _Spends:
         )
         psi_total = digamma(p * ux + q)
         d_p = (
-            float(counts @ (ux * (psi_total - digamma(p * ux))))
+            dot(counts, ux * (psi_total - digamma(p * ux)))
             + self.sum_x_log_mx
             - float((x * log_v_mx).sum())
         )
-        d_q = float(counts @ psi_total) - x.size * (digamma(q) - np.log(v)) - float(log_v_mx.sum())
+        d_q = dot(counts, psi_total) - x.size * (digamma(q) - np.log(v)) - float(log_v_mx.sum())
         d_v = x.size * q / v - float(((p * x + q) / (v + self.mx)).sum())
         return float(value), np.array([d_p, d_q, d_v])
 

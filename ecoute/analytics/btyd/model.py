@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ecoute.analytics.btyd.fitting import dot
 from ecoute.analytics.btyd.histories import Histories, unique_pairs
 
 type FloatArray = npt.NDArray[np.float64]
@@ -50,7 +51,7 @@ class PurchaseModel(ABC):
         """Growth of expected purchases with t, 0 at t = 0; broadcasts its arguments."""
 
     def total_log_likelihood(self, histories: Histories) -> float:
-        return float(np.dot(histories.weight, self.log_likelihood(histories)))
+        return dot(histories.weight, self.log_likelihood(histories))
 
     def p_alive(
         self, frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike
@@ -105,7 +106,7 @@ class PurchaseModel(ABC):
         for start in range(0, pair_x.size, _PAIRS_PER_CHUNK):
             chunk = slice(start, start + _PAIRS_PER_CHUNK)
             growth = self._growth(pair_x[chunk, None], pair_age[chunk, None], steps[None, :])
-            per_pair[chunk] = np.diff(growth, axis=1) @ discount
+            per_pair[chunk] = np.einsum("ij,j->i", np.diff(growth, axis=1), discount)
         scale = self.p_alive(x, t_x, t) * self._purchase_scale(x, t)
         return scale * per_pair[pair_of_row]
 

@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
-from ecoute.analytics.btyd.fitting import aic, maximise_log_likelihood
-from ecoute.analytics.btyd.histories import Histories, unique_pairs
+from ecoute.analytics.btyd.fitting import aic, dot, maximise_log_likelihood
+from ecoute.analytics.btyd.histories import Histories, sorted_unique, unique_pairs
 from ecoute.analytics.btyd.hypergeometric import log_hyp2f1_unit
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
 
@@ -43,14 +43,14 @@ class ParetoNbd(PurchaseModel):
         return {"r": self.r, "alpha": self.alpha, "s": self.s, "beta": self.beta}
 
     def log_likelihood(self, histories: Histories) -> FloatArray:
-        params = np.array([self.r, self.alpha, self.s, self.beta])
-        terms = _terms(params, histories.frequency, histories.recency, histories.age, gradient=False)
-        return terms.values
+        return _Likelihood(histories).rows(self._vector()).values
 
     def log_odds_dead(self, x: FloatArray, t_x: FloatArray, age: FloatArray) -> FloatArray:
-        params = np.array([self.r, self.alpha, self.s, self.beta])
-        terms = _terms(params, x, t_x, age, gradient=False)
-        return terms.log_dead - terms.log_alive
+        parts = _Likelihood(Histories(x, t_x, age, np.ones_like(x))).rows(self._vector())
+        return parts.log_dead - parts.log_alive
+
+    def _vector(self) -> FloatArray:
+        return np.array([self.r, self.alpha, self.s, self.beta])
 
     def _purchase_scale(self, x: FloatArray, age: FloatArray) -> FloatArray:
         return (self.r + x) * (self.beta + age) / (self.alpha + age)
@@ -65,12 +65,12 @@ class ParetoNbd(PurchaseModel):
 def fit_pareto_nbd(histories: Histories) -> FittedModel:
     """Pareto/NBD at its maximum likelihood."""
     scale = 10.0 / histories.max_age
-    scaled = Histories(
-        histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
+    scaled = _Likelihood(
+        Histories(
+            histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
+        )
     )
-    maximum = maximise_log_likelihood(
-        lambda params: pareto_nbd_log_likelihood(params, scaled), np.ones(4), histories.customers
-    )
+    maximum = maximise_log_likelihood(scaled.total, np.ones(4), histories.customers)
     r, alpha, s, beta = (float(value) for value in maximum.params)
     model = ParetoNbd(r, alpha / scale, s, beta / scale)
     log_likelihood = model.total_log_likelihood(histories)
@@ -81,68 +81,103 @@ def fit_pareto_nbd(histories: Histories) -> FittedModel:
 
 def pareto_nbd_log_likelihood(params: FloatArray, histories: Histories) -> tuple[float, FloatArray]:
     """Total Pareto/NBD log-likelihood at (r, α, s, β) and its gradient."""
-    terms = _terms(params, histories.frequency, histories.recency, histories.age, gradient=True)
-    weight = histories.weight
-    return float(np.dot(weight, terms.values)), terms.gradient @ weight
+    return _Likelihood(histories).total(params)
 
 
 @dataclass(frozen=True)
-class _Terms:
+class _Parts:
     values: FloatArray
     log_alive: FloatArray
     """ln of the likelihood's first term: the customer is still alive at T."""
     log_dead: FloatArray
     """ln of the second: the customer died between t_x and T."""
-    gradient: FloatArray
-    """4 × rows: derivatives of each row's log-likelihood in r, α, s, β (empty when not asked)."""
 
 
-def _terms(
-    params: FloatArray, x: FloatArray, t_x: FloatArray, age: FloatArray, *, gradient: bool
-) -> _Terms:
-    r, alpha, s, beta = (float(value) for value in params)
-    log_alpha_age = np.log(alpha + age)
-    log_beta_age = np.log(beta + age)
-    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    log_alive = -(r + x) * log_alpha_age - s * log_beta_age
+class _Likelihood:
+    """Pareto/NBD log-likelihood of fixed histories.
 
-    # I(y) is needed at y = t_x and y = T; both depend on (x, y) only.
-    pair_x, pair_y, pair_of = unique_pairs(np.concatenate([x, x]), np.concatenate([t_x, age]))
-    log_i, d_log_i = _log_tail_integral(r, alpha, s, beta, pair_x, pair_y, gradient=gradient)
-    rows = x.size
-    at_t_x, at_age = pair_of[:rows], pair_of[rows:]
-    log_i_t_x, log_i_age = log_i[at_t_x], log_i[at_age]
-    gap = log_i_age - log_i_t_x  # <= 0, and 0 exactly when t_x = T
-    died = gap < 0.0
-    safe_gap = np.where(died, gap, -1.0)
-    log_one_minus = np.where(
-        safe_gap > -np.log(2.0), np.log(-np.expm1(safe_gap)), np.log1p(-np.exp(safe_gap))
-    )
-    log_dead = np.where(died, np.log(s) + log_i_t_x + log_one_minus, -np.inf)
-    mixture = np.logaddexp(log_alive, log_dead)
-    values = common + mixture
-    if not gradient:
-        return _Terms(values, log_alive, log_dead, np.empty((4, 0)))
+    I(y) depends on the history through (x, y) only, with y = t_x or T; both take few distinct
+    values (whole days), so I and its derivatives are computed once per distinct pair.
+    """
 
-    w_dead = np.exp(log_dead - mixture)
-    w_alive = 1.0 - w_dead
-    # d ln(I(t_x) - I(T)) = (d ln I(t_x) - e^gap d ln I(T)) / (1 - e^gap)
-    ratio = np.exp(safe_gap)
-    d_dead = (d_log_i[:, at_t_x] - ratio * d_log_i[:, at_age]) / np.where(died, -np.expm1(safe_gap), 1.0)
-    d_dead[2] += 1.0 / s
-    d_alive = np.stack(
-        [-log_alpha_age, -(r + x) / (alpha + age), -log_beta_age, -s / (beta + age)]
-    )
-    d_common = np.stack(
-        [
-            digamma(r + x) - digamma(r) + np.log(alpha),
-            np.full_like(x, r / alpha),
-            np.full_like(x, np.log(beta)),
-            np.full_like(x, s / beta),
-        ]
-    )
-    d_values = d_common + w_alive * d_alive + np.where(died, w_dead, 0.0) * d_dead
-    return _Terms(values, log_alive, log_dead, d_values)
+    def __init__(self, histories: Histories) -> None:
+        x, t_x, age = histories.frequency, histories.recency, histories.age
+        self.x, self.weight = x, histories.weight
+        self.total_weight = float(self.weight.sum())
+        self.distinct_x = sorted_unique(x)[0]
+        self.at_x = np.searchsorted(self.distinct_x, x)
+        self.weight_by_x = np.bincount(self.at_x, weights=self.weight, minlength=self.distinct_x.size)
+        self.distinct_age = sorted_unique(age)[0]
+        self.at_age = np.searchsorted(self.distinct_age, age)
+        rows = x.size
+        self.pair_x, self.pair_y, pair_of = unique_pairs(
+            np.concatenate([x, x]), np.concatenate([t_x, age])
+        )
+        self.pair_at_t_x, self.pair_at_age = pair_of[:rows], pair_of[rows:]
+        self.died = t_x < age
+
+    def rows(self, params: FloatArray) -> _Parts:
+        return self._parts(params)[0]
+
+    def total(self, params: FloatArray) -> tuple[float, FloatArray]:
+        parts, log_i, d_log_i, extra = self._parts(params, gradient=True)
+        r, alpha, s, beta = (float(value) for value in params)
+        weight, at_x, at_age = self.weight, self.at_x, self.at_age
+        log_alpha_age, log_beta_age, gap = extra
+        w_dead = np.exp(parts.log_dead - np.logaddexp(parts.log_alive, parts.log_dead))
+        weight_alive = weight * (1.0 - w_dead)
+        weight_dead = weight * w_dead
+        r_x = r + self.x
+        by_x = self.weight_by_x
+        total_weight = self.total_weight
+        gradient = np.array(
+            [
+                dot(by_x, digamma(r + self.distinct_x) - digamma(r)) + total_weight * np.log(alpha),
+                total_weight * r / alpha,
+                total_weight * np.log(beta),
+                total_weight * s / beta,
+            ]
+        )
+        inverse_alpha_age = (1.0 / (alpha + self.distinct_age))[at_age]
+        inverse_beta_age = (1.0 / (beta + self.distinct_age))[at_age]
+        gradient -= np.array(
+            [
+                dot(weight_alive, log_alpha_age),
+                dot(weight_alive, r_x * inverse_alpha_age),
+                dot(weight_alive, log_beta_age),
+                dot(weight_alive, inverse_beta_age) * s,
+            ]
+        )
+        # d ln(I(t_x) - I(T)) = (d ln I(t_x) - e^gap d ln I(T)) / (1 - e^gap), summed per pair.
+        ratio = np.exp(gap)
+        scale = np.divide(weight_dead, -np.expm1(gap), out=np.zeros_like(gap), where=self.died)
+        pairs = self.pair_x.size
+        at_t_x_weight = np.bincount(self.pair_at_t_x, weights=scale, minlength=pairs)
+        at_age_weight = np.bincount(self.pair_at_age, weights=scale * ratio, minlength=pairs)
+        gradient += np.einsum("ij,j->i", d_log_i, at_t_x_weight - at_age_weight)
+        gradient[2] += float(weight_dead.sum()) / s
+        return dot(weight, parts.values), gradient
+
+    def _parts(
+        self, params: FloatArray, *, gradient: bool = False
+    ) -> tuple[_Parts, FloatArray, FloatArray, tuple[FloatArray, FloatArray, FloatArray]]:
+        r, alpha, s, beta = (float(value) for value in params)
+        log_alpha_age = np.log(alpha + self.distinct_age)[self.at_age]
+        log_beta_age = np.log(beta + self.distinct_age)[self.at_age]
+        common = (
+            gammaln(r + self.distinct_x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        )[self.at_x]
+        log_alive = -(r + self.x) * log_alpha_age - s * log_beta_age
+        log_i, d_log_i = _log_tail_integral(
+            r, alpha, s, beta, self.pair_x, self.pair_y, gradient=gradient
+        )
+        log_i_t_x = log_i[self.pair_at_t_x]
+        gap = np.where(self.died, log_i[self.pair_at_age] - log_i_t_x, -1.0)  # < 0 when died
+        log_one_minus = np.where(gap > -np.log(2.0), np.log(-np.expm1(gap)), np.log1p(-np.exp(gap)))
+        log_dead = np.where(self.died, np.log(s) + log_i_t_x + log_one_minus, -np.inf)
+        values = common + np.logaddexp(log_alive, log_dead)
+        parts = _Parts(values, log_alive, log_dead)
+        return parts, log_i, d_log_i, (log_alpha_age, log_beta_age, gap)
 
 
 def _log_tail_integral(  # noqa: PLR0913 - four parameters and a history
