@@ -123,7 +123,7 @@ class _Likelihood:
         parts, log_i, d_log_i, extra = self._parts(params, gradient=True)
         r, alpha, s, beta = (float(value) for value in params)
         weight, at_x, at_age = self.weight, self.at_x, self.at_age
-        log_alpha_age, log_beta_age, gap = extra
+        log_alpha_age, log_beta_age, gap, died = extra
         w_dead = np.exp(parts.log_dead - np.logaddexp(parts.log_alive, parts.log_dead))
         weight_alive = weight * (1.0 - w_dead)
         weight_dead = weight * w_dead
@@ -150,7 +150,7 @@ class _Likelihood:
         )
         # d ln(I(t_x) - I(T)) = (d ln I(t_x) - e^gap d ln I(T)) / (1 - e^gap), summed per pair.
         ratio = np.exp(gap)
-        scale = np.divide(weight_dead, -np.expm1(gap), out=np.zeros_like(gap), where=self.died)
+        scale = np.divide(weight_dead, -np.expm1(gap), out=np.zeros_like(gap), where=died)
         pairs = self.pair_x.size
         at_t_x_weight = np.bincount(self.pair_at_t_x, weights=scale, minlength=pairs)
         at_age_weight = np.bincount(self.pair_at_age, weights=scale * ratio, minlength=pairs)
@@ -160,7 +160,7 @@ class _Likelihood:
 
     def _parts(
         self, params: FloatArray, *, gradient: bool = False
-    ) -> tuple[_Parts, FloatArray, FloatArray, tuple[FloatArray, FloatArray, FloatArray]]:
+    ) -> tuple[_Parts, FloatArray, FloatArray, tuple[FloatArray, ...]]:
         r, alpha, s, beta = (float(value) for value in params)
         log_alpha_age = np.log(alpha + self.distinct_age)[self.at_age]
         log_beta_age = np.log(beta + self.distinct_age)[self.at_age]
@@ -172,12 +172,15 @@ class _Likelihood:
             r, alpha, s, beta, self.pair_x, self.pair_y, gradient=gradient
         )
         log_i_t_x = log_i[self.pair_at_t_x]
-        gap = np.where(self.died, log_i[self.pair_at_age] - log_i_t_x, -1.0)  # < 0 when died
+        raw_gap = log_i[self.pair_at_age] - log_i_t_x
+        # I(T) < I(t_x) when t_x < T; when T - t_x is below rounding the term is nil anyway.
+        died = self.died & (raw_gap < 0.0)
+        gap = np.where(died, raw_gap, -1.0)
         log_one_minus = np.where(gap > -np.log(2.0), np.log(-np.expm1(gap)), np.log1p(-np.exp(gap)))
-        log_dead = np.where(self.died, np.log(s) + log_i_t_x + log_one_minus, -np.inf)
+        log_dead = np.where(died, np.log(s) + log_i_t_x + log_one_minus, -np.inf)
         values = common + np.logaddexp(log_alive, log_dead)
         parts = _Parts(values, log_alive, log_dead)
-        return parts, log_i, d_log_i, (log_alpha_age, log_beta_age, gap)
+        return parts, log_i, d_log_i, (log_alpha_age, log_beta_age, gap, died)
 
 
 def _log_tail_integral(  # noqa: PLR0913 - four parameters and a history
