@@ -58,7 +58,11 @@ def test_bulk_upsert_creates_then_updates_customers(api: Client, org: Organizati
     assert _post(api, "/customers/bulk", body).json() == {"received": 1, "written": 1}
     _post(api, "/customers/bulk", [{"external_id": "X1", "city": "Nantes"}])
     customer = Customer.objects.get(organization=org, external_id="X1")
-    assert (customer.first_name, customer.city, customer.attributes) == ("Inès", "Nantes", {"loyalty": "gold"})
+    assert (customer.first_name, customer.city, customer.attributes) == (
+        "Inès",
+        "Nantes",
+        {"loyalty": "gold"},
+    )
 
 
 def test_invalid_records_are_refused_whole_with_the_same_messages_as_the_importer(
@@ -68,8 +72,12 @@ def test_invalid_records_are_refused_whole_with_the_same_messages_as_the_importe
     response = _post(api, "/customers/bulk", body, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     problem = response.json()["problems"][0]
-    assert (problem["row"], problem["field"], problem["value"], problem["code"]) == (2, "email", "not-an-email",
-                                                                                     "invalid_email")
+    assert (problem["row"], problem["field"], problem["value"], problem["code"]) == (
+        2,
+        "email",
+        "not-an-email",
+        "invalid_email",
+    )
     assert problem["message"] == "not a valid e-mail address"
     assert not Customer.objects.filter(organization=org).exists()
 
@@ -79,8 +87,15 @@ def test_transactions_and_consents_are_written_for_known_customers(api: Client, 
     sales = [{"external_id": "S1", "customer": "Z1", "occurred_at": "2026-01-15T10:30:00", "amount": "19.90"}]
     assert _post(api, "/transactions/bulk", sales).status_code == 200
     assert Transaction.objects.get(external_id="S1").customer.external_id == "Z1"
-    consent = [{"customer": "Z1", "channel": "email", "purpose": "surveys", "granted": True,
-                "recorded_at": "2026-01-15"}]
+    consent = [
+        {
+            "customer": "Z1",
+            "channel": "email",
+            "purpose": "surveys",
+            "granted": True,
+            "recorded_at": "2026-01-15",
+        }
+    ]
     assert _post(api, "/consents", consent).status_code == 200
     assert Consent.objects.get().granted is True
     assert Customer.objects.get(external_id="Z1").email_consent is True
@@ -88,7 +103,9 @@ def test_transactions_and_consents_are_written_for_known_customers(api: Client, 
     assert _post(api, "/transactions/bulk", unknown).json()["problems"][0]["code"] == "unknown_customer"
 
 
-def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_body(api: Client, org: Organization) -> None:
+def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_body(
+    api: Client, org: Organization
+) -> None:
     body = [{"external_id": "K1", "first_name": "Karim"}]
     first = _post(api, "/customers/bulk", body, HTTP_IDEMPOTENCY_KEY="sync-42")
     Customer.objects.filter(external_id="K1").update(first_name="Changed meanwhile")
