@@ -42,7 +42,8 @@ class CustomerFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args: Any, organization: Any, regions: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = Tag.objects.filter(organization=organization)  # type: ignore[attr-defined]
         self.fields["region"].choices = [("", _("All regions")), *((r, r) for r in regions)]  # type: ignore[attr-defined]
 

@@ -17,7 +17,7 @@ def api(org: Organization) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
-def _post(client: Client, path: str, body: Any, **headers: str) -> Any:
+def _post(client: Client, path: str, body: Any, **headers: Any) -> Any:
     return client.post(f"/api/v1{path}", json.dumps(body), content_type="application/json", **headers)
 
 
