@@ -1,0 +1,44 @@
+"""The support admin (staff only): organizations, people, memberships, API keys."""
+
+from typing import ClassVar
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from ecoute.accounts.models import ApiKey, Membership, Organization, User
+
+
+class MembershipInline(admin.TabularInline[Membership, Organization]):
+    model = Membership
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
+    list_display = ("name", "slug", "language", "time_zone", "created_at")
+    search_fields = ("name", "slug")
+    inlines: ClassVar = [MembershipInline]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin[User]):
+    ordering = ("email",)
+    list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "last_login")
+    search_fields = ("email", "first_name", "last_name")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "language", "current_organization")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    raw_id_fields = ("current_organization",)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
+    list_display = ("name", "organization", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("organization",)
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
