@@ -17,23 +17,24 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
-from ecoute.customers.importing.cells import CellError, LocalToUtc, as_text, converter_for
+from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for
 from ecoute.customers.importing.fields import FieldSpec, ValueType
 from ecoute.customers.importing.kinds import (
     PLANS,
     ImportPlan,
     WriteContext,
     customer_ids_for,
+    database_takes_naive_text,
     db_datetime_for_connection,
 )
 from ecoute.customers.importing.mapping import resolve_mapping
 from ecoute.customers.importing.problems import REASONS, ImportFileError, RowProblem
 from ecoute.customers.importing.tags import set_customer_tags
-from ecoute.lib.tabular import open_table
 from ecoute.lib.dates import DateColumn
+from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 20_000
 MAX_PROBLEMS_KEPT = 1000
 
 type Progress = Callable[[str, int, int], None]
@@ -85,45 +86,55 @@ class _Pass1:
         self.headers = headers
         self.columns = columns
         self.order = [spec.name for spec in columns.values()]
-        self.converters = [
-            (index, spec, None if spec.type is ValueType.DATETIME else converter_for(spec))
+        self.dates = {spec.name: DateCells() for spec in columns.values() if spec.type is ValueType.DATETIME}
+        # Per mapped column: where its cell is, how it is converted (a date is only observed), and
+        # whether it is required; prepared once so that the per-row loop does no lookups.
+        self.steps = [
+            (
+                index,
+                self.dates[spec.name].observe if spec.type is ValueType.DATETIME else None,
+                None if spec.type is ValueType.DATETIME else converter_for(spec),
+                spec.required,
+            )
             for index, spec in columns.items()
         ]
-        self.dates = {spec.name: DateColumn() for spec in columns.values() if spec.type is ValueType.DATETIME}
+        self.customer_at = self.order.index("customer") if plan.needs_customers else -1
         self.customer_refs: dict[str, int] = {}
         self.unmapped = [i for i in range(len(headers)) if i not in columns]
+        self.with_attributes = plan.kind == "customers"
 
     def convert(self, line: int, cells: list[Any], outcome: ImportOutcome) -> tuple[Any, ...] | None:
         values: list[Any] = []
+        append = values.append
         bad = False
-        for index, spec, convert in self.converters:
-            raw = cells[index] if index < len(cells) else None
-            if convert is None:
-                value = raw.strip() if isinstance(raw, str) else raw
-                try:
-                    self.dates[spec.name].observe(value, line=line)
-                except InvalidValueError as error:
-                    outcome.add(RowProblem(line, self.headers[index], as_text(raw), error.code, error.params))
-                    bad = True
-                    continue
-            else:
-                try:
-                    value = convert(raw)
-                except CellError as error:
-                    outcome.add(RowProblem(line, self.headers[index], as_text(raw), error.code, error.params))
-                    bad = True
-                    continue
-            if spec.required and value in (None, "", []):
+        width = len(cells)
+        for index, observe, convert, required in self.steps:
+            raw = cells[index] if index < width else None
+            try:
+                if observe is not None:
+                    value = raw.strip() if raw.__class__ is str else raw
+                    observe(value, line)
+                else:
+                    value = convert(raw)  # type: ignore[misc]
+            except (CellError, InvalidValueError) as error:
+                outcome.add(RowProblem(line, self.headers[index], as_text(raw), error.code, error.params))
+                bad = True
+                continue
+            if required and (value is None or value in ("", [])):
                 outcome.add(RowProblem(line, self.headers[index], "", "required"))
                 bad = True
-            values.append(value)
+            append(value)
         if bad:
             return None
-        if self.plan.needs_customers:
-            self.customer_refs.setdefault(values[self.order.index("customer")], line)
-        if self.plan.kind == "customers":
-            attributes = {self.headers[i]: as_text(cells[i]) for i in self.unmapped if i < len(cells) and cells[i]}
-            values.append(attributes)
+        if self.customer_at >= 0:
+            ref = values[self.customer_at]
+            if ref not in self.customer_refs:
+                self.customer_refs[ref] = line
+        if self.with_attributes:
+            attributes = {
+                self.headers[i]: as_text(cells[i]) for i in self.unmapped if i < len(cells) and cells[i]
+            }
+            append(attributes)
         return tuple(values)
 
 
@@ -159,7 +170,8 @@ def _api_cell(value: Any) -> Any:
 def _open_source(request: ImportRequest) -> Any:
     if request.records is not None:
         return RecordsTable(request.records, PLANS[request.kind].fields)
-    assert request.path is not None
+    if request.path is None:
+        raise ValueError("an import reads a file or records")
     return open_table(request.path)
 
 
@@ -176,12 +188,21 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                 _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
                 if outcome.rows == 0:
                     raise ImportFileError("no_rows")
-                parsed_dates = _resolve_dates(first, request.time_zone, outcome)
+                to_database = _resolve_dates(first, request.time_zone, outcome)
                 customer_ids = _resolve_customers(plan, first, request.organization_id, outcome)
                 if request.dry_run or (not outcome.ok and not request.skip_invalid):
                     return outcome
                 spill.seek(0)
-                _write_rows(request, plan, first, spill, parsed_dates, customer_ids, outcome, progress)
+                _write_rows(
+                    request,
+                    plan,
+                    first,
+                    spill,
+                    to_database=to_database,
+                    customer_ids=customer_ids,
+                    outcome=outcome,
+                    progress=progress,
+                )
             if request.rejects_path is not None and outcome.rejected_lines:
                 _write_rejects(table, outcome, request.rejects_path)
     except TabularError as error:
@@ -190,7 +211,10 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
 
 
 def _check_rows(
-    rows: Iterator[tuple[int, list[Any]]], first: _Pass1, outcome: ImportOutcome, spill: IO[bytes],
+    rows: Iterator[tuple[int, list[Any]]],
+    first: _Pass1,
+    outcome: ImportOutcome,
+    spill: IO[bytes],
     progress: Progress,
 ) -> None:
     batch: list[tuple[int, tuple[Any, ...]]] = []
@@ -198,7 +222,9 @@ def _check_rows(
     for line, cells in rows:
         outcome.rows += 1
         if len(cells) > expected and any(c not in (None, "") for c in cells[expected:]):
-            outcome.add(RowProblem(line, "", "", "wrong_field_count", {"found": len(cells), "expected": expected}))
+            outcome.add(
+                RowProblem(line, "", "", "wrong_field_count", {"found": len(cells), "expected": expected})
+            )
             continue
         values = first.convert(line, cells, outcome)
         if values is not None:
@@ -212,31 +238,33 @@ def _check_rows(
 
 
 def _resolve_dates(first: _Pass1, zone: str, outcome: ImportOutcome) -> dict[str, Callable[[Any], Any]]:
-    """Decide each date column's day/month order from all its values; a parser per column."""
-    to_utc = LocalToUtc(zone)
-    parsers: dict[str, Callable[[Any], Any]] = {}
+    """Decide each date column's day/month order from all its values; per column, cell → database value."""
+    converters: dict[str, Callable[[Any], Any]] = {}
     header_of = {spec.name: first.headers[i] for i, spec in first.columns.items()}
-    for name, column in first.dates.items():
+    db_datetime, naive_text = db_datetime_for_connection(), database_takes_naive_text()
+    for name, cells in first.dates.items():
         try:
-            parse = column.resolve()
+            parse = cells.column.resolve()
         except InvalidValueError as error:
             line = error.params.get("month_first_line")
-            outcome.add(RowProblem(line if isinstance(line, int) else 0, header_of[name],
-                                   str(error.params.get("month_first_value", "")), error.code, error.params))
+            outcome.add(
+                RowProblem(
+                    line if isinstance(line, int) else 0,
+                    header_of[name],
+                    str(error.params.get("month_first_value", "")),
+                    error.code,
+                    error.params,
+                )
+            )
             # Read as French (day first); the rows that do not fit are rejected when written.
             parse = DateColumn(day_first=True).resolve()
-        parsers[name] = _parse_to_utc(parse, to_utc)
-    return parsers
+        converters[name] = cells.to_database(parse, zone, db_datetime, naive_text=naive_text)
+    return converters
 
 
-def _parse_to_utc(parse: Callable[[Any], Any], to_utc: LocalToUtc) -> Callable[[Any], Any]:
-    def parse_date(raw: Any) -> Any:
-        return to_utc(parse(raw))
-
-    return parse_date
-
-
-def _resolve_customers(plan: ImportPlan, first: _Pass1, organization_id: int, outcome: ImportOutcome) -> dict[str, int]:
+def _resolve_customers(
+    plan: ImportPlan, first: _Pass1, organization_id: int, outcome: ImportOutcome
+) -> dict[str, int]:
     if not plan.needs_customers:
         return {}
     ids = customer_ids_for(organization_id, first.customer_refs)
@@ -248,16 +276,29 @@ def _resolve_customers(plan: ImportPlan, first: _Pass1, organization_id: int, ou
 
 
 def _write_rows(
-    request: ImportRequest, plan: ImportPlan, first: _Pass1, spill: IO[bytes],
-    parsed_dates: dict[str, Callable[[Any], Any]], customer_ids: dict[str, int], outcome: ImportOutcome,
+    request: ImportRequest,
+    plan: ImportPlan,
+    first: _Pass1,
+    spill: IO[bytes],
+    *,
+    to_database: dict[str, Callable[[Any], Any]],
+    customer_ids: dict[str, int],
+    outcome: ImportOutcome,
     progress: Progress,
 ) -> None:
     names = first.order + (["attributes"] if plan.kind == "customers" else [])
-    date_fields = [(names.index(n), parsed_dates[n]) for n in first.dates]
+    date_fields = [(names.index(n), to_database[n]) for n in first.dates]
     customer_at = names.index("customer") if plan.needs_customers else -1
+    tags_at = names.index("tags") if "tags" in names else -1
+    external_at = names.index("external_id") if "external_id" in names else -1
     mapped = frozenset(first.order) | ({"attributes"} if plan.kind == "customers" else set())
-    ctx = WriteContext(request.organization_id, customer_ids, mapped, timezone.now(), db_datetime_for_connection())
+    ctx = WriteContext(
+        request.organization_id, customer_ids, mapped, timezone.now(), db_datetime_for_connection()
+    )
+    build = plan.row_builder(names, ctx)
     upsert = plan.upsert(mapped)
+    rejected = outcome.rejected_lines
+    invalid_date, unknown_customer = str(REASONS["invalid_date"]), str(REASONS["unknown_customer"])
     done = 0
     while True:
         try:
@@ -267,14 +308,26 @@ def _write_rows(
         db_rows: list[tuple[Any, ...]] = []
         tags: list[tuple[str, list[str]]] = []
         for line, values in batch:
-            done += 1
             row = list(values)
-            if _reject_unresolved(line, row, date_fields, customer_at, customer_ids, outcome):
-                continue
-            record = dict(zip(names, row, strict=True))
-            db_rows.append(plan.db_row(record, ctx))
-            if "tags" in record:
-                tags.append((record["external_id"], record["tags"]))
+            # Swap raw dates for database values; a bad date or an unknown customer rejects the row.
+            for at, convert in date_fields:
+                raw = row[at]
+                if raw is None or raw == "":
+                    row[at] = None
+                    continue
+                try:
+                    row[at] = convert(raw)
+                except (InvalidValueError, ValueError):
+                    rejected.setdefault(line, invalid_date)
+                    break
+            else:
+                if customer_at >= 0 and row[customer_at] not in customer_ids:
+                    rejected.setdefault(line, unknown_customer)
+                    continue
+                db_rows.append(build(row))
+                if tags_at >= 0:
+                    tags.append((row[external_at], row[tags_at]))
+        done += len(batch)
         with transaction.atomic():
             upsert.write(db_rows)
             if tags:
@@ -283,27 +336,6 @@ def _write_rows(
         progress("writing", done, outcome.rows)
     with transaction.atomic():
         plan.after_write(request.organization_id)
-
-
-def _reject_unresolved(
-    line: int, row: list[Any], date_fields: list[tuple[int, Callable[[Any], Any]]], customer_at: int,
-    customer_ids: dict[str, int], outcome: ImportOutcome,
-) -> bool:
-    """Swap raw dates for parsed ones; True when the row has a bad date or an unknown customer."""
-    for at, parse in date_fields:
-        raw = row[at]
-        if raw in (None, ""):
-            row[at] = None
-            continue
-        try:
-            row[at] = parse(raw)
-        except (InvalidValueError, ValueError):
-            outcome.rejected_lines.setdefault(line, str(REASONS["invalid_date"]))
-            return True
-    if customer_at >= 0 and row[customer_at] not in customer_ids:
-        outcome.rejected_lines.setdefault(line, str(REASONS["unknown_customer"]))
-        return True
-    return False
 
 
 def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> None:
