@@ -1,0 +1,153 @@
+"""Reading transaction files as French exports write them."""
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ecoute.analytics.btyd import transaction_log
+from ecoute.analytics.btyd.transaction_log import (
+    BadValueError,
+    EmptyFileError,
+    FieldCountError,
+    MissingColumnError,
+    TransactionLog,
+    read_transaction_log,
+)
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "transactions.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def dates(log: TransactionLog) -> list[dt.date]:
+    return [EPOCH + dt.timedelta(days=int(day)) for day in log.day]
+
+
+def ids(log: TransactionLog) -> list[str]:
+    return log.decoded_ids(log.customer)
+
+
+def test_french_export_with_semicolons_comma_decimals_and_cp1252(tmp_path: Path) -> None:
+    # given a Windows export: cp1252, semicolons, dd/mm/yyyy, decimal commas, spaces, no-break
+    # spaces and narrow no-break spaces between thousands, a euro sign, CRLF and a blank line
+    text = (
+        "client;date;montant\r\n"
+        "Zoé;05/01/2024;1 234,50 €\r\n"
+        "B;06/01/2024;12,5\r\n"
+        "\r\n"
+        "Zoé;07/01/2024;-3\r\n"
+        "C;08/01/2024;1\u00a0000,00\r\n"
+    )
+    path = write(tmp_path, text, "cp1252")
+    # when it is read with the French column names
+    log = read_transaction_log(path, customer_column="client", date_column="date", amount_column="montant")
+    # then every row is there, parsed
+    assert ids(log) == ["Zoé", "B", "Zoé", "C"]
+    assert dates(log) == [dt.date(2024, 1, d) for d in (5, 6, 7, 8)]
+    assert log.amount is not None
+    assert log.amount.tolist() == [1234.5, 12.5, -3.0, 1000.0]
+
+
+def test_utf8_with_bom_tabs_iso_and_compact_dates(tmp_path: Path) -> None:
+    text = "\ufeffcustomer_id\tdate\tamount\n1\t2024-02-29\t1.5\n2\t20240301\t2\n3\t2024-03-02 10:15:00\t3\n"
+    log = read_transaction_log(write(tmp_path, text))
+    assert ids(log) == ["1", "2", "3"]
+    assert dates(log) == [dt.date(2024, 2, 29), dt.date(2024, 3, 1), dt.date(2024, 3, 2)]
+
+
+def test_comma_delimited_file_with_quoted_decimal_commas(tmp_path: Path) -> None:
+    text = 'customer_id,date,amount\n"A, Inc.",01/02/2024,"12,50"\nB,1/2/2024,"1\u202f000,25"\n'
+    log = read_transaction_log(write(tmp_path, text))
+    assert ids(log) == ["A, Inc.", "B"]
+    assert dates(log) == [dt.date(2024, 2, 1)] * 2
+    assert log.amount is not None
+    assert log.amount.tolist() == [12.5, 1000.25]
+
+
+def test_ids_keep_leading_zeros_and_share_codes(tmp_path: Path) -> None:
+    text = "customer_id;date\n007;2024-01-01\n7;2024-01-02\n007;2024-01-03\n"
+    log = read_transaction_log(write(tmp_path, text))
+    assert ids(log) == ["007", "7", "007"]
+    assert log.customer[0] == log.customer[2] != log.customer[1]
+    assert log.amount is None
+
+
+def test_many_rows_are_read_in_blocks_without_losing_any(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given many more rows than one block of the reader holds, ids of mixed width
+    monkeypatch.setattr(transaction_log, "_BLOCK_BYTES", 1 << 16)
+    rows = 100_000
+    rng = np.random.default_rng(3)
+    customer = rng.integers(0, 50_000, rows)
+    lines = [f"C{c};{1 + i % 28:02d}/0{1 + i % 9}/2023;{i % 1000},{i % 100:02d}" for i, c in enumerate(customer)]
+    path = write(tmp_path, "customer_id;date;amount\n" + "\n".join(lines))
+    # when the file is read
+    log = read_transaction_log(path)
+    # then every row is there and ids map back to the same text
+    assert log.rows == rows
+    assert ids(log)[:3] == [f"C{c}" for c in customer[:3]]
+    assert log.amount is not None
+    assert log.amount[-1] == pytest.approx((rows - 1) % 1000 + ((rows - 1) % 100) / 100)
+
+
+def test_a_quoted_newline_across_blocks_stays_in_its_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transaction_log, "_BLOCK_BYTES", 64)
+    filler = "".join(f"A{i};01/01/2024;1\n" for i in range(5))
+    path = write(tmp_path, f'customer_id;date;amount\n{filler}"multi\nline id";02/01/2024;2\nB;03/01/2024;3\n')
+    log = read_transaction_log(path)
+    assert ids(log)[-2:] == ["multi\nline id", "B"]
+    assert dates(log)[-1] == dt.date(2024, 1, 3)
+
+
+def test_missing_column_names_it_and_lists_the_columns_found(tmp_path: Path) -> None:
+    path = write(tmp_path, "client;jour;montant\nA;01/01/2024;1\n")
+    with pytest.raises(MissingColumnError) as error:
+        read_transaction_log(path, customer_column="client")
+    assert error.value.column == "date"
+    assert error.value.found == ["client", "jour", "montant"]
+
+
+def test_unparseable_date_names_line_column_and_value(tmp_path: Path) -> None:
+    path = write(tmp_path, "customer_id;date;amount\nA;01/01/2024;1\nB;31/02/2024;2\n")
+    with pytest.raises(BadValueError) as error:
+        read_transaction_log(path)
+    assert (error.value.line, error.value.column, error.value.value, error.value.kind) == (
+        3,
+        "date",
+        "31/02/2024",
+        "date",
+    )
+
+
+def test_unparseable_amount_names_line_column_and_value(tmp_path: Path) -> None:
+    path = write(tmp_path, "customer_id;date;amount\nA;01/01/2024;1\n\nB;02/01/2024;douze\n")
+    with pytest.raises(BadValueError) as error:
+        read_transaction_log(path)
+    assert (error.value.line, error.value.column, error.value.value, error.value.kind) == (
+        4,
+        "amount",
+        "douze",
+        "amount",
+    )
+
+
+def test_a_row_with_too_many_fields_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "customer_id;date;amount\nA;01/01/2024;1\nB;02/01/2024;2;extra\n")
+    with pytest.raises(FieldCountError) as error:
+        read_transaction_log(path)
+    assert (error.value.line, error.value.expected, error.value.found) == (3, 3, 4)
+
+
+@pytest.mark.parametrize("text", ["", "customer_id;date;amount\n", "\n\n"])
+def test_a_file_without_transactions_is_refused(tmp_path: Path, text: str) -> None:
+    with pytest.raises(EmptyFileError):
+        read_transaction_log(write(tmp_path, text))
