@@ -7,10 +7,12 @@ Usage: job.py TRANSACTIONS.csv CALIBRATION_END HORIZON_WEEKS SCORES.csv PARAMS.j
 
 import json
 import sys
+from pathlib import Path
 
-import pandas as pd
-from lifetimes import BetaGeoFitter, GammaGammaFitter
-from lifetimes.utils import summary_data_from_transaction_data
+# pandas and lifetimes live in the benchmark's own venv, not in Écoute's.
+import pandas as pd  # type: ignore
+from lifetimes import BetaGeoFitter, GammaGammaFitter  # type: ignore
+from lifetimes.utils import summary_data_from_transaction_data  # type: ignore
 
 
 def main() -> None:
@@ -50,7 +52,7 @@ def main() -> None:
         freq="W",
     )
     summary.to_csv(scores_path)
-    with open(params_path, "w") as stream:
+    with Path(params_path).open("w") as stream:
         json.dump(
             {
                 "bgnbd": {key: float(value) for key, value in bgf.params_.items()},

@@ -6,9 +6,11 @@ Usage: pareto.py HISTORIES.csv RESULT.json — the CSV has frequency,recency,T c
 import json
 import sys
 import time
+from pathlib import Path
 
-import pandas as pd
-from lifetimes import ParetoNBDFitter
+# pandas and lifetimes live in the benchmark's own venv, not in Écoute's.
+import pandas as pd  # type: ignore
+from lifetimes import ParetoNBDFitter  # type: ignore
 
 
 def main() -> None:
@@ -18,7 +20,7 @@ def main() -> None:
     fitter = ParetoNBDFitter()
     fitter.fit(histories["frequency"], histories["recency"], histories["T"])
     seconds = time.perf_counter() - started
-    with open(result_path, "w") as stream:
+    with Path(result_path).open("w") as stream:
         json.dump(
             {"seconds": seconds, "params": {key: float(value) for key, value in fitter.params_.items()}},
             stream,

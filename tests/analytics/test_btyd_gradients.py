@@ -63,9 +63,7 @@ def test_gamma_gamma_gradient_matches_finite_differences() -> None:
     summary = cdnow_summary()
     buyers = (summary.frequency > 0) & (summary.monetary_value > 0)
     x, m = summary.frequency[buyers], summary.monetary_value[buyers]
-    assert_gradient_matches(
-        lambda p: gamma_gamma_log_likelihood(p, x, m), np.array([4.0, 2.5, 20.0])
-    )
+    assert_gradient_matches(lambda p: gamma_gamma_log_likelihood(p, x, m), np.array([4.0, 2.5, 20.0]))
 
 
 def test_pareto_nbd_likelihood_stays_finite_for_heavy_buyers_observed_long() -> None:

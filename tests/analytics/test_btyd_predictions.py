@@ -92,10 +92,14 @@ def test_bgnbd_expected_repeat_purchases_match_the_papers_closed_form() -> None:
 
     model = BgNbd(r=0.243, alpha=4.414, a=0.793, b=2.426)
     t = 39.0
-    expected = (model.a + model.b - 1) / (model.a - 1) * (
-        1
-        - (model.alpha / (model.alpha + t)) ** model.r
-        * hyp2f1(model.r, model.b, model.a + model.b - 1, t / (model.alpha + t))
+    expected = (
+        (model.a + model.b - 1)
+        / (model.a - 1)
+        * (
+            1
+            - (model.alpha / (model.alpha + t)) ** model.r
+            * hyp2f1(model.r, model.b, model.a + model.b - 1, t / (model.alpha + t))
+        )
     )
     assert model.expected_repeat_purchases(t)[0] == pytest.approx(expected, rel=1e-10)
 

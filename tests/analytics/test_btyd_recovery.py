@@ -60,7 +60,9 @@ def test_gamma_gamma_recovers_simulated_parameters() -> None:
     amount = simulate_spend(rng, purchases.customer, customers, **truth)
     frequency, _ = purchases.frequency_recency()
     is_first = np.diff(purchases.customer, prepend=-1) != 0
-    repeat_spend = np.bincount(purchases.customer, weights=np.where(is_first, 0.0, amount), minlength=customers)
+    repeat_spend = np.bincount(
+        purchases.customer, weights=np.where(is_first, 0.0, amount), minlength=customers
+    )
     monetary = np.divide(repeat_spend, frequency, out=np.zeros(customers), where=frequency > 0)
     # when Gamma-Gamma is fitted on the mean repeat spend
     fitted = fit_gamma_gamma(frequency, monetary)

@@ -86,7 +86,9 @@ def test_many_rows_are_read_in_blocks_without_losing_any(
     rows = 100_000
     rng = np.random.default_rng(3)
     customer = rng.integers(0, 50_000, rows)
-    lines = [f"C{c};{1 + i % 28:02d}/0{1 + i % 9}/2023;{i % 1000},{i % 100:02d}" for i, c in enumerate(customer)]
+    lines = [
+        f"C{c};{1 + i % 28:02d}/0{1 + i % 9}/2023;{i % 1000},{i % 100:02d}" for i, c in enumerate(customer)
+    ]
     path = write(tmp_path, "customer_id;date;amount\n" + "\n".join(lines))
     # when the file is read
     log = read_transaction_log(path)
@@ -102,7 +104,9 @@ def test_a_quoted_newline_across_blocks_stays_in_its_field(
 ) -> None:
     monkeypatch.setattr(transaction_log, "_BLOCK_BYTES", 64)
     filler = "".join(f"A{i};01/01/2024;1\n" for i in range(5))
-    path = write(tmp_path, f'customer_id;date;amount\n{filler}"multi\nline id";02/01/2024;2\nB;03/01/2024;3\n')
+    path = write(
+        tmp_path, f'customer_id;date;amount\n{filler}"multi\nline id";02/01/2024;2\nB;03/01/2024;3\n'
+    )
     log = read_transaction_log(path)
     assert ids(log)[-2:] == ["multi\nline id", "B"]
     assert dates(log)[-1] == dt.date(2024, 1, 3)

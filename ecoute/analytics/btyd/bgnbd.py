@@ -113,9 +113,7 @@ def _fit(histories: Histories, shift: float) -> tuple[tuple[float, float, float,
     # the other parameters, whatever the period length.
     scale = 10.0 / histories.max_age
     scaled = _Likelihood(
-        Histories(
-            histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
-        ),
+        Histories(histories.frequency, histories.recency * scale, histories.age * scale, histories.weight),
         shift,
     )
     maximum = maximise_log_likelihood(scaled.total, np.ones(4), histories.customers)
@@ -154,9 +152,7 @@ class _Likelihood:
         self.x = _Indexed(histories.frequency)
         self.t_x = _Indexed(histories.recency)
         self.age = _Indexed(histories.age)
-        self.weight_by_x = np.bincount(
-            self.x.index, weights=self.weight, minlength=self.x.values.size
-        )
+        self.weight_by_x = np.bincount(self.x.index, weights=self.weight, minlength=self.x.values.size)
         self.has_dropout = (self.x.values > 0) | (shift > 0)
 
     def rows(self, params: FloatArray) -> FloatArray:

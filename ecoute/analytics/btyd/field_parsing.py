@@ -81,7 +81,7 @@ def split_fields(
     if end > begin and data[end - 1] != _NEWLINE:
         # The last line has no newline: end stands for it.
         separator = np.append(separator, np.array([end], dtype=offset_type))
-    regular = _regular_grid(data, begin, end, separator, delimiter, fields)
+    regular = _regular_grid(data, begin, end, separator, delimiter=delimiter, fields=fields)
     if regular is not None:
         return regular
     is_newline = (data[np.minimum(separator, data.size - 1)] == _NEWLINE) | (separator == end)
@@ -89,7 +89,7 @@ def split_fields(
     delimiter_at = separator[~is_newline]
     del separator, is_newline
     if newline.size == 0:
-        nothing = np.empty(0, dtype=offset_type)
+        nothing: OffsetArray = np.empty(0, dtype=offset_type)
         return FieldBounds(nothing, nothing, nothing.reshape(0, fields - 1))
     line_start = np.concatenate([np.array([begin], dtype=offset_type), newline[:-1] + 1])
     line_end = newline
@@ -110,7 +110,7 @@ def split_fields(
 
 
 def _regular_grid(
-    data: ByteArray, begin: int, end: int, separator: OffsetArray, delimiter: int, fields: int
+    data: ByteArray, begin: int, end: int, separator: OffsetArray, *, delimiter: int, fields: int
 ) -> FieldBounds | None:
     """The common case, checked in O(rows): every line has its fields and ends with a newline."""
     if separator.size == 0 or separator.size % fields:
@@ -321,7 +321,8 @@ def _parse_mixed_days(
         return total
 
     def all_digits(*columns: int) -> npt.NDArray[np.bool_]:
-        return np.logical_and.reduce([digit[:, column] for column in columns])
+        found: npt.NDArray[np.bool_] = np.logical_and.reduce([digit[:, column] for column in columns])
+        return found
 
     time_after_10 = (length == 10) | ((length > 10) & np.isin(values[:, 10], [ord(" "), ord("T")]))
     iso = (
@@ -366,9 +367,7 @@ def _parse_loose_date(text: str) -> int | None:
         return None
     groups = found.groupdict()
     year, month, day = (
-        (groups["y"], groups["m"], groups["d"])
-        if groups["y"]
-        else (groups["y2"], groups["m2"], groups["d2"])
+        (groups["y"], groups["m"], groups["d"]) if groups["y"] else (groups["y2"], groups["m2"], groups["d2"])
     )
     try:
         date = dt.date(int(year), int(month), int(day))
@@ -385,7 +384,8 @@ def _valid_date(
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
     last = month_days[np.clip(month, 0, 12)] + ((month == 2) & leap)
-    return (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last)
+    valid: npt.NDArray[np.bool_] = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last)
+    return valid
 
 
 def days_from_civil(year: IntArray, month: IntArray, day: IntArray) -> IntArray:
@@ -395,7 +395,8 @@ def days_from_civil(year: IntArray, month: IntArray, day: IntArray) -> IntArray:
     year_of_era = shifted_year - era * 400
     day_of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
     day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146097 + day_of_era - 719468
+    days: IntArray = era * 146097 + day_of_era - 719468
+    return days
 
 
 # Bytes of the spaces and currency sign allowed in amounts, as UTF-8 sequences.

@@ -23,9 +23,7 @@ class Maximum:
     evaluations: int
 
 
-def maximise_log_likelihood(
-    log_likelihood: LogLikelihood, start: FloatArray, weight_total: float
-) -> Maximum:
+def maximise_log_likelihood(log_likelihood: LogLikelihood, start: FloatArray, weight_total: float) -> Maximum:
     """L-BFGS-B on log parameters; the objective is the mean negative log-likelihood.
 
     Working on log parameters keeps every parameter positive without active bounds; the mean

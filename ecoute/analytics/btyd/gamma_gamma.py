@@ -54,7 +54,6 @@ class GammaGamma:
         return _terms(params, frequency, monetary_value, gradient=False)[0]
 
 
-
 @dataclass(frozen=True)
 class FittedSpend:
     model: GammaGamma
@@ -125,9 +124,7 @@ class _Spends:
         )
         psi_total = digamma(p * ux + q)
         d_p = (
-            dot(counts, ux * (psi_total - digamma(p * ux)))
-            + self.sum_x_log_mx
-            - float((x * log_v_mx).sum())
+            dot(counts, ux * (psi_total - digamma(p * ux))) + self.sum_x_log_mx - float((x * log_v_mx).sum())
         )
         d_q = dot(counts, psi_total) - x.size * (digamma(q) - np.log(v)) - float(log_v_mx.sum())
         d_v = x.size * q / v - float(((p * x + q) / (v + self.mx)).sum())

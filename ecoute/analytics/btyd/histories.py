@@ -33,9 +33,7 @@ class Histories:
         return float(self.age.max())
 
 
-def compress_histories(
-    frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike
-) -> Histories:
+def compress_histories(frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike) -> Histories:
     """Group identical (frequency, recency, age) triples; exact, whatever the time unit."""
     x = np.asarray(frequency, dtype=np.float64)
     t_x = np.asarray(recency, dtype=np.float64)
@@ -49,9 +47,7 @@ def compress_histories(
     order, starts = _group_rows(x, t_x, t)
     first = order[starts]
     counts = np.diff(np.append(starts, order.size))
-    return Histories(
-        frequency=x[first], recency=t_x[first], age=t[first], weight=counts.astype(np.float64)
-    )
+    return Histories(frequency=x[first], recency=t_x[first], age=t[first], weight=counts.astype(np.float64))
 
 
 def sorted_unique[T: np.generic](

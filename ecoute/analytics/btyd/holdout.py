@@ -43,8 +43,9 @@ class HoldoutComparison:
         }
 
 
-def compare_holdout(  # noqa: PLR0913 - a model and the four columns of each customer
+def compare_holdout(
     model: PurchaseModel,
+    *,
     frequency: FloatArray,
     recency: FloatArray,
     age: FloatArray,
@@ -98,18 +99,17 @@ def holdout_chart_svg(comparison: HoldoutComparison, labels: ChartLabels) -> str
         return _TOP + plot_height * (1.0 - value / top)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" '
-        f'viewBox="0 0 {_WIDTH} {_HEIGHT}" font-family="sans-serif" font-size="12">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" '
+            f'viewBox="0 0 {_WIDTH} {_HEIGHT}" font-family="sans-serif" font-size="12">'
+        ),
         f'<rect width="{_WIDTH}" height="{_HEIGHT}" fill="white"/>',
-        f'<text x="{_WIDTH / 2}" y="24" text-anchor="middle" font-size="15">'
-        f"{escape(labels.title)}</text>",
+        f'<text x="{_WIDTH / 2}" y="24" text-anchor="middle" font-size="15">{escape(labels.title)}</text>',
     ]
     for step in range(5):
         value = top * step / 4
         y = y_at(value)
-        parts.append(
-            f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{_WIDTH - _RIGHT}" y2="{y:.1f}" stroke="#ddd"/>'
-        )
+        parts.append(f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{_WIDTH - _RIGHT}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{_LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>')
     for index, label in enumerate(comparison.labels):
         parts.append(
@@ -129,9 +129,7 @@ def holdout_chart_svg(comparison: HoldoutComparison, labels: ChartLabels) -> str
         (comparison.predicted, _PREDICTED_COLOUR, ' stroke-dasharray="6 4"'),
     ):
         points = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in enumerate(values))
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
-        )
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         parts.extend(
             f'<circle cx="{x_at(i):.1f}" cy="{y_at(v):.1f}" r="3" fill="{colour}"/>'
             for i, v in enumerate(values)

@@ -102,10 +102,6 @@ def _transformed(b: FloatArray, c: FloatArray, z: FloatArray) -> LogHyp2f1:
     d_z = b / c * hyp2f1(2.0 * one, b + 1.0, c + 1.0, z) / np.exp(value)
     step_b = _STEP * np.maximum(1.0, b)
     step_c = _STEP * np.maximum(1.0, c)
-    d_b = (np.log(hyp2f1(one, b + step_b, c, z)) - np.log(hyp2f1(one, b - step_b, c, z))) / (
-        2.0 * step_b
-    )
-    d_c = (np.log(hyp2f1(one, b, c + step_c, z)) - np.log(hyp2f1(one, b, c - step_c, z))) / (
-        2.0 * step_c
-    )
+    d_b = (np.log(hyp2f1(one, b + step_b, c, z)) - np.log(hyp2f1(one, b - step_b, c, z))) / (2.0 * step_b)
+    d_c = (np.log(hyp2f1(one, b, c + step_c, z)) - np.log(hyp2f1(one, b, c - step_c, z))) / (2.0 * step_c)
     return LogHyp2f1(value, d_b, d_c, d_z)

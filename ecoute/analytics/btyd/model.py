@@ -53,9 +53,7 @@ class PurchaseModel(ABC):
     def total_log_likelihood(self, histories: Histories) -> float:
         return dot(histories.weight, self.log_likelihood(histories))
 
-    def p_alive(
-        self, frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike
-    ) -> FloatArray:
+    def p_alive(self, frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike) -> FloatArray:
         """Probability that each customer is still active at the end of the calibration."""
         log_odds = self.log_odds_dead(as_floats(frequency), as_floats(recency), as_floats(age))
         # 1 / (1 + e^u) written so that neither branch overflows.

@@ -24,6 +24,7 @@ from ecoute.analytics.btyd.hypergeometric import log_hyp2f1_unit
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
 
 type FloatArray = npt.NDArray[np.float64]
+type BoolArray = npt.NDArray[np.bool_]
 
 # Where |s - 1| is below this the growth (1 - u^(s-1)) / (s-1) is its limit -ln(u).
 _S_NEAR_ONE = 1e-9
@@ -66,9 +67,7 @@ def fit_pareto_nbd(histories: Histories) -> FittedModel:
     """Pareto/NBD at its maximum likelihood."""
     scale = 10.0 / histories.max_age
     scaled = _Likelihood(
-        Histories(
-            histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
-        )
+        Histories(histories.frequency, histories.recency * scale, histories.age * scale, histories.weight)
     )
     maximum = maximise_log_likelihood(scaled.total, np.ones(4), histories.customers)
     r, alpha, s, beta = (float(value) for value in maximum.params)
@@ -110,9 +109,7 @@ class _Likelihood:
         self.distinct_age = sorted_unique(age)[0]
         self.at_age = np.searchsorted(self.distinct_age, age)
         rows = x.size
-        self.pair_x, self.pair_y, pair_of = unique_pairs(
-            np.concatenate([x, x]), np.concatenate([t_x, age])
-        )
+        self.pair_x, self.pair_y, pair_of = unique_pairs(np.concatenate([x, x]), np.concatenate([t_x, age]))
         self.pair_at_t_x, self.pair_at_age = pair_of[:rows], pair_of[rows:]
         self.died = t_x < age
 
@@ -120,9 +117,9 @@ class _Likelihood:
         return self._parts(params)[0]
 
     def total(self, params: FloatArray) -> tuple[float, FloatArray]:
-        parts, log_i, d_log_i, extra = self._parts(params, gradient=True)
+        parts, _, d_log_i, extra = self._parts(params, gradient=True)
         r, alpha, s, beta = (float(value) for value in params)
-        weight, at_x, at_age = self.weight, self.at_x, self.at_age
+        weight, at_age = self.weight, self.at_age
         log_alpha_age, log_beta_age, gap, died = extra
         w_dead = np.exp(parts.log_dead - np.logaddexp(parts.log_alive, parts.log_dead))
         weight_alive = weight * (1.0 - w_dead)
@@ -160,17 +157,13 @@ class _Likelihood:
 
     def _parts(
         self, params: FloatArray, *, gradient: bool = False
-    ) -> tuple[_Parts, FloatArray, FloatArray, tuple[FloatArray, ...]]:
+    ) -> tuple[_Parts, FloatArray, FloatArray, tuple[FloatArray, FloatArray, FloatArray, BoolArray]]:
         r, alpha, s, beta = (float(value) for value in params)
         log_alpha_age = np.log(alpha + self.distinct_age)[self.at_age]
         log_beta_age = np.log(beta + self.distinct_age)[self.at_age]
-        common = (
-            gammaln(r + self.distinct_x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        )[self.at_x]
+        common = (gammaln(r + self.distinct_x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta))[self.at_x]
         log_alive = -(r + self.x) * log_alpha_age - s * log_beta_age
-        log_i, d_log_i = _log_tail_integral(
-            r, alpha, s, beta, self.pair_x, self.pair_y, gradient=gradient
-        )
+        log_i, d_log_i = _log_tail_integral((r, alpha, s, beta), self.pair_x, self.pair_y, gradient=gradient)
         log_i_t_x = log_i[self.pair_at_t_x]
         raw_gap = log_i[self.pair_at_age] - log_i_t_x
         # I(T) < I(t_x) when t_x < T; when T - t_x is below rounding the term is nil anyway.
@@ -183,17 +176,11 @@ class _Likelihood:
         return parts, log_i, d_log_i, (log_alpha_age, log_beta_age, gap, died)
 
 
-def _log_tail_integral(  # noqa: PLR0913 - four parameters and a history
-    r: float,
-    alpha: float,
-    s: float,
-    beta: float,
-    x: FloatArray,
-    y: FloatArray,
-    *,
-    gradient: bool,
+def _log_tail_integral(
+    params: tuple[float, float, float, float], x: FloatArray, y: FloatArray, *, gradient: bool
 ) -> tuple[FloatArray, FloatArray]:
     """ln I(y) = ln ∫_y^∞ (α+τ)^-(r+x) (β+τ)^-(s+1) dτ and its derivatives in (r, α, s, β)."""
+    r, alpha, s, beta = params
     n = r + s + x
     log_alpha_y = np.log(alpha + y)
     log_beta_y = np.log(beta + y)

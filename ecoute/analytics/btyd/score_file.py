@@ -105,7 +105,9 @@ def _rows_text(fields: list[tuple[ByteArray, IntArray, bool]]) -> ByteArray:
     """Join the fields of each row with commas, rows with newlines."""
     rows = fields[0][1].size
     separators = len(fields)  # commas between fields, and the newline
-    row_length = sum(lengths for _, lengths, _ in fields) + separators
+    row_length = np.full(rows, separators, dtype=np.int64)
+    for _, lengths, _ in fields:
+        row_length += lengths
     row_start = np.zeros(rows, dtype=np.int64)
     np.cumsum(row_length[:-1], out=row_start[1:])
     text = np.full(int(row_length.sum()), ord(","), dtype=np.uint8)

@@ -89,7 +89,7 @@ class LifetimeReport:
         return result
 
 
-def build_report(  # noqa: PLR0913 - the options of the command, one by one
+def build_report(
     log: TransactionLog,
     *,
     calibration_end: dt.date,
@@ -125,11 +125,11 @@ def build_report(  # noqa: PLR0913 - the options of the command, one by one
     if summary.holdout_frequency is not None and summary.holdout_periods is not None:
         holdout = compare_holdout(
             fits[scored_model].model,
-            summary.frequency,
-            summary.recency,
-            summary.age,
-            summary.holdout_frequency,
-            summary.holdout_periods,
+            frequency=summary.frequency,
+            recency=summary.recency,
+            age=summary.age,
+            holdout_frequency=summary.holdout_frequency,
+            holdout_periods=summary.holdout_periods,
         )
     return LifetimeReport(
         summary=summary,

@@ -26,13 +26,13 @@ class SimulatedPurchases:
     def frequency_recency(self) -> tuple[FloatArray, FloatArray]:
         """Repeat purchases and the time of the last one, per customer."""
         customers = self.age.size
-        frequency = np.bincount(self.customer, minlength=customers) - 1.0
+        frequency = np.bincount(self.customer, minlength=customers).astype(np.float64) - 1.0
         recency = np.zeros(customers)
         np.maximum.at(recency, self.customer, self.time)
         return frequency, recency
 
 
-def simulate_bgnbd(  # noqa: PLR0913 - the four parameters of the model
+def simulate_bgnbd(
     rng: np.random.Generator,
     age: FloatArray,
     *,
@@ -47,10 +47,10 @@ def simulate_bgnbd(  # noqa: PLR0913 - the four parameters of the model
     rate = np.maximum(rng.gamma(r, 1.0 / alpha, customers), _RATE_FLOOR)
     dropout = rng.beta(a, b, customers)
     alive = rng.random(customers) >= dropout if modified else np.ones(customers, dtype=np.bool_)
-    return _purchases(rng, age, rate, dropout, alive, np.full(customers, np.inf))
+    return _purchases(rng, age, rate=rate, dropout=dropout, alive=alive, lifetime=np.full(customers, np.inf))
 
 
-def simulate_pareto_nbd(  # noqa: PLR0913 - the four parameters of the model
+def simulate_pareto_nbd(
     rng: np.random.Generator, age: FloatArray, *, r: float, alpha: float, s: float, beta: float
 ) -> SimulatedPurchases:
     """Pareto/NBD purchases of customers observed for `age` periods each."""
@@ -59,7 +59,12 @@ def simulate_pareto_nbd(  # noqa: PLR0913 - the four parameters of the model
     death_rate = np.maximum(rng.gamma(s, 1.0 / beta, customers), _RATE_FLOOR)
     lifetime = rng.exponential(1.0, customers) / death_rate
     return _purchases(
-        rng, age, rate, np.zeros(customers), np.ones(customers, dtype=np.bool_), lifetime
+        rng,
+        age,
+        rate=rate,
+        dropout=np.zeros(customers),
+        alive=np.ones(customers, dtype=np.bool_),
+        lifetime=lifetime,
     )
 
 
@@ -71,9 +76,10 @@ def simulate_spend(
     return rng.gamma(p, 1.0, customer.size) / scale[customer]
 
 
-def _purchases(  # noqa: PLR0913 - the state of every simulated customer
+def _purchases(
     rng: np.random.Generator,
     age: FloatArray,
+    *,
     rate: FloatArray,
     dropout: FloatArray,
     alive: npt.NDArray[np.bool_],

@@ -63,7 +63,7 @@ class CustomerSummary:
         )
 
 
-def summarise_transactions(  # noqa: PLR0913 - the calibration design is this many numbers
+def summarise_transactions(
     customer: IntArray,
     day: IntArray,
     amount: FloatArray | None,
@@ -104,39 +104,21 @@ def summarise_transactions(  # noqa: PLR0913 - the calibration design is this ma
         after_first = day != first_day[customer]
         if holdout_end is not None:
             after_first &= day <= calibration_end
-        monetary_sum = np.bincount(
-            customer, weights=np.where(after_first, amount, 0.0), minlength=customers
-        )
+        monetary_sum = np.bincount(customer, weights=np.where(after_first, amount, 0.0), minlength=customers)
         del after_first
 
-    # Distinct (customer, day) pairs: sorting plain integers is what numpy does fastest, and
-    # in place it needs no more memory than the keys.
     origin = int(first_day[eligible].min())
-    span = last_day - origin + 1
-    key = customer * span
-    key += day
-    key -= origin
-    key.sort()
-    distinct = np.empty(key.size, dtype=np.bool_)
-    distinct[0] = True
-    np.not_equal(key[1:], key[:-1], out=distinct[1:])
-    pairs = key[distinct]
-    del key, distinct
-    pair_customer = pairs // span
-    pairs -= pair_customer * span  # now the day, from origin
-    pair_offset = pairs
-    holdout = None
-    if holdout_end is None:
-        purchase_days = np.bincount(pair_customer, minlength=customers)
-    else:
-        in_calibration = pair_offset <= calibration_end - origin
-        holdout = np.bincount(pair_customer[~in_calibration], minlength=customers)[eligible]
-        pair_customer, pair_offset = pair_customer[in_calibration], pair_offset[in_calibration]
-        purchase_days = np.bincount(pair_customer, minlength=customers)
-    last_calibration_day = np.zeros(customers, dtype=np.int64)
-    np.maximum.at(last_calibration_day, pair_customer, pair_offset)
-    last_calibration_day += origin
-    del pair_customer, pair_offset, pairs
+    purchase_days, last_calibration_day, holdout = _purchase_days(
+        customer,
+        day,
+        customers=customers,
+        origin=origin,
+        calibration_end=calibration_end,
+        last_day=last_day,
+        with_holdout=holdout_end is not None,
+    )
+    if holdout is not None:
+        holdout = holdout[eligible]
 
     frequency = (purchase_days - 1)[eligible].astype(np.float64)
     if monetary_sum is None:
@@ -157,3 +139,44 @@ def summarise_transactions(  # noqa: PLR0913 - the calibration design is this ma
         holdout_periods=None if holdout_end is None else (holdout_end - calibration_end) / period_days,
         period_days=period_days,
     )
+
+
+def _purchase_days(
+    customer: IntArray,
+    day: IntArray,
+    *,
+    customers: int,
+    origin: int,
+    calibration_end: int,
+    last_day: int,
+    with_holdout: bool,
+) -> tuple[IntArray, IntArray, IntArray | None]:
+    """Per customer: distinct purchase days in the calibration, the last of them, and the
+    distinct purchase days in the holdout (when there is one)."""
+    # Distinct (customer, day) pairs: sorting plain integers is what numpy does fastest, and
+    # in place it needs no more memory than the keys.
+    span = last_day - origin + 1
+    key = customer * span
+    key += day
+    key -= origin
+    key.sort()
+    distinct = np.empty(key.size, dtype=np.bool_)
+    distinct[0] = True
+    np.not_equal(key[1:], key[:-1], out=distinct[1:])
+    pairs = key[distinct]
+    del key, distinct
+    pair_customer = pairs // span
+    pairs -= pair_customer * span  # now the day, from origin
+    pair_offset = pairs
+    holdout = None
+    if not with_holdout:
+        purchase_days = np.bincount(pair_customer, minlength=customers)
+    else:
+        in_calibration = pair_offset <= calibration_end - origin
+        holdout = np.bincount(pair_customer[~in_calibration], minlength=customers)
+        pair_customer, pair_offset = pair_customer[in_calibration], pair_offset[in_calibration]
+        purchase_days = np.bincount(pair_customer, minlength=customers)
+    last_calibration_day = np.zeros(customers, dtype=np.int64)
+    np.maximum.at(last_calibration_day, pair_customer, pair_offset)
+    last_calibration_day += origin
+    return purchase_days, last_calibration_day, holdout

@@ -30,7 +30,9 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ArgumentTypeError(_("expected a date as YYYY-MM-DD, got %(value)s") % {"value": value}) from None
+        raise ArgumentTypeError(
+            _("expected a date as YYYY-MM-DD, got %(value)s") % {"value": value}
+        ) from None
 
 
 def _positive(value: str) -> float:
