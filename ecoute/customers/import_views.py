@@ -56,7 +56,11 @@ def import_new(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         path = store_upload(_org(request), upload)
         job = create_import_job(
-            _org(request), form.cleaned_data["kind"], path, original_name=upload.name, created_by=_user(request)
+            _org(request),
+            form.cleaned_data["kind"],
+            path,
+            original_name=upload.name,
+            created_by=_user(request),
         )
         return redirect("customers:import_mapping", job_id=job.pk)
     return render(request, "customers/import_new.html", {"form": form}, status=400 if form.errors else 200)
