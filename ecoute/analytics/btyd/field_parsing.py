@@ -62,16 +62,20 @@ class FieldBounds:
 
 
 def split_fields(
-    data: ByteArray, begin: int, end: int, delimiter: int, fields: int
+    data: ByteArray, begin: int, end: int, *, delimiter: int, fields: int, quoted: bool = True
 ) -> FieldBounds | BadFieldCount:
-    """Find the rows and fields of data[begin:end]; blank rows are skipped."""
+    """Find the rows and fields of data[begin:end]; blank rows are skipped.
+
+    `quoted` False promises that the text holds no quote character: no need to look for them.
+    """
     offset_type = np.int32 if data.size < np.iinfo(np.int32).max else np.int64
     separators, quotes = [], []
     for offset in range(begin, end, _SCAN_BYTES):
         part = data[offset : min(offset + _SCAN_BYTES, end)]
         found = np.flatnonzero((part == _NEWLINE) | (part == delimiter))
         separators.append((found + offset).astype(offset_type))
-        quotes.append((np.flatnonzero(part == _QUOTE) + offset).astype(offset_type))
+        if quoted:
+            quotes.append((np.flatnonzero(part == _QUOTE) + offset).astype(offset_type))
     separator = np.concatenate([np.empty(0, dtype=offset_type), *separators])
     quote = np.concatenate([np.empty(0, dtype=offset_type), *quotes])
     del separators, quotes
@@ -154,8 +158,10 @@ class ByteMatrix:
         lengths = stop - start
         width = min(max(1, int(lengths.max(initial=1))), limit)
         windows = sliding_window_view(data, width)
-        values = windows[start].copy()
-        values[np.arange(width)[None, :] >= lengths[:, None]] = 0
+        values = windows[start]
+        if int(lengths.min(initial=width)) < width:
+            # Bytes after a shorter field belong to the next one: zero them.
+            values *= np.arange(width)[None, :] < lengths[:, None]
         return cls(values, np.minimum(lengths, width))
 
     def words(self) -> npt.NDArray[np.uint64]:
@@ -253,11 +259,19 @@ def _numeric_keys(words: npt.NDArray[np.uint64], lengths: OffsetArray) -> IntArr
         digit = (values >= ord("0")) & (values <= ord("9"))
         if not (digit | ~inside).all():
             return None
-        part = np.zeros(values.shape[0], dtype=np.int64)
-        for column in range(widest):
-            shifted = part * 10 + (values[:, column].astype(np.int64) - ord("0"))
-            part = np.where(inside[:, column], shifted, part)
-        number[rows] = part * (_NUMERIC_DIGITS + 1) + lengths[rows] if varying else part
+        if varying:
+            part = np.zeros(values.shape[0], dtype=np.int64)
+            for column in range(widest):
+                shifted = part * 10 + (values[:, column].astype(np.int64) - ord("0"))
+                part = np.where(inside[:, column], shifted, part)
+            number[rows] = part * (_NUMERIC_DIGITS + 1) + lengths[rows]
+        else:
+            part = np.zeros(values.shape[0], dtype=np.int64)
+            for column in range(widest):
+                part *= 10
+                part += values[:, column]
+                part -= ord("0")
+            number[rows] = part
     low, high = int(number.min()), int(number.max())
     if high - low > max(4 * number.size, 1 << 20):
         return None  # sparse: a table would waste memory; sort instead
@@ -302,10 +316,24 @@ def _days_in_layout(values: ByteArray, length: OffsetArray, layout: _Layout) -> 
     year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
     month = digits[:, 4] * 10 + digits[:, 5]
     day = digits[:, 6] * 10 + digits[:, 7]
-    ok &= _valid_date(year, month, day)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1)
     if not ok.all():
         return None
-    return days_from_civil(year.astype(np.int64), month.astype(np.int64), day.astype(np.int64))
+    # Dates of a log span few months: day numbers and month lengths come from a small table
+    # indexed by month rather than from calendar arithmetic on every row.
+    months = year * 12 + (month - 1)
+    first_month = int(months.min())
+    table_months = np.arange(first_month, int(months.max()) + 1, dtype=np.int64)
+    table_year, table_month = table_months // 12, table_months % 12 + 1
+    month_start = days_from_civil(table_year, table_month, np.ones_like(table_months))
+    next_start = days_from_civil(
+        table_year + (table_month == 12), table_month % 12 + 1, np.ones_like(table_months)
+    )
+    at = months - first_month
+    if not (day <= (next_start - month_start)[at]).all():
+        return None
+    days: IntArray = month_start[at] + (day - 1)
+    return days
 
 
 def _parse_mixed_days(
@@ -483,8 +511,20 @@ def _simple_amounts(matrix: ByteMatrix) -> FloatArray | None:
         return None
     if (matrix.lengths >= _MAX_VALUE_WIDTH).any():
         return None
-    text = np.where(kind == 2, np.uint8(ord(".")), values).astype(np.uint8)
-    return text.view(f"S{values.shape[1]}").reshape(-1).astype(np.float64)
+    # Horner's rule on the digits, exact in 64-bit integers for up to 15 digits; one division
+    # by a power of ten then rounds correctly, as parsing the text would.
+    rows = values.shape[0]
+    mantissa = np.zeros(rows, dtype=np.int64)
+    decimals = np.zeros(rows, dtype=np.int64)
+    after_separator = np.zeros(rows, dtype=np.bool_)
+    for column in range(values.shape[1]):
+        is_digit = kind[:, column] == 1
+        shifted = mantissa * 10 + (values[:, column].astype(np.int64) - ord("0"))
+        mantissa = np.where(is_digit, shifted, mantissa)
+        decimals += is_digit & after_separator
+        after_separator |= kind[:, column] == 2
+    amount: FloatArray = mantissa / _POWERS[decimals]
+    return np.where(kind[:, 0] == 3, -amount, amount)
 
 
 def _at_least(values: ByteArray, width: int) -> ByteArray:

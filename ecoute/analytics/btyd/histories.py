@@ -70,14 +70,18 @@ def sorted_unique[T: np.generic](
 
 
 def unique_pairs(first: FloatArray, second: FloatArray) -> tuple[FloatArray, FloatArray, IntArray]:
-    """Unique (first, second) pairs and, for each input row, the index of its pair."""
-    order, starts = _group_rows(first, second)
-    group = np.zeros(order.size, dtype=np.int64)
-    group[starts[1:]] = 1
-    inverse = np.empty(order.size, dtype=np.int64)
-    inverse[order] = np.cumsum(group)
-    head = order[starts]
-    return first[head], second[head], inverse
+    """Unique (first, second) pairs and, for each input row, the index of its pair.
+
+    Each column is replaced by the rank of its value among its distinct values, so that a pair
+    is one integer: sorting integers is far faster than sorting rows.
+    """
+    first_values = sorted_unique(first)[0]
+    second_values = sorted_unique(second)[0]
+    key = np.searchsorted(first_values, first).astype(np.int64) * second_values.size
+    key += np.searchsorted(second_values, second)
+    keys = sorted_unique(key)[0]
+    inverse = np.searchsorted(keys, key).astype(np.int64)
+    return first_values[keys // second_values.size], second_values[keys % second_values.size], inverse
 
 
 def _group_rows(*columns: FloatArray) -> tuple[IntArray, IntArray]:

@@ -96,17 +96,42 @@ class PurchaseModel(ABC):
         Multiplied by the expected spend per purchase this is the customer lifetime value over
         the horizon.
         """
+        return self.forecast(horizon, discount_rate, frequency, recency, age).discounted_purchases
+
+    def forecast(
+        self,
+        horizon: int,
+        discount_rate: float,
+        frequency: npt.ArrayLike,
+        recency: npt.ArrayLike,
+        age: npt.ArrayLike,
+    ) -> "Forecast":
+        """P(alive), purchases expected over the horizon, and the same discounted per period."""
         x, t_x, t = as_floats(frequency), as_floats(recency), as_floats(age)
         pair_x, pair_age, pair_of_row = unique_pairs(x, t)
         steps = np.arange(horizon + 1, dtype=np.float64)
         discount = (1.0 + discount_rate) ** -steps[1:]
-        per_pair = np.empty(pair_x.size)
+        discounted = np.empty(pair_x.size)
+        total = np.empty(pair_x.size)
         for start in range(0, pair_x.size, _PAIRS_PER_CHUNK):
             chunk = slice(start, start + _PAIRS_PER_CHUNK)
             growth = self._growth(pair_x[chunk, None], pair_age[chunk, None], steps[None, :])
-            per_pair[chunk] = np.einsum("ij,j->i", np.diff(growth, axis=1), discount)
-        scale = self.p_alive(x, t_x, t) * self._purchase_scale(x, t)
-        return scale * per_pair[pair_of_row]
+            discounted[chunk] = np.einsum("ij,j->i", np.diff(growth, axis=1), discount)
+            total[chunk] = growth[:, -1]
+        p_alive = self.p_alive(x, t_x, t)
+        scale = p_alive * self._purchase_scale(x, t)
+        return Forecast(
+            p_alive=p_alive,
+            expected_purchases=scale * total[pair_of_row],
+            discounted_purchases=scale * discounted[pair_of_row],
+        )
+
+
+@dataclass(frozen=True)
+class Forecast:
+    p_alive: FloatArray
+    expected_purchases: FloatArray
+    discounted_purchases: FloatArray
 
 
 @dataclass(frozen=True)

@@ -56,13 +56,12 @@ class LifetimeReport:
         model = self.fits[self.scored_model].model
         summary = self.summary
         x, t_x, age = summary.frequency, summary.recency, summary.age
-        p_alive = model.p_alive(x, t_x, age)
-        expected = model.expected_purchases(self.horizon, x, t_x, age)
+        forecast = model.forecast(self.horizon, self.discount_rate, x, t_x, age)
         clv = None
         if self.spend is not None:
-            purchases = model.discounted_purchases(self.horizon, self.discount_rate, x, t_x, age)
-            clv = purchases * self.spend.model.expected_spend(x, summary.monetary_value)
-        return Scores(p_alive, expected, clv)
+            spend = self.spend.model.expected_spend(x, summary.monetary_value)
+            clv = forecast.discounted_purchases * spend
+        return Scores(forecast.p_alive, forecast.expected_purchases, clv)
 
     def as_dict(self) -> dict[str, object]:
         result: dict[str, object] = {

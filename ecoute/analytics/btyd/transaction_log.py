@@ -154,7 +154,14 @@ class _BlockReader:
         buffer = block + bytes(field_parsing.PADDING)
         data = np.frombuffer(buffer, dtype=np.uint8)
         columns = self.columns
-        bounds = field_parsing.split_fields(data, 0, len(block), self.delimiter, len(columns.names))
+        bounds = field_parsing.split_fields(
+            data,
+            0,
+            len(block),
+            delimiter=self.delimiter,
+            fields=len(columns.names),
+            quoted=b'"' in block,
+        )
         if isinstance(bounds, field_parsing.BadFieldCount):
             raise FieldCountError(self._line(block, bounds.offset), len(columns.names), bounds.fields)
         trim = any(special in block for special in (b" ", b"\t", b'"'))
