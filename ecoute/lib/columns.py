@@ -17,11 +17,11 @@ that has at most twice as many (``Montant TTC (€)`` for ``montant ttc``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 from ecoute.lib.tabular_errors import TabularError
+from ecoute.lib.text import fold
 
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NUMBER_SIGN = re.compile(r"\b[nN]\s*[°º˚]")
@@ -35,10 +35,7 @@ _LITTLE_WORDS: Final = frozenset(
 def normalize_header(text: str) -> str:
     """``"N° de Client"`` → ``"numero de client"``; ``"customerId"`` → ``"customer id"``."""
     text = _NUMBER_SIGN.sub(" numero ", _CAMEL_CASE.sub(" ", text))
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    decomposed = unicodedata.normalize("NFKD", text).casefold()
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    words = _NOT_ALPHANUMERIC.sub(" ", plain).split()
+    words = _NOT_ALPHANUMERIC.sub(" ", fold(text)).split()
     return " ".join("numero" if word in _NUMBER_WORDS else word for word in words)
 
 

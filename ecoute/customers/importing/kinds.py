@@ -11,8 +11,15 @@ from django.db import connection
 
 from ecoute.customers.importing.fields import FIELDS_BY_KIND, FieldSpec
 from ecoute.customers.importing.writers import Upsert
-from ecoute.customers.models import Consent, Customer, Interaction, LoyaltyAct, Transaction
-from ecoute.customers.queries import refresh_consent_flags, refresh_purchase_stats
+from ecoute.customers.models import (
+    Consent,
+    Customer,
+    Interaction,
+    LoyaltyAct,
+    Transaction,
+    customer_search_name,
+)
+from ecoute.customers.queries import refresh_consent_flags, refresh_purchase_stats, refresh_search_names
 
 type Row = dict[str, Any]
 type RowBuilder = Callable[[Sequence[Any]], tuple[Any, ...]]
@@ -67,6 +74,9 @@ def _derived_id(*parts: object) -> str:
     return "|".join(str(p) for p in parts)[:120]
 
 
+NAME_FIELDS = frozenset({"last_name", "first_name"})
+
+
 class CustomerPlan(ImportPlan):
     COLUMNS = (
         "email",
@@ -96,9 +106,10 @@ class CustomerPlan(ImportPlan):
                 "attributes",
                 "purchases_count",
                 "email_consent",
+                "search_name",
             ),
             conflict=("organization_id", "external_id"),
-            update=(*updated, "updated_at", "attributes"),
+            update=(*updated, "updated_at", "attributes", "search_name"),
             merge_json=("attributes",),
         )
 
@@ -112,7 +123,18 @@ class CustomerPlan(ImportPlan):
             json.dumps(row.get("attributes") or {}),
             0,
             False,
+            self._search_name(row, ctx.mapped),
         )
+
+    @staticmethod
+    def _search_name(row: Row, mapped: frozenset[str]) -> str:
+        # Without the name columns the customer's name is not known here: after_write fills it.
+        if not mapped >= NAME_FIELDS:
+            return ""
+        return customer_search_name(row["last_name"] or "", row["first_name"] or "", row.get("company") or "")
+
+    def after_write(self, organization_id: int) -> None:
+        refresh_search_names(organization_id)
 
 
 class ConsentPlan(ImportPlan):
