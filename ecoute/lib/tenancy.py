@@ -23,7 +23,7 @@ class OrgOwned(models.Model):
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
 
-    objects: Any = OrgQuerySet.as_manager()
+    objects = OrgQuerySet.as_manager()
 
     class Meta:
         abstract = True
