@@ -307,17 +307,23 @@ def _days_in_layout(values: ByteArray, length: OffsetArray, layout: _Layout) -> 
     year_at, month_at, day_at, separators, size = layout
     if int(length[0]) < size or any(values[0, at] != ord(char) for at, char in separators):
         return None
-    ok = (length == size) | ((length > size) & np.isin(values[:, size], [ord(" "), ord("T")]))
+    if int(length.min()) < size:
+        return None
+    longer = values[length > size, size]
+    if longer.size and not ((longer == ord(" ")) | (longer == ord("T"))).all():
+        return None
     for at, char in separators:
-        ok &= values[:, at] == ord(char)
+        if not (values[:, at] == ord(char)).all():
+            return None
     columns = [*year_at, *month_at, *day_at]
-    digits = values[:, columns].astype(np.int32) - ord("0")
-    ok &= ((digits >= 0) & (digits <= 9)).all(axis=1)
+    digits = values[:, columns] - np.uint8(ord("0"))  # non-digits wrap above 9
+    if int(digits.max(initial=0)) > 9:
+        return None
+    digits = digits.astype(np.int32)
     year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
     month = digits[:, 4] * 10 + digits[:, 5]
     day = digits[:, 6] * 10 + digits[:, 7]
-    ok &= (month >= 1) & (month <= 12) & (day >= 1)
-    if not ok.all():
+    if not ((month >= 1) & (month <= 12) & (day >= 1)).all():
         return None
     # Dates of a log span few months: day numbers and month lengths come from a small table
     # indexed by month rather than from calendar arithmetic on every row.
@@ -499,30 +505,34 @@ def parse_amounts(matrix: ByteMatrix) -> tuple[FloatArray, int | None]:
 
 
 def _simple_amounts(matrix: ByteMatrix) -> FloatArray | None:
-    """Digits with at most one separator and a leading minus: numpy's own parser, after ',' → '.'."""
+    """Digits with at most one separator and a leading minus, or None for the general path.
+
+    Horner's rule on the digits is exact in 64-bit integers up to 15 digits; one division by a
+    power of ten then rounds correctly, as parsing the text would.
+    """
     values = matrix.values
     kind = _AMOUNT_CLASS[values]
-    if (kind == 4).any() or (kind[:, 1:] == 3).any():
-        return None
-    if int((kind == 2).sum(axis=1).max(initial=0)) > 1:
-        return None
-    digits = (kind == 1).sum(axis=1)
-    if int(digits.min(initial=1)) == 0 or int(digits.max(initial=0)) > _MAX_DIGITS:
+    if int(kind.max(initial=0)) == 4 or (kind[:, 1:] == 3).any():
         return None
     if (matrix.lengths >= _MAX_VALUE_WIDTH).any():
         return None
-    # Horner's rule on the digits, exact in 64-bit integers for up to 15 digits; one division
-    # by a power of ten then rounds correctly, as parsing the text would.
+    # Column by column, each column contiguous.
+    by_column, kind_by_column = np.ascontiguousarray(values.T), np.ascontiguousarray(kind.T)
     rows = values.shape[0]
     mantissa = np.zeros(rows, dtype=np.int64)
     decimals = np.zeros(rows, dtype=np.int64)
-    after_separator = np.zeros(rows, dtype=np.bool_)
-    for column in range(values.shape[1]):
-        is_digit = kind[:, column] == 1
-        shifted = mantissa * 10 + (values[:, column].astype(np.int64) - ord("0"))
-        mantissa = np.where(is_digit, shifted, mantissa)
-        decimals += is_digit & after_separator
-        after_separator |= kind[:, column] == 2
+    digits = np.zeros(rows, dtype=np.int64)
+    separators = np.zeros(rows, dtype=np.int64)
+    for column, kinds in zip(by_column, kind_by_column, strict=True):
+        is_digit = kinds == 1
+        mantissa = np.where(is_digit, mantissa * 10 + column - ord("0"), mantissa)
+        separators += kinds == 2
+        decimals += is_digit & (separators > 0)
+        digits += is_digit
+    if int(separators.max(initial=0)) > 1:
+        return None
+    if int(digits.min(initial=1)) == 0 or int(digits.max(initial=0)) > _MAX_DIGITS:
+        return None
     amount: FloatArray = mantissa / _POWERS[decimals]
     return np.where(kind[:, 0] == 3, -amount, amount)
 
