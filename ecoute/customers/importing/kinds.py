@@ -334,10 +334,22 @@ def database_takes_naive_text() -> bool:
 
 
 def customer_ids_for(organization_id: int, refs: Iterable[str]) -> dict[str, int]:
+    """CRM id → customer id for the `refs` that exist, looked up by chunks of the unique index."""
     ids: dict[str, int] = {}
     wanted = list(refs)
-    customers = Customer.objects.filter(organization_id=organization_id).order_by()  # no sort: index lookups
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
-        ids.update(customers.filter(external_id__in=chunk).values_list("external_id", "id"))
+    select = f'SELECT external_id, id FROM "{Customer._meta.db_table}" WHERE organization_id = %s'  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter: PostgreSQL plans a list of thousands of literals slowly.
+            for start in range(0, len(wanted), 20_000):
+                cursor.execute(
+                    f"{select} AND external_id = ANY(%s)", [organization_id, wanted[start : start + 20_000]]
+                )
+                ids.update(cursor.fetchall())
+            return ids
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start : start + 5000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{select} AND external_id IN ({marks})", [organization_id, *chunk])
+            ids.update(cursor.fetchall())
     return ids
