@@ -87,22 +87,45 @@ def _prefix(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
 
-def search_matches(query: str) -> Q:
+def search_conditions(query: str) -> list[Q]:
     """A CRM id, the start of an e-mail, or the start of a name in either order ("Lefèvre H", "hélène le")."""
     folded = fold(" ".join(query.split()))
     words = folded.split(" ")
-    condition = Q(external_id=query) | _prefix("email", query.lower()) | _prefix("search_name", folded)
+    conditions = [Q(external_id=query), _prefix("email", query.lower()), _prefix("search_name", folded)]
     if len(words) > 1:
         # "Hélène Lef": the first name typed before the start of the last name
-        condition |= _prefix("search_name", words[-1]) & Q(search_name__contains=" ".join(words[:-1]))
-    return condition
+        conditions.append(_prefix("search_name", words[-1]) & Q(search_name__contains=" ".join(words[:-1])))
+    return conditions
+
+
+SEARCH_IDS_LIMIT = 5000
+
+
+def search_customers(customers: QuerySet[Customer], query: str) -> QuerySet[Customer]:
+    """Customers matching `query`, each condition answered by its own index.
+
+    One OR-ed query would let the database walk the list's sort index and test every row; asking each
+    condition for its ids first keeps a rare match fast. A broad search (thousands of matches) is fast
+    the other way round, so it falls back to the OR-ed query.
+    """
+    conditions = search_conditions(query)
+    ids: set[int] = set()
+    for condition in conditions:
+        found = list(customers.filter(condition).values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
+        if len(found) > SEARCH_IDS_LIMIT:
+            combined = Q()
+            for each in conditions:
+                combined |= each
+            return customers.filter(combined)
+        ids.update(found)
+    return customers.filter(id__in=sorted(ids))
 
 
 def filter_customers(customers: QuerySet[Customer], filters: dict[str, Any]) -> QuerySet[Customer]:
     """Apply the list's search, filters and sort; every branch uses an indexed column."""
     now = timezone.now()
     if query := (filters.get("q") or "").strip():
-        customers = customers.filter(search_matches(query))
+        customers = search_customers(customers, query)
     if tag := filters.get("tag"):
         customers = customers.filter(tags=tag)
     if consent := filters.get("consent"):
