@@ -42,19 +42,25 @@ def refresh_purchase_stats(organization_id: int) -> None:
         )
 
 
-def refresh_search_names(organization_id: int) -> None:
-    """Fill the search name of customers written without one (an import that had not every name column)."""
-    missing = Customer.objects.filter(organization_id=organization_id, search_name="").exclude(
-        last_name="", first_name="", company=""
-    )
-    batch: list[Customer] = []
-    for customer in missing.only("last_name", "first_name", "company").iterator(chunk_size=5000):
+def fill_search_names(customers: QuerySet[Any], model: type[Any] = Customer) -> None:
+    """Compute the search name of `customers` in batches (`model` may be a migration's historical one)."""
+    batch: list[Any] = []
+    for customer in customers.only("last_name", "first_name", "company").iterator(chunk_size=5000):
         customer.search_name = customer_search_name(customer.last_name, customer.first_name, customer.company)
         batch.append(customer)
         if len(batch) == 5000:
-            Customer.objects.bulk_update(batch, ["search_name"])
+            model.objects.bulk_update(batch, ["search_name"])
             batch = []
-    Customer.objects.bulk_update(batch, ["search_name"])
+    model.objects.bulk_update(batch, ["search_name"])
+
+
+def refresh_search_names(organization_id: int) -> None:
+    """Fill the search name of customers written without one (an import that had not every name column)."""
+    fill_search_names(
+        Customer.objects.filter(organization_id=organization_id, search_name="").exclude(
+            last_name="", first_name="", company=""
+        )
+    )
 
 
 def refresh_consent_flags(organization_id: int) -> None:

@@ -2,19 +2,12 @@
 
 from django.db import migrations, models
 
-from ecoute.customers.models import customer_search_name
+from ecoute.customers.queries import fill_search_names as fill
 
 
 def fill_search_names(apps, schema_editor):  # type: ignore[no-untyped-def]
     Customer = apps.get_model("customers", "Customer")
-    batch = []
-    for customer in Customer.objects.only("last_name", "first_name", "company").iterator(chunk_size=5000):
-        customer.search_name = customer_search_name(customer.last_name, customer.first_name, customer.company)
-        batch.append(customer)
-        if len(batch) == 5000:
-            Customer.objects.bulk_update(batch, ["search_name"])
-            batch = []
-    Customer.objects.bulk_update(batch, ["search_name"])
+    fill(Customer.objects.all(), Customer)
 
 
 class Migration(migrations.Migration):
