@@ -126,3 +126,21 @@ def test_expected_spend_shrinks_a_customers_mean_towards_the_population_mean() -
     own = 100.0
     one, many = spend.expected_spend([1, 50], [own, own])
     assert population < one < many < own
+
+
+@pytest.mark.parametrize("model", MODELS, ids=model_ids)
+def test_forecast_agrees_with_the_separate_predictions(model: PurchaseModel) -> None:
+    # given customers sharing some (x, T) pairs but not their recency
+    x = np.array([0.0, 2.0, 2.0, 9.0, 2.0])
+    t_x = np.array([0.0, 3.0, 10.0, 30.0, 3.0])
+    age = np.array([12.0, 12.0, 12.0, 31.0, 20.0])
+    # when the one-pass forecast is computed
+    forecast = model.forecast(26, 0.02, x, t_x, age)
+    # then it gives what each prediction gives on its own
+    assert forecast.p_alive == pytest.approx(model.p_alive(x, t_x, age), rel=1e-12)
+    assert forecast.expected_purchases == pytest.approx(
+        model.expected_purchases(26.0, x, t_x, age), rel=1e-10
+    )
+    assert forecast.discounted_purchases == pytest.approx(
+        model.discounted_purchases(26, 0.02, x, t_x, age), rel=1e-12
+    )
