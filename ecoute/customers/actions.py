@@ -70,7 +70,8 @@ def run_import_job(
 
     def report(phase: str, done: int, total: int) -> None:
         status = ImportStatus.WRITING if phase == "writing" else ImportStatus.VALIDATING
-        _save(job, status=status, rows_done=done, rows_total=total or done)
+        # While checking, the number of rows is not known yet: total is 0.
+        _save(job, status=status, rows_done=done, rows_total=total)
         if progress:
             progress(phase, done, total)
 
