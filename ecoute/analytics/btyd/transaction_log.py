@@ -1,8 +1,8 @@
 """Read a transaction log (customer, date, amount) from a CSV file, fast, in French conventions.
 
 A million customers make a file of several million rows, so nothing here creates a Python object
-per field: the file is one byte buffer, separators are found with numpy, and each column is parsed
-from a (rows × width) byte matrix a chunk of rows at a time. Handled: ';', ',' or tab delimiters
+per field: the file is read in blocks of whole lines, separators are found with numpy, and each
+column is parsed from a (rows × width) byte matrix. Handled: ';', ',' or tab delimiters
 (sniffed from the header), quoted fields, UTF-8 with or without BOM or cp1252, CRLF, blank lines;
 dates as dd/mm/yyyy, yyyy-mm-dd or yyyymmdd (with or without a time after them); amounts with a
 decimal comma or point, spaces, no-break spaces or narrow no-break spaces between thousands and a
@@ -18,8 +18,11 @@ from typing import Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from ecoute.analytics.btyd import field_parsing
-from ecoute.analytics.btyd.field_parsing import ByteMatrix, FieldBounds
+from ecoute.analytics.btyd import csv_fields
+from ecoute.analytics.btyd.amounts import parse_amounts
+from ecoute.analytics.btyd.csv_fields import ByteMatrix, FieldBounds
+from ecoute.analytics.btyd.customer_ids import factorise_ids
+from ecoute.analytics.btyd.dates import parse_days
 
 type IntArray = npt.NDArray[np.int64]
 type FloatArray = npt.NDArray[np.float64]
@@ -151,10 +154,10 @@ class _BlockReader:
         if self.cp1252:
             # A Windows export. cp1252 leaves five bytes undefined: replaced rather than refused.
             block = block.decode("cp1252", errors="replace").encode("utf-8")
-        buffer = block + bytes(field_parsing.PADDING)
+        buffer = block + bytes(csv_fields.PADDING)
         data = np.frombuffer(buffer, dtype=np.uint8)
         columns = self.columns
-        bounds = field_parsing.split_fields(
+        bounds = csv_fields.split_fields(
             data,
             0,
             len(block),
@@ -162,7 +165,7 @@ class _BlockReader:
             fields=len(columns.names),
             quoted=b'"' in block,
         )
-        if isinstance(bounds, field_parsing.BadFieldCount):
+        if isinstance(bounds, csv_fields.BadFieldCount):
             raise FieldCountError(self._line(block, bounds.offset), len(columns.names), bounds.fields)
         trim = any(special in block for special in (b" ", b"\t", b'"'))
         for first in range(0, bounds.rows, _CHUNK_ROWS):
@@ -181,13 +184,13 @@ class _BlockReader:
         self.id_words.append(ids.words())
         self.id_lengths.append(ids.lengths)
         dates = ByteMatrix.take(data, bounds, columns.date, chunk, trim=trim)
-        days, bad_row = field_parsing.parse_days(dates)
+        days, bad_row = parse_days(dates)
         if bad_row is not None:
             raise self._bad_value(block, bounds, chunk.start + bad_row, columns.date, "date")
         self.days.append(days)
         if columns.amount is not None:
             amounts = ByteMatrix.take(data, bounds, columns.amount, chunk, trim=trim)
-            values, bad_row = field_parsing.parse_amounts(amounts)
+            values, bad_row = parse_amounts(amounts)
             if bad_row is not None:
                 raise self._bad_value(block, bounds, chunk.start + bad_row, columns.amount, "amount")
             self.amounts.append(values)
@@ -206,7 +209,7 @@ class _BlockReader:
         id_lengths = np.concatenate(self.id_lengths)
         self.id_lengths.clear()
         customer = np.empty(rows, dtype=np.int64)
-        customer_ids = field_parsing.factorise_ids(id_words, id_lengths, customer)
+        customer_ids = factorise_ids(id_words, id_lengths, customer)
         del id_words, id_lengths
         day = np.concatenate(self.days)
         self.days.clear()

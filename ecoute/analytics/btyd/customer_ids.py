@@ -1,0 +1,96 @@
+"""Customer ids as integer codes, from the id bytes of every transaction row."""
+
+import numpy as np
+import numpy.typing as npt
+
+from ecoute.analytics.btyd.csv_fields import OffsetArray
+from ecoute.analytics.btyd.histories import sorted_unique
+
+type IntArray = npt.NDArray[np.int64]
+
+
+def factorise_ids(
+    words: npt.NDArray[np.uint64], lengths: OffsetArray, codes: IntArray
+) -> npt.NDArray[np.bytes_]:
+    """Distinct ids in sorted order; writes each row's id index into codes.
+
+    Sorting (not arg-sorting) 64-bit keys is what numpy does fastest; numeric ids, the usual
+    CRM export, go through a lookup table without any sort.
+    """
+    width = words.shape[1] * 8
+    numeric = _numeric_keys(words, lengths)
+    if numeric is not None:
+        present = np.zeros(int(numeric.max()) + 1, dtype=np.bool_)
+        present[numeric] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        codes[:] = rank[numeric]
+        del present, rank
+    elif words.shape[1] == 1:
+        # Big-endian words compare like the bytes they hold.
+        keys = words[:, 0].byteswap()
+        codes[:] = np.searchsorted(sorted_unique(keys)[0], keys)
+    else:
+        keys = words[:, 0].copy()
+        for column in range(1, words.shape[1]):
+            keys *= np.uint64(0x9E3779B97F4A7C15)
+            keys ^= words[:, column] + np.uint64(0x632BE59BD9B4E019) + (keys >> np.uint64(29))
+        codes[:] = np.searchsorted(sorted_unique(keys)[0], keys)
+    first = _first_rows(codes)
+    if words.shape[1] > 1 and numeric is None and not np.array_equal(words, words[first[codes]]):
+        # Two ids share a 64-bit hash: exact, slower.
+        _, inverse = np.unique(words.view(f"S{width}").reshape(-1), return_inverse=True)
+        codes[:] = inverse.reshape(-1)
+        first = _first_rows(codes)
+    distinct = words[first].view(f"S{width}").reshape(-1)
+    if words.shape[1] > 1 and numeric is None:
+        order = np.argsort(distinct)
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size)
+        codes[:] = rank[codes]
+        distinct = distinct[order]
+    return distinct.astype(f"S{max(1, int(lengths.max(initial=1)))}")
+
+
+def _first_rows(codes: IntArray) -> IntArray:
+    """For each code, the first row holding it (the last write of a repeated index wins)."""
+    first = np.empty(int(codes.max(initial=-1)) + 1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.size - 1, -1, -1, dtype=np.int64)
+    return first
+
+
+_NUMERIC_DIGITS = 17
+_ID_ROWS = 500_000
+
+
+def _numeric_keys(words: npt.NDArray[np.uint64], lengths: OffsetArray) -> IntArray | None:
+    """Dense integer keys for ids made of digits only (leading zeros kept apart), if compact."""
+    if lengths.size == 0 or int(lengths.max()) > _NUMERIC_DIGITS or int(lengths.min()) < 1:
+        return None
+    widest = int(lengths.max())
+    varying = int(lengths.min()) != widest
+    number = np.zeros(words.shape[0], dtype=np.int64)
+    for first in range(0, words.shape[0], _ID_ROWS):
+        rows = slice(first, first + _ID_ROWS)
+        values = words[rows].view(np.uint8)[:, :widest]
+        inside = np.arange(widest)[None, :] < lengths[rows, None]
+        digit = (values >= ord("0")) & (values <= ord("9"))
+        if not (digit | ~inside).all():
+            return None
+        if varying:
+            part = np.zeros(values.shape[0], dtype=np.int64)
+            for column in range(widest):
+                shifted = part * 10 + (values[:, column].astype(np.int64) - ord("0"))
+                part = np.where(inside[:, column], shifted, part)
+            number[rows] = part * (_NUMERIC_DIGITS + 1) + lengths[rows]
+        else:
+            part = np.zeros(values.shape[0], dtype=np.int64)
+            for column in range(widest):
+                part *= 10
+                part += values[:, column]
+                part -= ord("0")
+            number[rows] = part
+    low, high = int(number.min()), int(number.max())
+    if high - low > max(4 * number.size, 1 << 20):
+        return None  # sparse: a table would waste memory; sort instead
+    number -= low
+    return number
