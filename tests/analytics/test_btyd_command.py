@@ -147,3 +147,24 @@ def test_console_command_exits_1_with_a_message_and_no_traceback(tmp_path: Path)
     assert result.returncode == 1
     assert "nope.csv" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_amounts_there_is_no_spend_model_and_no_value(tmp_path: Path) -> None:
+    # given a log of customers and dates only
+    path = tmp_path / "visits.csv"
+    path.write_text(
+        "customer_id,date\n1,2024-01-02\n1,2024-01-20\n2,2024-01-05\n3,2024-01-09\n3,2024-02-01\n",
+        encoding="utf-8",
+    )
+    scores = tmp_path / "scores.csv"
+    # when the command runs
+    report = json.loads(
+        run_btyd(str(path), "--calibration-end=2024-03-31", "--model=bgnbd", f"--scores={scores}", "--json")
+    )
+    # then purchase models are fitted, Gamma-Gamma is not, and value columns are left empty
+    assert "gamma_gamma" not in report
+    with scores.open(newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [row["customer_id"] for row in rows] == ["1", "2", "3"]
+    assert {row["clv"] for row in rows} == {""}
+    assert {row["monetary_value"] for row in rows} == {""}

@@ -69,3 +69,21 @@ def test_gamma_gamma_recovers_simulated_parameters() -> None:
     # then p, q and γ are recovered
     assert fitted.converged
     assert_recovered(fitted.model.params(), truth)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fits_on_a_handful_of_customers_stay_finite_and_quiet(seed: int) -> None:
+    # given a few customers only, where the maximum likelihood may lie at the edge of the space
+    rng = np.random.default_rng(seed)
+    customers = int(rng.integers(1, 8))
+    age = rng.integers(1, 100, customers) / 7.0
+    frequency = rng.integers(0, 4, customers).astype(np.float64)
+    recency = np.where(frequency > 0, np.ceil(rng.random(customers) * age * 7.0) / 7.0, 0.0)
+    for fit in (fit_bgnbd, fit_mbgnbd, fit_pareto_nbd):
+        # when each model is fitted and forecasts (warnings are errors in the test suite)
+        model = fit(compress_histories(frequency, recency, age)).model
+        forecast = model.forecast(52, 0.01, frequency, recency, age)
+        # then every forecast is a number
+        assert np.all(np.isfinite(forecast.p_alive))
+        assert np.all(np.isfinite(forecast.expected_purchases))
+        assert np.all(np.isfinite(forecast.discounted_purchases))

@@ -61,15 +61,32 @@ class BgNbd(PurchaseModel):
         return (a_minus_one + self.b + x + self._shift) / a_minus_one
 
     def _growth(self, x: FloatArray, age: FloatArray, t: FloatArray) -> FloatArray:
-        # Euler's transformation of 2F1(r+x, b+x+k; a+b+x+k-1; z) times (1-z)^(r+x): the
-        # remaining 2F1 has parameters that do not grow with x, so it neither overflows nor
-        # loses precision for heavy buyers.
+        # The decay ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x+k; a+b+x+k-1; z) lies in [0, 1]. Euler's
+        # transformation (1-z)^(a-1) 2F1(a+b+k-1-r, a-1; a+b+x+k-1; z) has parameters that do
+        # not grow with x, so it neither overflows nor loses precision for heavy buyers; when
+        # a itself is huge (a degenerate fit) the direct form is the one that stays finite.
         a_minus_one = self._a_minus_one()
         z = t / (self.alpha + age + t)
         c = a_minus_one + self.b + x + self._shift
-        log_decay = a_minus_one * np.log1p(-z) + np.log(
-            hyp2f1(a_minus_one + self.b + self._shift - self.r, a_minus_one, c, z)
-        )
+        log_stay = np.log1p(-z)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            log_decay = a_minus_one * log_stay + np.log(
+                hyp2f1(a_minus_one + self.b + self._shift - self.r, a_minus_one, c, z)
+            )
+            direct = ~np.isfinite(log_decay)
+            if direct.any():
+                r_x = np.broadcast_to(self.r + x, log_decay.shape)[direct]
+                log_decay[direct] = r_x * np.broadcast_to(log_stay, log_decay.shape)[direct] + np.log(
+                    hyp2f1(
+                        r_x,
+                        np.broadcast_to(self.b + x + self._shift, log_decay.shape)[direct],
+                        np.broadcast_to(c, log_decay.shape)[direct],
+                        np.broadcast_to(z, log_decay.shape)[direct],
+                    )
+                )
+        # Where neither form is finite (parameters at the edge of the space), no growth rather
+        # than NaN. The decay exceeds 1 when a < 1, where (a - 1) in the scale is negative.
+        log_decay = np.where(np.isnan(log_decay) | (log_decay == np.inf), 0.0, log_decay)
         return -np.expm1(log_decay)
 
     def _vector(self) -> FloatArray:

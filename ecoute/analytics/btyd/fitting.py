@@ -33,7 +33,10 @@ def maximise_log_likelihood(log_likelihood: LogLikelihood, start: FloatArray, we
 
     def objective(log_params: FloatArray) -> tuple[float, FloatArray]:
         params = np.exp(log_params)
-        value, gradient = log_likelihood(params)
+        # Far from the optimum the search may try parameters where a term overflows: such a
+        # point is rejected (infinite objective), not reported.
+        with np.errstate(all="ignore"):
+            value, gradient = log_likelihood(params)
         if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
             return np.inf, np.zeros_like(log_params)
         return -value / weight_total, -gradient * params / weight_total

@@ -47,7 +47,10 @@ class GammaGamma:
         """
         x = np.asarray(frequency, dtype=np.float64)
         m = np.where(x > 0, np.asarray(monetary_value, dtype=np.float64), 0.0)
-        return self.p * (self.v + x * m) / (self.p * x + self.q - 1.0)
+        weight = self.p * x + self.q - 1.0
+        # With q <= 1 the population mean is infinite: no expectation for few purchases.
+        safe_weight = np.where(weight > 0, weight, 1.0)
+        return np.where(weight > 0, self.p * (self.v + x * m) / safe_weight, np.nan)
 
     def log_likelihood(self, frequency: FloatArray, monetary_value: FloatArray) -> FloatArray:
         params = np.array([self.p, self.q, self.v])

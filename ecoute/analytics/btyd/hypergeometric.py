@@ -96,7 +96,15 @@ def _series(b: FloatArray, c: FloatArray, z: FloatArray) -> LogHyp2f1:
 
 
 def _transformed(b: FloatArray, c: FloatArray, z: FloatArray) -> LogHyp2f1:
-    """Near z = 1: scipy's value, derivatives in b and c by central differences."""
+    """Near z = 1: scipy's value, derivatives in b and c by central differences.
+
+    At extreme parameters scipy may return infinities; they propagate (and a fit rejects them).
+    """
+    with np.errstate(all="ignore"):
+        return _transformed_values(b, c, z)
+
+
+def _transformed_values(b: FloatArray, c: FloatArray, z: FloatArray) -> LogHyp2f1:
     one = np.ones_like(z)
     value = np.log(hyp2f1(one, b, c, z))
     d_z = b / c * hyp2f1(2.0 * one, b + 1.0, c + 1.0, z) / np.exp(value)
