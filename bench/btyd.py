@@ -51,6 +51,7 @@ LIFETIMES_REQUIREMENTS = [
     "scipy==1.11.*",
     "autograd==1.6.*",
 ]
+DEFAULT_CUSTOMERS = 1_000_000
 START = dt.date(2023, 1, 2)
 ACQUISITION_DAYS = 84
 CALIBRATION_DAYS = 364
@@ -68,7 +69,7 @@ class Run:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS)
     parser.add_argument("--pareto-customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20050101)
     options = parser.parse_args()
@@ -317,6 +318,11 @@ def report(
         f"                           simulated {fmt(PARETO)}",
         f"implementations agree      {'yes' if agree else 'NO'}",
     ]
+    if difference["customers"] < DEFAULT_CUSTOMERS:
+        lines.append(
+            "(the speed and memory targets are for 1,000,000 customers and 100,000 for Pareto/NBD;"
+            " smaller runs are dominated by start-up)"
+        )
     say("\n".join(lines))
     return 0 if agree else 1
 
