@@ -18,13 +18,21 @@ def factorise_ids(
     CRM export, go through a lookup table without any sort.
     """
     width = words.shape[1] * 8
-    numeric = _numeric_keys(words, lengths)
-    if numeric is not None:
+    numeric_keys = _numeric_keys(words, lengths)
+    numeric = None if numeric_keys is None else numeric_keys[0]
+    if numeric_keys is not None:
+        numeric, low = numeric_keys
         present = np.zeros(int(numeric.max()) + 1, dtype=np.bool_)
         present[numeric] = True
         rank = np.cumsum(present, dtype=np.int64) - 1
         codes[:] = rank[numeric]
-        del present, rank
+        del rank
+        widest = int(lengths.max())
+        if int(lengths.min()) == widest:
+            # Ids of one width are their number written with leading zeros: no need to look
+            # them up in the rows.
+            return _zero_padded(np.flatnonzero(present) + low, widest)
+        del present
     elif words.shape[1] == 1:
         # Big-endian words compare like the bytes they hold.
         keys = words[:, 0].byteswap()
@@ -51,6 +59,15 @@ def factorise_ids(
     return distinct.astype(f"S{max(1, int(lengths.max(initial=1)))}")
 
 
+def _zero_padded(numbers: IntArray, width: int) -> npt.NDArray[np.bytes_]:
+    text = np.empty((numbers.size, width), dtype=np.uint8)
+    remaining = numbers.copy()
+    for column in range(width - 1, -1, -1):
+        text[:, column] = remaining % 10 + ord("0")
+        remaining //= 10
+    return text.view(f"S{width}").reshape(-1)
+
+
 def _first_rows(codes: IntArray) -> IntArray:
     """For each code, the first row holding it (the last write of a repeated index wins)."""
     first = np.empty(int(codes.max(initial=-1)) + 1, dtype=np.int64)
@@ -62,8 +79,9 @@ _NUMERIC_DIGITS = 17
 _ID_ROWS = 500_000
 
 
-def _numeric_keys(words: npt.NDArray[np.uint64], lengths: OffsetArray) -> IntArray | None:
-    """Dense integer keys for ids made of digits only (leading zeros kept apart), if compact."""
+def _numeric_keys(words: npt.NDArray[np.uint64], lengths: OffsetArray) -> tuple[IntArray, int] | None:
+    """Dense integer keys for ids made of digits only (leading zeros kept apart), if compact,
+    and the number the keys count from."""
     if lengths.size == 0 or int(lengths.max()) > _NUMERIC_DIGITS or int(lengths.min()) < 1:
         return None
     widest = int(lengths.max())
@@ -93,4 +111,4 @@ def _numeric_keys(words: npt.NDArray[np.uint64], lengths: OffsetArray) -> IntArr
     if high - low > max(4 * number.size, 1 << 20):
         return None  # sparse: a table would waste memory; sort instead
     number -= low
-    return number
+    return number, low
