@@ -7,7 +7,7 @@ Pure numpy/scipy. Models are fitted by maximum likelihood on sufficient statisti
 from ecoute.analytics.btyd.bgnbd import BgNbd, MbgNbd, fit_bgnbd, fit_mbgnbd
 from ecoute.analytics.btyd.gamma_gamma import FittedSpend, GammaGamma, fit_gamma_gamma
 from ecoute.analytics.btyd.histories import Histories, compress_histories
-from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
+from ecoute.analytics.btyd.model import FittedModel, Forecast, PurchaseModel
 from ecoute.analytics.btyd.pareto import ParetoNbd, fit_pareto_nbd
 from ecoute.analytics.btyd.summary import CustomerSummary, summarise_transactions
 
@@ -16,6 +16,7 @@ __all__ = [
     "CustomerSummary",
     "FittedModel",
     "FittedSpend",
+    "Forecast",
     "GammaGamma",
     "Histories",
     "MbgNbd",

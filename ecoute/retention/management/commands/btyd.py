@@ -50,19 +50,40 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []  # noqa: RUF012 - Django's declared type
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("file", type=Path, help=_("CSV file of transactions"))
-        parser.add_argument("--calibration-end", type=_date, required=True, metavar="YYYY-MM-DD")
-        parser.add_argument("--holdout-end", type=_date, metavar="YYYY-MM-DD")
-        parser.add_argument("--model", choices=MODEL_CHOICES, default="all")
-        parser.add_argument("--period-days", type=_positive, default=7.0)
-        parser.add_argument("--horizon", type=int, default=52, help=_("periods ahead"))
-        parser.add_argument("--discount-rate", type=float, default=0.01, help=_("per period"))
-        parser.add_argument("--customer-col", default="customer_id")
-        parser.add_argument("--date-col", default="date")
-        parser.add_argument("--amount-col", default=None, help=_("default: amount, if present"))
-        parser.add_argument("--scores", type=Path, metavar="OUT.csv")
-        parser.add_argument("--json", action="store_true")
-        parser.add_argument("--svg", type=Path, metavar="OUT.svg")
+        parser.add_argument("file", type=Path, help=_("CSV file of transactions (; , or tab)"))
+        parser.add_argument(
+            "--calibration-end",
+            type=_date,
+            required=True,
+            metavar="YYYY-MM-DD",
+            help=_("last day of the period the models learn from"),
+        )
+        parser.add_argument(
+            "--holdout-end",
+            type=_date,
+            metavar="YYYY-MM-DD",
+            help=_("compare predicted and actual purchases up to this day"),
+        )
+        parser.add_argument(
+            "--model", choices=MODEL_CHOICES, default="all", help=_("models to fit (default: all)")
+        )
+        parser.add_argument(
+            "--period-days", type=_positive, default=7.0, help=_("length of a period in days")
+        )
+        parser.add_argument(
+            "--horizon", type=int, default=52, help=_("periods ahead for purchases and value")
+        )
+        parser.add_argument("--discount-rate", type=float, default=0.01, help=_("discount rate per period"))
+        parser.add_argument("--customer-col", default="customer_id", help=_("customer id column"))
+        parser.add_argument("--date-col", default="date", help=_("purchase date column"))
+        parser.add_argument(
+            "--amount-col", default=None, help=_("amount column (default: amount, if present)")
+        )
+        parser.add_argument(
+            "--scores", type=Path, metavar="OUT.csv", help=_("write one row of scores per customer")
+        )
+        parser.add_argument("--json", action="store_true", help=_("print one JSON object"))
+        parser.add_argument("--svg", type=Path, metavar="OUT.svg", help=_("draw the holdout comparison"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         calibration_end: dt.date = options["calibration_end"]
