@@ -48,7 +48,10 @@ def test_problems_are_told_in_french_to_a_french_organization(
     path = write_csv(tmp_path / "ventes.csv", SALES_WITH_PROBLEMS)
     message, problems = failing_import("transactions", str(path), "--org", org.slug)
     assert "Rien n’a été importé\u00a0:" in message
-    assert "ligne 5, colonne «\u00a0Montant TTC\u00a0», valeur «\u00a0douze\u00a0»\u00a0: ce n’est pas un nombre" in problems
+    assert (
+        "ligne 5, colonne «\u00a0Montant TTC\u00a0», valeur «\u00a0douze\u00a0»\u00a0: ce n’est pas un nombre"
+        in problems
+    )
 
 
 def test_skip_invalid_imports_the_valid_rows_and_writes_the_others_with_their_reason(
