@@ -164,9 +164,9 @@ class DateCells:
     Exports write the day and the time in one cell ("17/02/2024 15:36"): a million sales have
     nearly a million distinct cells but only a thousand days and 1,440 minutes. So a cell of the
     form "DAY HH:MM[:SS]" is read as its day (through `DateColumn`, which decides the column's
-    day/month order and caches each day) plus a time of day, with the day's UTC midnight cached
-    (on days when the zone's offset does not change). Any other cell takes the general path,
-    and the results are the same either way.
+    day/month order and caches each day) plus a time of day; on a day when the zone's offset does
+    not change, the database value is the day's UTC date and the time shifted by the offset, both
+    from small tables. Any other cell takes the general path, and the results are the same.
     """
 
     def __init__(self, column: DateColumn | None = None) -> None:
@@ -191,26 +191,30 @@ class DateCells:
         """Check one (stripped) cell; InvalidValueError when it is no date."""
         if value.__class__ is str:
             day, space, clock = value.partition(" ")  # type: ignore[union-attr]
-            if space and self._clock(clock) is not None:
-                if day in self._days:
+            if space:
+                delta = self._clocks.get(clock, _NO_FAST_PATH)
+                if delta is _NO_FAST_PATH:
+                    delta = self._clock(clock)
+                if delta is not None:
+                    if day not in self._days:
+                        self._observe_day(day, str(value), line)
                     return
-                column = self.column
-                day_first, month_first = column.day_first_evidence, column.month_first_evidence
-                try:
-                    column.observe(day, line=line)
-                except InvalidValueError as error:
-                    raise InvalidValueError(
-                        error.code, **{**error.params, "value": str(value)[:100]}
-                    ) from None
-                # The evidence names the whole cell, as the user wrote it.
-                if column.day_first_evidence is not day_first:
-                    column.day_first_evidence = (str(value), line)
-                if column.month_first_evidence is not month_first:
-                    column.month_first_evidence = (str(value), line)
-                if len(self._days) < 100_000:
-                    self._days.add(day)
-                return
         self.column.observe(value, line=line)
+
+    def _observe_day(self, day: str, value: str, line: int) -> None:
+        column = self.column
+        day_first, month_first = column.day_first_evidence, column.month_first_evidence
+        try:
+            column.observe(day, line=line)
+        except InvalidValueError as error:
+            raise InvalidValueError(error.code, **{**error.params, "value": value[:100]}) from None
+        # The evidence names the whole cell, as the user wrote it.
+        if column.day_first_evidence is not day_first:
+            column.day_first_evidence = (value, line)
+        if column.month_first_evidence is not month_first:
+            column.month_first_evidence = (value, line)
+        if len(self._days) < 100_000:
+            self._days.add(day)
 
     def to_database(
         self,
@@ -222,12 +226,17 @@ class DateCells:
     ) -> Callable[[Cell], Any]:
         """Cell → the value the database stores, with `parse` from the column's resolved order.
 
-        `naive_text`: the database takes naive UTC text (SQLite), else aware UTC datetimes."""
+        `naive_text`: the database takes naive UTC text (SQLite: "2024-02-17 14:36:00"), else aware
+        UTC datetimes, or their text ("2024-02-17 14:36:00+00:00", as str() writes them)."""
         to_utc = LocalToUtc(zone)
-        days: dict[str, datetime | None] = {}
-        clock = self._clock
+        suffix = "" if naive_text else "+00:00"
+        # Per day: its UTC dates (the date of its local midnight in UTC, and the next), the UTC time of
+        # day of its local midnight, and the table of that midnight: local time → (0 or 1 for those
+        # dates, UTC time of day).
+        days: dict[str, tuple[tuple[str, str], timedelta, dict[str, tuple[int, str]]] | None] = {}
+        tables: dict[timedelta, dict[str, tuple[int, str]]] = {}
 
-        def utc_midnight(day: str) -> datetime | None:
+        def day_of(day: str) -> tuple[tuple[str, str], timedelta, dict[str, tuple[int, str]]] | None:
             parsed = parse(day)
             if isinstance(parsed, datetime):
                 return None
@@ -238,23 +247,39 @@ class DateCells:
             if len({moment.utcoffset() for moment in moments}) != 1:
                 return None  # the clocks change that day: each time is converted on its own
             midnight = moments[0].astimezone(UTC)
-            return midnight.replace(tzinfo=None) if naive_text else midnight
+            since = midnight - midnight.replace(hour=0, minute=0, second=0, microsecond=0)
+            first = midnight.date()
+            return (
+                (first.isoformat(), (first + timedelta(days=1)).isoformat()),
+                since,
+                tables.setdefault(since, {}),
+            )
+
+        def shifted(since: timedelta, time_of_day: str) -> tuple[int, str] | None:
+            delta = self._clock(time_of_day)
+            if delta is None:
+                return None
+            moment = datetime.min.replace(tzinfo=UTC) + since + delta
+            return moment.day - 1, moment.time().isoformat()
 
         def convert(value: Cell) -> Any:
             if value.__class__ is str:
                 day, space, time_of_day = value.partition(" ")  # type: ignore[union-attr]
                 if space:
-                    delta = clock(time_of_day)
-                    if delta is not None:
-                        if day in days:
-                            base = days[day]
-                        else:
-                            base = utc_midnight(day)
-                            if len(days) < 100_000:
-                                days[day] = base
-                        if base is not None:
-                            moment = base + delta
-                            return moment.isoformat(" ") if naive_text else moment
+                    found = days.get(day, _NO_FAST_PATH)
+                    if found is _NO_FAST_PATH:
+                        found = day_of(day)
+                        if len(days) < 100_000:
+                            days[day] = found
+                    if found is not None:
+                        dates, since, table = found  # type: ignore[misc]
+                        entry = table.get(time_of_day)
+                        if entry is None:
+                            entry = shifted(since, time_of_day)
+                            if entry is not None and len(table) < 100_000:
+                                table[time_of_day] = entry
+                        if entry is not None:
+                            return f"{dates[entry[0]]} {entry[1]}{suffix}"
             return db_datetime(to_utc(parse(value)))
 
         return convert
