@@ -6,7 +6,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecoute.settings")
 application = get_wsgi_application()
 
-from ecoute.lib.checks import MISSING_SECRET_KEY_MESSAGE, secret_key_is_missing  # noqa: E402
+from ecoute.lib.checks import UNCONFIGURED_SIGNING_HELP, secret_key_is_missing  # noqa: E402
 
 if secret_key_is_missing():
-    raise ImproperlyConfigured(MISSING_SECRET_KEY_MESSAGE)
+    raise ImproperlyConfigured(UNCONFIGURED_SIGNING_HELP)

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
-MISSING_SECRET_KEY_MESSAGE = (
+UNCONFIGURED_SIGNING_HELP = (
     "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random string "
     "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
     "or set DEBUG=1 for local development."
@@ -20,5 +20,5 @@ def secret_key_is_missing() -> bool:
 @register()
 def check_secret_key(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     if secret_key_is_missing():
-        return [Error(MISSING_SECRET_KEY_MESSAGE, id="ecoute.E001")]
+        return [Error(UNCONFIGURED_SIGNING_HELP, id="ecoute.E001")]
     return []
