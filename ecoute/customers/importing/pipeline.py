@@ -9,14 +9,16 @@ Pass 2 reads the spill back and upserts batches, each in its own transaction.
 import csv
 import gc
 import pickle
+import queue
 import tempfile
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for
@@ -388,58 +390,125 @@ def _write_rows(
     progress: Progress,
 ) -> None:
     names = first.order + (["attributes"] if plan.kind == "customers" else [])
-    date_fields = [(names.index(n), to_database[n]) for n in first.dates]
-    customer_at = names.index("customer") if plan.needs_customers else -1
-    tags_at = names.index("tags") if "tags" in names else -1
-    external_at = names.index("external_id") if "external_id" in names else -1
     mapped = frozenset(first.order) | ({"attributes"} if plan.kind == "customers" else set())
     ctx = WriteContext(
         request.organization_id, customer_ids, mapped, timezone.now(), db_datetime_for_connection()
     )
-    build = plan.row_builder(names, ctx)
-    build_batch = plan.batch_builder(names, ctx, to_database)
     upsert = plan.upsert(mapped)
-    rejected = outcome.rejected_lines
-    invalid_date, unknown_customer = str(REASONS["invalid_date"]), str(REASONS["unknown_customer"])
+    batches = _database_rows(plan, names, spill, ctx=ctx, to_database=to_database, outcome=outcome)
+    if connection.vendor == "postgresql":
+        # The server checks a batch's foreign keys at its commit while this process waits: the next
+        # batch is prepared meanwhile. Not on SQLite, which writes within this process.
+        batches = _one_ahead(batches)
     done = 0
-    with bulk_writing():
-        while True:
-            try:
-                batch = pickle.load(spill)  # noqa: S301 - our own spill file
-            except EOFError:
-                break
-            tags: list[tuple[str, list[str]]] = []
-            built = build_batch([values for _line, values in batch]) if build_batch else None
-            db_rows: list[tuple[Any, ...]] = built if built is not None else []
-            for line, values in batch if built is None else ():
-                row = list(values)
-                # Swap raw dates for database values; a bad date or an unknown customer rejects the row.
-                for at, convert in date_fields:
-                    raw = row[at]
-                    if raw is None or raw == "":
-                        row[at] = None
-                        continue
-                    try:
-                        row[at] = convert(raw)
-                    except (InvalidValueError, ValueError):
-                        rejected.setdefault(line, invalid_date)
-                        break
-                else:
-                    if customer_at >= 0 and row[customer_at] not in customer_ids:
-                        rejected.setdefault(line, unknown_customer)
-                        continue
-                    db_rows.append(build(row))
-                    if tags_at >= 0:
-                        tags.append((row[external_at], row[tags_at]))
-            done += len(batch)
-            with transaction.atomic():
-                upsert.write(db_rows)
-                if tags:
-                    set_customer_tags(request.organization_id, tags)
-            outcome.written += len(db_rows)
-            progress("writing", done, outcome.rows)
+    try:
+        with bulk_writing():
+            for count, db_rows, tags in batches:
+                done += count
+                with transaction.atomic():
+                    upsert.write(db_rows)
+                    if tags:
+                        set_customer_tags(request.organization_id, tags)
+                outcome.written += len(db_rows)
+                progress("writing", done, outcome.rows)
+    finally:
+        batches.close()
     with transaction.atomic():
         plan.after_write(request.organization_id)
+
+
+type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]]]
+
+
+def _database_rows(
+    plan: ImportPlan,
+    names: list[str],
+    spill: IO[bytes],
+    *,
+    ctx: WriteContext,
+    to_database: dict[str, Callable[[Any], Any]],
+    outcome: ImportOutcome,
+) -> Generator[_Batch]:
+    """Per spilled batch: its number of rows, its database rows, and the tags of its customers.
+
+    Works on plain values only, never on the database: it may run in another thread."""
+    date_fields = [(names.index(n), to_database[n]) for n in to_database]
+    customer_at = names.index("customer") if plan.needs_customers else -1
+    tags_at = names.index("tags") if "tags" in names else -1
+    external_at = names.index("external_id") if "external_id" in names else -1
+    customer_ids = ctx.customer_ids
+    build = plan.row_builder(names, ctx)
+    build_batch = plan.batch_builder(names, ctx, to_database)
+    rejected = outcome.rejected_lines
+    invalid_date, unknown_customer = str(REASONS["invalid_date"]), str(REASONS["unknown_customer"])
+    while True:
+        try:
+            batch = pickle.load(spill)  # noqa: S301 - our own spill file
+        except EOFError:
+            return
+        tags: list[tuple[str, list[str]]] = []
+        built = build_batch([values for _line, values in batch]) if build_batch else None
+        db_rows: list[tuple[Any, ...]] = built if built is not None else []
+        for line, values in batch if built is None else ():
+            row = list(values)
+            # Swap raw dates for database values; a bad date or an unknown customer rejects the row.
+            for at, convert in date_fields:
+                raw = row[at]
+                if raw is None or raw == "":
+                    row[at] = None
+                    continue
+                try:
+                    row[at] = convert(raw)
+                except (InvalidValueError, ValueError):
+                    rejected.setdefault(line, invalid_date)
+                    break
+            else:
+                if customer_at >= 0 and row[customer_at] not in customer_ids:
+                    rejected.setdefault(line, unknown_customer)
+                    continue
+                db_rows.append(build(row))
+                if tags_at >= 0:
+                    tags.append((row[external_at], row[tags_at]))
+        yield len(batch), db_rows, tags
+
+
+def _one_ahead[T](items: Iterator[T]) -> Generator[T]:
+    """`items`, drawn by a thread that keeps one item ready ahead of the caller; close it when done."""
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(message: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(message, timeout=0.05)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer(("item", item)):
+                    return
+        except BaseException as error:  # handed to the caller, raised there
+            offer(("error", error))
+        else:
+            offer(("end", None))
+
+    thread = threading.Thread(target=produce, name="import-batches", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> None:
