@@ -469,22 +469,25 @@ def _database_rows(
                 db_rows.append(build(row))
                 if tags_at >= 0:
                     tags.append((row[external_at], row[tags_at]))
-        yield len(batch), db_rows, tags
+        count = len(batch)
+        del batch, built  # not kept while the caller writes
+        yield count, db_rows, tags
 
 
 def _one_ahead[T](items: Iterator[T]) -> Generator[T]:
-    """`items`, drawn by a thread that keeps one item ready ahead of the caller; close it when done."""
-    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
+    """`items`, drawn by a thread one item ahead of the caller (never more: each is a batch of rows
+    in memory); close it when done."""
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    taken, stop = threading.Event(), threading.Event()
 
     def offer(message: tuple[str, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(message, timeout=0.05)
-            except queue.Full:
-                continue
-            return True
-        return False
+        """Hand `message` over, and wait until the caller takes it before drawing the next item."""
+        taken.clear()
+        handoff.put(message)  # the slot is free: the previous message was taken
+        while not taken.wait(0.05):
+            if stop.is_set():
+                return False
+        return True
 
     def produce() -> None:
         try:
@@ -500,7 +503,8 @@ def _one_ahead[T](items: Iterator[T]) -> Generator[T]:
     thread.start()
     try:
         while True:
-            kind, item = ready.get()
+            kind, item = handoff.get()
+            taken.set()
             if kind == "end":
                 return
             if kind == "error":
