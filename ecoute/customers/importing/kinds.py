@@ -224,23 +224,26 @@ class TransactionPlan(ImportPlan):
         organization_id, customer_ids = ctx.organization_id, ctx.customer_ids
         convert_date = to_database["occurred_at"]
 
-        def column(rows: list[tuple[Any, ...]], index: int) -> list[Any]:
-            return [row[index] for row in rows] if index >= 0 else [None] * len(rows)
-
         def build_batch(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]] | None:
-            refs = column(rows, customer)
+            columns = list(zip(*rows, strict=True))
+            nothing = (None,) * len(rows)
+
+            def column(index: int) -> tuple[Any, ...]:
+                return columns[index] if index >= 0 else nothing
+
+            refs = columns[customer]
             try:
-                ids = [customer_ids[ref] for ref in refs]
-                occurred = [convert_date(row[occurred_at]) for row in rows]
+                ids = list(map(customer_ids.__getitem__, refs))
+                occurred = list(map(convert_date, columns[occurred_at]))
             except (KeyError, InvalidValueError, ValueError):
                 return None  # a row to reject: the caller goes row by row
-            totals = column(rows, amount)
-            externals = column(rows, external)
+            totals = columns[amount]
+            externals = column(external)
             if not all(externals):
-                externals = [
+                externals = tuple(
                     e or _derived_id(r, o, t)
                     for e, r, o, t in zip(externals, refs, occurred, totals, strict=True)
-                ]
+                )
             return list(
                 zip(
                     repeat(organization_id, len(rows)),
@@ -248,9 +251,9 @@ class TransactionPlan(ImportPlan):
                     ids,
                     occurred,
                     totals,
-                    [(c or "EUR").upper() for c in column(rows, currency)],
-                    [c or "" for c in column(rows, channel)],
-                    [s or "" for s in column(rows, store)],
+                    [(c or "EUR").upper() for c in column(currency)],
+                    [c or "" for c in column(channel)],
+                    [s or "" for s in column(store)],
                     strict=True,
                 )
             )

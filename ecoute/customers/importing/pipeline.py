@@ -125,9 +125,11 @@ class _Pass1:
         Column by column first, which is several times faster than row by row; a batch with any
         problem, or with cells that are not plain text, is done again row by row, which names each
         problem in the order of the file."""
+        if not batch:
+            return []
         try:
             good = self._convert_columns(batch)
-        except (_RowByRowError, CellError, InvalidValueError, AttributeError):
+        except (_RowByRowError, CellError, InvalidValueError, AttributeError, TypeError):
             good = None
         if good is None:
             good = []
@@ -138,28 +140,32 @@ class _Pass1:
         return good
 
     def _convert_columns(self, batch: list[tuple[int, list[Any]]]) -> list[tuple[int, tuple[Any, ...]]]:
-        lines = [line for line, _cells in batch]
-        rows = [cells for _line, cells in batch]
-        if min(map(len, rows), default=0) < self.width:
+        lines, rows = zip(*batch, strict=True)
+        if min(map(len, rows)) < self.width:
             raise _RowByRowError
+        transposed = list(zip(*rows, strict=False))  # the columns, as far as the shortest row goes
         columns: list[list[Any]] = []
         for index, text_limit, observe, convert, required in self.steps:
-            raw = [cells[index] for cells in rows]
+            raw = transposed[index]
             if text_limit is not None:
-                # Text cells are str or None; anything else (a spreadsheet number) raises AttributeError.
-                column = ["" if value is None else value.strip() for value in raw]
-                if text_limit and max(map(len, column), default=0) > text_limit:
+                # Text cells are str or None; anything else (a spreadsheet number) raises TypeError
+                # or AttributeError, and the block goes row by row.
+                if None in raw:
+                    column = ["" if value is None else value.strip() for value in raw]
+                else:
+                    column = list(map(str.strip, raw))
+                if text_limit and max(map(len, column)) > text_limit:
                     raise _RowByRowError
                 if required and "" in column:
                     raise _RowByRowError
             elif observe is not None:
                 column = [value.strip() if value.__class__ is str else value for value in raw]
-                for line, value in zip(lines, column, strict=True):
-                    observe(value, line)
+                for _ in map(observe, column, lines):
+                    pass
                 if required and any(value is None or value == "" for value in column):
                     raise _RowByRowError
             else:
-                column = [convert(value) for value in raw]  # type: ignore[misc]
+                column = list(map(convert, raw))  # type: ignore[arg-type]
                 if required and any(value is None or value in ("", []) for value in column):
                     raise _RowByRowError
             columns.append(column)
