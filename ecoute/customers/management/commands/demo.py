@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecoute.accounts.models import Role
 from ecoute.customers.demo.build import DEMO_PASSWORD, build_demo
 from ecoute.customers.demo.export import FILES, export_demo
 
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         for email, role in report.members:
             self.stdout.write(
                 _("Log in as %(email)s (%(role)s), password %(password)s")
-                % {"email": email, "role": role, "password": DEMO_PASSWORD}
+                % {"email": email, "role": Role(role).label, "password": DEMO_PASSWORD}
             )
 
     def _export(self, directory: Path, customers: int, seed: int, today: date, started: float) -> None:
