@@ -19,19 +19,20 @@ DEMO_ENV := DEBUG=0 SECURE_HTTPS=0 SECRET_KEY=$${SECRET_KEY:-demo-only-secret-ke
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null || \
-		$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# The compiled catalogues are committed; they are rebuilt when GNU gettext's msgfmt is there.
 messages: $(STAMP)
-	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+	@if command -v msgfmt >/dev/null; then \
+		$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0; \
+	else echo "msgfmt not found: using the committed translation catalogues"; fi
 
 demo: $(STAMP) messages
 	mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v0
-	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py demo --org demo
 	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(DEMO_ENV) $(PY) manage.py serve --host $(HOST) --port $(PORT)

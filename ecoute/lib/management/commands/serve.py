@@ -9,8 +9,12 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -47,11 +51,14 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self.stdout.write(_("DEBUG is on: do not expose this server."))
         self.stdout.write(_("Press Ctrl-C to stop."))
+        # A service manager stops us with SIGTERM: treat it like Ctrl-C so the children stop too.
+        signal.signal(signal.SIGTERM, _interrupt)
+        stopped_by_user = False
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
         except KeyboardInterrupt:
-            pass
+            stopped_by_user = True
         finally:
             for process in processes:
                 if process.poll() is None:
@@ -61,3 +68,5 @@ class Command(BaseCommand):
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        if not stopped_by_user:
+            raise CommandError(_("A process stopped unexpectedly (is the port already in use?)."))
