@@ -1,13 +1,14 @@
 """Operations on customer data that touch several models: imports and consent changes."""
 
+import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from ecoute.accounts.models import Organization, User
 from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
@@ -15,6 +16,8 @@ from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import ImportJob, ImportStatus
 
 type Progress = Callable[[str, int, int], None]
+
+logger = logging.getLogger(__name__)
 
 
 def import_dir(organization: Organization) -> Path:
@@ -52,6 +55,33 @@ def create_import_job(
         skip_invalid=skip_invalid,
         dry_run=dry_run,
         created_by=created_by,
+    )
+
+
+UNEXPECTED_FAILURE = gettext_lazy(
+    "The import stopped on an unexpected error. Run it again: the rows already written are updated, "
+    "never duplicated."
+)
+
+
+def claim_import_job(job: ImportJob, from_status: ImportStatus, **changes: object) -> bool:
+    """Move `job` from `from_status` to waiting, with `changes`; False when another request did it first."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=from_status).update(
+        status=ImportStatus.PENDING, **changes
+    )
+    if claimed:
+        for name, value in changes.items():
+            setattr(job, name, value)
+        job.status = ImportStatus.PENDING
+    return bool(claimed)
+
+
+def start_claimed_job(job_id: int) -> bool:
+    """A worker takes a waiting job; False when another worker already has it."""
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
+            status=ImportStatus.VALIDATING
+        )
     )
 
 
@@ -97,6 +127,10 @@ def run_import_job(
             finished_at=timezone.now(),
         )
         raise
+    except Exception:
+        logger.exception("Import %s stopped on an unexpected error", job.pk)
+        _save(job, status=ImportStatus.FAILED, message=str(UNEXPECTED_FAILURE), finished_at=timezone.now())
+        raise
     if outcome.ok or job.skip_invalid:
         status = ImportStatus.CHECKED if job.dry_run else ImportStatus.SUCCEEDED
     else:
@@ -109,7 +143,6 @@ def run_import_job(
         rows_written=outcome.written,
         rows_rejected=len(outcome.rejected_lines),
         errors=[p.as_dict() for p in outcome.problems],
-        mapping=outcome.mapping,
         rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not job.dry_run else "",
         finished_at=timezone.now(),
     )
@@ -120,5 +153,4 @@ def _save(job: ImportJob, **changes: object) -> None:
     for name, value in changes.items():
         setattr(job, name, value)
     # Progress is written outside the import's own transactions, so a page polling it sees it move.
-    with transaction.atomic():
-        ImportJob.objects.filter(pk=job.pk).update(**changes)
+    ImportJob.objects.filter(pk=job.pk).update(**changes)

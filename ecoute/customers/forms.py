@@ -74,7 +74,7 @@ class ImportMappingForm(forms.Form):
         *args: Any,
         headers: list[str],
         fields: tuple[FieldSpec, ...],
-        initial_mapping: dict[str, str],
+        initial_mapping: dict[int, str],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -85,8 +85,12 @@ class ImportMappingForm(forms.Form):
         self.headers = headers
         for index, header in enumerate(headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=header, choices=choices, required=False, initial=initial_mapping.get(header, "")
+                label=header or _("(column %(number)s, no name)") % {"number": index + 1},
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(index, ""),
             )
 
     def chosen_mapping(self) -> dict[str, str]:
-        return {header: self.cleaned_data.get(f"column_{i}", "") for i, header in enumerate(self.headers)}
+        """Column position (as text: it is stored as JSON) → field, "" for a column left out."""
+        return {str(i): self.cleaned_data.get(f"column_{i}", "") for i in range(len(self.headers))}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.models import Organization, User
-from ecoute.customers.actions import create_import_job, store_upload
+from ecoute.customers.actions import claim_import_job, create_import_job, store_upload
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
@@ -82,7 +82,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
         job.save(update_fields=["status", "message"])
         return redirect("customers:import_detail", job_id=job.pk)
     columns = guess_columns(headers, fields)
-    guessed = {headers[i]: spec.name for i, spec in columns.items()}
+    guessed = {i: spec.name for i, spec in columns.items()}
     missing = ", ".join(str(spec.label) for spec in missing_fields(columns, fields))
     form = ImportMappingForm(request.POST or None, headers=headers, fields=fields, initial_mapping=guessed)
     if request.method == "POST" and form.is_valid():
@@ -92,12 +92,13 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
         except ImportFileError as error:
             form.add_error(None, error.describe())
         else:
-            job.mapping = chosen
-            job.skip_invalid = form.cleaned_data["skip_invalid"]
-            job.dry_run = "dry_run" in request.POST
-            job.status = ImportStatus.PENDING
-            job.save(update_fields=["mapping", "skip_invalid", "dry_run", "status"])
-            transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+            changes = {
+                "mapping": chosen,
+                "skip_invalid": form.cleaned_data["skip_invalid"],
+                "dry_run": "dry_run" in request.POST,
+            }
+            if claim_import_job(job, ImportStatus.DRAFT, **changes):
+                transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
             return redirect("customers:import_detail", job_id=job.pk)
     rows = [
         [form[f"column_{i}"], [row[i] if i < len(row) else "" for row in preview]]
@@ -132,10 +133,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     """Import for real a file that a dry run has checked."""
     job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
-    if job.status == ImportStatus.CHECKED:
-        job.dry_run = False
-        job.status = ImportStatus.PENDING
-        job.save(update_fields=["dry_run", "status"])
+    if job.created_by_id is not None and claim_import_job(job, ImportStatus.CHECKED, dry_run=False):
         transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
     return redirect("customers:import_detail", job_id=job.pk)
 

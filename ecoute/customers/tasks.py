@@ -2,16 +2,16 @@
 
 from django.tasks import task
 
-from ecoute.customers.actions import run_import_job
+from ecoute.customers.actions import run_import_job, start_claimed_job
 from ecoute.customers.importing.problems import ImportFileError
-from ecoute.customers.models import ImportJob, ImportStatus
+from ecoute.customers.models import ImportJob
 
 
 @task()
 def run_import_task(job_id: int) -> None:
-    job = ImportJob.objects.select_related("organization").filter(pk=job_id).first()
-    if job is None or job.status not in {ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.WRITING}:
-        return  # already done: a task run twice does nothing the second time
+    if not start_claimed_job(job_id):
+        return  # another worker has it, or it is done: a task run twice does nothing the second time
+    job = ImportJob.objects.select_related("organization").get(pk=job_id)
     try:
         run_import_job(job)
     except ImportFileError:

@@ -131,3 +131,56 @@ def test_an_upload_over_the_size_limit_answers_413(owner_client: Client, setting
 def test_agents_and_viewers_cannot_import(org: Organization, role: str) -> None:
     client = member_client(MembershipFactory.create(organization=org, role=role))
     assert client.get(reverse("customers:import_new")).status_code == 403
+
+
+def test_a_file_with_blank_and_repeated_headers_is_mapped_by_column(
+    owner_client: Client, org: Organization, django_capture_on_commit_callbacks: object
+) -> None:
+    # Given an export whose third column has no name and whose two phone columns share one
+    content = "Code client;Tél;;Tél\nC1;0102030405;x;0607080910\n".encode()
+    job = _upload(owner_client, "customers", "clients.csv", content)
+    data = {"column_0": "external_id", "column_1": "", "column_2": "", "column_3": "phone", "import": "1"}
+    # When the manager keeps the second phone column only
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        owner_client.post(reverse("customers:import_mapping", args=[job.pk]), data)
+    # Then the import runs with that choice
+    assert Customer.objects.get(organization=org, external_id="C1").phone == "0607080910"
+
+
+def test_a_second_submit_of_the_mapping_does_not_run_the_import_twice(
+    owner_client: Client, org: Organization, django_capture_on_commit_callbacks: object
+) -> None:
+    job = _upload(owner_client, "customers", "clients.csv", CUSTOMERS)
+    data = {
+        "column_0": "external_id",
+        "column_1": "last_name",
+        "column_2": "first_name",
+        "column_3": "email",
+        "import": "1",
+    }
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:  # type: ignore[operator]
+        owner_client.post(reverse("customers:import_mapping", args=[job.pk]), data)
+        owner_client.post(reverse("customers:import_mapping", args=[job.pk]), data)
+    assert len(callbacks) == 1
+
+
+def test_an_unexpected_failure_marks_the_job_failed_instead_of_leaving_it_running(
+    owner_client: Client,
+    org: Organization,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    from ecoute.customers import actions
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(actions, "run_import", broken)
+    job = _upload(owner_client, "customers", "clients.csv", CUSTOMERS)
+    data = {"column_0": "external_id", "column_1": "last_name", "import": "1"}
+    # (the task backend records the task's failure; the job must say it too)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        owner_client.post(reverse("customers:import_mapping", args=[job.pk]), data)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.message

@@ -12,12 +12,22 @@ def guess_columns(
     chosen: dict[str, str] | None = None,
 ) -> dict[int, FieldSpec]:
     """Column index → field. `overrides` are "COLUMN=field" strings (command line); `chosen` maps a
-    header to a field, "" to leave the column out (web form); both win over the guess."""
-    specs = [*(overrides or []), *(f"{header}={name}" for header, name in (chosen or {}).items())]
-    fixed, errors = parse_mapping_overrides(specs, headers, [spec.name for spec in fields])
+    column's position (as text, JSON keys being text) to a field, "" to leave the column out (web
+    form), so that files with blank or repeated headers can be mapped; both win over the guess."""
+    fixed, errors = parse_mapping_overrides(overrides or [], headers, [spec.name for spec in fields])
     if errors:
         raise ImportFileError(errors[0].code, **errors[0].params)
     by_name = {spec.name: spec for spec in fields}
+    for position, name in (chosen or {}).items():
+        index = int(position)
+        if not 0 <= index < len(headers):
+            continue
+        if name and name not in by_name:
+            raise ImportFileError("unknown_field", field=name, available=", ".join(by_name))
+        fixed[index] = name or None
+    names = [name for name in fixed.values() if name]
+    if duplicate := next((name for name in names if names.count(name) > 1), None):
+        raise ImportFileError("duplicate_field", field=str(by_name[duplicate].label))
     guessed = guess_mapping(headers, {spec.name: spec.synonyms for spec in fields}, overrides=fixed)
     return {index: by_name[name] for index, name in sorted(guessed.items())}
 
