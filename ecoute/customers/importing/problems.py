@@ -10,6 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecoute.lib.tabular_errors import default_message
+
 REASONS = {
     "required": gettext_lazy("a value is required"),
     "empty_value": gettext_lazy("a value is required"),
@@ -33,8 +35,21 @@ REASONS = {
 FILE_PROBLEMS = {
     "empty_file": gettext_lazy("The file is empty."),
     "no_header": gettext_lazy("The file has no header line with column names."),
-    "unsupported_format": gettext_lazy("This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file."),
-    "unreadable": gettext_lazy("The file cannot be read: %(detail)s"),
+    "unsupported_format": gettext_lazy(
+        "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file (it looks like %(detected)s)."
+    ),
+    "unreadable_file": gettext_lazy("The file cannot be opened."),
+    "corrupt_spreadsheet": gettext_lazy("The spreadsheet cannot be read: it may be damaged."),
+    "protected_spreadsheet": gettext_lazy("The spreadsheet is protected by a password: save it without one."),
+    "spreadsheet_too_large": gettext_lazy("The spreadsheet holds more than %(limit_mb)s MB once unpacked."),
+    "sheet_not_found": gettext_lazy("The workbook has no sheet named “%(sheet)s” (sheets: %(available)s)."),
+    "undecodable": gettext_lazy("Line %(line)s holds bytes that are not %(encoding)s text."),
+    "field_too_large": gettext_lazy(
+        'Line %(line)s: a field is longer than %(limit)s characters; a quote (") may never be closed.'
+    ),
+    "line_too_long": gettext_lazy("Line %(line)s is longer than %(limit)s characters."),
+    "malformed_csv": gettext_lazy("Line %(line)s cannot be read as CSV."),
+    "ragged_row": gettext_lazy("Line %(line)s has %(found)s fields where the header has %(expected)s."),
     "missing_columns": gettext_lazy(
         "Required column(s) missing: %(fields)s. Columns found: %(found)s. "
         "Name the column with --map COLUMN=field or in the mapping form."
@@ -50,6 +65,18 @@ FILE_PROBLEMS = {
 }
 
 
+def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
+    """The sentence for `code` in the active language; the reader's English text for a code we do not
+    know, and the bare sentence when a parameter is missing: never an error while reporting one."""
+    sentence = sentences.get(code)
+    if sentence is None:
+        return default_message(code, params)
+    try:
+        return str(sentence) % params
+    except (KeyError, TypeError, ValueError):
+        return str(sentence)
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """One bad value: the line in the file, the column, the value and why."""
@@ -62,11 +89,7 @@ class RowProblem:
 
     @property
     def reason(self) -> str:
-        return (
-            str(REASONS.get(self.code, self.code)) % self.params
-            if self.params
-            else str(REASONS.get(self.code, self.code))
-        )
+        return _say(REASONS, self.code, self.params)
 
     def describe(self) -> str:
         return _("line %(line)s, column “%(column)s”, value “%(value)s”: %(reason)s") % {
@@ -99,8 +122,4 @@ class ImportFileError(Exception):
         self.params = params
 
     def describe(self) -> str:
-        return (
-            str(FILE_PROBLEMS.get(self.code, self.code)) % self.params
-            if self.params
-            else str(FILE_PROBLEMS.get(self.code, self.code))
-        )
+        return _say(FILE_PROBLEMS, self.code, self.params)
