@@ -184,3 +184,16 @@ def test_an_unexpected_failure_marks_the_job_failed_instead_of_leaving_it_runnin
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.message
+
+
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(client: Client, settings: object) -> None:
+    # Given anyone, logged in or not, announcing a body larger than any page accepts
+    settings.IMPORT_MAX_FILE_SIZE = 1000  # type: ignore[attr-defined]
+    response = client.generic(
+        "POST",
+        reverse("customers:import_new"),
+        b"x" * 2_000_000,
+        content_type="multipart/form-data; boundary=x",
+    )
+    # Then the answer is 413 and no view or CSRF check read it
+    assert response.status_code == 413
