@@ -7,13 +7,14 @@ import: per record, the field, the value and the reason.
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 
 from ecoute.customers.importing.pipeline import ImportRequest, run_import
-from ecoute.customers.importing.problems import ImportFileError
+from ecoute.customers.importing.problems import REASONS, ImportFileError
 from ecoute.customers.models import Customer
 from ecoute.customers.queries import filter_customers
 from ecoute.lib.idempotency import idempotent
@@ -22,6 +23,7 @@ from ecoute.lib.tenancy import get_for_org_or_404
 router = Router(tags=["customers"])
 
 MAX_RECORDS = 10_000
+NOTHING_WRITTEN = gettext_lazy("Nothing was written: some records are invalid.")
 
 
 class CustomerOut(Schema):
@@ -89,22 +91,40 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     }
 
 
+def _language(request: HttpRequest, org: Any) -> str:
+    if request.headers.get("Accept-Language"):
+        return translation.get_language_from_request(request)
+    return str(org.language)
+
+
+def _nested_values(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fields sent as an object or a list (tags aside): a record holds one value per field."""
+    return [
+        {
+            "row": row,
+            "field": name,
+            "value": str(value)[:200],
+            "code": "not_a_single_value",
+            "message": str(REASONS["not_a_single_value"]),
+        }
+        for row, record in enumerate(records, start=1)
+        for name, value in record.items()
+        if isinstance(value, dict | list) and not (name == "tags" and all(isinstance(v, str) for v in value))
+    ]
+
+
 def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) -> Status[Any]:
     """Validate every record like an import row; write all of them or none."""
-    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if too_large or len(records) > MAX_RECORDS:
-        return Status(
-            413,
-            {
-                "detail": f"At most {MAX_RECORDS} records and {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
-                "per request.",
-                "problems": [],
-            },
-        )
     org = _org(request)
+    with translation.override(_language(request, org)):
+        if len(records) > MAX_RECORDS:
+            detail = _("At most %(count)s records per request.") % {"count": MAX_RECORDS}
+            return Status(413, {"detail": detail, "problems": []})
+        if problems := _nested_values(records):
+            return Status(400, {"detail": str(NOTHING_WRITTEN), "problems": problems})
 
     def write() -> tuple[int, Any]:
-        with translation.override(translation.get_language_from_request(request) or org.language):
+        with translation.override(_language(request, org)):
             try:
                 outcome = run_import(ImportRequest(org.pk, org.time_zone, kind, records=records))
             except ImportFileError as error:
@@ -114,7 +134,7 @@ def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) 
                     {"row": p.line, "field": p.column, "value": p.value, "code": p.code, "message": p.reason}
                     for p in outcome.problems
                 ]
-                return 400, {"detail": "Nothing was written: some records are invalid.", "problems": problems}
+                return 400, {"detail": str(NOTHING_WRITTEN), "problems": problems}
             return 200, {"received": outcome.rows, "written": outcome.written}
 
     return Status(*idempotent(request, f"{kind}:bulk", write))
@@ -122,7 +142,7 @@ def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) 
 
 @router.post(
     "/customers/bulk",
-    response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
+    response={200: WriteResult, 400: WriteRefused, 409: WriteRefused, 413: WriteRefused, 422: WriteRefused},
     summary="Create or update customers by CRM id",
 )
 def upsert_customers(request: HttpRequest, records: list[dict[str, Any]]) -> Status[Any]:
@@ -131,7 +151,7 @@ def upsert_customers(request: HttpRequest, records: list[dict[str, Any]]) -> Sta
 
 @router.post(
     "/transactions/bulk",
-    response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
+    response={200: WriteResult, 400: WriteRefused, 409: WriteRefused, 413: WriteRefused, 422: WriteRefused},
     summary="Create or update transactions",
 )
 def upsert_transactions(request: HttpRequest, records: list[dict[str, Any]]) -> Status[Any]:
@@ -140,7 +160,7 @@ def upsert_transactions(request: HttpRequest, records: list[dict[str, Any]]) -> 
 
 @router.post(
     "/consents",
-    response={200: WriteResult, 400: WriteRefused, 413: WriteRefused, 422: WriteRefused},
+    response={200: WriteResult, 400: WriteRefused, 409: WriteRefused, 413: WriteRefused, 422: WriteRefused},
     summary="Append consent changes",
 )
 def append_consents(request: HttpRequest, records: list[dict[str, Any]]) -> Status[Any]:

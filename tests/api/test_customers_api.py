@@ -130,3 +130,33 @@ def test_malformed_json_answers_400_not_500(api: Client) -> None:
 def test_the_openapi_schema_is_published(org: Organization) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/customers/bulk" in schema["paths"]
+
+
+def test_a_refused_write_is_not_replayed_once_the_cause_is_fixed(api: Client, org: Organization) -> None:
+    # Given a sale for a customer the API does not know yet, sent with an idempotency key
+    sale = [{"external_id": "S9", "customer": "LATE", "occurred_at": "2026-02-01", "amount": "5"}]
+    assert _post(api, "/transactions/bulk", sale, HTTP_IDEMPOTENCY_KEY="k-9").status_code == 400
+    # When the customer arrives and the same request is sent again with the same key
+    CustomerFactory.create(organization=org, external_id="LATE")
+    retry = _post(api, "/transactions/bulk", sale, HTTP_IDEMPOTENCY_KEY="k-9")
+    # Then it is written
+    assert retry.status_code == 200
+    assert Transaction.objects.filter(external_id="S9").exists()
+
+
+def test_values_sent_as_objects_or_lists_are_refused(api: Client, org: Organization) -> None:
+    response = _post(
+        api, "/customers/bulk", [{"external_id": {"a": 1}}, {"external_id": "T2", "tags": ["VIP"]}]
+    )
+    assert response.status_code == 400
+    assert [(p["row"], p["field"], p["code"]) for p in response.json()["problems"]] == [
+        (1, "external_id", "not_a_single_value")
+    ]
+    assert not Customer.objects.filter(organization=org).exists()
+
+
+def test_api_messages_follow_the_organizations_language_without_accept_language(
+    api: Client, org: Organization
+) -> None:
+    response = _post(api, "/customers/bulk", [{"external_id": "Y2", "email": "not-an-email"}])
+    assert response.json()["problems"][0]["message"] != "not a valid e-mail address"  # French organization
