@@ -37,7 +37,8 @@ class CustomerFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), ("yes", _("Given")), ("no", _("Not given"))],
     )
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    # Any region is accepted (the select lists the first ones), so a link to a region never fails.
+    region = forms.CharField(label=_("Region"), required=False, max_length=100, widget=forms.Select)
     last_purchase = forms.ChoiceField(label=_("Last purchase"), required=False, choices=LAST_PURCHASE_CHOICES)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
@@ -45,7 +46,9 @@ class CustomerFilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = Tag.objects.filter(organization=organization)  # type: ignore[attr-defined]
-        self.fields["region"].choices = [("", _("All regions")), *((r, r) for r in regions)]  # type: ignore[attr-defined]
+        current = self.data.get("region", "") if self.is_bound else ""
+        listed = regions if not current or current in regions else [*regions, current]
+        self.fields["region"].widget.choices = [("", _("All regions")), *((r, r) for r in listed)]
 
 
 class ImportUploadForm(forms.Form):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.models import Organization, User
@@ -20,6 +21,7 @@ from ecoute.customers.importing.mapping import guess_columns, missing_fields, re
 from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.models import ImportJob, ImportStatus
 from ecoute.customers.tasks import run_import_task
+from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import TabularError
 from ecoute.lib.tenancy import get_for_org_or_404
@@ -120,11 +122,14 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     )
 
 
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 @member_required("import")
 def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
     problems = [RowProblem.from_dict(e) for e in job.errors if "line" in e][:200]
-    template = "customers/_import_progress.html" if request.htmx else "customers/import_detail.html"  # type: ignore[attr-defined]
+    template = (
+        "customers/_import_progress.html" if wants_fragment(request) else "customers/import_detail.html"
+    )
     return render(request, template, {"job": job, "problems": problems})
 
 

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.models import Organization
@@ -16,6 +17,7 @@ from ecoute.customers.queries import (
     organization_counts,
     regions_of,
 )
+from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import get_for_org_or_404
 
 PAGE_SIZE = 50
@@ -40,16 +42,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 @member_required("view_customers")
 def customer_list(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     form = CustomerFilterForm(request.GET or None, organization=org, regions=regions_of(org))
-    filters = form.cleaned_data if form.is_valid() else {}
+    # A stale or odd value drops that filter alone: cleaned_data keeps the fields that are valid.
+    form.is_valid()
+    filters = form.cleaned_data if form.is_bound else {}
     customers = filter_customers(Customer.objects.for_org(org), filters)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "customers/_customer_rows.html" if request.htmx else "customers/customer_list.html"  # type: ignore[attr-defined]
+    template = "customers/_customer_rows.html" if wants_fragment(request) else "customers/customer_list.html"
     return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
 
 

@@ -155,3 +155,23 @@ def test_viewers_see_the_overview_but_not_the_customers(org: Organization, role:
     assert client.get(reverse("customers:overview")).status_code == 200
     assert client.get(reverse("customers:customer_list")).status_code == 403
     assert Customer.objects.count() == 0
+
+
+def test_a_stale_filter_is_dropped_alone_and_any_region_can_be_linked(
+    owner_client: Client, org: Organization
+) -> None:
+    CustomerFactory.create(organization=org, external_id="K", region="Corse")
+    CustomerFactory.create(organization=org, external_id="M", region="Bretagne")
+    # a tag that no longer exists does not erase the region filter
+    assert _names(owner_client, "?tag=999999&region=Corse") == ["K"]
+
+
+def test_going_back_to_the_list_after_a_cache_miss_gets_the_whole_page(
+    owner_client: Client, org: Organization
+) -> None:
+    CustomerFactory.create(organization=org)
+    response = owner_client.get(
+        reverse("customers:customer_list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
