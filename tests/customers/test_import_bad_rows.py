@@ -136,3 +136,18 @@ def test_the_command_exits_1_with_a_message_and_no_traceback(tmp_path: Path, org
     assert result.returncode == 1
     assert "Required column(s) missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_numbers_that_do_not_fit_their_column_are_refused_not_written(
+    tmp_path: Path, org: Organization, customers: None
+) -> None:
+    # Given an amount of a thousand billion euros and a negative delivery rating
+    sales = write_csv(
+        tmp_path / "ventes.csv", "N° commande;N° client;Date;Montant\nV1;C1;03/04/2024;999999999999999\n"
+    )
+    message, problems = failing_import("transactions", str(sales), "--org", org.slug, "--language", "en")
+    assert "out of range" in problems
+    acts = write_csv(tmp_path / "avis.csv", "N° client;Type;Date;Note\nC1;avis;03/04/2024;-3\n")
+    _message, problems = failing_import("loyalty-acts", str(acts), "--org", org.slug, "--language", "en")
+    assert "out of range" in problems
+    assert Transaction.objects.count() == 0

@@ -89,6 +89,44 @@ def _decimal_text(value: Cell) -> str | None:
         raise CellError(error.code, **error.params) from None
 
 
+def _bounded_decimal(spec: FieldSpec) -> Converter:
+    """A number that fits the column: at most `integer_digits` before the point, not below `minimum`."""
+    digits, minimum = spec.integer_digits, spec.minimum
+    if digits is None and minimum is None:
+        return _decimal_text
+
+    def convert(value: Cell) -> str | None:
+        text = _decimal_text(value)
+        if text is None:
+            return None
+        whole = text.partition(".")[0].lstrip("-")
+        too_big = digits is not None and len(whole.lstrip("0")) > digits
+        if too_big or (minimum is not None and Decimal(text) < minimum):
+            raise CellError("out_of_range", **_range(spec))
+        return text
+
+    return convert
+
+
+def _bounded_integer(spec: FieldSpec) -> Converter:
+    parse = _from_reader(parse_int)
+    # Whatever the field, a 32-bit column: larger numbers would fail in the database, not here.
+    low = spec.minimum if spec.minimum is not None else -(2**31)
+    high = spec.maximum if spec.maximum is not None else 2**31 - 1
+
+    def convert(value: Cell) -> int | None:
+        number: int | None = parse(value)
+        if number is not None and not low <= number <= high:
+            raise CellError("out_of_range", **_range(spec))
+        return number
+
+    return convert
+
+
+def _range(spec: FieldSpec) -> dict[str, Any]:
+    return {"minimum": spec.minimum, "maximum": spec.maximum, "digits": spec.integer_digits}
+
+
 def _choice(spec: FieldSpec) -> Converter:
     accepted = {normalize_header(k): v for k, v in spec.choices.items()}
     listed = ", ".join(sorted(set(spec.choices.values())))
@@ -118,9 +156,9 @@ def converter_for(spec: FieldSpec) -> Converter:
         case ValueType.EMAIL:
             return _email(spec)
         case ValueType.DECIMAL:
-            return _decimal_text
+            return _bounded_decimal(spec)
         case ValueType.INTEGER:
-            return _from_reader(parse_int)
+            return _bounded_integer(spec)
         case ValueType.BOOLEAN:
             return _from_reader(parse_bool)
         case ValueType.CHOICE:

@@ -28,6 +28,10 @@ class FieldSpec:
     synonyms: tuple[str, ...] = ()
     # For CHOICE: accepted spellings (normalized) → stored value.
     choices: dict[str, str] = field(default_factory=dict)
+    # What the column holds: DECIMAL digits before the point, INTEGER bounds; None is no limit.
+    integer_digits: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 def _spec(name: str, label: Promise, *synonyms: str, **options: object) -> FieldSpec:
@@ -276,6 +280,7 @@ TRANSACTION_FIELDS = (
         "price",
         type=ValueType.DECIMAL,
         required=True,
+        integer_digits=12,
     ),
     _spec("currency", _("currency"), "devise", "monnaie", max_length=3),
     _spec("channel", _("channel"), "canal", "canal de vente", "source", max_length=50),
@@ -337,6 +342,8 @@ INTERACTION_FIELDS = (
         "retard jours",
         "delivery delay",
         type=ValueType.INTEGER,
+        minimum=-3650,
+        maximum=3650,
     ),
     _spec(
         "handling_time_minutes",
@@ -347,6 +354,8 @@ INTERACTION_FIELDS = (
         "duree min",
         "handling time",
         type=ValueType.DECIMAL,
+        integer_digits=7,
+        minimum=0,
     ),
 )
 
@@ -373,7 +382,7 @@ LOYALTY_ACT_FIELDS = (
         required=True,
     ),
     _spec("source", _("source"), "origine", "plateforme", "site", max_length=100),
-    _spec("rating", _("rating"), "note", "etoiles", "score", type=ValueType.INTEGER),
+    _spec("rating", _("rating"), "note", "etoiles", "score", type=ValueType.INTEGER, minimum=0, maximum=10),
     _spec("text", _("text"), "texte", "commentaire", "contenu", "message", "verbatim"),
     _spec("url", _("link"), "lien", "url", "adresse", max_length=500),
 )
