@@ -145,7 +145,7 @@ def test_numbers_that_do_not_fit_their_column_are_refused_not_written(
     sales = write_csv(
         tmp_path / "ventes.csv", "N° commande;N° client;Date;Montant\nV1;C1;03/04/2024;999999999999999\n"
     )
-    message, problems = failing_import("transactions", str(sales), "--org", org.slug, "--language", "en")
+    _message, problems = failing_import("transactions", str(sales), "--org", org.slug, "--language", "en")
     assert "out of range" in problems
     acts = write_csv(tmp_path / "avis.csv", "N° client;Type;Date;Note\nC1;avis;03/04/2024;-3\n")
     _message, problems = failing_import("loyalty-acts", str(acts), "--org", org.slug, "--language", "en")
