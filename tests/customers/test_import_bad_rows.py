@@ -151,3 +151,13 @@ def test_numbers_that_do_not_fit_their_column_are_refused_not_written(
     _message, problems = failing_import("loyalty-acts", str(acts), "--org", org.slug, "--language", "en")
     assert "out of range" in problems
     assert Transaction.objects.count() == 0
+
+
+def test_a_link_that_is_not_a_web_address_is_refused(
+    tmp_path: Path, org: Organization, customers: None
+) -> None:
+    acts = write_csv(
+        tmp_path / "avis.csv", "N° client;Type;Date;Lien\nC1;avis;03/04/2024;javascript:alert(1)\n"
+    )
+    _message, problems = failing_import("loyalty-acts", str(acts), "--org", org.slug, "--language", "en")
+    assert "not a web address" in problems

@@ -143,6 +143,19 @@ def _choice(spec: FieldSpec) -> Converter:
     return convert
 
 
+def _web_address(spec: FieldSpec) -> Converter:
+    """An http(s) address only: a link shown later must never run a script (javascript:…)."""
+    text = _text(spec)
+
+    def convert(value: Cell) -> str:
+        address = text(value)
+        if address and not address.lower().startswith(("https://", "http://")):
+            raise CellError("invalid_url")
+        return address
+
+    return convert
+
+
 def _tags(_spec: FieldSpec) -> Converter:
     def convert(value: Cell) -> list[str]:
         return [tag.strip()[:100] for tag in re.split(r"[,;|]", as_text(value)) if tag.strip()]
@@ -165,6 +178,8 @@ def converter_for(spec: FieldSpec) -> Converter:
             return _choice(spec)
         case ValueType.TAGS:
             return _tags(spec)
+        case ValueType.URL:
+            return _web_address(spec)
         case _:
             return _text(spec)
 

@@ -16,6 +16,7 @@ class ValueType(StrEnum):
     DATETIME = "datetime"
     CHOICE = "choice"
     TAGS = "tags"
+    URL = "url"
 
 
 @dataclass(frozen=True)
@@ -384,7 +385,7 @@ LOYALTY_ACT_FIELDS = (
     _spec("source", _("source"), "origine", "plateforme", "site", max_length=100),
     _spec("rating", _("rating"), "note", "etoiles", "score", type=ValueType.INTEGER, minimum=0, maximum=10),
     _spec("text", _("text"), "texte", "commentaire", "contenu", "message", "verbatim"),
-    _spec("url", _("link"), "lien", "url", "adresse", max_length=500),
+    _spec("url", _("link"), "lien", "url", "adresse", max_length=500, type=ValueType.URL),
 )
 
 FIELDS_BY_KIND: dict[str, tuple[FieldSpec, ...]] = {
