@@ -1,5 +1,6 @@
 """Read side of customers: list filters, overview figures, and the flags derived from the logs."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -25,21 +26,41 @@ from ecoute.customers.models import (
 )
 from ecoute.lib.text import fold
 
+# Beyond this many customers one statement over the organization beats many over lists of ids.
+WHOLE_ORGANIZATION_FROM = 20_000
 
-def refresh_purchase_stats(organization_id: int) -> None:
-    """Recompute each customer's last purchase and purchase count from their transactions."""
+
+def _update_customers(
+    set_clause: str, params: list[Any], organization_id: int, ids: Collection[int] | None
+) -> None:
+    """UPDATE the organization's customers, or only `ids` when they are few (an API call's handful)."""
+    table = Customer._meta.db_table
+    with connection.cursor() as cursor:
+        if ids is None or len(ids) > WHOLE_ORGANIZATION_FROM:
+            sql = f"UPDATE {table} SET {set_clause} WHERE organization_id = %s"  # noqa: S608 - our own names
+            cursor.execute(sql, [*params, organization_id])
+            return
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} SET {set_clause} WHERE organization_id = %s AND id IN ({marks})",  # noqa: S608
+                [*params, organization_id, *chunk],
+            )
+
+
+def refresh_purchase_stats(organization_id: int, customer_ids: Collection[int] | None = None) -> None:
+    """Recompute last purchase and purchase count from the transactions (of `customer_ids`, or everyone)."""
     customer = Customer._meta.db_table
     tx = Transaction._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE {customer} SET
-                last_purchase_at = (
-                    SELECT MAX(t.occurred_at) FROM {tx} t WHERE t.customer_id = {customer}.id
-                ),
-                purchases_count = (SELECT COUNT(*) FROM {tx} t WHERE t.customer_id = {customer}.id)
-            WHERE organization_id = %s""",  # noqa: S608
-            [organization_id],
-        )
+    _update_customers(
+        f"""last_purchase_at = (SELECT MAX(t.occurred_at) FROM {tx} t WHERE t.customer_id = {customer}.id),
+            purchases_count = (SELECT COUNT(*) FROM {tx} t WHERE t.customer_id = {customer}.id)""",  # noqa: S608
+        [],
+        organization_id,
+        customer_ids,
+    )
 
 
 def fill_search_names(customers: QuerySet[Any], model: type[Any] = Customer) -> None:
@@ -63,19 +84,19 @@ def refresh_search_names(organization_id: int) -> None:
     )
 
 
-def refresh_consent_flags(organization_id: int) -> None:
-    """Mirror each customer's current e-mail consent to surveys on the customer row (for filtering)."""
+def refresh_consent_flags(organization_id: int, customer_ids: Collection[int] | None = None) -> None:
+    """Mirror the current e-mail consent to surveys on the customer rows (for filtering)."""
     customer = Customer._meta.db_table
     consent = Consent._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE {customer} SET email_consent = COALESCE((
-                SELECT c.granted FROM {consent} c
-                WHERE c.customer_id = {customer}.id AND c.channel = %s AND c.purpose = %s
-                ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1), FALSE)
-            WHERE organization_id = %s""",  # noqa: S608
-            [Channel.EMAIL, Purpose.SURVEYS, organization_id],
-        )
+    _update_customers(
+        f"""email_consent = COALESCE((
+            SELECT c.granted FROM {consent} c
+            WHERE c.customer_id = {customer}.id AND c.channel = %s AND c.purpose = %s
+            ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1), FALSE)""",  # noqa: S608
+        [Channel.EMAIL, Purpose.SURVEYS],
+        organization_id,
+        customer_ids,
+    )
 
 
 def regions_of(organization: Organization) -> list[str]:

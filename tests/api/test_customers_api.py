@@ -87,6 +87,7 @@ def test_transactions_and_consents_are_written_for_known_customers(api: Client, 
     sales = [{"external_id": "S1", "customer": "Z1", "occurred_at": "2026-01-15T10:30:00", "amount": "19.90"}]
     assert _post(api, "/transactions/bulk", sales).status_code == 200
     assert Transaction.objects.get(external_id="S1").customer.external_id == "Z1"
+    assert Customer.objects.get(external_id="Z1").purchases_count == 1
     consent = [
         {
             "customer": "Z1",

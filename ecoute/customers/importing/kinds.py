@@ -1,7 +1,7 @@
 """Per kind of import: the fields, how a row becomes a database row, and what to refresh afterwards."""
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -77,7 +77,7 @@ class ImportPlan:
         caller to go row by row."""
         return None
 
-    def after_write(self, organization_id: int) -> None:
+    def after_write(self, organization_id: int, customer_ids: Collection[int]) -> None:
         """Refresh what is derived from the rows written (counts and flags on customers)."""
 
 
@@ -144,7 +144,7 @@ class CustomerPlan(ImportPlan):
             return ""
         return customer_search_name(row["last_name"] or "", row["first_name"] or "", row.get("company") or "")
 
-    def after_write(self, organization_id: int) -> None:
+    def after_write(self, organization_id: int, customer_ids: Collection[int]) -> None:
         refresh_search_names(organization_id)
 
 
@@ -176,8 +176,8 @@ class ConsentPlan(ImportPlan):
             row.get("source") or "",
         )
 
-    def after_write(self, organization_id: int) -> None:
-        refresh_consent_flags(organization_id)
+    def after_write(self, organization_id: int, customer_ids: Collection[int]) -> None:
+        refresh_consent_flags(organization_id, customer_ids)
 
 
 class TransactionPlan(ImportPlan):
@@ -260,8 +260,8 @@ class TransactionPlan(ImportPlan):
 
         return build_batch
 
-    def after_write(self, organization_id: int) -> None:
-        refresh_purchase_stats(organization_id)
+    def after_write(self, organization_id: int, customer_ids: Collection[int]) -> None:
+        refresh_purchase_stats(organization_id, customer_ids)
 
 
 class InteractionPlan(ImportPlan):

@@ -420,7 +420,7 @@ def _write_rows(
     finally:
         batches.close()
     with transaction.atomic():
-        plan.after_write(request.organization_id)
+        plan.after_write(request.organization_id, set(customer_ids.values()))
 
 
 type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]]]
