@@ -1,4 +1,9 @@
-"""Operations on organizations and their members."""
+"""Operations on organizations and their members.
+
+Who may do what is checked here, not only in forms: `by` is the membership of the person acting.
+Owners and admins manage members; only owners make, change or remove owners; an organization
+keeps at least one owner.
+"""
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -28,32 +33,52 @@ def add_member(
     email: str,
     role: str,
     *,
+    by: Membership | None = None,
     password: str | None = None,
     first_name: str = "",
     last_name: str = "",
 ) -> tuple[Membership, bool]:
     """Give `email` a role in `organization`, creating the account when needed.
 
-    Returns the membership and whether the account is new (and so needs a password).
+    `by` is the member acting; views always pass it. None stands for the server's operator
+    (the demo builder), who may give any role. Someone who is a member already keeps their role:
+    changing it is `change_role`'s business. Returns the membership and whether the account is
+    new (and so needs a password).
     """
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if user is None:
-        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
-    elif password:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    membership, _created = Membership.objects.update_or_create(
-        user=user, organization=organization, defaults={"role": role}
-    )
-    if user.current_organization_id is None:
-        user.current_organization = organization
-        user.save(update_fields=["current_organization"])
+    if by is not None:
+        _ensure_may_manage_members_of(by, organization.pk)
+        if not by.may_grant(role):
+            raise MembershipError(_("Only an owner may make someone an owner."))
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise MembershipError(
+            _("%(email)s is already a member: change their role in the list.") % {"email": email}
+        )
+    user, created = _account(email, password=password, first_name=first_name, last_name=last_name)
+    return _join(user, organization, role), created
+
+
+@transaction.atomic
+def give_role(
+    organization: Organization, email: str, role: str, *, password: str | None = None
+) -> tuple[Membership, bool]:
+    """For the server's operator (the `user` command): give `email` `role` in `organization`.
+
+    Creates the account or the membership when needed, else changes the role, keeping at least
+    one owner. Returns the membership and whether the account is new.
+    """
+    user, created = _account(email, password=password)
+    membership = Membership.objects.filter(user=user, organization=organization).first()
+    if membership is None:
+        return _join(user, organization, role), created
+    _set_role(membership, role)
     return membership, created
 
 
 def invite_member(request: HttpRequest, membership: Membership) -> None:
-    """Send the new member an e-mail with a link to choose a password."""
+    """Send the member an e-mail with a link to choose a password.
+
+    Raises OSError (smtplib's errors among them) when the mail server cannot take the message.
+    """
     user = membership.user
     context = {
         "organization": membership.organization,
@@ -68,18 +93,58 @@ def invite_member(request: HttpRequest, membership: Membership) -> None:
 
 
 @transaction.atomic
-def change_role(membership: Membership, role: str) -> None:
+def change_role(membership: Membership, role: str, *, by: Membership) -> None:
+    _ensure_may_manage(by, membership)
+    if not by.may_grant(role):
+        raise MembershipError(_("Only an owner may make someone an owner."))
+    _set_role(membership, role)
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by: Membership) -> None:
+    _ensure_may_manage(by, membership)
+    if membership.role == Role.OWNER:
+        _ensure_another_owner(membership)
+    membership.delete()
+
+
+def _account(
+    email: str, *, password: str | None = None, first_name: str = "", last_name: str = ""
+) -> tuple[User, bool]:
+    """The account of `email`, created when missing; with `password`, that is its password now."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return User.objects.create_user(email, password, first_name=first_name, last_name=last_name), True
+    if password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user, False
+
+
+def _join(user: User, organization: Organization, role: str) -> Membership:
+    membership = Membership.objects.create(user=user, organization=organization, role=role)
+    if user.current_organization_id is None:
+        user.current_organization = organization
+        user.save(update_fields=["current_organization"])
+    return membership
+
+
+def _set_role(membership: Membership, role: str) -> None:
     if membership.role == Role.OWNER and role != Role.OWNER:
         _ensure_another_owner(membership)
     membership.role = role
     membership.save(update_fields=["role"])
 
 
-@transaction.atomic
-def remove_member(membership: Membership) -> None:
-    if membership.role == Role.OWNER:
-        _ensure_another_owner(membership)
-    membership.delete()
+def _ensure_may_manage_members_of(by: Membership, organization_id: int) -> None:
+    if by.organization_id != organization_id or not by.can("manage_members"):
+        raise MembershipError(_("You may not manage the members of this organization."))
+
+
+def _ensure_may_manage(by: Membership, membership: Membership) -> None:
+    _ensure_may_manage_members_of(by, membership.organization_id)
+    if not by.may_manage(membership):
+        raise MembershipError(_("Only an owner may change or remove an owner."))
 
 
 def _ensure_another_owner(membership: Membership) -> None:

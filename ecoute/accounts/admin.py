@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.models import ApiKey, Membership, Organization, User
@@ -42,3 +43,8 @@ class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
     list_display = ("name", "organization", "prefix", "created_at", "last_used_at", "revoked_at")
     list_filter = ("organization",)
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A key is made with its secret on the organization's API keys page; a row added here
+        # would have no secret at all.
+        return False

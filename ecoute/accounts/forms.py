@@ -1,16 +1,15 @@
+import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ecoute.accounts.login_limits import forget_failed_logins, is_login_blocked, record_failed_login
-from ecoute.accounts.models import Role, User
-
-
-def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+from ecoute.accounts.login_limits import client_address, is_login_blocked
+from ecoute.accounts.models import Membership, Role, User
 
 
 class LoginForm(forms.Form):
@@ -33,20 +32,36 @@ class LoginForm(forms.Form):
         email, password = data.get("email"), data.get("password")
         if not email or not password:
             return data
-        address = client_address(self.request)
-        if is_login_blocked(email, address):
+        # The backend enforces the limit (and records failures); asking first only picks the message.
+        if is_login_blocked(email, client_address(self.request)):
             raise forms.ValidationError(
                 _("Too many failed attempts. Wait a few minutes before trying again."), code="rate_limited"
             )
         user = authenticate(self.request, email=email, password=password)
         if user is None:
-            record_failed_login(email, address)
             raise forms.ValidationError(
                 _("This e-mail and password do not match an account."), code="invalid_login"
             )
-        forget_failed_logins(email)
         self.user = user
         return data
+
+
+class MemberPasswordResetForm(PasswordResetForm):
+    """Send the link to every active account, also those whose owner never chose a password.
+
+    Django skips accounts with an unusable password; invited members have one until they follow
+    their invitation, and this form is their way back in once the invitation is lost.
+    """
+
+    def get_users(self, email: str) -> Iterator[User]:
+        for user in User.objects.filter(email__iexact=email, is_active=True):
+            # As Django does: the database's case-insensitive match may be looser than Unicode's.
+            if _casefolded(user.email) == _casefolded(email):
+                yield user
+
+
+def _casefolded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class MemberAddForm(forms.Form):
@@ -55,11 +70,17 @@ class MemberAddForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
 
+    def __init__(self, *args: Any, by: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer only the roles `by` may give; `add_member` refuses the others anyway.
+        self.fields["role"].choices = by.grantable_roles()  # type: ignore[attr-defined]
+
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
 
 
 class MemberRoleForm(forms.Form):
+    # Any role here; whether the person acting may give it is `change_role`'s decision.
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 

@@ -1,12 +1,39 @@
 """Rate limit of failed logins per account and per address, shared by every worker process."""
 
 from datetime import datetime, timedelta
+from ipaddress import ip_address
 
 from django.conf import settings
-from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ecoute.accounts.models import FailedLogin
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The address of the person behind `request`.
+
+    Behind our reverse proxy (BEHIND_PROXY=1 sets SECURE_PROXY_SSL_HEADER) every request comes from
+    the proxy, so the person is the first X-Forwarded-For entry; the proxy must set that header
+    itself rather than pass on the client's. Without a proxy the header is anyone's to forge, and
+    only REMOTE_ADDR counts.
+    """
+    if request is None:
+        return None
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")[0].strip()
+        if _is_address(forwarded):
+            return forwarded
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    return remote if _is_address(remote) else None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _window_start() -> datetime:
@@ -28,4 +55,5 @@ def record_failed_login(email: str, address: str | None) -> None:
 
 
 def forget_failed_logins(email: str) -> None:
-    FailedLogin.objects.filter(Q(email=email.lower())).delete()
+    """Drop the failures of an account, once its owner proved who they are."""
+    FailedLogin.objects.filter(email=email.lower()).delete()

@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,11 +22,14 @@ class Role(models.TextChoices):
 
 
 # What each role may do. Views and API endpoints ask `membership.can(permission)`.
+# Owners and admins both manage members, but only owners make, change or remove owners
+# (see `Membership.may_grant` and `may_manage`). Agents will see the customers behind the cases
+# assigned to them once cases exist; until then they see the overview only, like viewers.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({"manage_members", "manage_api_keys", "import", "view_customers", "admin_site"}),
+    Role.OWNER: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
     Role.ADMIN: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
     Role.ANALYST: frozenset({"import", "view_customers"}),
-    Role.AGENT: frozenset({"view_customers"}),
+    Role.AGENT: frozenset(),
     Role.VIEWER: frozenset(),
 }
 
@@ -51,8 +55,19 @@ class Organization(models.Model):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """The whole address in lower case: one account per address, whatever its capitals.
+
+        `AbstractUser.clean` calls this too, so the admin's forms store lower case as well.
+        """
+        return super().normalize_email(email).strip().lower()
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=username)
+
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=self.normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -78,6 +93,15 @@ class User(AbstractUser):
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
+    class Meta(AbstractUser.Meta):
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="one_account_per_email",
+                violation_error_message=_("An account with this e-mail address already exists."),
+            )
+        ]
+
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
@@ -99,6 +123,21 @@ class Membership(models.Model):
 
     def can(self, permission: str) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
+
+    def may_grant(self, role: str) -> bool:
+        """Whether this member may give `role` to someone: only owners make owners."""
+        return self.can("manage_members") and (role != Role.OWNER or self.role == Role.OWNER)
+
+    def may_manage(self, other: "Membership") -> bool:
+        """Whether this member may change the role of `other` or remove them: only owners touch owners."""
+        return (
+            self.can("manage_members")
+            and other.organization_id == self.organization_id
+            and (other.role != Role.OWNER or self.role == Role.OWNER)
+        )
+
+    def grantable_roles(self) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in Role.choices if self.may_grant(value)]
 
 
 class FailedLogin(models.Model):

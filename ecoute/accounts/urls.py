@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from ecoute.accounts import views
+from ecoute.accounts.forms import MemberPasswordResetForm
 
 app_name = "accounts"
 
@@ -13,11 +14,13 @@ urlpatterns = [
     path("no-organization/", views.no_organization, name="no_organization"),
     path("members/", views.members, name="members"),
     path("members/<int:membership_id>/", views.member_update, name="member_update"),
+    path("members/<int:membership_id>/invite/", views.member_invite, name="member_invite"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=MemberPasswordResetForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",
@@ -32,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

@@ -1,10 +1,13 @@
 """Logging in and out by e-mail, and the rate limit on failed attempts."""
 
+from typing import Any
+
 import pytest
+from django.contrib.auth import authenticate
 from django.test import Client
 from django.urls import reverse
 
-from ecoute.accounts.models import Membership
+from ecoute.accounts.models import FailedLogin, Membership
 from tests.factories import PASSWORD
 
 
@@ -95,3 +98,86 @@ def test_a_successful_login_clears_the_failures_of_the_account(owner: Membership
     again = Client()
     _login(again, owner.user.email, PASSWORD, address="10.0.6.1")
     assert "_auth_user_id" in again.session
+
+
+def test_failed_logins_on_the_support_admin_are_limited_too(owner: Membership) -> None:
+    # Given a staff member
+    owner.user.is_staff = owner.user.is_superuser = True
+    owner.user.save()
+    # And five wrong passwords tried on the support admin's own login page
+    for attempt in range(5):
+        response = Client().post(
+            "/admin/login/",
+            {"username": owner.user.email, "password": f"wrong-{attempt}"},
+            REMOTE_ADDR=f"10.0.7.{attempt}",
+        )
+        assert response.status_code == 200
+    # When the right password comes there
+    client = Client()
+    client.post("/admin/login/", {"username": owner.user.email, "password": PASSWORD}, REMOTE_ADDR="10.0.8.1")
+    # Then it is refused, there and on the product's login page
+    assert "_auth_user_id" not in client.session
+    _login(client, owner.user.email, PASSWORD, address="10.0.8.2")
+    assert "_auth_user_id" not in client.session
+
+
+def test_anything_calling_authenticate_counts_and_respects_the_limit(owner: Membership) -> None:
+    # Given five wrong passwords given to `authenticate` without a request
+    for attempt in range(5):
+        assert authenticate(None, email=owner.user.email, password=f"wrong-{attempt}") is None
+    # When the right password comes the same way
+    user = authenticate(None, email=owner.user.email, password=PASSWORD)
+    # Then it is refused too
+    assert user is None
+    assert FailedLogin.objects.filter(email=owner.user.email).count() == 5
+
+
+def test_behind_the_proxy_the_limit_counts_the_first_forwarded_address(
+    owner: Membership, settings: Any
+) -> None:
+    # Given the site behind its reverse proxy, which every request comes from
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    proxy = "10.9.9.9"
+    # And five failures on five accounts from one person's address
+    for attempt in range(5):
+        Client().post(
+            reverse("accounts:login"),
+            {"email": f"someone{attempt}@example.fr", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="198.51.100.4, 10.9.9.8",
+            REMOTE_ADDR=proxy,
+        )
+    # When that address tries a real account, and someone else tries it through the same proxy
+    blocked, other = Client(), Client()
+    credentials = {"email": owner.user.email, "password": PASSWORD}
+    blocked.post(
+        reverse("accounts:login"), credentials, HTTP_X_FORWARDED_FOR="198.51.100.4", REMOTE_ADDR=proxy
+    )
+    other.post(reverse("accounts:login"), credentials, HTTP_X_FORWARDED_FOR="198.51.100.5", REMOTE_ADDR=proxy)
+    # Then only the address that failed is blocked
+    assert "_auth_user_id" not in blocked.session
+    assert "_auth_user_id" in other.session
+    assert set(FailedLogin.objects.values_list("address", flat=True)) == {"198.51.100.4"}
+
+
+def test_without_a_proxy_a_forwarded_header_does_not_change_the_address(
+    owner: Membership, settings: Any
+) -> None:
+    # Given the site without a proxy, and five failures from one address that claims five others
+    settings.SECURE_PROXY_SSL_HEADER = None
+    for attempt in range(5):
+        Client().post(
+            reverse("accounts:login"),
+            {"email": f"someone{attempt}@example.fr", "password": "wrong"},
+            REMOTE_ADDR="192.0.2.9",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        )
+    # When a real member logs in from that address
+    client = Client()
+    client.post(
+        reverse("accounts:login"),
+        {"email": owner.user.email, "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.9",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+    # Then the address is blocked: the header was not believed
+    assert "_auth_user_id" not in client.session

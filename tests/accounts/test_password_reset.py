@@ -5,7 +5,9 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from ecoute.accounts.models import Membership
+from ecoute.accounts.login_limits import is_login_blocked
+from ecoute.accounts.models import Membership, Organization, Role
+from tests.factories import MembershipFactory
 from tests.smtp_sink import SmtpSink
 
 
@@ -39,3 +41,65 @@ def test_asking_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
     response = Client().post(reverse("accounts:password_reset"), {"email": "nobody@example.fr"})
     assert response.status_code == 302
     assert smtp_sink.messages == []
+
+
+def _reset_link(sink: SmtpSink) -> str:
+    body = sink.messages[-1].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", body)
+    assert link is not None
+    return link.group(1)
+
+
+def test_an_invited_member_who_lost_the_invitation_gets_a_reset_link(
+    org: Organization, smtp_sink: SmtpSink
+) -> None:
+    # Given a member who was invited and never chose a password
+    member = MembershipFactory.create(organization=org, role=Role.VIEWER, user__email="nadia@maison.fr")
+    member.user.set_unusable_password()
+    member.user.save()
+    # When they ask for a reset, typing their address in other capitals
+    Client().post(reverse("accounts:password_reset"), {"email": "Nadia@Maison.FR"})
+    # Then a link reaches them, and it lets them choose a password
+    assert [m["X-Envelope-To"] for m in smtp_sink.messages] == ["nadia@maison.fr"]
+    client = Client()
+    page = client.get(_reset_link(smtp_sink), follow=True)
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "Enfin-un-mot-de-passe-9", "new_password2": "Enfin-un-mot-de-passe-9"},
+    )
+    assert Client().login(email="nadia@maison.fr", password="Enfin-un-mot-de-passe-9")
+
+
+def test_a_deactivated_account_gets_no_reset_link(owner: Membership, smtp_sink: SmtpSink) -> None:
+    # Given an account that support deactivated
+    owner.user.is_active = False
+    owner.user.save()
+    # When someone asks for a reset of its address
+    response = Client().post(reverse("accounts:password_reset"), {"email": owner.user.email})
+    # Then the page says the same as for any address, and nothing is sent
+    assert response.status_code == 302
+    assert smtp_sink.messages == []
+
+
+def test_choosing_a_password_through_the_link_lifts_the_lock_others_put_on_the_account(
+    owner: Membership, smtp_sink: SmtpSink
+) -> None:
+    # Given an account locked by failed attempts from elsewhere
+    for attempt in range(5):
+        Client().post(
+            reverse("accounts:login"),
+            {"email": owner.user.email, "password": "guess"},
+            REMOTE_ADDR=f"203.0.113.{attempt}",
+        )
+    assert is_login_blocked(owner.user.email, None)
+    # When its owner chooses a new password with the link sent to their address
+    client = Client()
+    client.post(reverse("accounts:password_reset"), {"email": owner.user.email})
+    page = client.get(_reset_link(smtp_sink), follow=True)
+    client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": "De-retour-chez-moi-31", "new_password2": "De-retour-chez-moi-31"},
+    )
+    # Then they log in at once
+    client.post(reverse("accounts:login"), {"email": owner.user.email, "password": "De-retour-chez-moi-31"})
+    assert "_auth_user_id" in client.session

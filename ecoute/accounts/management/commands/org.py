@@ -5,22 +5,25 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ecoute.accounts.actions import create_organization
 from ecoute.accounts.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Manage organizations: `ecoute org create SLUG --name NAME`, `ecoute org list`."
+    help = gettext_lazy("Manage organizations: `ecoute org create SLUG --name NAME`, `ecoute org list`.")  # type: ignore[assignment]
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        # Translated now, in the language of the run; argparse wraps it with `re`, which wants a str.
+        parser.description = str(self.help)
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="Create an organization.")
+        create = sub.add_parser("create", help=_("Create an organization."))
         create.add_argument("slug")
         create.add_argument("--name", required=True)
         create.add_argument("--language", default="fr", choices=["fr", "en"])
         create.add_argument("--time-zone", default="Europe/Paris")
-        sub.add_parser("list", help="List organizations.")
+        sub.add_parser("list", help=_("List organizations."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":

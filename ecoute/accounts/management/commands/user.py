@@ -8,24 +8,28 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ecoute.accounts.actions import add_member
+from ecoute.accounts.actions import MembershipError, give_role
 from ecoute.accounts.models import Organization, Role
 
 
 class Command(BaseCommand):
-    help = "Manage people: `ecoute user create EMAIL --org SLUG --role ROLE [--password P]`."
+    help = gettext_lazy("Manage people: `ecoute user create EMAIL --org SLUG --role ROLE [--password P]`.")  # type: ignore[assignment]
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        # Translated now, in the language of the run; argparse wraps it with `re`, which wants a str.
+        parser.description = str(self.help)
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser(
-            "create", help="Create a person (or give an existing one a role) in an organization."
+            "create",
+            help=_("Create a person (or give an existing one a role) in an organization."),
         )
         create.add_argument("email")
-        create.add_argument("--org", required=True, help="organization slug")
+        create.add_argument("--org", required=True, help=_("organization slug"))
         create.add_argument("--role", required=True, choices=[r.value for r in Role])
-        create.add_argument("--password", help="prompted for when omitted on a terminal")
-        create.add_argument("--staff", action="store_true", help="also give access to the support admin")
+        create.add_argument("--password", help=_("prompted for when omitted on a terminal"))
+        create.add_argument("--staff", action="store_true", help=_("also give access to the support admin"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip().lower()
@@ -44,17 +48,19 @@ class Command(BaseCommand):
                 validate_password(password)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
-        membership, created = add_member(org, email, options["role"], password=password)
+        try:
+            membership, created = give_role(org, email, options["role"], password=password)
+        except MembershipError as error:
+            raise CommandError(str(error)) from error
         if options["staff"]:
             membership.user.is_staff = membership.user.is_superuser = True
             membership.user.save(update_fields=["is_staff", "is_superuser"])
-        verb = _("created") if created else _("updated")
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("%(email)s %(verb)s: %(role)s of %(org)s.")
-                % {"email": email, "verb": verb, "role": membership.get_role_display(), "org": org.slug}
-            )
-        )
+        details = {"email": email, "role": membership.get_role_display(), "org": org.slug}
+        if created:
+            done = _("%(email)s: account created, %(role)s of %(org)s.") % details
+        else:
+            done = _("%(email)s: account updated, %(role)s of %(org)s.") % details
+        self.stdout.write(self.style.SUCCESS(done))
         if created and not password:
             self.stdout.write(_("No password set: use “Forgot your password?” on the login page."))
 
