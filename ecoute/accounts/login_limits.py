@@ -13,15 +13,14 @@ from ecoute.accounts.models import FailedLogin
 def client_address(request: HttpRequest | None) -> str | None:
     """The address of the person behind `request`.
 
-    Behind our reverse proxy (BEHIND_PROXY=1 sets SECURE_PROXY_SSL_HEADER) every request comes from
-    the proxy, so the person is the first X-Forwarded-For entry; the proxy must set that header
-    itself rather than pass on the client's. Without a proxy the header is anyone's to forge, and
-    only REMOTE_ADDR counts.
+    Behind our one reverse proxy (BEHIND_PROXY=1 sets SECURE_PROXY_SSL_HEADER) every request comes
+    from the proxy, which appends the address it saw to X-Forwarded-For: the last entry is the one
+    nobody else can forge. Without a proxy the header is anyone's to forge, and only REMOTE_ADDR counts.
     """
     if request is None:
         return None
     if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")[0].strip()
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")[-1].strip()
         if _is_address(forwarded):
             return forwarded
     remote = str(request.META.get("REMOTE_ADDR", ""))
