@@ -24,7 +24,10 @@ class MembershipError(Exception):
 def create_organization(
     slug: str, name: str, language: str = "fr", time_zone: str = "Europe/Paris"
 ) -> Organization:
-    return Organization.objects.create(slug=slug, name=name, language=language, time_zone=time_zone)
+    organization = Organization(slug=slug, name=name, language=language, time_zone=time_zone)
+    organization.full_clean()
+    organization.save()
+    return organization
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 """Attach the current organization and membership to each request of a logged-in person."""
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from ecoute.accounts.models import Membership
 
@@ -27,4 +29,9 @@ class CurrentOrganizationMiddleware:
         membership = current_membership(request)
         request.membership = membership  # type: ignore[attr-defined]
         request.organization = membership.organization if membership else None  # type: ignore[attr-defined]
+        # Dates on the pages are the organization's, as imports read them.
+        if membership is not None:
+            timezone.activate(ZoneInfo(membership.organization.time_zone))
+        else:
+            timezone.deactivate()
         return self.get_response(request)

@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -33,14 +34,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: frozenset(),
 }
 
-TIME_ZONE_CHOICES = sorted((name, name) for name in available_timezones())
+
+def validate_time_zone(name: str) -> None:
+    if name not in available_timezones():
+        raise ValidationError(
+            _("Unknown time zone “%(zone)s” (for example Europe/Paris)."), params={"zone": name}
+        )
 
 
 class Organization(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone]
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

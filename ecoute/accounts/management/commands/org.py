@@ -39,7 +39,10 @@ class Command(BaseCommand):
             ) from error
         if Organization.objects.filter(slug=slug).exists():
             raise CommandError(_("An organization “%(slug)s” already exists.") % {"slug": slug})
-        org = create_organization(slug, options["name"], options["language"], options["time_zone"])
+        try:
+            org = create_organization(slug, options["name"], options["language"], options["time_zone"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(
             self.style.SUCCESS(
                 _("Organization “%(name)s” created (%(slug)s).") % {"name": org.name, "slug": org.slug}
