@@ -9,6 +9,7 @@ import csv
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from ecoute.customers.demo.simulate import (
     MINUTES_PER_DAY,
@@ -152,9 +153,7 @@ def export_demo(
     return counts
 
 
-def _write_customer(
-    customer: Customer, writers: dict[str, "csv._writer"], clock: _Clock, counts: ExportCounts
-) -> None:
+def _write_customer(customer: Customer, writers: dict[str, Any], clock: _Clock, counts: ExportCounts) -> None:
     c = customer
     writers["customers"].writerow(
         (

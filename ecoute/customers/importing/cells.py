@@ -28,7 +28,7 @@ class CellError(Exception):
 
 def as_text(value: Cell) -> str:
     if value.__class__ is str:
-        return value.strip()  # type: ignore[union-attr]
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -40,7 +40,7 @@ def _text(spec: FieldSpec) -> Converter:
     limit = spec.max_length
 
     def convert(value: Cell) -> str:
-        text = value.strip() if value.__class__ is str else as_text(value)  # type: ignore[union-attr]
+        text = value.strip() if value.__class__ is str else as_text(value)
         if limit and len(text) > limit:
             raise CellError("too_long", max_length=limit)
         return text
@@ -81,8 +81,8 @@ def _decimal_text(value: Cell) -> str | None:
     """The number as canonical text ("1234.56"): what the database takes, and cheap to spill."""
     if value is None or value == "":
         return None
-    if value.__class__ is str and _PLAIN_DECIMAL.fullmatch(value):  # type: ignore[arg-type]
-        return value.replace(",", ".")  # type: ignore[union-attr]
+    if value.__class__ is str and _PLAIN_DECIMAL.fullmatch(value):
+        return value.replace(",", ".")
     try:
         return str(parse_decimal(value))
     except InvalidValueError as error:
@@ -148,7 +148,7 @@ def _web_address(spec: FieldSpec) -> Converter:
     text = _text(spec)
 
     def convert(value: Cell) -> str:
-        address = text(value)
+        address: str = text(value)
         if address and not address.lower().startswith(("https://", "http://")):
             raise CellError("invalid_url")
         return address
@@ -243,7 +243,7 @@ class DateCells:
     def observe(self, value: Cell, line: int) -> None:
         """Check one (stripped) cell; InvalidValueError when it is no date."""
         if value.__class__ is str:
-            day, space, clock = value.partition(" ")  # type: ignore[union-attr]
+            day, space, clock = value.partition(" ")
             if space:
                 delta = self._clocks.get(clock, _NO_FAST_PATH)
                 if delta is _NO_FAST_PATH:
@@ -317,7 +317,7 @@ class DateCells:
 
         def convert(value: Cell) -> Any:
             if value.__class__ is str:
-                day, space, time_of_day = value.partition(" ")  # type: ignore[union-attr]
+                day, space, time_of_day = value.partition(" ")
                 if space:
                     found = days.get(day, _NO_FAST_PATH)
                     if found is _NO_FAST_PATH:
