@@ -246,7 +246,7 @@ def baseline_postgresql(sales_csv: Path, url: str, organization_id: int) -> tupl
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as db:
-        customer_ids = dict(
+        customer_ids: dict[str, int] = dict(
             db.execute(
                 "SELECT external_id, id FROM customers_customer WHERE organization_id = %s",
                 (organization_id,),
@@ -269,7 +269,7 @@ def baseline_postgresql(sales_csv: Path, url: str, organization_id: int) -> tupl
                 copy.write_row(row)
         seconds = time.perf_counter() - started
         query = SUMMARY.format(table="bench_transaction").replace("?", "%s")
-        summary = normalize_summary(db.execute(query, (organization_id,)).fetchone())
+        summary = normalize_summary(db.execute(query, (organization_id,)).fetchone() or ())
         db.execute("DROP TABLE bench_transaction")
     return seconds, summary
 
@@ -311,15 +311,15 @@ def written_summary(database: str, where: Path | str, organization_id: int) -> t
     """What the import wrote, in a form both tables answer alike: count, keys, customers, dates, amounts."""
     query = SUMMARY.format(table="customers_transaction")
     if database == "sqlite":
-        db = sqlite3.connect(where)
+        lite = sqlite3.connect(where)
         try:
-            return normalize_summary(db.execute(query, (organization_id,)).fetchone())
+            return normalize_summary(lite.execute(query, (organization_id,)).fetchone())
         finally:
-            db.close()
+            lite.close()
     import psycopg
 
     with psycopg.connect(str(where)) as db:
-        return normalize_summary(db.execute(query.replace("?", "%s"), (organization_id,)).fetchone())
+        return normalize_summary(db.execute(query.replace("?", "%s"), (organization_id,)).fetchone() or ())
 
 
 SUMMARY = (
@@ -345,7 +345,7 @@ def postgres_admin(pg_url: str, statement: str) -> None:
 
 
 def report(database: str, result: dict[str, Any]) -> float:
-    ours, base = result["seconds"], result["baseline"]
+    ours, base = float(result["seconds"]), float(result["baseline"])
     rows = result["rows"]
     ratio = ours / base
     print(
