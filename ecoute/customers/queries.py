@@ -177,15 +177,34 @@ def filter_customers(customers: QuerySet[Customer], filters: dict[str, Any]) -> 
     return customers.order_by(*order)
 
 
+def main_currency(organization: Organization) -> str:
+    """The currency most sales are in: revenue figures add up amounts of that currency only."""
+    row = (
+        Transaction.objects.for_org(organization)
+        .values("currency")
+        .annotate(sales=Count("id"))
+        .order_by("-sales", "currency")
+        .first()
+    )
+    return str(row["currency"]) if row else "EUR"
+
+
 def organization_counts(organization: Organization) -> dict[str, Any]:
     customers = Customer.objects.for_org(organization)
-    sales = Transaction.objects.for_org(organization).aggregate(count=Count("id"), revenue=Sum("amount"))
+    currency = main_currency(organization)
+    sales = Transaction.objects.for_org(organization).aggregate(
+        count=Count("id"),
+        revenue=Sum("amount", filter=Q(currency=currency)),
+        in_other_currencies=Count("id", filter=~Q(currency=currency)),
+    )
     return {
         "customers": customers.count(),
         "with_consent": customers.filter(email_consent=True).count(),
         "buyers": customers.filter(purchases_count__gt=0).count(),
         "transactions": sales["count"],
         "revenue": sales["revenue"] or Decimal(0),
+        "currency": currency,
+        "sales_in_other_currencies": sales["in_other_currencies"],
         "interactions": Interaction.objects.for_org(organization).count(),
         "loyalty_acts": LoyaltyAct.objects.for_org(organization).count(),
     }
@@ -199,12 +218,13 @@ def monthly_sales_chart(
     this_month = timezone.now().astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     first = this_month.year * 12 + this_month.month - 1 - (months - 1)
     start = this_month.replace(year=first // 12, month=first % 12 + 1)
+    currency = main_currency(organization)
     rows = (
         Transaction.objects.for_org(organization)
         .filter(occurred_at__gte=start)
         .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
         .values("month")
-        .annotate(count=Count("id"), revenue=Sum("amount"))
+        .annotate(count=Count("id"), revenue=Sum("amount", filter=Q(currency=currency)))
         .order_by("month")
     )
     by_month = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row for row in rows}
@@ -214,7 +234,7 @@ def monthly_sales_chart(
         row = by_month.get(month)
         labels.append(formats.date_format(month, "M Y"))
         counts.append(row["count"] if row else 0)
-        revenue.append(float(row["revenue"]) if row else 0.0)
+        revenue.append(float(row["revenue"] or 0) if row else 0.0)
         month = (month + timedelta(days=32)).replace(day=1)
     transactions = {
         "type": "bar",
@@ -226,7 +246,9 @@ def monthly_sales_chart(
         "type": "line",
         "title": str(_("Revenue per month")),
         "x": labels,
-        "series": [{"name": str(_("Revenue")), "data": revenue, "unit": "€"}],
+        "series": [
+            {"name": str(_("Revenue")), "data": revenue, "unit": "€" if currency == "EUR" else currency}
+        ],
     }
     return transactions, revenue_chart
 

@@ -175,3 +175,21 @@ def test_going_back_to_the_list_after_a_cache_miss_gets_the_whole_page(
     )
     assert "<html" in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_revenue_adds_up_the_main_currency_only_and_says_what_it_left_out(
+    owner_client: Client, org: Organization
+) -> None:
+    customer = CustomerFactory.create(organization=org)
+    TransactionFactory.create(customer=customer, amount=Decimal("100.00"), currency="EUR")
+    TransactionFactory.create(customer=customer, amount=Decimal("60.00"), currency="EUR")
+    TransactionFactory.create(customer=customer, amount=Decimal("500.00"), currency="CHF")
+    page = owner_client.get(reverse("customers:overview"), HTTP_ACCEPT_LANGUAGE="en")
+    counts = page.context["counts"]
+    assert (counts["revenue"], counts["currency"], counts["sales_in_other_currencies"]) == (
+        Decimal("160.00"),
+        "EUR",
+        1,
+    )
+    assert "1 sale in another currency not counted" in page.content.decode()

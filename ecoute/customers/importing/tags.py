@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from ecoute.customers.importing.kinds import customer_ids_for
 from ecoute.customers.models import Customer, Tag
 
 
@@ -17,11 +18,7 @@ def set_customer_tags(organization_id: int, tagged: Sequence[tuple[str, list[str
         Tag.objects.filter(organization_id=organization_id, name__in=names).values_list("name", "id")
     )
     refs = [ref for ref, tags in tagged if tags]
-    customer_ids = dict(
-        Customer.objects.filter(organization_id=organization_id, external_id__in=refs).values_list(
-            "external_id", "id"
-        )
-    )
+    customer_ids = customer_ids_for(organization_id, refs)
     through = Customer.tags.through
     through.objects.bulk_create(
         [
