@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Role
-from ecoute.customers.demo.build import DEMO_PASSWORD, build_demo
+from ecoute.customers.demo.build import DEMO_MEMBERS, DEMO_PASSWORD, build_demo
 from ecoute.customers.demo.export import FILES, export_demo
 
 
@@ -57,6 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("The organization “%(slug)s” exists already: nothing to do.") % {"slug": options["org"]}
             )
+            self._print_logins([(email, role) for email, role, *_names in DEMO_MEMBERS])
             return
         counts = report.stored()
         self.stdout.write(
@@ -75,7 +76,10 @@ class Command(BaseCommand):
                 }
             )
         )
-        for email, role in report.members:
+        self._print_logins(report.members)
+
+    def _print_logins(self, members: list[tuple[str, str]]) -> None:
+        for email, role in members:
             self.stdout.write(
                 _("Log in as %(email)s (%(role)s), password %(password)s")
                 % {"email": email, "role": Role(role).label, "password": DEMO_PASSWORD}
