@@ -182,20 +182,14 @@ class ConsentPlan(ImportPlan):
 
 class TransactionPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert(
+        return Upsert.by_external_id(
             Transaction,
-            columns=(
-                "organization_id",
-                "external_id",
-                "customer_id",
-                "occurred_at",
-                "amount",
-                "currency",
-                "channel",
-                "store",
-            ),
-            conflict=("organization_id", "external_id"),
-            update=("customer_id", "occurred_at", "amount", "currency", "channel", "store"),
+            "customer_id",
+            "occurred_at",
+            "amount",
+            "currency",
+            "channel",
+            "store",
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
@@ -266,31 +260,16 @@ class TransactionPlan(ImportPlan):
 
 class InteractionPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert(
+        return Upsert.by_external_id(
             Interaction,
-            columns=(
-                "organization_id",
-                "external_id",
-                "customer_id",
-                "kind",
-                "touchpoint",
-                "occurred_at",
-                "subject",
-                "resolved_first_contact",
-                "delivery_delay_days",
-                "handling_time_minutes",
-            ),
-            conflict=("organization_id", "external_id"),
-            update=(
-                "customer_id",
-                "kind",
-                "touchpoint",
-                "occurred_at",
-                "subject",
-                "resolved_first_contact",
-                "delivery_delay_days",
-                "handling_time_minutes",
-            ),
+            "customer_id",
+            "kind",
+            "touchpoint",
+            "occurred_at",
+            "subject",
+            "resolved_first_contact",
+            "delivery_delay_days",
+            "handling_time_minutes",
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
@@ -313,21 +292,15 @@ class InteractionPlan(ImportPlan):
 
 class LoyaltyActPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert(
+        return Upsert.by_external_id(
             LoyaltyAct,
-            columns=(
-                "organization_id",
-                "external_id",
-                "customer_id",
-                "kind",
-                "source",
-                "occurred_at",
-                "rating",
-                "text",
-                "url",
-            ),
-            conflict=("organization_id", "external_id"),
-            update=("customer_id", "kind", "source", "occurred_at", "rating", "text", "url"),
+            "customer_id",
+            "kind",
+            "source",
+            "occurred_at",
+            "rating",
+            "text",
+            "url",
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:

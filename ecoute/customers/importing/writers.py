@@ -54,6 +54,16 @@ class Upsert:
     # Whether the next batch first tries a plain INSERT or COPY, without the conflict clause.
     _plain_first: list[bool] = field(default_factory=lambda: [True], compare=False, repr=False)
 
+    @classmethod
+    def by_external_id(cls, model: type[models.Model], *columns: str) -> "Upsert":
+        """Rows of an organization keyed by their external id; a rerun updates every other column."""
+        return cls(
+            model,
+            columns=("organization_id", "external_id", *columns),
+            conflict=("organization_id", "external_id"),
+            update=columns,
+        )
+
     @property
     def table(self) -> str:
         return self.model._meta.db_table
