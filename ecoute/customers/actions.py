@@ -14,6 +14,8 @@ from ecoute.accounts.models import Organization, User
 from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import ImportJob, ImportStatus
+from ecoute.lib.tabular import open_table
+from ecoute.lib.tabular_errors import TabularError
 
 type Progress = Callable[[str, int, int], None]
 
@@ -83,6 +85,19 @@ def start_claimed_job(job_id: int) -> bool:
             status=ImportStatus.VALIDATING
         )
     )
+
+
+def read_headers_and_preview(job: ImportJob, rows: int = 10) -> bool:
+    """Keep the uploaded file's headers and first rows on the job; False (and the job failed) when the file
+    cannot be read as a table."""
+    try:
+        with open_table(Path(job.stored_path)) as table:
+            _save(job, headers=table.headers, preview=table.preview(rows))
+    except TabularError as error:
+        problem = ImportFileError(error.code, **error.params)
+        _save(job, status=ImportStatus.FAILED, message=problem.describe(), finished_at=timezone.now())
+        return False
+    return True
 
 
 def run_import_job(

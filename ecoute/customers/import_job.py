@@ -33,6 +33,9 @@ class ImportJob(OrgOwned):
     original_name = models.CharField(_("file"), max_length=255)
     stored_path = models.CharField(max_length=500, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    # Read once at upload, for the mapping page: the file is not opened again to show it.
+    headers = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
     skip_invalid = models.BooleanField(_("import valid rows, reject the others"), default=False)
     dry_run = models.BooleanField(_("check only"), default=False)
     status = models.CharField(

@@ -14,7 +14,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.models import Organization, User
-from ecoute.customers.actions import claim_import_job, create_import_job, store_upload
+from ecoute.customers.actions import (
+    claim_import_job,
+    create_import_job,
+    read_headers_and_preview,
+    store_upload,
+)
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
@@ -22,8 +27,6 @@ from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.models import ImportJob, ImportStatus
 from ecoute.customers.tasks import run_import_task
 from ecoute.lib.htmx import wants_fragment
-from ecoute.lib.tabular import open_table
-from ecoute.lib.tabular_errors import TabularError
 from ecoute.lib.tenancy import get_for_org_or_404
 
 PREVIEW_ROWS = 10
@@ -64,6 +67,8 @@ def import_new(request: HttpRequest) -> HttpResponse:
             original_name=upload.name,
             created_by=_user(request),
         )
+        if not read_headers_and_preview(job, PREVIEW_ROWS):
+            return redirect("customers:import_detail", job_id=job.pk)
         return redirect("customers:import_mapping", job_id=job.pk)
     return render(request, "customers/import_new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -74,15 +79,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.status != ImportStatus.DRAFT:
         return redirect("customers:import_detail", job_id=job.pk)
     fields = FIELDS_BY_KIND[job.kind]
-    try:
-        with open_table(Path(job.stored_path)) as table:
-            headers = table.headers
-            preview = table.preview(PREVIEW_ROWS)
-    except TabularError as error:
-        file_error = ImportFileError(error.code, **error.params)
-        job.status, job.message = ImportStatus.FAILED, file_error.describe()
-        job.save(update_fields=["status", "message"])
-        return redirect("customers:import_detail", job_id=job.pk)
+    headers, preview = job.headers, job.preview
     columns = guess_columns(headers, fields)
     guessed = {i: spec.name for i, spec in columns.items()}
     missing = ", ".join(str(spec.label) for spec in missing_fields(columns, fields))
