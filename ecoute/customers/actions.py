@@ -3,6 +3,7 @@
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -85,6 +86,30 @@ def start_claimed_job(job_id: int) -> bool:
             status=ImportStatus.VALIDATING
         )
     )
+
+
+def purge_import_files(older_than_days: int) -> int:
+    """Delete the files Écoute keeps for imports finished more than `older_than_days` ago: the uploads
+    and the rejects files under the import folder, never a file given on the command line."""
+    root = (Path(settings.MEDIA_ROOT) / "imports").resolve()
+    finished = ImportJob.objects.filter(
+        status__in=[ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED],
+        finished_at__lt=timezone.now() - timedelta(days=older_than_days),
+    )
+    deleted = 0
+    for job in finished.exclude(stored_path="", rejects_path="").iterator():
+        kept = {}
+        for field in ("stored_path", "rejects_path"):
+            path = Path(getattr(job, field)) if getattr(job, field) else None
+            if path is None or not path.resolve().is_relative_to(root):
+                continue
+            if path.is_file():
+                path.unlink()
+                deleted += 1
+            kept[field] = ""
+        if kept:
+            ImportJob.objects.filter(pk=job.pk).update(**kept)
+    return deleted
 
 
 def read_headers_and_preview(job: ImportJob, rows: int = 10) -> bool:
