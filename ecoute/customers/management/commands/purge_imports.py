@@ -16,9 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--days", type=int, default=30, help="age in days (default 30)"
-        )
+        parser.add_argument("--days", type=int, default=30, help="age in days (default 30)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         deleted = purge_import_files(older_than_days=max(0, options["days"]))
