@@ -203,10 +203,6 @@ class LocalToUtc:
         return found
 
 
-def decimal_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _NO_FAST_PATH = False
 

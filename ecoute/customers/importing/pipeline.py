@@ -61,7 +61,6 @@ class ImportOutcome:
     rejected_lines: dict[int, str] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     problem_count: int = 0
-    mapping: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -82,7 +81,7 @@ class ImportRequest:
     path: Path | None = None
     records: list[dict[str, Any]] | None = None  # rows sent to the API, keyed by field name
     overrides: list[str] = field(default_factory=list)
-    mapping: dict[str, str] | None = None  # column header → field, as chosen on the web page
+    mapping: dict[str, str] | None = None  # column position → field, as chosen on the web page
     skip_invalid: bool = False
     dry_run: bool = False
     rejects_path: Path | None = None
@@ -275,7 +274,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
     try:
         with _open_source(request) as table, _cycle_collection_paused():
             columns = resolve_mapping(table.headers, plan.fields, request.overrides, request.mapping)
-            outcome = ImportOutcome(mapping={table.headers[i]: spec.name for i, spec in columns.items()})
+            outcome = ImportOutcome()
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
                 first = _Pass1(plan, table.headers, columns)
                 _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)

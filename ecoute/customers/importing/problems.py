@@ -61,7 +61,6 @@ FILE_PROBLEMS = {
     "unknown_field": gettext_lazy("“%(field)s” is not a field that can be imported (fields: %(available)s)."),
     "duplicate_field": gettext_lazy("The field “%(field)s” is given to several columns."),
     "no_rows": gettext_lazy("The file has a header but no data rows."),
-    "too_large": gettext_lazy("The file is larger than the limit of %(limit)s."),
     "unknown_kind": gettext_lazy("Unknown kind of import: %(kind)s"),
 }
 
