@@ -22,7 +22,7 @@ from ecoute.accounts.decorators import member_required
 from ecoute.accounts.forms import ApiKeyForm, LoginForm, MemberAddForm, MemberRoleForm
 from ecoute.accounts.login_limits import forget_failed_logins
 from ecoute.accounts.models import ApiKey, Membership, Organization, User
-from ecoute.lib.tenancy import get_for_org_or_404
+from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def _send_invitation(request: HttpRequest, membership: Membership) -> bool:
 
 @member_required("manage_members")
 def members(request: HttpRequest) -> HttpResponse:
-    org: Organization = request.organization  # type: ignore[attr-defined]
+    org = current_organization(request)
     acting = _acting(request)
     form = MemberAddForm(request.POST or None, by=acting)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +162,7 @@ def members(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required("manage_members")
 def member_update(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = get_for_org_or_404(Membership, request.organization, pk=membership_id)  # type: ignore[attr-defined]
+    membership = get_for_org_or_404(Membership, current_organization(request), pk=membership_id)
     acting = _acting(request)
     form = MemberRoleForm(request.POST)
     try:
@@ -183,7 +183,7 @@ def member_update(request: HttpRequest, membership_id: int) -> HttpResponse:
 @member_required("manage_members")
 def member_invite(request: HttpRequest, membership_id: int) -> HttpResponse:
     """Send the invitation again to a member who has not chosen a password yet."""
-    membership = get_for_org_or_404(Membership, request.organization, pk=membership_id)  # type: ignore[attr-defined]
+    membership = get_for_org_or_404(Membership, current_organization(request), pk=membership_id)
     email = membership.user.email
     if membership.user.has_usable_password():
         messages.error(
@@ -211,7 +211,7 @@ def _pop_new_secret(request: HttpRequest, org: Organization) -> str | None:
 
 @member_required("manage_api_keys")
 def api_keys(request: HttpRequest) -> HttpResponse:
-    org: Organization = request.organization  # type: ignore[attr-defined]
+    org = current_organization(request)
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _key, secret = ApiKey.issue(org, form.cleaned_data["name"], created_by=request.user)  # type: ignore[arg-type]
@@ -231,7 +231,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required("manage_api_keys")
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    key = get_for_org_or_404(ApiKey, request.organization, pk=key_id)  # type: ignore[attr-defined]
+    key = get_for_org_or_404(ApiKey, current_organization(request), pk=key_id)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])

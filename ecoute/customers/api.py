@@ -18,7 +18,7 @@ from ecoute.customers.importing.problems import REASONS, ImportFileError
 from ecoute.customers.models import Customer
 from ecoute.customers.queries import filter_customers
 from ecoute.lib.idempotency import idempotent
-from ecoute.lib.tenancy import get_for_org_or_404
+from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 router = Router(tags=["customers"])
 
@@ -76,14 +76,10 @@ class WriteRefused(Schema):
     problems: list[Problem] = Field(default_factory=list)
 
 
-def _org(request: HttpRequest) -> Any:
-    return request.organization  # type: ignore[attr-defined]
-
-
 @router.get("/customers", response=CustomerPage, summary="List customers")
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
     customers = filter_customers(
-        Customer.objects.for_org(_org(request)), {"q": filters.q, "region": filters.region}
+        Customer.objects.for_org(current_organization(request)), {"q": filters.q, "region": filters.region}
     )
     return {
         "count": customers.count(),
@@ -115,7 +111,7 @@ def _nested_values(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _bulk_write(request: HttpRequest, kind: str, records: list[dict[str, Any]]) -> Status[Any]:
     """Validate every record like an import row; write all of them or none."""
-    org = _org(request)
+    org = current_organization(request)
     with translation.override(_language(request, org)):
         if len(records) > MAX_RECORDS:
             detail = _("At most %(count)s records per request.") % {"count": MAX_RECORDS}
@@ -169,4 +165,4 @@ def append_consents(request: HttpRequest, records: list[dict[str, Any]]) -> Stat
 
 @router.get("/customers/{external_id}", response=CustomerOut, summary="Get a customer by CRM id")
 def get_customer(request: HttpRequest, external_id: str) -> Customer:
-    return get_for_org_or_404(Customer, _org(request), external_id=external_id)
+    return get_for_org_or_404(Customer, current_organization(request), external_id=external_id)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
-from ecoute.accounts.models import Organization, User
+from ecoute.accounts.models import User
 from ecoute.customers.actions import (
     claim_import_job,
     create_import_job,
@@ -27,7 +27,7 @@ from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.models import ImportJob, ImportStatus
 from ecoute.customers.tasks import run_import_task
 from ecoute.lib.htmx import wants_fragment
-from ecoute.lib.tenancy import get_for_org_or_404
+from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 PREVIEW_ROWS = 10
 
@@ -36,13 +36,9 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # member_required lets only logged-in people through
 
 
-def _org(request: HttpRequest) -> Organization:
-    return request.organization  # type: ignore[attr-defined,no-any-return]
-
-
 @member_required("import")
 def import_list(request: HttpRequest) -> HttpResponse:
-    jobs = ImportJob.objects.for_org(_org(request)).select_related("created_by")[:100]
+    jobs = ImportJob.objects.for_org(current_organization(request)).select_related("created_by")[:100]
     return render(request, "customers/import_list.html", {"jobs": jobs})
 
 
@@ -59,9 +55,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        path = store_upload(_org(request), upload)
+        path = store_upload(current_organization(request), upload)
         job = create_import_job(
-            _org(request),
+            current_organization(request),
             form.cleaned_data["kind"],
             path,
             original_name=upload.name,
@@ -75,7 +71,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 @member_required("import")
 def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
     if job.status != ImportStatus.DRAFT:
         return redirect("customers:import_detail", job_id=job.pk)
     fields = FIELDS_BY_KIND[job.kind]
@@ -122,7 +118,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 @member_required("import")
 def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
     problems = [RowProblem.from_dict(e) for e in job.errors if "line" in e][:200]
     template = (
         "customers/_import_progress.html" if wants_fragment(request) else "customers/import_detail.html"
@@ -134,7 +130,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @member_required("import")
 def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     """Import for real a file that a dry run has checked."""
-    job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
     if job.created_by_id is not None and claim_import_job(job, ImportStatus.CHECKED, dry_run=False):
         transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
     return redirect("customers:import_detail", job_id=job.pk)
@@ -142,7 +138,7 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @member_required("import")
 def import_rejects(request: HttpRequest, job_id: int) -> FileResponse:
-    job = get_for_org_or_404(ImportJob, _org(request), pk=job_id)
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
     path = Path(job.rejects_path) if job.rejects_path else None
     if path is None or not path.is_file():
         raise Http404

@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
-from ecoute.accounts.models import Organization
 from ecoute.customers.forms import CustomerFilterForm
 from ecoute.customers.models import Customer
 from ecoute.customers.queries import (
@@ -18,18 +17,14 @@ from ecoute.customers.queries import (
     regions_of,
 )
 from ecoute.lib.htmx import wants_fragment
-from ecoute.lib.tenancy import get_for_org_or_404
+from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 PAGE_SIZE = 50
 
 
-def _org(request: HttpRequest) -> Organization:
-    return request.organization  # type: ignore[attr-defined,no-any-return]
-
-
 @member_required()
 def overview(request: HttpRequest) -> HttpResponse:
-    org = _org(request)
+    org = current_organization(request)
     transactions_chart, revenue_chart = monthly_sales_chart(org)
     return render(
         request,
@@ -45,7 +40,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 @member_required("view_customers")
 def customer_list(request: HttpRequest) -> HttpResponse:
-    org = _org(request)
+    org = current_organization(request)
     form = CustomerFilterForm(request.GET or None, organization=org, regions=regions_of(org))
     # A stale or odd value drops that filter alone: cleaned_data keeps the fields that are valid.
     form.is_valid()
@@ -60,7 +55,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @member_required("view_customers")
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = get_for_org_or_404(Customer, _org(request), pk=customer_id)
+    customer = get_for_org_or_404(Customer, current_organization(request), pk=customer_id)
     return render(
         request,
         "customers/customer_detail.html",

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ecoute.lib.models import IdempotentRequest
+from ecoute.lib.tenancy import current_organization
 
 MAX_KEY_LENGTH = 200
 KEPT_FOR = timedelta(hours=24)
@@ -28,7 +29,7 @@ def idempotent(request: HttpRequest, endpoint: str, write: Callable[[], Answer])
         return write()
     if len(key) > MAX_KEY_LENGTH:
         return 400, {"detail": "Idempotency-Key is longer than 200 characters."}
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = current_organization(request)
     digest = hashlib.sha256(request.body).hexdigest()
     IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
     try:

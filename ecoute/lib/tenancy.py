@@ -7,6 +7,7 @@ organization answers 404 (never 403), so ids never leak across tenants.
 from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 if TYPE_CHECKING:
@@ -27,6 +28,12 @@ class OrgOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+def current_organization(request: HttpRequest) -> "Organization":
+    """The organization the request works in, set by CurrentOrganizationMiddleware (views) or by the API
+    key (API); views reach it only through member_required, which guarantees there is one."""
+    return request.organization  # type: ignore[attr-defined,no-any-return]
 
 
 def get_for_org_or_404[M: models.Model](model: type[M], org: "Organization", **lookup: Any) -> M:
