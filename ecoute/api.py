@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from ecoute.customers.api import router as customers_router
-from ecoute.lib.api_auth import ApiKeyAuth
+from ecoute.accounts.api_auth import ApiKeyAuth
 
 api = NinjaAPI(
     title="Écoute API",
