@@ -4,8 +4,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from ecoute.customers.api import router as customers_router
 from ecoute.accounts.api_auth import ApiKeyAuth
+from ecoute.customers.api import router as customers_router
 
 api = NinjaAPI(
     title="Écoute API",

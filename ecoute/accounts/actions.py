@@ -5,6 +5,7 @@ Owners and admins manage members; only owners make, change or remove owners; an 
 keeps at least one owner.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -109,6 +110,26 @@ def remove_member(membership: Membership, *, by: Membership) -> None:
     if membership.role == Role.OWNER:
         _ensure_another_owner(membership)
     membership.delete()
+
+
+# The support admin's staff read organizations, people and customer data, and change nothing.
+SUPPORT_GROUP = "Support"
+SUPPORT_APPS = ("accounts", "customers")
+
+
+@transaction.atomic
+def give_admin_access(user: User, *, superuser: bool = False) -> None:
+    """Open the support admin to `user`: read-only support staff, or a superuser when asked explicitly."""
+    user.is_staff = True
+    if superuser:
+        user.is_superuser = True
+    else:
+        group, _created = Group.objects.get_or_create(name=SUPPORT_GROUP)
+        group.permissions.set(
+            Permission.objects.filter(codename__startswith="view_", content_type__app_label__in=SUPPORT_APPS)
+        )
+        user.groups.add(group)
+    user.save(update_fields=["is_staff", "is_superuser"])
 
 
 def _account(
