@@ -132,6 +132,13 @@ PASSWORD_HASHERS = (
 LOGIN_FAILURES_LIMIT = int(os.environ.get("LOGIN_FAILURES_LIMIT", "5"))
 LOGIN_FAILURES_WINDOW = int(os.environ.get("LOGIN_FAILURES_WINDOW", "900"))
 
+# Password reset e-mails: at most so many per account and per address in the window (seconds).
+PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
+PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "10"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", "3600"))
+# A reset link works for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
+
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "ecoute" / "locale"]

@@ -1,6 +1,5 @@
 """The support admin (staff only): organizations, people, memberships, API keys."""
 
-from collections.abc import Sequence
 from typing import ClassVar
 
 from django.contrib import admin
@@ -38,7 +37,7 @@ class UserAdmin(BaseUserAdmin[User]):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     raw_id_fields = ("current_organization",)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         fields = tuple(super().get_readonly_fields(request, obj))
         # Only superusers hand out the support admin or superuser rights.
         return fields if request.user.is_superuser else (*fields, "is_staff", "is_superuser")

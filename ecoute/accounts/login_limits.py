@@ -53,6 +53,6 @@ def record_failed_login(email: str, address: str | None) -> None:
     FailedLogin.objects.filter(created_at__lt=_window_start()).delete()
 
 
-def forget_failed_logins(email: str) -> None:
+def forget_failed_logins(email: str, address: str | None = None) -> None:
     """Drop the failures of an account, once its owner proved who they are."""
     FailedLogin.objects.filter(email=email.lower()).delete()

@@ -1,8 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from ecoute.accounts import views
-from ecoute.accounts.forms import MemberPasswordResetForm
+from ecoute.accounts import password_views, views
 
 app_name = "accounts"
 
@@ -17,17 +16,8 @@ urlpatterns = [
     path("members/<int:membership_id>/invite/", views.member_invite, name="member_invite"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
-    path(
-        "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=MemberPasswordResetForm,
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("password/", password_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
@@ -35,10 +25,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        password_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

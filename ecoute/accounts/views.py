@@ -7,8 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +18,6 @@ from django.views.decorators.http import require_POST
 from ecoute.accounts.actions import MembershipError, add_member, change_role, invite_member, remove_member
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.forms import ApiKeyForm, LoginForm, MemberAddForm, MemberRoleForm
-from ecoute.accounts.login_limits import forget_failed_logins
 from ecoute.accounts.models import ApiKey, Membership, Organization, User
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
@@ -58,16 +55,6 @@ def login(request: HttpRequest) -> HttpResponse:
             _with_language_cookie(response, form.user.language)
         return response
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Choose a password with the link of a reset or an invitation."""
-
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
-        response = super().form_valid(form)
-        # Whoever followed the link owns the address: attackers' failures no longer lock them out.
-        forget_failed_logins(form.user.email)
-        return response
 
 
 @require_POST

@@ -16,7 +16,7 @@ def _plain_pages(resolver: URLResolver, namespace: str = "") -> Iterator[str]:
             if entry.namespace in {"admin", "api"}:
                 continue
             yield from _plain_pages(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
-        elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.converters:  # type: ignore[attr-defined]
+        elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.converters:
             yield f"{namespace}{entry.name}"
 
 
