@@ -128,8 +128,11 @@ PASSWORD_HASHERS = (
     ]
 )
 
-# Failed logins: at most LOGIN_FAILURES_LIMIT per account and per address in the window.
+# Failed logins in the window (seconds): so many per account and address, so many per address; past
+# the account's limit, a new address needs a link e-mailed to the account (see accounts/login_limits.py).
 LOGIN_FAILURES_LIMIT = int(os.environ.get("LOGIN_FAILURES_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURES_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURES_LIMIT", "20"))
+LOGIN_ACCOUNT_FAILURES_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURES_LIMIT", "10"))
 LOGIN_FAILURES_WINDOW = int(os.environ.get("LOGIN_FAILURES_WINDOW", "900"))
 
 # Password reset e-mails: at most so many per account and per address in the window (seconds).

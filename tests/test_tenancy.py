@@ -15,6 +15,7 @@ from tests.factories import CustomerFactory, MembershipFactory
 # Patterns with an id that are not an organization's data, and why.
 NOT_ORG_DATA = {
     "accounts:password_reset_confirm",  # a signed token, not an id
+    "accounts:login_link",  # a one-time token, not an id
     "api:openapi-json",
     "api:openapi-view",
 }

@@ -7,14 +7,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from ecoute.accounts.models import ApiKey, hash_secret
+from ecoute.accounts.models import ApiKey
+from ecoute.lib.tokens import token_digest
 
 
 class ApiKeyAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         key = (
             ApiKey.objects.select_related("organization")
-            .filter(key_hash=hash_secret(token), revoked_at__isnull=True)
+            .filter(key_hash=token_digest(token), revoked_at__isnull=True)
             .first()
         )
         if key is None:

@@ -3,12 +3,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ecoute.accounts.login_limits import client_address, is_login_blocked
+from ecoute.accounts.login_limits import Verdict, attempt_login, check_current_password
 from ecoute.accounts.models import Membership, Role, User
 
 
@@ -32,18 +32,38 @@ class LoginForm(forms.Form):
         email, password = data.get("email"), data.get("password")
         if not email or not password:
             return data
-        # The backend enforces the limit (and records failures); asking first only picks the message.
-        if is_login_blocked(email, client_address(self.request)):
-            raise forms.ValidationError(
-                _("Too many failed attempts. Wait a few minutes before trying again."), code="rate_limited"
-            )
-        user = authenticate(self.request, email=email, password=password)
-        if user is None:
-            raise forms.ValidationError(
-                _("This e-mail and password do not match an account."), code="invalid_login"
-            )
-        self.user = user
+        result = attempt_login(self.request, email, password)
+        if result.verdict is not Verdict.ACCEPTED:
+            raise forms.ValidationError(LOGIN_REFUSALS[result.verdict], code=str(result.verdict))
+        self.user = result.user
         return data
+
+
+LOGIN_REFUSALS = {
+    Verdict.WRONG: _("This e-mail and password do not match an account."),
+    Verdict.BLOCKED: _("Too many failed attempts. Wait a few minutes before trying again."),
+    Verdict.CONFIRM_BY_EMAIL: _(
+        "For this account's safety, logging in from a new place needs a link sent by e-mail. If the "
+        "password was right, the link is on its way to the account's address: follow it within 15 minutes."
+    ),
+}
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The current password is checked within the limits of logins."""
+
+    def __init__(self, user: User, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = str(self.cleaned_data["old_password"])
+        verdict = check_current_password(self.request, self.user, old_password)
+        if verdict is Verdict.BLOCKED:
+            raise forms.ValidationError(LOGIN_REFUSALS[Verdict.BLOCKED], code="rate_limited")
+        if verdict is not Verdict.ACCEPTED:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class MemberPasswordResetForm(PasswordResetForm):

@@ -1,7 +1,5 @@
 """Organizations, the people who work in them, their roles, and API keys."""
 
-import hashlib
-import secrets
 from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
@@ -12,6 +10,12 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ecoute.accounts.login_models import FailedLogin, KnownAddress, LoginLink
+from ecoute.lib.tokens import new_token, token_digest
+
+# Models in their own modules, imported here so that Django finds them.
+__all__ = ["FailedLogin", "KnownAddress", "LoginLink"]
 
 
 class Role(models.TextChoices):
@@ -148,22 +152,7 @@ class Membership(models.Model):
         return [(value, str(label)) for value, label in Role.choices if self.may_grant(value)]
 
 
-class FailedLogin(models.Model):
-    """One failed login, kept for the rate limit shared by every worker process."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    address = models.GenericIPAddressField(null=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
 API_KEY_PREFIX = "ek_"
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class ApiKey(models.Model):
@@ -189,12 +178,12 @@ class ApiKey(models.Model):
         cls, organization: Organization, name: str, created_by: User | None = None
     ) -> tuple["ApiKey", str]:
         """Create a key and return it with its clear text, which is never stored."""
-        secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        secret = new_token(API_KEY_PREFIX)
         key = cls.objects.create(
             organization=organization,
             name=name,
             prefix=secret[:10],
-            key_hash=hash_secret(secret),
+            key_hash=token_digest(secret),
             created_by=created_by,
         )
         return key, secret

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ecoute.accounts.emails import site_url
-from ecoute.accounts.forms import MemberPasswordResetForm
+from ecoute.accounts.forms import MemberPasswordResetForm, PasswordChangeForm
 from ecoute.accounts.login_limits import client_address, forget_failed_logins
 from ecoute.accounts.tasks import send_password_reset_task
 from ecoute.lib.rate_limits import count_request
@@ -80,6 +80,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("customers:overview")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form: Any) -> HttpResponse:
         # Django keeps this session (update_session_auth_hash); the others no longer match the password.

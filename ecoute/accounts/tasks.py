@@ -6,6 +6,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ecoute.accounts.emails import send_account_email
+from ecoute.accounts.login_models import LOGIN_LINK_MAX_AGE, LoginLink
 from ecoute.accounts.models import User
 
 
@@ -20,3 +21,13 @@ def send_password_reset_task(user_id: int, base_url: str, language: str) -> None
         "token": default_token_generator.make_token(user),
     }
     send_account_email("password_reset", user.email, user.language or language, context)
+
+
+@task()
+def send_login_link_task(user_id: int, base_url: str, language: str) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    _link, token = LoginLink.issue(user.pk)
+    context = {"base_url": base_url, "token": token, "minutes": int(LOGIN_LINK_MAX_AGE.total_seconds() // 60)}
+    send_account_email("login_link", user.email, user.language or language, context)

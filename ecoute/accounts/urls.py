@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login, name="login"),
+    path("login/link/<str:token>/", views.login_link, name="login_link"),
     path("logout/", views.logout, name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("organization/", views.switch_organization, name="switch_organization"),

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 from ecoute.accounts.actions import MembershipError, add_member, change_role, invite_member, remove_member
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.forms import ApiKeyForm, LoginForm, MemberAddForm, MemberRoleForm
-from ecoute.accounts.models import ApiKey, Membership, Organization, User
+from ecoute.accounts.login_limits import client_address, remember_login
+from ecoute.accounts.models import ApiKey, LoginLink, Membership, Organization, User
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.lib.tokens import token_digest
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +47,36 @@ def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse
     return response
 
 
+def log_in(request: HttpRequest, user: User, fallback: str | None = None) -> HttpResponse:
+    """Open a session for `user`, whom a password or a link proved, and go where they were going."""
+    auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    response = redirect(_safe_next(request, fallback or reverse(settings.LOGIN_REDIRECT_URL)))
+    if user.language:
+        translation.activate(user.language)
+        _with_language_cookie(response, user.language)
+    return response
+
+
 def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
-        auth_login(request, form.user)
-        response = redirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
-        if form.user.language:
-            translation.activate(form.user.language)
-            _with_language_cookie(response, form.user.language)
-        return response
+        return log_in(request, form.user)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def login_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Log in with a link e-mailed to an account under attack; a GET only asks to confirm, since mail
+    scanners open links."""
+    if request.method == "POST":
+        user = LoginLink.use(token)
+        if user is not None:
+            remember_login(user, client_address(request))
+            return log_in(request, user)
+        link = None
+    else:
+        link = LoginLink.usable().filter(token_hash=token_digest(token)).select_related("user").first()
+    status = 200 if link is not None else 404
+    return render(request, "accounts/login_link.html", {"link": link}, status=status)
 
 
 @require_POST

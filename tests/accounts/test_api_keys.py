@@ -3,7 +3,8 @@
 from django.test import Client
 from django.urls import reverse
 
-from ecoute.accounts.models import ApiKey, Membership, Organization, Role, hash_secret
+from ecoute.accounts.models import ApiKey, Membership, Organization, Role
+from ecoute.lib.tokens import token_digest
 from tests.conftest import member_client
 from tests.factories import MembershipFactory
 
@@ -19,7 +20,7 @@ def test_a_new_key_is_shown_once_and_reloading_the_page_makes_no_other(
     shown = owner_client.get(reverse("accounts:api_keys"))
     secret = shown.context["new_secret"]
     key = ApiKey.objects.get(organization=org)
-    assert key.key_hash == hash_secret(secret)
+    assert key.key_hash == token_digest(secret)
     assert secret in shown.content.decode()
     assert "no-store" in shown["Cache-Control"]
     # And reloading the page shows it no more, and makes no other key
@@ -52,4 +53,4 @@ def test_a_new_key_is_not_shown_on_another_organizations_page(
     assert elsewhere.context["new_secret"] is None
     client.post(reverse("accounts:switch_organization"), {"organization": org.slug})
     home = client.get(reverse("accounts:api_keys"))
-    assert ApiKey.objects.get(organization=org).key_hash == hash_secret(home.context["new_secret"])
+    assert ApiKey.objects.get(organization=org).key_hash == token_digest(home.context["new_secret"])

@@ -56,3 +56,16 @@ def test_changing_the_password_needs_to_be_logged_in(db: None) -> None:
 def test_the_user_menu_links_to_the_password_change(owner_client: Client) -> None:
     page = owner_client.get(reverse("customers:overview"))
     assert reverse("accounts:password_change") in page.content.decode()
+
+
+def test_guessing_the_current_password_is_limited_like_logins(owner: Membership) -> None:
+    # Given a session in someone else's hands, who tried five current passwords
+    client = member_client(owner)
+    for attempt in range(5):
+        _change(client, f"guess-{attempt}")
+    # When the right one comes
+    response = _change(client, PASSWORD)
+    # Then it is refused like a login would be
+    assert "Too many failed attempts" in response.content.decode()  # type: ignore[attr-defined]
+    owner.user.refresh_from_db()
+    assert owner.user.check_password(PASSWORD)
