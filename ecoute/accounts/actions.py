@@ -6,13 +6,7 @@ keeps at least one owner.
 """
 
 from django.contrib.auth.models import Group, Permission
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Membership, Organization, Role, User
@@ -37,28 +31,22 @@ def add_member(
     email: str,
     role: str,
     *,
-    by: Membership | None = None,
     password: str | None = None,
     first_name: str = "",
     last_name: str = "",
 ) -> tuple[Membership, bool]:
-    """Give `email` a role in `organization`, creating the account when needed.
+    """For the server's operator (the demo builder): give `email` a role in `organization` at once,
+    creating the account when needed. Members invite people instead (`invitation_actions.invite`).
 
-    `by` is the member acting; views always pass it. None stands for the server's operator
-    (the demo builder), who may give any role. Someone who is a member already keeps their role:
-    changing it is `change_role`'s business. Returns the membership and whether the account is
-    new (and so needs a password).
+    Someone who is a member already keeps their role: changing it is `change_role`'s business.
+    Returns the membership and whether the account is new.
     """
-    if by is not None:
-        _ensure_may_manage_members_of(by, organization.pk)
-        if not by.may_grant(role):
-            raise MembershipError(_("Only an owner may make someone an owner."))
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise MembershipError(
             _("%(email)s is already a member: change their role in the list.") % {"email": email}
         )
     user, created = _account(email, password=password, first_name=first_name, last_name=last_name)
-    return _join(user, organization, role), created
+    return join(user, organization, role), created
 
 
 @transaction.atomic
@@ -73,27 +61,9 @@ def give_role(
     user, created = _account(email, password=password)
     membership = Membership.objects.filter(user=user, organization=organization).first()
     if membership is None:
-        return _join(user, organization, role), created
+        return join(user, organization, role), created
     _set_role(membership, role)
     return membership, created
-
-
-def invite_member(request: HttpRequest, membership: Membership) -> None:
-    """Send the member an e-mail with a link to choose a password.
-
-    Raises OSError (smtplib's errors among them) when the mail server cannot take the message.
-    """
-    user = membership.user
-    context = {
-        "organization": membership.organization,
-        "protocol": "https" if request.is_secure() else "http",
-        "domain": request.get_host(),
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    }
-    subject = "".join(render_to_string("accounts/email/invitation_subject.txt", context).splitlines())
-    body = render_to_string("accounts/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
 
 
 @transaction.atomic
@@ -145,7 +115,7 @@ def _account(
     return user, False
 
 
-def _join(user: User, organization: Organization, role: str) -> Membership:
+def join(user: User, organization: Organization, role: str) -> Membership:
     membership = Membership.objects.create(user=user, organization=organization, role=role)
     if user.current_organization_id is None:
         user.current_organization = organization
@@ -160,13 +130,13 @@ def _set_role(membership: Membership, role: str) -> None:
     membership.save(update_fields=["role"])
 
 
-def _ensure_may_manage_members_of(by: Membership, organization_id: int) -> None:
+def ensure_may_manage_members_of(by: Membership, organization_id: int) -> None:
     if by.organization_id != organization_id or not by.can("manage_members"):
         raise MembershipError(_("You may not manage the members of this organization."))
 
 
 def _ensure_may_manage(by: Membership, membership: Membership) -> None:
-    _ensure_may_manage_members_of(by, membership.organization_id)
+    ensure_may_manage_members_of(by, membership.organization_id)
     if not by.may_manage(membership):
         raise MembershipError(_("Only an owner may change or remove an owner."))
 

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -92,11 +94,45 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args: Any, by: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Offer only the roles `by` may give; `add_member` refuses the others anyway.
+        # Offer only the roles `by` may give; `invite` refuses the others anyway.
         self.fields["role"].choices = by.grantable_roles()  # type: ignore[attr-defined]
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
+
+
+class InvitationAcceptForm(forms.Form):
+    """A person without a password chooses one to accept an invitation."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password = data.get("password1")
+        if password and password != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif password:
+            person = User(
+                email=self.email, first_name=data.get("first_name", ""), last_name=data.get("last_name", "")
+            )
+            try:
+                validate_password(password, person)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
 
 
 class MemberRoleForm(forms.Form):

@@ -11,32 +11,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.accounts.invitation import Invitation
 from ecoute.accounts.login_models import FailedLogin, KnownAddress, LoginLink
+from ecoute.accounts.roles import ROLE_PERMISSIONS, Role
 from ecoute.lib.tokens import new_token, token_digest
 
-# Models in their own modules, imported here so that Django finds them.
-__all__ = ["FailedLogin", "KnownAddress", "LoginLink"]
-
-
-class Role(models.TextChoices):
-    OWNER = "owner", _("Owner")
-    ADMIN = "admin", _("Administrator")
-    ANALYST = "analyst", _("Analyst")
-    AGENT = "agent", _("Agent")
-    VIEWER = "viewer", _("Viewer")
-
-
-# What each role may do. Views and API endpoints ask `membership.can(permission)`.
-# Owners and admins both manage members, but only owners make, change or remove owners
-# (see `Membership.may_grant` and `may_manage`). Agents will see the customers behind the cases
-# assigned to them once cases exist; until then they see the overview only, like viewers.
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
-    Role.ADMIN: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
-    Role.ANALYST: frozenset({"import", "view_customers"}),
-    Role.AGENT: frozenset(),
-    Role.VIEWER: frozenset(),
-}
+# Models in their own modules, and the roles, imported here so that Django and callers find them.
+__all__ = ["ROLE_PERMISSIONS", "FailedLogin", "Invitation", "KnownAddress", "LoginLink", "Role"]
 
 
 def validate_time_zone(name: str) -> None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ecoute.accounts import password_views, views
+from ecoute.accounts import member_views, password_views, views
 
 app_name = "accounts"
 
@@ -12,9 +12,19 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("organization/", views.switch_organization, name="switch_organization"),
     path("no-organization/", views.no_organization, name="no_organization"),
-    path("members/", views.members, name="members"),
-    path("members/<int:membership_id>/", views.member_update, name="member_update"),
-    path("members/<int:membership_id>/invite/", views.member_invite, name="member_invite"),
+    path("members/", member_views.members, name="members"),
+    path("members/<int:membership_id>/", member_views.member_update, name="member_update"),
+    path(
+        "invitations/<int:invitation_id>/resend/",
+        member_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "invitations/<int:invitation_id>/cancel/",
+        member_views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("invitations/<str:token>/", member_views.invitation_accept, name="invitation_accept"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path("password/", password_views.PasswordChangeView.as_view(), name="password_change"),

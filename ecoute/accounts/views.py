@@ -1,4 +1,4 @@
-"""Log in and out, switch organization and language, manage members and API keys."""
+"""Log in and out, switch organization and language, manage API keys."""
 
 import logging
 from typing import cast
@@ -15,9 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ecoute.accounts.actions import MembershipError, add_member, change_role, invite_member, remove_member
 from ecoute.accounts.decorators import member_required
-from ecoute.accounts.forms import ApiKeyForm, LoginForm, MemberAddForm, MemberRoleForm
+from ecoute.accounts.forms import ApiKeyForm, LoginForm
 from ecoute.accounts.login_limits import client_address, remember_login
 from ecoute.accounts.models import ApiKey, LoginLink, Membership, Organization, User
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
@@ -111,98 +110,6 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 
 def no_organization(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_organization.html", status=403)
-
-
-def _acting(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
-
-
-def _send_invitation(request: HttpRequest, membership: Membership) -> bool:
-    """Invite `membership`'s person by e-mail; when the mail server fails, say so and carry on."""
-    try:
-        invite_member(request, membership)
-    except OSError as error:  # smtplib's errors are OSErrors too
-        logger.warning("Invitation to %s not sent: %r", membership.user.email, error)
-        messages.error(
-            request,
-            _(
-                "The invitation to %(email)s could not be sent. Try again later, or tell them to use "
-                "“Forgot your password?” on the login page."
-            )
-            % {"email": membership.user.email},
-        )
-        return False
-    return True
-
-
-@member_required("manage_members")
-def members(request: HttpRequest) -> HttpResponse:
-    org = current_organization(request)
-    acting = _acting(request)
-    form = MemberAddForm(request.POST or None, by=acting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership, created = add_member(
-                org,
-                form.cleaned_data["email"],
-                form.cleaned_data["role"],
-                by=acting,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-            )
-        except MembershipError as error:
-            form.add_error(None, str(error))
-        else:
-            email = membership.user.email
-            if not created:
-                messages.success(request, _("%(email)s is now a member.") % {"email": email})
-            elif _send_invitation(request, membership):
-                messages.success(request, _("%(email)s was invited by e-mail.") % {"email": email})
-            return redirect("accounts:members")
-    memberships = Membership.objects.filter(organization=org).select_related("user").order_by("user__email")
-    rows = [(m, acting.may_manage(m)) for m in memberships]
-    return render(
-        request,
-        "accounts/members.html",
-        {"form": form, "rows": rows, "grantable_roles": acting.grantable_roles()},
-    )
-
-
-@require_POST
-@member_required("manage_members")
-def member_update(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = get_for_org_or_404(Membership, current_organization(request), pk=membership_id)
-    acting = _acting(request)
-    form = MemberRoleForm(request.POST)
-    try:
-        if request.POST.get("remove"):
-            remove_member(membership, by=acting)
-            messages.success(request, _("%(email)s was removed.") % {"email": membership.user.email})
-        elif form.is_valid():
-            change_role(membership, form.cleaned_data["role"], by=acting)
-            messages.success(request, _("Role changed."))
-        else:
-            messages.error(request, _("Choose one of the roles."))
-    except MembershipError as error:
-        messages.error(request, str(error))
-    return redirect("accounts:members")
-
-
-@require_POST
-@member_required("manage_members")
-def member_invite(request: HttpRequest, membership_id: int) -> HttpResponse:
-    """Send the invitation again to a member who has not chosen a password yet."""
-    membership = get_for_org_or_404(Membership, current_organization(request), pk=membership_id)
-    email = membership.user.email
-    if membership.user.has_usable_password():
-        messages.error(
-            request,
-            _("%(email)s has chosen a password already: they can use “Forgot your password?”.")
-            % {"email": email},
-        )
-    elif _send_invitation(request, membership):
-        messages.success(request, _("The invitation was sent again to %(email)s.") % {"email": email})
-    return redirect("accounts:members")
 
 
 # The clear text of a key just created, kept in the session for the one page that shows it.
