@@ -141,6 +141,10 @@ PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT"
 PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", "3600"))
 # A reset link works for an hour.
 PASSWORD_RESET_TIMEOUT = 3600
+# API: at most API_RATE_LIMIT requests per key in each window of API_RATE_LIMIT_WINDOW seconds.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+API_RATE_LIMIT_WINDOW = int(os.environ.get("API_RATE_LIMIT_WINDOW", "60"))
+
 # An invitation to join an organization works for so many days after it was (last) sent.
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.login_limits import Verdict, attempt_login, check_current_password
-from ecoute.accounts.models import Membership, Role, User
+from ecoute.accounts.models import ApiKeyScope, Membership, Role, User
 
 
 class LoginForm(forms.Form):
@@ -143,4 +143,10 @@ class MemberRoleForm(forms.Form):
 class ApiKeyForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What uses this key, e.g. “CRM sync”.")
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=ApiKeyScope.choices,
+        initial=ApiKeyScope.READ,
+        help_text=_("Give write access only to what sends data to Écoute."),
     )

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ecoute.accounts.actions import MembershipError, change_role, remove_member
+from ecoute.accounts.actions import (
+    ApiKeysDecisionError,
+    KeysDecision,
+    MembershipError,
+    change_role,
+    remove_member,
+)
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.emails import site_url
 from ecoute.accounts.forms import InvitationAcceptForm, MemberAddForm, MemberRoleForm
@@ -28,6 +34,9 @@ from ecoute.accounts.views import log_in
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 logger = logging.getLogger(__name__)
+
+# The owner's answer about the API keys of a member who loses them; none yet: ask.
+KEYS_DECISIONS: dict[str, KeysDecision] = {"revoke": "revoke", "keep": "keep"}
 
 
 def _acting(request: HttpRequest) -> Membership:
@@ -83,18 +92,31 @@ def members(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required("manage_members")
 def member_update(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Change a member's role or remove them. When they would lose the API keys they made, the page
+    lists the keys and asks whether to revoke them or keep them (under the name of the person acting)."""
     membership = get_for_org_or_404(Membership, current_organization(request), pk=membership_id)
     acting = _acting(request)
     form = MemberRoleForm(request.POST)
+    api_keys = KEYS_DECISIONS.get(request.POST.get("api_keys", ""))
+    removing = bool(request.POST.get("remove"))
     try:
-        if request.POST.get("remove"):
-            remove_member(membership, by=acting)
+        if removing:
+            remove_member(membership, by=acting, api_keys=api_keys)
             messages.success(request, _("%(email)s was removed.") % {"email": membership.user.email})
         elif form.is_valid():
-            change_role(membership, form.cleaned_data["role"], by=acting)
+            change_role(membership, form.cleaned_data["role"], by=acting, api_keys=api_keys)
             messages.success(request, _("Role changed."))
         else:
             messages.error(request, _("Choose one of the roles."))
+    except ApiKeysDecisionError as question:
+        context = {
+            "member": membership,
+            "keys": question.keys,
+            "removing": removing,
+            "role": form.cleaned_data.get("role") if not removing else None,
+            "may_keep": membership.user_id != acting.user_id,
+        }
+        return render(request, "accounts/member_api_keys.html", context)
     except MembershipError as error:
         messages.error(request, str(error))
     return redirect("accounts:members")

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.invitation import Invitation
 from ecoute.accounts.login_models import FailedLogin, KnownAddress, LoginLink
-from ecoute.accounts.roles import ROLE_PERMISSIONS, Role
+from ecoute.accounts.roles import ROLE_PERMISSIONS, Role, roles_with
 from ecoute.lib.tokens import new_token, token_digest
 
 # Models in their own modules, and the roles, imported here so that Django and callers find them.
@@ -136,6 +137,24 @@ class Membership(models.Model):
 API_KEY_PREFIX = "ek_"
 
 
+class ApiKeyScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def usable(self) -> "ApiKeyQuerySet":
+        """Keys not revoked whose maker may still manage keys in their organization (an active account
+        with such a role); keys made by the server's operator have no maker and stand on their own."""
+        makers = Membership.objects.filter(
+            organization=OuterRef("organization"),
+            user=OuterRef("created_by"),
+            user__is_active=True,
+            role__in=roles_with("manage_api_keys"),
+        )
+        return self.filter(revoked_at__isnull=True).filter(Q(created_by__isnull=True) | Exists(makers))
+
+
 class ApiKey(models.Model):
     """A per-organization API key; only its SHA-256 is stored, the key is shown once."""
 
@@ -147,6 +166,11 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        _("access"), max_length=16, choices=ApiKeyScope.choices, default=ApiKeyScope.READ_WRITE
+    )
+
+    objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -156,7 +180,11 @@ class ApiKey(models.Model):
 
     @classmethod
     def issue(
-        cls, organization: Organization, name: str, created_by: User | None = None
+        cls,
+        organization: Organization,
+        name: str,
+        created_by: User | None = None,
+        scope: str = ApiKeyScope.READ_WRITE,
     ) -> tuple["ApiKey", str]:
         """Create a key and return it with its clear text, which is never stored."""
         secret = new_token(API_KEY_PREFIX)
@@ -166,9 +194,14 @@ class ApiKey(models.Model):
             prefix=secret[:10],
             key_hash=token_digest(secret),
             created_by=created_by,
+            scope=scope,
         )
         return key, secret
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == ApiKeyScope.READ_WRITE

@@ -1,25 +1,22 @@
-"""Log in and out, switch organization and language, manage API keys."""
+"""Log in and out, switch organization and language."""
 
 import logging
 from typing import cast
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoute.accounts.decorators import member_required
-from ecoute.accounts.forms import ApiKeyForm, LoginForm
+from ecoute.accounts.forms import LoginForm
 from ecoute.accounts.login_limits import client_address, remember_login
-from ecoute.accounts.models import ApiKey, LoginLink, Membership, Organization, User
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.accounts.models import LoginLink, Membership, User
 from ecoute.lib.tokens import token_digest
 
 logger = logging.getLogger(__name__)
@@ -110,46 +107,3 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 
 def no_organization(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_organization.html", status=403)
-
-
-# The clear text of a key just created, kept in the session for the one page that shows it.
-NEW_API_KEY_SESSION_KEY = "accounts:new_api_key"
-
-
-def _pop_new_secret(request: HttpRequest, org: Organization) -> str | None:
-    """The key created just before, once, and only on its own organization's page."""
-    new = request.session.get(NEW_API_KEY_SESSION_KEY)
-    if not isinstance(new, dict) or new.get("organization") != org.pk:
-        return None
-    del request.session[NEW_API_KEY_SESSION_KEY]
-    return str(new["secret"])
-
-
-@member_required("manage_api_keys")
-def api_keys(request: HttpRequest) -> HttpResponse:
-    org = current_organization(request)
-    form = ApiKeyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _key, secret = ApiKey.issue(org, form.cleaned_data["name"], created_by=request.user)  # type: ignore[arg-type]
-        # Redirect so that reloading the page shows the key rather than creating another one.
-        request.session[NEW_API_KEY_SESSION_KEY] = {"organization": org.pk, "secret": secret}
-        return redirect("accounts:api_keys")
-    new_secret = _pop_new_secret(request, org) if request.method == "GET" else None
-    keys = ApiKey.objects.filter(organization=org)
-    response = render(
-        request, "accounts/api_keys.html", {"form": form, "keys": keys, "new_secret": new_secret}
-    )
-    if new_secret:
-        response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-@member_required("manage_api_keys")
-def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    key = get_for_org_or_404(ApiKey, current_organization(request), pk=key_id)
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
-        messages.success(request, _("The key “%(name)s” is revoked.") % {"name": key.name})
-    return redirect("accounts:api_keys")

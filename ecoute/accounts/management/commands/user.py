@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ecoute.accounts.actions import MembershipError, give_admin_access, give_role
 from ecoute.accounts.models import Organization, Role
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
         try:
-            membership, created = give_role(org, email, options["role"], password=password)
+            membership, created, revoked = give_role(org, email, options["role"], password=password)
         except MembershipError as error:
             raise CommandError(str(error)) from error
         if options["staff"] or options["superuser"]:
@@ -72,6 +72,15 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(done))
         if created and not password:
             self.stdout.write(_("No password set: use “Forgot your password?” on the login page."))
+        if revoked:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d API key they made is revoked: their new role does not manage keys.",
+                    "%(count)d API keys they made are revoked: their new role does not manage keys.",
+                    revoked,
+                )
+                % {"count": revoked}
+            )
 
     def _prompt_password(self) -> str:
         for _attempt in range(3):
