@@ -55,7 +55,7 @@ class UserAdmin(BaseUserAdmin[User]):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
-    list_display = ("name", "organization", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "organization", "prefix", "scope", "created_at", "last_used_at", "revoked_at")
     list_filter = ("organization",)
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
 

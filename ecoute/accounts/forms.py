@@ -71,8 +71,8 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 class MemberPasswordResetForm(PasswordResetForm):
     """Send the link to every active account, also those whose owner never chose a password.
 
-    Django skips accounts with an unusable password; invited members have one until they follow
-    their invitation, and this form is their way back in once the invitation is lost.
+    Django skips accounts with an unusable password; accounts the operator made without a password
+    (`ecoute user create` without --password) have one, and this form is their way in.
     """
 
     def get_users(self, email: str) -> Iterator[User]:
@@ -87,9 +87,9 @@ def _casefolded(text: str) -> str:
 
 
 class MemberAddForm(forms.Form):
+    """Invite someone: they give their own name when they accept."""
+
     email = forms.EmailField(label=_("E-mail"))
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
 
     def __init__(self, *args: Any, by: Membership, **kwargs: Any) -> None:

@@ -161,7 +161,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     account = User.objects.filter(email__iexact=invitation.email).first()
     needs_password = user is None and (account is None or not account.has_usable_password())
-    form = InvitationAcceptForm(request.POST if needs_password else None, email=invitation.email)
+    posted = request.POST if request.method == "POST" and needs_password else None
+    form = InvitationAcceptForm(posted, email=invitation.email)
     error = None
     if request.method == "POST" and ((needs_password and form.is_valid()) or user is not None):
         try:

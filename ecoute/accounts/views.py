@@ -1,6 +1,5 @@
 """Log in and out, switch organization and language."""
 
-import logging
 from typing import cast
 
 from django.conf import settings
@@ -18,8 +17,6 @@ from ecoute.accounts.forms import LoginForm
 from ecoute.accounts.login_limits import client_address, remember_login
 from ecoute.accounts.models import LoginLink, Membership, User
 from ecoute.lib.tokens import token_digest
-
-logger = logging.getLogger(__name__)
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -43,10 +40,10 @@ def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse
     return response
 
 
-def log_in(request: HttpRequest, user: User, fallback: str | None = None) -> HttpResponse:
+def log_in(request: HttpRequest, user: User) -> HttpResponse:
     """Open a session for `user`, whom a password or a link proved, and go where they were going."""
     auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-    response = redirect(_safe_next(request, fallback or reverse(settings.LOGIN_REDIRECT_URL)))
+    response = redirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
     if user.language:
         translation.activate(user.language)
         _with_language_cookie(response, user.language)

@@ -96,6 +96,7 @@ def test_a_new_person_chooses_a_password_accepts_and_lands_in_the_organization(
     # When they open the link, then choose their password there
     page = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
     assert "Maison Lumière" in page.content.decode()
+    assert not page.context["form"].is_bound
     response = client.post(
         link,
         {"first_name": "Paul", "last_name": "Girard", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
