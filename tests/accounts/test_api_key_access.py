@@ -54,7 +54,9 @@ def test_a_read_and_write_key_writes(org: Organization) -> None:
     assert Customer.objects.filter(organization=org, external_id="R1").exists()
 
 
-def test_a_key_over_its_rate_limit_waits_and_the_others_do_not(org: Organization, settings: Any) -> None:
+def test_a_key_over_its_rate_limit_waits_and_the_others_do_not(
+    org: Organization, settings: Any, clock_mid_window: None
+) -> None:
     # Given a limit of three requests per key and minute
     settings.API_RATE_LIMIT = 3
     settings.API_RATE_LIMIT_WINDOW = 60

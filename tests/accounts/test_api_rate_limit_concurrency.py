@@ -25,7 +25,7 @@ def _call(url: str, secret: str, barrier: threading.Barrier, statuses: list[int]
 
 
 def test_twenty_parallel_requests_let_exactly_the_limit_through(
-    live_server: LiveServer, owner: Membership, settings: object
+    live_server: LiveServer, owner: Membership, settings: object, clock_mid_window: None
 ) -> None:
     # Given a limit of five requests per key and minute
     settings.API_RATE_LIMIT = 5  # type: ignore[attr-defined]

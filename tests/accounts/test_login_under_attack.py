@@ -134,7 +134,11 @@ def test_a_login_link_works_once_and_for_fifteen_minutes(
 
 
 def test_login_links_to_one_account_are_limited(
-    owner: Membership, settings: Any, smtp_sink: SmtpSink, django_capture_on_commit_callbacks: Any
+    owner: Membership,
+    settings: Any,
+    smtp_sink: SmtpSink,
+    django_capture_on_commit_callbacks: Any,
+    clock_mid_window: None,
 ) -> None:
     # Given an account under attack by someone who knows its password
     _attack(owner.user.email, settings)

@@ -28,7 +28,7 @@ def _page(response: Any) -> str:
 
 
 def test_seven_requests_for_one_account_send_three_emails_and_answer_the_same_each_time(
-    owner: Membership, smtp_sink: SmtpSink, django_capture_on_commit_callbacks: Any
+    owner: Membership, smtp_sink: SmtpSink, django_capture_on_commit_callbacks: Any, clock_mid_window: None
 ) -> None:
     # Given the default limit of three e-mails per account and hour
     # When someone asks seven times in a row for the owner's address, from seven addresses
@@ -44,7 +44,11 @@ def test_seven_requests_for_one_account_send_three_emails_and_answer_the_same_ea
 
 
 def test_an_address_that_asks_too_often_is_told_to_wait_whatever_the_accounts(
-    owner: Membership, smtp_sink: SmtpSink, settings: Any, django_capture_on_commit_callbacks: Any
+    owner: Membership,
+    smtp_sink: SmtpSink,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    clock_mid_window: None,
 ) -> None:
     # Given a limit of three requests per address and hour
     settings.PASSWORD_RESET_ADDRESS_LIMIT = 3
