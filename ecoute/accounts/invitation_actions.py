@@ -7,7 +7,7 @@ the member who sent it may no longer give its role.
 
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,14 +28,19 @@ def invite(organization: Organization, email: str, role: str, *, by: Membership)
         raise MembershipError(
             _("%(email)s is already a member: change their role in the list.") % {"email": email}
         )
+    already = MembershipError(
+        _("%(email)s is invited already: send the invitation again or cancel it in the list.")
+        % {"email": email}
+    )
     if Invitation.objects.filter(organization=organization, email__iexact=email).exists():
-        raise MembershipError(
-            _("%(email)s is invited already: send the invitation again or cancel it in the list.")
-            % {"email": email}
-        )
+        raise already
     invitation = Invitation(organization=organization, email=email, role=role, invited_by=by.user)
     token = invitation.renew_token()
-    invitation.save()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as error:  # the same address invited at the same moment
+        raise already from error
     return invitation, token
 
 
@@ -115,7 +120,7 @@ def accept_invitation_with_password(
         user = User.objects.create_user(
             invitation.email, password, first_name=first_name, last_name=last_name
         )
-    elif user.has_usable_password():
+    elif user.has_usable_password() or not user.is_active:
         raise MembershipError(_("This address has an account: log in to accept the invitation."))
     else:
         user.set_password(password)

@@ -186,7 +186,11 @@ class ApiKey(models.Model):
         created_by: User | None = None,
         scope: str = ApiKeyScope.READ_WRITE,
     ) -> tuple["ApiKey", str]:
-        """Create a key and return it with its clear text, which is never stored."""
+        """Create a key and return it with its clear text, which is never stored.
+
+        The product's page always says what the key may do and who made it; the defaults (read and
+        write, no maker) are the server operator's keys, like the keys made before scopes existed.
+        """
         secret = new_token(API_KEY_PREFIX)
         key = cls.objects.create(
             organization=organization,
