@@ -4,8 +4,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from ecoute.accounts.api_auth import ApiKeyAuth, ApiRateLimitError
 from ecoute.customers.api import router as customers_router
-from ecoute.lib.api_auth import ApiKeyAuth
 
 api = NinjaAPI(
     title="Écoute API",
@@ -20,3 +20,10 @@ api.add_router("/", customers_router)
 @api.exception_handler(RequestDataTooBig)
 def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+
+
+@api.exception_handler(ApiRateLimitError)
+def rate_limited(request: HttpRequest, exc: ApiRateLimitError) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response

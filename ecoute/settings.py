@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ecoute.lib.cache_control.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -127,9 +128,25 @@ PASSWORD_HASHERS = (
     ]
 )
 
-# Failed logins: at most LOGIN_FAILURES_LIMIT per account and per address in the window.
+# Failed logins in the window (seconds): so many per account and address, so many per address; past
+# the account's limit, a new address needs a link e-mailed to the account (see accounts/login_limits.py).
 LOGIN_FAILURES_LIMIT = int(os.environ.get("LOGIN_FAILURES_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURES_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURES_LIMIT", "20"))
+LOGIN_ACCOUNT_FAILURES_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURES_LIMIT", "10"))
 LOGIN_FAILURES_WINDOW = int(os.environ.get("LOGIN_FAILURES_WINDOW", "900"))
+
+# Password reset e-mails: at most so many per account and per address in the window (seconds).
+PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
+PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "10"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", "3600"))
+# A reset link works for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
+# API: at most API_RATE_LIMIT requests per key in each window of API_RATE_LIMIT_WINDOW seconds.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+API_RATE_LIMIT_WINDOW = int(os.environ.get("API_RATE_LIMIT_WINDOW", "60"))
+
+# An invitation to join an organization works for so many days after it was (last) sent.
+INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

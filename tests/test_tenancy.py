@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, Membership, Organization, Role
 from ecoute.customers.models import ImportJob
 from tests.conftest import member_client
@@ -15,6 +16,8 @@ from tests.factories import CustomerFactory, MembershipFactory
 # Patterns with an id that are not an organization's data, and why.
 NOT_ORG_DATA = {
     "accounts:password_reset_confirm",  # a signed token, not an id
+    "accounts:login_link",  # a one-time token, not an id
+    "accounts:invitation_accept",  # a one-time token, not an id
     "api:openapi-json",
     "api:openapi-view",
 }
@@ -43,8 +46,9 @@ def _id_patterns() -> list[tuple[str, str, list[str]]]:
 def _other_org_objects(other: Organization) -> dict[str, Any]:
     """One object of each kind in the other organization, by the URL parameter that names it."""
     customer = CustomerFactory.create(organization=other)
-    member = MembershipFactory.create(organization=other, role=Role.VIEWER)
+    member = MembershipFactory.create(organization=other, role=Role.ADMIN)
     key, _secret = ApiKey.issue(other, "theirs")
+    invitation, _token = invite(other, "someone@autre.fr", Role.VIEWER, by=member)
     job = ImportJob.objects.create(
         organization=other,
         kind="customers",
@@ -57,6 +61,7 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
         "customer_id": customer.pk,
         "membership_id": member.pk,
         "key_id": key.pk,
+        "invitation_id": invitation.pk,
         "job_id": job.pk,
         "external_id": customer.external_id,
     }
@@ -64,7 +69,7 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
 
 def test_every_url_with_an_id_is_covered_by_this_test() -> None:
     # Given every URL pattern of the product that takes a parameter
-    known = {"customer_id", "membership_id", "key_id", "job_id", "external_id"}
+    known = {"customer_id", "membership_id", "key_id", "invitation_id", "job_id", "external_id"}
     # Then each parameter is one this test knows how to fill with another organization's object
     for name, route, params in _id_patterns():
         assert set(params) <= known, f"{name} ({route}) takes {params}: add it to the tenancy test"

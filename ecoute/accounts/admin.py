@@ -4,9 +4,11 @@ from typing import ClassVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.accounts.actions import revoke_api_keys_made_by
 from ecoute.accounts.models import ApiKey, Membership, Organization, User
 
 
@@ -37,10 +39,23 @@ class UserAdmin(BaseUserAdmin[User]):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     raw_id_fields = ("current_organization",)
 
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        revoke_api_keys_made_by(User.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        revoke_api_keys_made_by(queryset)
+        super().delete_queryset(request, queryset)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        # Only superusers hand out the support admin or superuser rights.
+        return fields if request.user.is_superuser else (*fields, "is_staff", "is_superuser")
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
-    list_display = ("name", "organization", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "organization", "prefix", "scope", "created_at", "last_used_at", "revoked_at")
     list_filter = ("organization",)
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
 

@@ -4,20 +4,15 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from ecoute.accounts.login_limits import (
-    client_address,
-    forget_failed_logins,
-    is_login_blocked,
-    record_failed_login,
-)
+from ecoute.accounts.login_limits import Verdict, attempt_login
 from ecoute.accounts.models import User
 
 
 class EmailBackend(ModelBackend):
-    """Log in by e-mail address, case-insensitively, within the limit of failed attempts.
+    """Log in by e-mail address, case-insensitively, within the limits of `login_limits`.
 
-    The limit lives here rather than in a form so that every way in (our login page, the support
-    admin's, anything calling `authenticate`) counts and respects it.
+    The limits live here rather than in a form so that every way in (our login page, the support
+    admin's, anything calling `authenticate`) counts and respects them.
     """
 
     def authenticate(
@@ -30,15 +25,9 @@ class EmailBackend(ModelBackend):
         email = (kwargs.get("email") or username or "").strip().lower()
         if not email or password is None:
             return None
-        address = client_address(request)
-        if is_login_blocked(email, address):
-            # Makes `authenticate` stop and refuse, without trying the password.
-            raise PermissionDenied
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            User().set_password(password)  # same time whether or not the account exists
-        elif user.check_password(password) and self.user_can_authenticate(user):
-            forget_failed_logins(email)
-            return user
-        record_failed_login(email, address)
-        return None
+        result = attempt_login(request, email, password)
+        if result.verdict is Verdict.WRONG:
+            return None
+        if result.verdict is not Verdict.ACCEPTED:
+            raise PermissionDenied  # makes `authenticate` stop and refuse
+        return result.user

@@ -1,7 +1,5 @@
 """Organizations, the people who work in them, their roles, and API keys."""
 
-import hashlib
-import secrets
 from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
@@ -9,30 +7,18 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.accounts.invitation import Invitation
+from ecoute.accounts.login_models import FailedLogin, KnownAddress, LoginLink
+from ecoute.accounts.roles import ROLE_PERMISSIONS, Role, roles_with
+from ecoute.lib.tokens import new_token, token_digest
 
-class Role(models.TextChoices):
-    OWNER = "owner", _("Owner")
-    ADMIN = "admin", _("Administrator")
-    ANALYST = "analyst", _("Analyst")
-    AGENT = "agent", _("Agent")
-    VIEWER = "viewer", _("Viewer")
-
-
-# What each role may do. Views and API endpoints ask `membership.can(permission)`.
-# Owners and admins both manage members, but only owners make, change or remove owners
-# (see `Membership.may_grant` and `may_manage`). Agents will see the customers behind the cases
-# assigned to them once cases exist; until then they see the overview only, like viewers.
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
-    Role.ADMIN: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
-    Role.ANALYST: frozenset({"import", "view_customers"}),
-    Role.AGENT: frozenset(),
-    Role.VIEWER: frozenset(),
-}
+# Models in their own modules, and the roles, imported here so that Django and callers find them.
+__all__ = ["ROLE_PERMISSIONS", "FailedLogin", "Invitation", "KnownAddress", "LoginLink", "Role"]
 
 
 def validate_time_zone(name: str) -> None:
@@ -148,22 +134,25 @@ class Membership(models.Model):
         return [(value, str(label)) for value, label in Role.choices if self.may_grant(value)]
 
 
-class FailedLogin(models.Model):
-    """One failed login, kept for the rate limit shared by every worker process."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    address = models.GenericIPAddressField(null=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
 API_KEY_PREFIX = "ek_"
 
 
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+class ApiKeyScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def usable(self) -> "ApiKeyQuerySet":
+        """Keys not revoked whose maker may still manage keys in their organization (an active account
+        with such a role); keys made by the server's operator have no maker and stand on their own."""
+        makers = Membership.objects.filter(
+            organization=OuterRef("organization"),
+            user=OuterRef("created_by"),
+            user__is_active=True,
+            role__in=roles_with("manage_api_keys"),
+        )
+        return self.filter(revoked_at__isnull=True).filter(Q(created_by__isnull=True) | Exists(makers))
 
 
 class ApiKey(models.Model):
@@ -177,6 +166,11 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        _("access"), max_length=16, choices=ApiKeyScope.choices, default=ApiKeyScope.READ_WRITE
+    )
+
+    objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -186,19 +180,32 @@ class ApiKey(models.Model):
 
     @classmethod
     def issue(
-        cls, organization: Organization, name: str, created_by: User | None = None
+        cls,
+        organization: Organization,
+        name: str,
+        created_by: User | None = None,
+        scope: str = ApiKeyScope.READ_WRITE,
     ) -> tuple["ApiKey", str]:
-        """Create a key and return it with its clear text, which is never stored."""
-        secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        """Create a key and return it with its clear text, which is never stored.
+
+        The product's page always says what the key may do and who made it; the defaults (read and
+        write, no maker) are the server operator's keys, like the keys made before scopes existed.
+        """
+        secret = new_token(API_KEY_PREFIX)
         key = cls.objects.create(
             organization=organization,
             name=name,
             prefix=secret[:10],
-            key_hash=hash_secret(secret),
+            key_hash=token_digest(secret),
             created_by=created_by,
+            scope=scope,
         )
         return key, secret
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == ApiKeyScope.READ_WRITE

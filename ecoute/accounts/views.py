@@ -1,30 +1,22 @@
-"""Log in and out, switch organization and language, manage members and API keys."""
+"""Log in and out, switch organization and language."""
 
-import logging
 from typing import cast
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ecoute.accounts.actions import MembershipError, add_member, change_role, invite_member, remove_member
 from ecoute.accounts.decorators import member_required
-from ecoute.accounts.forms import ApiKeyForm, LoginForm, MemberAddForm, MemberRoleForm
-from ecoute.accounts.login_limits import forget_failed_logins
-from ecoute.accounts.models import ApiKey, Membership, Organization, User
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
-
-logger = logging.getLogger(__name__)
+from ecoute.accounts.forms import LoginForm
+from ecoute.accounts.login_limits import client_address, remember_login
+from ecoute.accounts.models import LoginLink, Membership, User
+from ecoute.lib.tokens import token_digest
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -48,26 +40,36 @@ def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse
     return response
 
 
+def log_in(request: HttpRequest, user: User) -> HttpResponse:
+    """Open a session for `user`, whom a password or a link proved, and go where they were going."""
+    auth_login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    response = redirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
+    if user.language:
+        translation.activate(user.language)
+        _with_language_cookie(response, user.language)
+    return response
+
+
 def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
-        auth_login(request, form.user)
-        response = redirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
-        if form.user.language:
-            translation.activate(form.user.language)
-            _with_language_cookie(response, form.user.language)
-        return response
+        return log_in(request, form.user)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Choose a password with the link of a reset or an invitation."""
-
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
-        response = super().form_valid(form)
-        # Whoever followed the link owns the address: attackers' failures no longer lock them out.
-        forget_failed_logins(form.user.email)
-        return response
+def login_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Log in with a link e-mailed to an account under attack; a GET only asks to confirm, since mail
+    scanners open links."""
+    if request.method == "POST":
+        user = LoginLink.use(token)
+        if user is not None:
+            remember_login(user, client_address(request))
+            return log_in(request, user)
+        link = None
+    else:
+        link = LoginLink.usable().filter(token_hash=token_digest(token)).select_related("user").first()
+    status = 200 if link is not None else 404
+    return render(request, "accounts/login_link.html", {"link": link}, status=status)
 
 
 @require_POST
@@ -102,138 +104,3 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 
 def no_organization(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_organization.html", status=403)
-
-
-def _acting(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
-
-
-def _send_invitation(request: HttpRequest, membership: Membership) -> bool:
-    """Invite `membership`'s person by e-mail; when the mail server fails, say so and carry on."""
-    try:
-        invite_member(request, membership)
-    except OSError as error:  # smtplib's errors are OSErrors too
-        logger.warning("Invitation to %s not sent: %r", membership.user.email, error)
-        messages.error(
-            request,
-            _(
-                "The invitation to %(email)s could not be sent. Try again later, or tell them to use "
-                "“Forgot your password?” on the login page."
-            )
-            % {"email": membership.user.email},
-        )
-        return False
-    return True
-
-
-@member_required("manage_members")
-def members(request: HttpRequest) -> HttpResponse:
-    org = current_organization(request)
-    acting = _acting(request)
-    form = MemberAddForm(request.POST or None, by=acting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership, created = add_member(
-                org,
-                form.cleaned_data["email"],
-                form.cleaned_data["role"],
-                by=acting,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-            )
-        except MembershipError as error:
-            form.add_error(None, str(error))
-        else:
-            email = membership.user.email
-            if not created:
-                messages.success(request, _("%(email)s is now a member.") % {"email": email})
-            elif _send_invitation(request, membership):
-                messages.success(request, _("%(email)s was invited by e-mail.") % {"email": email})
-            return redirect("accounts:members")
-    memberships = Membership.objects.filter(organization=org).select_related("user").order_by("user__email")
-    rows = [(m, acting.may_manage(m)) for m in memberships]
-    return render(
-        request,
-        "accounts/members.html",
-        {"form": form, "rows": rows, "grantable_roles": acting.grantable_roles()},
-    )
-
-
-@require_POST
-@member_required("manage_members")
-def member_update(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = get_for_org_or_404(Membership, current_organization(request), pk=membership_id)
-    acting = _acting(request)
-    form = MemberRoleForm(request.POST)
-    try:
-        if request.POST.get("remove"):
-            remove_member(membership, by=acting)
-            messages.success(request, _("%(email)s was removed.") % {"email": membership.user.email})
-        elif form.is_valid():
-            change_role(membership, form.cleaned_data["role"], by=acting)
-            messages.success(request, _("Role changed."))
-        else:
-            messages.error(request, _("Choose one of the roles."))
-    except MembershipError as error:
-        messages.error(request, str(error))
-    return redirect("accounts:members")
-
-
-@require_POST
-@member_required("manage_members")
-def member_invite(request: HttpRequest, membership_id: int) -> HttpResponse:
-    """Send the invitation again to a member who has not chosen a password yet."""
-    membership = get_for_org_or_404(Membership, current_organization(request), pk=membership_id)
-    email = membership.user.email
-    if membership.user.has_usable_password():
-        messages.error(
-            request,
-            _("%(email)s has chosen a password already: they can use “Forgot your password?”.")
-            % {"email": email},
-        )
-    elif _send_invitation(request, membership):
-        messages.success(request, _("The invitation was sent again to %(email)s.") % {"email": email})
-    return redirect("accounts:members")
-
-
-# The clear text of a key just created, kept in the session for the one page that shows it.
-NEW_API_KEY_SESSION_KEY = "accounts:new_api_key"
-
-
-def _pop_new_secret(request: HttpRequest, org: Organization) -> str | None:
-    """The key created just before, once, and only on its own organization's page."""
-    new = request.session.get(NEW_API_KEY_SESSION_KEY)
-    if not isinstance(new, dict) or new.get("organization") != org.pk:
-        return None
-    del request.session[NEW_API_KEY_SESSION_KEY]
-    return str(new["secret"])
-
-
-@member_required("manage_api_keys")
-def api_keys(request: HttpRequest) -> HttpResponse:
-    org = current_organization(request)
-    form = ApiKeyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _key, secret = ApiKey.issue(org, form.cleaned_data["name"], created_by=request.user)  # type: ignore[arg-type]
-        # Redirect so that reloading the page shows the key rather than creating another one.
-        request.session[NEW_API_KEY_SESSION_KEY] = {"organization": org.pk, "secret": secret}
-        return redirect("accounts:api_keys")
-    new_secret = _pop_new_secret(request, org) if request.method == "GET" else None
-    keys = ApiKey.objects.filter(organization=org)
-    response = render(
-        request, "accounts/api_keys.html", {"form": form, "keys": keys, "new_secret": new_secret}
-    )
-    if new_secret:
-        response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-@member_required("manage_api_keys")
-def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    key = get_for_org_or_404(ApiKey, current_organization(request), pk=key_id)
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
-        messages.success(request, _("The key “%(name)s” is revoked.") % {"name": key.name})
-    return redirect("accounts:api_keys")

@@ -8,8 +8,9 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from ecoute.accounts.actions import MembershipError, add_member, change_role, remove_member
-from ecoute.accounts.models import Membership, Organization, Role, User
+from ecoute.accounts.actions import MembershipError, change_role, remove_member
+from ecoute.accounts.invitation_actions import invite
+from ecoute.accounts.models import Invitation, Membership, Organization, Role
 from tests.conftest import member_client
 from tests.factories import CustomerFactory, MembershipFactory
 
@@ -24,17 +25,17 @@ def admin(org: Organization) -> Membership:
     return MembershipFactory.create(organization=org, role=Role.ADMIN, user__email="admin@maison.fr")
 
 
-def test_an_admin_cannot_add_someone_as_an_owner(admin: Membership, org: Organization) -> None:
+def test_an_admin_cannot_invite_someone_as_an_owner(admin: Membership, org: Organization) -> None:
     # Given an administrator
     client = member_client(admin)
-    # When they add a new person with the owner role
+    # When they invite a new person with the owner role
     client.post(reverse("accounts:members"), {"email": "ami@maison.fr", "role": Role.OWNER})
-    # Then nobody is added
-    assert not User.objects.filter(email="ami@maison.fr").exists()
+    # Then nobody is invited
+    assert not Invitation.objects.exists()
     # And the action itself refuses, whatever form sends it
     with pytest.raises(MembershipError):
-        add_member(org, "ami@maison.fr", Role.OWNER, by=admin)
-    assert not User.objects.filter(email="ami@maison.fr").exists()
+        invite(org, "ami@maison.fr", Role.OWNER, by=admin)
+    assert not Invitation.objects.exists()
 
 
 def test_an_admin_cannot_promote_a_member_to_owner(admin: Membership, org: Organization) -> None:
@@ -130,7 +131,7 @@ def test_the_members_page_offers_an_admin_neither_the_owner_role_nor_the_owners(
 def test_the_members_page_offers_an_owner_every_role(owner_client: Client) -> None:
     # When an owner opens the members page
     page = owner_client.get(reverse("accounts:members"))
-    # Then the add form and the owner's own row both offer the owner role
+    # Then the invitation form and the owner's own row both offer the owner role
     assert page.content.decode().count('value="owner"') == 2
 
 

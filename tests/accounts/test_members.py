@@ -1,7 +1,5 @@
 """Owners and admins manage the members of their organization; others cannot."""
 
-import re
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -9,33 +7,6 @@ from django.urls import reverse
 from ecoute.accounts.models import Membership, Organization, Role, User
 from tests.conftest import member_client
 from tests.factories import MembershipFactory
-from tests.smtp_sink import SmtpSink
-
-
-def test_an_owner_adds_a_new_person_who_gets_an_invitation_to_choose_a_password(
-    owner_client: Client, org: Organization, smtp_sink: SmtpSink
-) -> None:
-    # When the owner adds someone who has no account yet
-    response = owner_client.post(
-        reverse("accounts:members"), {"email": "Nadia@Maison.fr", "role": Role.ANALYST}
-    )
-    assert response.status_code == 302
-    # Then the person is an analyst of the organization
-    membership = Membership.objects.get(user__email="nadia@maison.fr", organization=org)
-    assert membership.role == Role.ANALYST
-    assert not membership.user.has_usable_password()
-    # And an invitation reached the SMTP server with a working link to choose a password
-    assert len(smtp_sink.messages) == 1
-    body = smtp_sink.messages[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", body)
-    assert link is not None
-    client = Client()
-    page = client.get(link.group(1), follow=True)
-    client.post(
-        page.redirect_chain[-1][0],
-        {"new_password1": "Bienvenue-chez-nous-42", "new_password2": "Bienvenue-chez-nous-42"},
-    )
-    assert Client().login(email="nadia@maison.fr", password="Bienvenue-chez-nous-42")
 
 
 def test_an_owner_changes_a_role_and_removes_a_member(owner_client: Client, org: Organization) -> None:

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from ecoute.accounts.actions import MembershipError, give_role
+from ecoute.accounts.actions import MembershipError, give_admin_access, give_role
 from ecoute.accounts.models import Organization, Role
 
 
@@ -29,7 +29,17 @@ class Command(BaseCommand):
         create.add_argument("--org", required=True, help=_("organization slug"))
         create.add_argument("--role", required=True, choices=[r.value for r in Role])
         create.add_argument("--password", help=_("prompted for when omitted on a terminal"))
-        create.add_argument("--staff", action="store_true", help=_("also give access to the support admin"))
+        access = create.add_mutually_exclusive_group()
+        access.add_argument(
+            "--staff",
+            action="store_true",
+            help=_("also give read-only access to the support admin"),
+        )
+        access.add_argument(
+            "--superuser",
+            action="store_true",
+            help=_("also make a superuser, with every right in the support admin"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip().lower()
@@ -49,12 +59,11 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
         try:
-            membership, created = give_role(org, email, options["role"], password=password)
+            membership, created, revoked = give_role(org, email, options["role"], password=password)
         except MembershipError as error:
             raise CommandError(str(error)) from error
-        if options["staff"]:
-            membership.user.is_staff = membership.user.is_superuser = True
-            membership.user.save(update_fields=["is_staff", "is_superuser"])
+        if options["staff"] or options["superuser"]:
+            give_admin_access(membership.user, superuser=options["superuser"])
         details = {"email": email, "role": membership.get_role_display(), "org": org.slug}
         if created:
             done = _("%(email)s: account created, %(role)s of %(org)s.") % details
@@ -63,6 +72,15 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(done))
         if created and not password:
             self.stdout.write(_("No password set: use “Forgot your password?” on the login page."))
+        if revoked:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d API key they made is revoked: their new role does not manage keys.",
+                    "%(count)d API keys they made are revoked: their new role does not manage keys.",
+                    revoked,
+                )
+                % {"count": revoked}
+            )
 
     def _prompt_password(self) -> str:
         for _attempt in range(3):

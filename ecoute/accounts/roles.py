@@ -1,0 +1,29 @@
+"""The roles of members and what each may do."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Administrator")
+    ANALYST = "analyst", _("Analyst")
+    AGENT = "agent", _("Agent")
+    VIEWER = "viewer", _("Viewer")
+
+
+# What each role may do. Views and API endpoints ask `membership.can(permission)`.
+# Owners and admins both manage members, but only owners make, change or remove owners
+# (see `Membership.may_grant` and `may_manage`). Agents will see the customers behind the cases
+# assigned to them once cases exist; until then they see the overview only, like viewers.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
+    Role.ADMIN: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
+    Role.ANALYST: frozenset({"import", "view_customers"}),
+    Role.AGENT: frozenset(),
+    Role.VIEWER: frozenset(),
+}
+
+
+def roles_with(permission: str) -> list[str]:
+    return [role for role, permissions in ROLE_PERMISSIONS.items() if permission in permissions]
