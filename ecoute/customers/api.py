@@ -8,7 +8,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import register_converter
-from ninja import Body, Query, Router, Status
+from ninja import Query, Router, Status
+from ninja.errors import ValidationError
+from ninja.params import functions as param_functions
 from pydantic import BaseModel
 
 from ecoute.customers.api_problems import NOTHING_WRITTEN, in_api_language, problem_from_import
@@ -49,13 +51,9 @@ MAX_CRM_ID_LENGTH = 100
 
 router = Router(tags=["customers"])
 
-WRITE_ANSWERS: dict[int, Any] = {
-    200: WriteResult,
-    400: Refusal,
-    409: Refusal,
-    413: Refusal,
-    422: Refusal,
-}
+# 401 without a valid key; 422 for a request that does not match the schema.
+REFUSALS: dict[int, Any] = {401: Refusal, 422: Refusal}
+WRITE_ANSWERS: dict[int, Any] = {200: WriteResult, 400: Refusal, 409: Refusal, 413: Refusal, **REFUSALS}
 IDEMPOTENCY = (
     "Send an `Idempotency-Key` header (at most 200 characters) to make a retry safe: the same key and "
     "body get the first answer again; while the first request runs, 409. A key held by a request that "
@@ -63,8 +61,9 @@ IDEMPOTENCY = (
 )
 
 
-@router.get("/customers", response=CustomerPage, summary="List customers")
+@router.get("/customers", response={200: CustomerPage, **REFUSALS}, summary="List customers")
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
+    _refuse_unknown_parameters(request, CustomerFilters)
     customers = filter_customers(
         Customer.objects.for_org(current_organization(request)), {"q": filters.q, "region": filters.region}
     )
@@ -72,6 +71,17 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
         "count": customers.count(),
         "results": list(customers[filters.offset : filters.offset + filters.limit]),
     }
+
+
+def _refuse_unknown_parameters(request: HttpRequest, schema: type[BaseModel]) -> None:
+    """A query parameter the operation does not take is refused, as an unknown field of a record is."""
+    if unknown := sorted(set(request.GET) - set(schema.model_fields)):
+        raise ValidationError(
+            [
+                {"type": "extra_forbidden", "loc": ("query", name), "input": request.GET[name]}
+                for name in unknown
+            ]
+        )
 
 
 def _bulk_write(request: HttpRequest, kind: str, records: list[BaseModel]) -> Status[Any]:
@@ -93,7 +103,7 @@ def _bulk_write(request: HttpRequest, kind: str, records: list[BaseModel]) -> St
         return Status(*idempotent(request, f"{kind}:bulk", write))
 
 
-RECORDS = Body(..., max_length=MAX_RECORDS, description="At most 10,000 records.")
+RECORDS: Any = param_functions.Body(..., max_length=MAX_RECORDS, description="At most 10,000 records.")
 
 
 @router.post(
@@ -122,14 +132,14 @@ def append_consents(request: HttpRequest, records: list[ConsentIn] = RECORDS) ->
 
 
 # A customer whose CRM id is "bulk" is read here: the path is the bulk write's.
-@router.get("/customers/bulk", response={200: CustomerOut, 404: Refusal}, include_in_schema=False)
+@router.get("/customers/bulk", response={200: CustomerOut, 404: Refusal, **REFUSALS}, include_in_schema=False)
 def get_customer_named_bulk(request: HttpRequest) -> Customer:
     return get_customer(request, "bulk")
 
 
 @router.get(
     "/customers/{crm_id:external_id}",
-    response={200: CustomerOut, 404: Refusal},
+    response={200: CustomerOut, 404: Refusal, **REFUSALS},
     summary="Get a customer by CRM id",
     description='Percent-encode the CRM id in the path: a "/" as %2F, a space as %20.',
 )

@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StrictFloat, StrictInt
+from pydantic import ConfigDict, StrictFloat, StrictInt, WithJsonSchema
 
 from ecoute.customers.models import Channel, Purpose
-from ecoute.lib.api_values import Name, Offset, Text
+from ecoute.lib.api_values import TEXT_PATTERN, Name, Offset, Text
 
 MAX_RECORDS = 10_000
 MAX_ATTRIBUTES = 100
@@ -22,6 +22,25 @@ DATE = (
 )
 FiniteNumber = Annotated[StrictFloat, Field(allow_inf_nan=False)]
 Tag = Annotated[Name, Field(max_length=100)]
+MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE = 100, 1000
+Attributes = Annotated[
+    dict[
+        Annotated[Name, Field(max_length=MAX_ATTRIBUTE_NAME)],
+        Annotated[Text, Field(max_length=MAX_ATTRIBUTE_VALUE)],
+    ],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": MAX_ATTRIBUTES,
+            "propertyNames": {"minLength": 1, "maxLength": MAX_ATTRIBUTE_NAME, "pattern": TEXT_PATTERN},
+            "additionalProperties": {
+                "type": "string",
+                "maxLength": MAX_ATTRIBUTE_VALUE,
+                "pattern": TEXT_PATTERN,
+            },
+        }
+    ),
+]
 CLEARED = "An empty string or null clears it; a field left out is left as it is."
 
 
@@ -52,12 +71,12 @@ class CustomerIn(Record):
         description="Tags to add to the customer; those already there stay.",
         examples=[["VIP"]],
     )
-    attributes: dict[Name, Text] | None = Field(
+    attributes: Attributes | None = Field(
         None,
         max_length=MAX_ATTRIBUTES,
         description=(
-            "The CRM's own fields, as text, merged into those stored (a key sent replaces its value; "
-            "an empty value is not stored)."
+            "The CRM's own fields, as text (names of at most 100 characters, values of at most 1,000), "
+            "merged into those stored: a name sent replaces its value; an empty value is not stored."
         ),
         examples=[{"loyalty": "gold", "store": "Lyon"}],
     )
@@ -123,6 +142,8 @@ class CustomerPage(Schema):
 
 
 class CustomerFilters(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     q: Text = Field("", max_length=200, description="Search by name, e-mail or CRM id.")
     region: Text = Field("", max_length=100, description="Only customers of this region.")
     limit: int = Field(100, ge=1, le=1000, description="Customers per page.")

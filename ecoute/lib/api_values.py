@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # The largest position a list of rows may start at: far beyond any organization, far within 64 bits.
 MAX_OFFSET = 2**31 - 1
@@ -23,8 +24,13 @@ def refuse_control_characters(value: str) -> str:
     return value
 
 
-# Text as a person or a CRM writes it.
-Text = Annotated[str, AfterValidator(refuse_control_characters)]
+# Text as a person or a CRM writes it; the schema says which characters it may not hold (in the
+# syntax of JSON Schema, which has no way to name half of a surrogate pair).
+Text = Annotated[
+    str,
+    AfterValidator(refuse_control_characters),
+    Field(json_schema_extra={"pattern": TEXT_PATTERN}),
+]
 # Text that names one thing on one line: an id, a key.
 Name = Annotated[Text, Field(min_length=1)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]

@@ -23,6 +23,7 @@ from tests.factories import CustomerFactory
         "q=%00",
         "q=" + "x" * 201,
         "region=a%01b",
+        "page=2",
     ],
 )
 def test_a_query_parameter_out_of_bounds_is_refused_with_422(api: Client, query: str) -> None:
