@@ -49,7 +49,7 @@ def api_secret(org: Organization) -> Iterator[str]:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_answers_every_request_the_schema_allows_or_not_without_error(
     case: Case[Any], api_secret: str
 ) -> None:

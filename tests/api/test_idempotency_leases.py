@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 RECORDS = [
     {"external_id": f"K{i:05}", "last_name": f"Nom {i}", "company": "Maison " * 20, "city": "Nantes"}
-    for i in range(10_000)
+    for i in range(3000)
 ]
 
 
