@@ -4,6 +4,7 @@ Writes run through the importer's pipeline, so the API validates and answers exa
 import: per record, the field, the value and the reason; all records are written or none.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -13,6 +14,7 @@ from ninja.errors import ValidationError
 from ninja.params import functions as param_functions
 from pydantic import BaseModel
 
+from ecoute.accounts.models import Organization
 from ecoute.customers.api_problems import NOTHING_WRITTEN, in_api_language, problem_from_import
 from ecoute.customers.api_schemas import (
     MAX_RECORDS,
@@ -25,10 +27,11 @@ from ecoute.customers.api_schemas import (
     TransactionIn,
     WriteResult,
 )
+from ecoute.customers.importing.kinds import CustomerPlan
 from ecoute.customers.importing.pipeline import ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import Customer
-from ecoute.customers.queries import filter_customers
+from ecoute.customers.queries import filter_customers, stored_customer_fields
 from ecoute.lib.idempotency import idempotent
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
@@ -48,6 +51,8 @@ class CrmIdConverter:
 register_converter(CrmIdConverter, "crm_id")
 
 MAX_CRM_ID_LENGTH = 100
+# The customer columns an import replaces (tags and attributes are added to, never replaced).
+REPLACED_CUSTOMER_FIELDS = frozenset(CustomerPlan.COLUMNS) | {"created_at"}
 
 router = Router(tags=["customers"])
 
@@ -84,12 +89,30 @@ def _refuse_unknown_parameters(request: HttpRequest, schema: type[BaseModel]) ->
         )
 
 
+def _keep_fields_left_out(organization: Organization, rows: list[dict[str, Any]]) -> None:
+    """A customer field one record leaves out keeps its stored value, though other records of the
+    request send it: an import writes a column for every row, so the row is given the stored value."""
+    sent = set().union(*rows) & REPLACED_CUSTOMER_FIELDS
+    partial = [row for row in rows if not sent <= row.keys()]
+    if not partial:
+        return
+    ids = {str(row["external_id"]).strip() for row in partial}
+    stored = stored_customer_fields(organization, ids, sorted(sent))
+    for row in partial:
+        values = stored.get(str(row["external_id"]).strip(), {})
+        for name in sent - row.keys():
+            value = values.get(name) or ""
+            row[name] = value.isoformat() if isinstance(value, datetime) else value
+
+
 def _bulk_write(request: HttpRequest, kind: str, records: list[BaseModel]) -> Status[Any]:
     """Validate every record like an import row; write all of them or none."""
     org = current_organization(request)
     rows = [record.model_dump(exclude_unset=True, mode="json") for record in records]
 
     def write() -> tuple[int, Any]:
+        if kind == "customers":
+            _keep_fields_left_out(org, rows)
         try:
             outcome = run_import(ImportRequest(org.pk, org.time_zone, kind, records=rows))
         except ImportFileError as error:

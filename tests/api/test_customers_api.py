@@ -168,3 +168,17 @@ def test_api_messages_follow_the_organizations_language_without_accept_language(
 ) -> None:
     response = _post(api, "/customers/bulk", [{"external_id": "Y2", "email": "not-an-email"}])
     assert response.json()["problems"][0]["message"] != "not a valid e-mail address"  # French organization
+
+
+def test_a_field_one_record_leaves_out_keeps_its_stored_value_though_others_send_it(
+    api: Client, org: Organization
+) -> None:
+    # Given a customer known with her city and her first name
+    CustomerFactory.create(organization=org, external_id="B1", city="Brest", first_name="Béa")
+    # When one request sends a new customer with a city, and her with only a new first name
+    body = [{"external_id": "A1", "city": "Paris"}, {"external_id": "B1", "first_name": "Bérénice"}]
+    assert _post(api, "/customers/bulk", body).status_code == 200
+    # Then her city is kept, and the new customer has his
+    stored = dict(Customer.objects.filter(organization=org).values_list("external_id", "city"))
+    assert stored == {"A1": "Paris", "B1": "Brest"}
+    assert Customer.objects.get(external_id="B1").first_name == "Bérénice"
