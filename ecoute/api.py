@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
@@ -68,7 +69,9 @@ api.add_router("/", customers_router)
 def refuse_invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     with in_api_language(request):
         if is_too_many_records(exc.errors):
-            detail = str(TOO_MANY_RECORDS) % {"count": MAX_RECORDS}
+            detail = str(TOO_MANY_RECORDS) % {
+                "count": formats.number_format(MAX_RECORDS, force_grouping=True)
+            }
             return api.create_response(request, {"detail": detail, "problems": []}, status=413)
         body = {"detail": str(INVALID_REQUEST), "problems": problems_from_schema(exc.errors)}
         return api.create_response(request, body, status=422)

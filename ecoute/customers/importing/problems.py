@@ -29,7 +29,6 @@ REASONS = {
     "unknown_customer": gettext_lazy("no customer has this CRM id (import the customers first)"),
     "invalid_url": gettext_lazy("not a web address"),
     "out_of_range": gettext_lazy("out of range"),
-    "not_a_single_value": gettext_lazy("one value is expected here, not a list or an object"),
     "wrong_field_count": gettext_lazy("the line has %(found)s fields where the header has %(expected)s"),
     "control_character": gettext_lazy("holds a control character or half of a character"),
     # Records sent to the API: their shape, checked before their values.
