@@ -174,6 +174,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024)))
 IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", str(500 * 1024 * 1024)))
+# Seconds an API write holds its Idempotency-Key before a retry may take it over (a request killed
+# mid-way never answers); longer than any write takes, shorter than a client waits to retry.
+API_IDEMPOTENCY_LEASE = int(os.environ.get("API_IDEMPOTENCY_LEASE", "60"))
 
 # Background work: django.tasks stored in the database, run by `ecoute db_worker`.
 TASKS = {

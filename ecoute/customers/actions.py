@@ -181,6 +181,7 @@ def run_import_job(
         rows_total=outcome.rows,
         rows_done=outcome.rows,
         rows_written=outcome.written,
+        rows_duplicate=outcome.duplicates,
         rows_rejected=len(outcome.rejected_lines),
         errors=[p.as_dict() for p in outcome.problems],
         rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not job.dry_run else "",

@@ -48,6 +48,7 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
         "status",
         "rows_total",
         "rows_written",
+        "rows_duplicate",
         "created_at",
     )
     list_filter = ("organization", "kind", "status")

@@ -43,7 +43,9 @@ class ImportJob(OrgOwned):
     )
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # Rows stored (in a dry run, that would be): one per key, the file's repeats of a key folded in.
     rows_written = models.PositiveIntegerField(_("imported"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("duplicates"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
@@ -65,10 +67,6 @@ class ImportJob(OrgOwned):
     @property
     def is_finished(self) -> bool:
         return self.status in {ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED}
-
-    @property
-    def rows_valid(self) -> int:
-        return max(0, self.rows_total - self.rows_rejected)
 
     @property
     def percent_done(self) -> int:

@@ -99,6 +99,14 @@ def refresh_consent_flags(organization_id: int, customer_ids: Collection[int] | 
     )
 
 
+def stored_customer_fields(
+    organization: Organization, external_ids: Collection[str], fields: Collection[str]
+) -> dict[str, dict[str, Any]]:
+    """CRM id → the stored values of `fields`, for the customers of `external_ids` that exist."""
+    found = Customer.objects.for_org(organization).filter(external_id__in=list(external_ids))
+    return {row.pop("external_id"): row for row in found.values("external_id", *fields)}
+
+
 def regions_of(organization: Organization) -> list[str]:
     return list(
         Customer.objects.for_org(organization)

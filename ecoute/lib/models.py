@@ -12,10 +12,13 @@ class IdempotentRequest(models.Model):
     key = models.CharField(max_length=200)
     endpoint = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
-    # Empty while the first request runs.
+    # Empty while the request holding the key runs.
     status_code = models.PositiveSmallIntegerField(null=True)
     response = models.JSONField(null=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Until when the running request holds the key; past it, a request that never answered (killed)
+    # gives the key up to the next retry.
+    leased_until = models.DateTimeField(null=True)
 
     class Meta:
         constraints: ClassVar = [

@@ -32,7 +32,8 @@ def test_a_read_key_reads_and_is_refused_every_write_with_a_clear_message(org: O
     assert listing.status_code == 200
     assert [w.status_code for w in writes] == [403, 403, 403]
     assert writes[0].json() == {
-        "detail": "This API key may only read. Writing needs a key with read and write access."
+        "detail": "This API key may only read. Writing needs a key with read and write access.",
+        "problems": [],
     }
     assert not Customer.objects.exists()
 

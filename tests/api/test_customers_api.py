@@ -54,8 +54,15 @@ def test_customers_are_listed_and_read_by_crm_id_within_the_organization(
 
 
 def test_bulk_upsert_creates_then_updates_customers(api: Client, org: Organization) -> None:
-    body = [{"external_id": "X1", "email": "x1@exemple.fr", "first_name": "Inès", "loyalty": "gold"}]
-    assert _post(api, "/customers/bulk", body).json() == {"received": 1, "written": 1}
+    body = [
+        {
+            "external_id": "X1",
+            "email": "x1@exemple.fr",
+            "first_name": "Inès",
+            "attributes": {"loyalty": "gold"},
+        }
+    ]
+    assert _post(api, "/customers/bulk", body).json() == {"received": 1, "written": 1, "duplicates": 0}
     _post(api, "/customers/bulk", [{"external_id": "X1", "city": "Nantes"}])
     customer = Customer.objects.get(organization=org, external_id="X1")
     assert (customer.first_name, customer.city, customer.attributes) == (
@@ -149,9 +156,9 @@ def test_values_sent_as_objects_or_lists_are_refused(api: Client, org: Organizat
     response = _post(
         api, "/customers/bulk", [{"external_id": {"a": 1}}, {"external_id": "T2", "tags": ["VIP"]}]
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert [(p["row"], p["field"], p["code"]) for p in response.json()["problems"]] == [
-        (1, "external_id", "not_a_single_value")
+        (1, "external_id", "not_text")
     ]
     assert not Customer.objects.filter(organization=org).exists()
 
@@ -161,3 +168,17 @@ def test_api_messages_follow_the_organizations_language_without_accept_language(
 ) -> None:
     response = _post(api, "/customers/bulk", [{"external_id": "Y2", "email": "not-an-email"}])
     assert response.json()["problems"][0]["message"] != "not a valid e-mail address"  # French organization
+
+
+def test_a_field_one_record_leaves_out_keeps_its_stored_value_though_others_send_it(
+    api: Client, org: Organization
+) -> None:
+    # Given a customer known with her city and her first name
+    CustomerFactory.create(organization=org, external_id="B1", city="Brest", first_name="Béa")
+    # When one request sends a new customer with a city, and her with only a new first name
+    body = [{"external_id": "A1", "city": "Paris"}, {"external_id": "B1", "first_name": "Bérénice"}]
+    assert _post(api, "/customers/bulk", body).status_code == 200
+    # Then her city is kept, and the new customer has his
+    stored = dict(Customer.objects.filter(organization=org).values_list("external_id", "city"))
+    assert stored == {"A1": "Paris", "B1": "Brest"}
+    assert Customer.objects.get(external_id="B1").first_name == "Bérénice"

@@ -157,7 +157,9 @@ def _web_address(spec: FieldSpec) -> Converter:
 
 
 def _tags(_spec: FieldSpec) -> Converter:
-    def convert(value: Cell) -> list[str]:
+    def convert(value: Cell | list[str]) -> list[str]:
+        if isinstance(value, list):  # sent to the API as a list: each item is a tag, commas and all
+            return [tag.strip()[:100] for tag in value if tag.strip()]
         return [tag.strip()[:100] for tag in re.split(r"[,;|]", as_text(value)) if tag.strip()]
 
     return convert

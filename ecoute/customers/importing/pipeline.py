@@ -38,10 +38,11 @@ from ecoute.customers.importing.kinds import (
     database_takes_naive_text,
     db_datetime_for_connection,
 )
-from ecoute.customers.importing.mapping import resolve_mapping
+from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import REASONS, ImportFileError, RowProblem
+from ecoute.customers.importing.records import RecordsTable
 from ecoute.customers.importing.tags import set_customer_tags
-from ecoute.customers.importing.writers import bulk_writing
+from ecoute.customers.importing.writers import DistinctKeys, bulk_writing
 from ecoute.lib.dates import DateColumn
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
@@ -57,7 +58,10 @@ type Progress = Callable[[str, int, int], None]
 @dataclass
 class ImportOutcome:
     rows: int = 0
+    # Rows stored (created or updated; in a dry run, that would be), one per key: rows of the file
+    # that repeat an earlier row's key are folded into it (the last wins) and counted as duplicates.
     written: int = 0
+    duplicates: int = 0
     rejected_lines: dict[int, str] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     problem_count: int = 0
@@ -230,35 +234,6 @@ class _Pass1:
         return tuple(values)
 
 
-class RecordsTable:
-    """Records sent to the API, read like a file whose headers are the field names."""
-
-    def __init__(self, records: list[dict[str, Any]], fields: tuple[FieldSpec, ...]) -> None:
-        sent = {key for record in records for key in record}
-        # Only the fields sent are written: a record that leaves a field out does not erase it.
-        names = [spec.name for spec in fields if spec.name in sent]
-        self.headers = names + sorted(sent - set(names))
-        self._records = records
-
-    def rows(self, *, ragged: str = "keep") -> Iterator[tuple[int, list[Any]]]:
-        for number, record in enumerate(self._records, start=1):
-            yield number, [_api_cell(record.get(name)) for name in self.headers]
-
-    def __enter__(self) -> "RecordsTable":
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        return None
-
-
-def _api_cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return value
-
-
 def _open_source(request: ImportRequest) -> Any:
     if request.records is not None:
         return RecordsTable(request.records, PLANS[request.kind].fields)
@@ -273,7 +248,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
         raise ImportFileError("unknown_kind", kind=request.kind)
     try:
         with _open_source(request) as table, _cycle_collection_paused():
-            columns = resolve_mapping(table.headers, plan.fields, request.overrides, request.mapping)
+            columns = _columns(table, plan, request)
             outcome = ImportOutcome()
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
                 first = _Pass1(plan, table.headers, columns)
@@ -282,7 +257,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     raise ImportFileError("no_rows")
                 to_database = _resolve_dates(first, request.time_zone, outcome)
                 customer_ids = _resolve_customers(plan, first, request.organization_id, outcome)
-                if request.dry_run or (not outcome.ok and not request.skip_invalid):
+                if not outcome.ok and not request.skip_invalid:
                     return outcome
                 spill.seek(0)
                 _write_rows(
@@ -295,11 +270,22 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     outcome=outcome,
                     progress=progress,
                 )
-            if request.rejects_path is not None and outcome.rejected_lines:
+            if request.rejects_path is not None and outcome.rejected_lines and not request.dry_run:
                 _write_rejects(table, outcome, request.rejects_path)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome
+
+
+def _columns(table: Any, plan: ImportPlan, request: ImportRequest) -> dict[int, FieldSpec]:
+    """Column index → field: by exact name for records, as guessed and corrected for a file."""
+    if not isinstance(table, RecordsTable):
+        return resolve_mapping(table.headers, plan.fields, request.overrides, request.mapping)
+    if missing := missing_fields(table.columns, plan.fields):
+        raise ImportFileError(
+            "missing_columns", fields=", ".join(s.name for s in missing), found=", ".join(table.headers)
+        )
+    return table.columns
 
 
 @contextmanager
@@ -402,6 +388,7 @@ def _write_rows(
     outcome: ImportOutcome,
     progress: Progress,
 ) -> None:
+    """Write the spilled rows in batches, and count them by key; a dry run only counts."""
     names = first.order + (["attributes"] if plan.kind == "customers" else [])
     mapped = frozenset(first.order) | ({"attributes"} if plan.kind == "customers" else set())
     ctx = WriteContext(
@@ -414,20 +401,26 @@ def _write_rows(
         # batch is prepared meanwhile. Not on SQLite, which writes within this process.
         batches = _one_ahead(batches)
     done = 0
+    keys = DistinctKeys(upsert)
     try:
         with bulk_writing():
             for count, db_rows, tags in batches:
                 done += count
-                with transaction.atomic():
-                    upsert.write(db_rows)
-                    if tags:
-                        set_customer_tags(request.organization_id, tags)
+                if not request.dry_run:
+                    with transaction.atomic():
+                        upsert.write(db_rows)
+                        if tags:
+                            set_customer_tags(request.organization_id, tags)
+                keys.add(db_rows)
                 outcome.written += len(db_rows)
-                progress("writing", done, outcome.rows)
+                progress("validating" if request.dry_run else "writing", done, outcome.rows)
     finally:
         batches.close()
-    with transaction.atomic():
-        plan.after_write(request.organization_id, set(customer_ids.values()))
+    outcome.duplicates = outcome.written - keys.count()
+    outcome.written -= outcome.duplicates
+    if not request.dry_run:
+        with transaction.atomic():
+            plan.after_write(request.organization_id, set(customer_ids.values()))
 
 
 type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]]]

@@ -29,8 +29,17 @@ REASONS = {
     "unknown_customer": gettext_lazy("no customer has this CRM id (import the customers first)"),
     "invalid_url": gettext_lazy("not a web address"),
     "out_of_range": gettext_lazy("out of range"),
-    "not_a_single_value": gettext_lazy("one value is expected here, not a list or an object"),
     "wrong_field_count": gettext_lazy("the line has %(found)s fields where the header has %(expected)s"),
+    "control_character": gettext_lazy("holds a control character or half of a character"),
+    # Records sent to the API: their shape, checked before their values.
+    "unknown_field": gettext_lazy(
+        "not a field of these records (see the API documentation; CRM fields go under “attributes”)"
+    ),
+    "not_text": gettext_lazy("text is expected here"),
+    "not_an_object": gettext_lazy("an object is expected here"),
+    "not_a_list": gettext_lazy("a list is expected here"),
+    "malformed_json": gettext_lazy("not valid JSON"),
+    "invalid_value": gettext_lazy("not a valid value"),
 }
 
 FILE_PROBLEMS = {

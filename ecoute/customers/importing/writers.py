@@ -7,6 +7,7 @@ a cost, so batches go in without it until one meets a key that exists (a rerun, 
 file): that batch is rolled back to its savepoint and written again as an upsert, like the rest.
 """
 
+import operator
 import os
 import sqlite3
 import zlib
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import psycopg
 from django.db import connection, models, transaction
 
@@ -154,3 +156,17 @@ class Upsert:
                 f'INSERT INTO "{self.table}" ({names}) SELECT {names} FROM "{stage}" '  # noqa: S608
                 f"{self._conflict_clause()}"
             )
+
+
+class DistinctKeys:
+    """How many distinct keys the rows written have, in 8 bytes a row (a hash of each key)."""
+
+    def __init__(self, upsert: Upsert) -> None:
+        self.key = operator.itemgetter(*(upsert.columns.index(column) for column in upsert.conflict))
+        self.hashes: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+
+    def add(self, rows: list[tuple[Any, ...]]) -> None:
+        self.hashes.append(np.fromiter(map(hash, map(self.key, rows)), dtype=np.int64, count=len(rows)))
+
+    def count(self) -> int:
+        return int(np.unique(np.concatenate(self.hashes)).size) if self.hashes else 0

@@ -5,11 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.actions import create_import_job, run_import_job
+from ecoute.customers.importing.pipeline import ImportOutcome
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import ImportKind
 from ecoute.lib.progress import TerminalProgress
@@ -94,15 +96,40 @@ class Command(BaseCommand):
             )
         if options["dry_run"]:
             self.stdout.write(
-                _("Checked %(rows)s rows: %(bad)s to reject, nothing written (dry run).")
-                % {"rows": outcome.rows, "bad": len(outcome.rejected_lines)}
+                _("Dry run, nothing written: %(summary)s.") % {"summary": summary(outcome, dry_run=True)}
             )
             return
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("%(written)s rows imported, %(rejected)s rejected, from %(rows)s.")
-                % {"written": outcome.written, "rejected": len(outcome.rejected_lines), "rows": outcome.rows}
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(summary(outcome, dry_run=False) + "."))
         if options["rejects"] and outcome.rejected_lines:
             self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": options["rejects"]})
+
+
+def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:
+    """ "2 rows imported, 1 duplicate line folded, 0 rejected, from 3 lines", in the active language."""
+
+    def count(number: int) -> str:
+        return formats.number_format(number, force_grouping=True)
+
+    written, duplicates = outcome.written, outcome.duplicates
+    rejected, lines = len(outcome.rejected_lines), outcome.rows
+    if dry_run:
+        parts = [
+            ngettext("%(count)s row to import", "%(count)s rows to import", written)
+            % {"count": count(written)}
+        ]
+    else:
+        parts = [
+            ngettext("%(count)s row imported", "%(count)s rows imported", written) % {"count": count(written)}
+        ]
+    if duplicates:
+        parts.append(
+            ngettext(
+                "%(count)s duplicate line folded into an earlier one",
+                "%(count)s duplicate lines folded into earlier ones",
+                duplicates,
+            )
+            % {"count": count(duplicates)}
+        )
+    parts.append(ngettext("%(count)s rejected", "%(count)s rejected", rejected) % {"count": count(rejected)})
+    parts.append(ngettext("from %(count)s line", "from %(count)s lines", lines) % {"count": count(lines)})
+    return ", ".join(parts)
