@@ -1,6 +1,7 @@
 """Operations on customer data that touch several models: imports and consent changes."""
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,13 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from ecoute.accounts.models import Organization, User
+from ecoute.customers.import_lease import ImportLease, LeaseLost, claim_import_run
 from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
-from ecoute.customers.models import ImportJob, ImportStatus
+from ecoute.customers.models import FINISHED_STATUSES, ImportJob, ImportStatus
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import TabularError
 
 type Progress = Callable[[str, int, int], None]
+
+# While checking rows, progress (and the lease with it) is recorded about once a second.
+CHECK_REPORT_SECONDS = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +53,11 @@ def create_import_job(
     mapping: dict[str, str] | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    status: ImportStatus = ImportStatus.DRAFT,
 ) -> ImportJob:
+    """A new import of `path`: a draft whose columns are checked on its page, or waiting to run."""
     return ImportJob.objects.create(
+        status=status,
         organization=organization,
         kind=kind,
         original_name=original_name[:255],
@@ -59,6 +67,33 @@ def create_import_job(
         dry_run=dry_run,
         created_by=created_by,
     )
+
+
+def start_import_job(
+    organization: Organization,
+    kind: str,
+    path: Path,
+    *,
+    original_name: str,
+    created_by: User | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> ImportLease:
+    """A new import of `path`, held by this process to run it at once (the command line, the demo)."""
+    job = create_import_job(
+        organization,
+        kind,
+        path,
+        original_name=original_name,
+        created_by=created_by,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        status=ImportStatus.PENDING,
+    )
+    lease = claim_import_run(job.pk)
+    if lease is None:
+        raise RuntimeError(f"import {job.pk} was taken before its creator could run it")
+    return lease
 
 
 UNEXPECTED_FAILURE = gettext_lazy(
@@ -79,13 +114,16 @@ def claim_import_job(job: ImportJob, from_status: ImportStatus, **changes: objec
     return bool(claimed)
 
 
-def start_claimed_job(job_id: int) -> bool:
-    """A worker takes a waiting job; False when another worker already has it."""
-    return bool(
-        ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
-            status=ImportStatus.VALIDATING
-        )
+def resume_import_job(job: ImportJob) -> bool:
+    """Put an interrupted job back in the queue; False when it is not interrupted (any more)."""
+    resumed = (
+        ImportJob.objects.interrupted()
+        .filter(pk=job.pk)
+        .update(status=ImportStatus.PENDING, runner="", lease_expires_at=None)
     )
+    if resumed:
+        job.status, job.runner, job.lease_expires_at = ImportStatus.PENDING, "", None
+    return bool(resumed)
 
 
 def purge_import_files(older_than_days: int) -> int:
@@ -93,7 +131,7 @@ def purge_import_files(older_than_days: int) -> int:
     and the rejects files under the import folder, never a file given on the command line."""
     root = (Path(settings.MEDIA_ROOT) / "imports").resolve()
     finished = ImportJob.objects.filter(
-        status__in=[ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED],
+        status__in=FINISHED_STATUSES,
         finished_at__lt=timezone.now() - timedelta(days=older_than_days),
     )
     deleted = 0
@@ -126,22 +164,32 @@ def read_headers_and_preview(job: ImportJob, rows: int = 10) -> bool:
 
 
 def run_import_job(
-    job: ImportJob,
+    lease: ImportLease,
     *,
     overrides: list[str] | None = None,
     rejects_path: Path | None = None,
     progress: Progress | None = None,
-) -> ImportOutcome | None:
-    """Run a job and record what happened on it; returns the outcome, or None when the file was refused."""
+) -> ImportOutcome:
+    """Run the job `lease` holds and record what happened on it; returns the outcome.
+
+    Every step reported renews the lease; a batch of rows commits only if this process still holds the
+    job, and LeaseLost stops the run as soon as another process has taken the job over."""
+    job = lease.job
     organization = job.organization
     if job.skip_invalid and rejects_path is None:
-        rejects_path = import_dir(organization) / f"rejects-{job.pk}-{uuid.uuid4().hex[:12]}.csv"
-    _save(job, status=ImportStatus.VALIDATING)
+        # One name per job: a resumed run replaces the file of the run it takes over.
+        rejects_path = import_dir(organization) / f"rejects-{job.pk}.csv"
+    reported_at = 0.0
 
     def report(phase: str, done: int, total: int) -> None:
-        status = ImportStatus.WRITING if phase == "writing" else ImportStatus.VALIDATING
-        # While checking, the number of rows is not known yet: total is 0.
-        _save(job, status=status, rows_done=done, rows_total=total)
+        nonlocal reported_at
+        if phase == "writing":
+            # Inside the batch's transaction: LeaseLost here rolls the batch back.
+            lease.renew(status=ImportStatus.WRITING, rows_done=done, rows_total=total)
+        elif time.monotonic() - reported_at >= CHECK_REPORT_SECONDS:
+            # While checking, the number of rows is not known yet: total is 0.
+            lease.renew(status=ImportStatus.VALIDATING, rows_done=done, rows_total=0)
+            reported_at = time.monotonic()
         if progress:
             progress(phase, done, total)
 
@@ -158,9 +206,11 @@ def run_import_job(
     )
     try:
         outcome = run_import(request, report)
+    except LeaseLost:
+        logger.warning("Import %s was taken over by another process: this run stops", job.pk)
+        raise
     except ImportFileError as error:
-        _save(
-            job,
+        lease.end(
             status=ImportStatus.FAILED,
             message=error.describe(),
             errors=[{"file": error.code, "params": {k: str(v) for k, v in error.params.items()}}],
@@ -169,14 +219,16 @@ def run_import_job(
         raise
     except Exception:
         logger.exception("Import %s stopped on an unexpected error", job.pk)
-        _save(job, status=ImportStatus.FAILED, message=str(UNEXPECTED_FAILURE), finished_at=timezone.now())
+        lease.end(status=ImportStatus.FAILED, message=str(UNEXPECTED_FAILURE), finished_at=timezone.now())
+        raise
+    except BaseException:
+        _give_up_lease(lease)
         raise
     if outcome.ok or job.skip_invalid:
         status = ImportStatus.CHECKED if job.dry_run else ImportStatus.SUCCEEDED
     else:
         status = ImportStatus.FAILED
-    _save(
-        job,
+    lease.end(
         status=status,
         rows_total=outcome.rows,
         rows_done=outcome.rows,
@@ -187,6 +239,15 @@ def run_import_job(
         finished_at=timezone.now(),
     )
     return outcome
+
+
+def _give_up_lease(lease: ImportLease) -> None:
+    """Stopped on purpose (Ctrl-C, a worker told to stop): the job is interrupted now, so that it can be
+    resumed at once instead of when its lease runs out."""
+    try:
+        lease.renew(lease_expires_at=timezone.now())
+    except Exception:  # the database may be what failed: the lease then runs out by itself
+        logger.warning("Import %s: could not mark it interrupted", lease.job.pk, exc_info=True)
 
 
 def _save(job: ImportJob, **changes: object) -> None:

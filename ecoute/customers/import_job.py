@@ -1,13 +1,14 @@
-"""The record of one import: what was asked, how far it went, what was rejected."""
+"""The record of one import: what was asked, how far it went, what was rejected, who runs it."""
 
-from typing import ClassVar
+from pathlib import Path
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoute.lib.tenancy import OrgOwned
+from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
 
 
 class ImportKind(models.TextChoices):
@@ -26,6 +27,18 @@ class ImportStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("done")
     CHECKED = "checked", _("checked (dry run)")
     FAILED = "failed", _("failed")
+
+
+# A process works on a job in these statuses, under a lease it renews as it goes.
+RUNNING_STATUSES = (ImportStatus.VALIDATING, ImportStatus.WRITING)
+FINISHED_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED)
+
+
+class ImportJobQuerySet(OrgQuerySet["ImportJob"]):
+    def interrupted(self) -> Self:
+        """Jobs left running by a process that died: their lease ran out."""
+        expired = models.Q(lease_expires_at=None) | models.Q(lease_expires_at__lte=timezone.now())
+        return self.filter(expired, status__in=RUNNING_STATUSES)
 
 
 class ImportJob(OrgOwned):
@@ -53,6 +66,13 @@ class ImportJob(OrgOwned):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process running the job holds it until `lease_expires_at` and renews that as it goes; a job
+    # still running with its lease run out was interrupted (its process died) and can be resumed.
+    runner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
@@ -64,7 +84,30 @@ class ImportJob(OrgOwned):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED}
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Left running by a process that died (the lease it renews while it works ran out)."""
+        return self.status in RUNNING_STATUSES and (
+            self.lease_expires_at is None or self.lease_expires_at <= timezone.now()
+        )
+
+    @property
+    def is_under_way(self) -> bool:
+        """Waiting for a worker or running: the page follows it."""
+        return self.status == ImportStatus.PENDING or (
+            self.status in RUNNING_STATUSES and not self.is_interrupted
+        )
+
+    @property
+    def file_is_kept(self) -> bool:
+        """The file was uploaded and is kept by Écoute, so a worker can read it again; a file given to
+        `ecoute import` belongs to the person who ran the command."""
+        if not self.stored_path:
+            return False
+        root = (Path(settings.MEDIA_ROOT) / "imports").resolve()
+        return Path(self.stored_path).resolve().is_relative_to(root)
 
     @property
     def rows_valid(self) -> int:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ecoute.accounts.actions import add_member, create_organization
 from ecoute.accounts.models import Organization, Role, User
-from ecoute.customers.actions import create_import_job, import_dir, run_import_job
+from ecoute.customers.actions import import_dir, run_import_job, start_import_job
 from ecoute.customers.demo.export import FILES, ExportCounts, export_demo
 from ecoute.customers.demo.names import ORGANIZATION_NAME
 from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, LoyaltyAct, Transaction
@@ -78,14 +78,14 @@ def build_demo(
         for kind in IMPORT_ORDER:
             name = FILES[kind][0]
             say(_("Importing %(file)s…") % {"file": name})
-            job = create_import_job(
+            lease = start_import_job(
                 organization, kind, directory / name, original_name=name, created_by=owner
             )
-            outcome = run_import_job(job)
-            if outcome is None or not outcome.ok:
-                problems = "; ".join(p.describe() for p in (outcome.problems[:5] if outcome else []))
+            outcome = run_import_job(lease)
+            if not outcome.ok:
+                problems = "; ".join(p.describe() for p in outcome.problems[:5])
                 raise DemoImportError(f"{name}: {problems}")
-            report.imports.append(job)
+            report.imports.append(lease.job)
     except BaseException:
         # Leave nothing half-built: the next run starts again from scratch.
         organization.delete()

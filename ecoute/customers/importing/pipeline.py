@@ -340,7 +340,8 @@ def _check_rows(
             if len(batch) >= BATCH_SIZE:
                 _spill(batch, spill)
                 batch = []
-                progress("validating", outcome.rows, 0)
+            # At every block, even of rejected rows: the caller's lease is renewed with progress.
+            progress("validating", outcome.rows, 0)
     batch += first.convert_batch(pending, outcome)
     if batch:
         _spill(batch, spill)
@@ -422,8 +423,10 @@ def _write_rows(
                     upsert.write(db_rows)
                     if tags:
                         set_customer_tags(request.organization_id, tags)
+                    # Within the batch's transaction: a caller that no longer holds the import raises
+                    # here, and the batch is not committed.
+                    progress("writing", done, outcome.rows)
                 outcome.written += len(db_rows)
-                progress("writing", done, outcome.rows)
     finally:
         batches.close()
     with transaction.atomic():

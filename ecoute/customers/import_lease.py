@@ -1,0 +1,76 @@
+"""Which process runs an import, and until when.
+
+A process takes a job with an atomic claim and holds it under a lease that it renews with every step
+it reports. A job whose lease has run out was interrupted (its process died: killed, out of memory, the
+machine restarted); only then may another process take it over. A runner that finds it no longer holds
+its job stops at once, before committing anything more: two processes never run one job together.
+"""
+
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ecoute.customers.import_job import RUNNING_STATUSES, ImportJob, ImportStatus
+
+
+class LeaseLost(Exception):
+    """Another process took the import over after this one's lease ran out: this one stops."""
+
+
+def lease_duration() -> timedelta:
+    return timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+
+
+def _runner_name() -> str:
+    """Where the run happens, for the logs and the admin, made unique by a random suffix."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(6)}"
+
+
+@dataclass
+class ImportLease:
+    """The right of one process to run one job; every change it records also renews it."""
+
+    job: ImportJob
+    runner: str
+
+    def renew(self, **changes: object) -> None:
+        """Record `changes` and hold the job one lease longer; LeaseLost when it was taken over."""
+        self._update(lease_expires_at=timezone.now() + lease_duration(), **changes)
+
+    def end(self, **changes: object) -> None:
+        """Record the job's outcome and let it go; LeaseLost when it was taken over (nothing recorded)."""
+        self._update(runner="", lease_expires_at=None, **changes)
+
+    def _update(self, **changes: object) -> None:
+        if not ImportJob.objects.filter(pk=self.job.pk, runner=self.runner).update(**changes):
+            raise LeaseLost(self.job.pk)
+        for name, value in changes.items():
+            setattr(self.job, name, value)
+
+
+def claim_import_run(job_id: int) -> ImportLease | None:
+    """Take a waiting job, or one whose process died, for this process; None when another process has it
+    or it is finished. Of two processes claiming at once, exactly one gets it."""
+    now = timezone.now()
+    runner = _runner_name()
+    claimable = Q(status=ImportStatus.PENDING) | (
+        Q(status__in=RUNNING_STATUSES) & (Q(lease_expires_at=None) | Q(lease_expires_at__lte=now))
+    )
+    claimed = ImportJob.objects.filter(claimable, pk=job_id).update(
+        status=ImportStatus.VALIDATING,
+        runner=runner,
+        lease_expires_at=now + lease_duration(),
+        attempts=F("attempts") + 1,
+        rows_done=0,
+        message="",
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.select_related("organization").get(pk=job_id)
+    return ImportLease(job, runner)
