@@ -1,5 +1,6 @@
 """Operations on customer data that touch several models: imports and consent changes."""
 
+import contextlib
 import logging
 import time
 import uuid
@@ -13,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from ecoute.accounts.models import Organization, User
-from ecoute.customers.import_lease import ImportLease, LeaseLost, claim_import_run
+from ecoute.customers.import_lease import ImportLease, LeaseLost, held_by_process, interrupted
 from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import FINISHED_STATUSES, ImportJob, ImportStatus
+from ecoute.lib.process_identity import this_process
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import TabularError
 
@@ -53,11 +55,9 @@ def create_import_job(
     mapping: dict[str, str] | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
-    status: ImportStatus = ImportStatus.DRAFT,
 ) -> ImportJob:
-    """A new import of `path`: a draft whose columns are checked on its page, or waiting to run."""
+    """A new import of `path`, a draft whose columns are checked on its page before it runs."""
     return ImportJob.objects.create(
-        status=status,
         organization=organization,
         kind=kind,
         original_name=original_name[:255],
@@ -79,21 +79,21 @@ def start_import_job(
     skip_invalid: bool = False,
     dry_run: bool = False,
 ) -> ImportLease:
-    """A new import of `path`, held by this process to run it at once (the command line, the demo)."""
-    job = create_import_job(
-        organization,
-        kind,
-        path,
-        original_name=original_name,
-        created_by=created_by,
+    """A new import of `path`, held by this process from its creation to run it at once (the command
+    line, the demo): killed at any point, it is interrupted, never left waiting."""
+    runner = this_process()
+    job = ImportJob.objects.create(
+        organization=organization,
+        kind=kind,
+        original_name=original_name[:255],
+        stored_path=str(path),
         skip_invalid=skip_invalid,
         dry_run=dry_run,
-        status=ImportStatus.PENDING,
+        created_by=created_by,
+        attempts=1,
+        **held_by_process(runner),
     )
-    lease = claim_import_run(job.pk)
-    if lease is None:
-        raise RuntimeError(f"import {job.pk} was taken before its creator could run it")
-    return lease
+    return ImportLease(job, runner)
 
 
 UNEXPECTED_FAILURE = gettext_lazy(
@@ -116,10 +116,8 @@ def claim_import_job(job: ImportJob, from_status: ImportStatus, **changes: objec
 
 def resume_import_job(job: ImportJob) -> bool:
     """Put an interrupted job back in the queue; False when it is not interrupted (any more)."""
-    resumed = (
-        ImportJob.objects.interrupted()
-        .filter(pk=job.pk)
-        .update(status=ImportStatus.PENDING, runner="", lease_expires_at=None)
+    resumed = ImportJob.objects.filter(interrupted(job), pk=job.pk).update(
+        status=ImportStatus.PENDING, runner="", lease_expires_at=None
     )
     if resumed:
         job.status, job.runner, job.lease_expires_at = ImportStatus.PENDING, "", None
@@ -222,7 +220,9 @@ def run_import_job(
         lease.end(status=ImportStatus.FAILED, message=str(UNEXPECTED_FAILURE), finished_at=timezone.now())
         raise
     except BaseException:
-        _give_up_lease(lease)
+        # Stopped on purpose (Ctrl-C, a worker told to stop at once).
+        with contextlib.suppress(Exception):  # the lease then runs out by itself
+            lease.interrupt()
         raise
     if outcome.ok or job.skip_invalid:
         status = ImportStatus.CHECKED if job.dry_run else ImportStatus.SUCCEEDED
@@ -239,15 +239,6 @@ def run_import_job(
         finished_at=timezone.now(),
     )
     return outcome
-
-
-def _give_up_lease(lease: ImportLease) -> None:
-    """Stopped on purpose (Ctrl-C, a worker told to stop): the job is interrupted now, so that it can be
-    resumed at once instead of when its lease runs out."""
-    try:
-        lease.renew(lease_expires_at=timezone.now())
-    except Exception:  # the database may be what failed: the lease then runs out by itself
-        logger.warning("Import %s: could not mark it interrupted", lease.job.pk, exc_info=True)
 
 
 def _save(job: ImportJob, **changes: object) -> None:

@@ -1,14 +1,15 @@
 """The record of one import: what was asked, how far it went, what was rejected, who runs it."""
 
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
+from ecoute.lib.process_identity import has_ended
+from ecoute.lib.tenancy import OrgOwned
 
 
 class ImportKind(models.TextChoices):
@@ -32,13 +33,6 @@ class ImportStatus(models.TextChoices):
 # A process works on a job in these statuses, under a lease it renews as it goes.
 RUNNING_STATUSES = (ImportStatus.VALIDATING, ImportStatus.WRITING)
 FINISHED_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED)
-
-
-class ImportJobQuerySet(OrgQuerySet["ImportJob"]):
-    def interrupted(self) -> Self:
-        """Jobs left running by a process that died: their lease ran out."""
-        expired = models.Q(lease_expires_at=None) | models.Q(lease_expires_at__lte=timezone.now())
-        return self.filter(expired, status__in=RUNNING_STATUSES)
 
 
 class ImportJob(OrgOwned):
@@ -72,8 +66,6 @@ class ImportJob(OrgOwned):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
-    objects = ImportJobQuerySet.as_manager()
-
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
         verbose_name = _("import")
@@ -88,10 +80,12 @@ class ImportJob(OrgOwned):
 
     @property
     def is_interrupted(self) -> bool:
-        """Left running by a process that died (the lease it renews while it works ran out)."""
-        return self.status in RUNNING_STATUSES and (
-            self.lease_expires_at is None or self.lease_expires_at <= timezone.now()
-        )
+        """Left running by a process that died: the lease it renews while it works ran out, or it was a
+        process of this machine and it has ended."""
+        if self.status not in RUNNING_STATUSES:
+            return False
+        expired = self.lease_expires_at is None or self.lease_expires_at <= timezone.now()
+        return expired or (bool(self.runner) and has_ended(self.runner))
 
     @property
     def is_under_way(self) -> bool:

@@ -1,14 +1,12 @@
 """Which process runs an import, and until when.
 
 A process takes a job with an atomic claim and holds it under a lease that it renews with every step
-it reports. A job whose lease has run out was interrupted (its process died: killed, out of memory, the
-machine restarted); only then may another process take it over. A runner that finds it no longer holds
-its job stops at once, before committing anything more: two processes never run one job together.
+it reports. A job whose lease has run out, or whose process is known to have ended, was interrupted
+(killed, out of memory, the machine restarted); only then may another process take it over. A runner
+that finds it no longer holds its job stops at once, before committing anything more: two processes
+never run one job together.
 """
 
-import os
-import secrets
-import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ecoute.customers.import_job import RUNNING_STATUSES, ImportJob, ImportStatus
+from ecoute.lib.process_identity import has_ended, this_process
 
 
 class LeaseLost(Exception):
@@ -25,11 +24,6 @@ class LeaseLost(Exception):
 
 def lease_duration() -> timedelta:
     return timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
-
-
-def _runner_name() -> str:
-    """Where the run happens, for the logs and the admin, made unique by a random suffix."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(6)}"
 
 
 @dataclass
@@ -47,6 +41,11 @@ class ImportLease:
         """Record the job's outcome and let it go; LeaseLost when it was taken over (nothing recorded)."""
         self._update(runner="", lease_expires_at=None, **changes)
 
+    def interrupt(self) -> None:
+        """Stopped on purpose: the job is interrupted now, to be resumed at once rather than when its
+        lease runs out."""
+        self._update(lease_expires_at=timezone.now())
+
     def _update(self, **changes: object) -> None:
         if not ImportJob.objects.filter(pk=self.job.pk, runner=self.runner).update(**changes):
             raise LeaseLost(self.job.pk)
@@ -54,21 +53,36 @@ class ImportLease:
             setattr(self.job, name, value)
 
 
+def held_by_process(runner: str) -> dict[str, object]:
+    """The fields of a job that `runner` starts to run now."""
+    return {
+        "status": ImportStatus.VALIDATING,
+        "runner": runner,
+        "lease_expires_at": timezone.now() + lease_duration(),
+        "rows_done": 0,
+        "message": "",
+    }
+
+
+def interrupted(job: ImportJob) -> Q:
+    """The condition, checked again when the row is updated, that `job` is still as interrupted as it
+    was seen: running with its lease run out, or held by a process of this machine that has ended."""
+    expired = Q(lease_expires_at=None) | Q(lease_expires_at__lte=timezone.now())
+    if job.runner and has_ended(job.runner):
+        expired |= Q(runner=job.runner)
+    return Q(status__in=RUNNING_STATUSES) & expired
+
+
 def claim_import_run(job_id: int) -> ImportLease | None:
     """Take a waiting job, or one whose process died, for this process; None when another process has it
     or it is finished. Of two processes claiming at once, exactly one gets it."""
-    now = timezone.now()
-    runner = _runner_name()
-    claimable = Q(status=ImportStatus.PENDING) | (
-        Q(status__in=RUNNING_STATUSES) & (Q(lease_expires_at=None) | Q(lease_expires_at__lte=now))
-    )
+    seen = ImportJob.objects.filter(pk=job_id).first()
+    if seen is None:
+        return None
+    runner = this_process()
+    claimable = Q(status=ImportStatus.PENDING) | interrupted(seen)
     claimed = ImportJob.objects.filter(claimable, pk=job_id).update(
-        status=ImportStatus.VALIDATING,
-        runner=runner,
-        lease_expires_at=now + lease_duration(),
-        attempts=F("attempts") + 1,
-        rows_done=0,
-        message="",
+        attempts=F("attempts") + 1, **held_by_process(runner)
     )
     if not claimed:
         return None

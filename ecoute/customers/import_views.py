@@ -26,7 +26,7 @@ from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.models import ImportJob, ImportStatus
-from ecoute.customers.tasks import run_import_task
+from ecoute.customers.tasks import enqueue_resumed_import, run_import_task
 from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
@@ -143,7 +143,7 @@ def import_resume(request: HttpRequest, job_id: int) -> HttpResponse:
     """Run again an import whose process stopped: the rows already written are updated, not duplicated."""
     job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
     if job.file_is_kept and resume_import_job(job):
-        transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+        transaction.on_commit(lambda: enqueue_resumed_import(job.pk))
     return redirect("customers:import_detail", job_id=job.pk)
 
 

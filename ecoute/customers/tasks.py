@@ -3,6 +3,7 @@
 import logging
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -38,45 +39,64 @@ def run_import_task(job_id: int) -> None:
 
 
 def resume_interrupted_imports() -> int:
-    """Run again, in a new task, the imports whose worker died; returns how many.
+    """Queue again the uploaded imports whose process died, and those left waiting without a task (the
+    request that queued them, or the worker that took their task, died at that moment); returns how
+    many. Every worker calls this from time to time (settings.WORKER_HOUSEKEEPING).
 
-    Every worker calls this from time to time. The task a dead worker was running stays "running" in
-    the task table for ever: it is closed as failed, and the job it ran is put back in the queue (a
-    job claimed by no live process is resumed; an uploaded file that keeps killing its worker is left
-    interrupted after AUTOMATIC_ATTEMPTS runs)."""
-    pending = _close_tasks_of_dead_workers()
-    resumed = 0
-    interrupted = ImportJob.objects.interrupted().filter(attempts__lt=AUTOMATIC_ATTEMPTS)
-    for job in interrupted.order_by("pk"):
-        if job.file_is_kept and resume_import_job(job):
+    An upload whose process keeps dying (a file that exhausts the memory, say) is resumed this way
+    AUTOMATIC_ATTEMPTS times in all; after that it waits, shown as interrupted, for a person to resume
+    it from its page."""
+    _close_stale_tasks()
+    running = ImportJob.objects.filter(status__in=RUNNING_STATUSES, attempts__lt=AUTOMATIC_ATTEMPTS)
+    for job in running.order_by("pk"):
+        if job.is_interrupted and job.file_is_kept and resume_import_job(job):
             logger.warning("Import %s was interrupted (its process stopped): resuming it", job.pk)
-            pending.add(job.pk)
-    for job_id in sorted(pending):
-        transaction.on_commit(lambda job_id=job_id: run_import_task.enqueue(job_id))
-        resumed += 1
-    return resumed
+    queued = {_job_id(result) for result in _import_tasks().filter(status__in=QUEUED)}
+    waiting = [
+        job.pk
+        for job in ImportJob.objects.filter(status=ImportStatus.PENDING).order_by("pk")
+        if job.pk not in queued and job.file_is_kept
+    ]
+    for job_id in waiting:
+        transaction.on_commit(lambda job_id=job_id: enqueue_resumed_import(job_id))
+    return len(waiting)
 
 
-def _close_tasks_of_dead_workers() -> set[int]:
-    """Close the import tasks still marked running whose job no live process holds; returns the ids of
-    the jobs they left waiting, which need a new task."""
+def enqueue_resumed_import(job_id: int) -> None:
+    """Queue a resumed import in a new task; the task its dead process left running is closed."""
+    for result in _import_tasks().filter(status=TaskResultStatus.RUNNING, args_kwargs__args=[job_id]):
+        _close(result)
+    run_import_task.enqueue(job_id)
+
+
+QUEUED = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
+def _import_tasks() -> QuerySet[DBTaskResult]:
+    return DBTaskResult.objects.filter(task_path=run_import_task.module_path)
+
+
+def _job_id(result: DBTaskResult) -> int | None:
+    args = result.args_kwargs.get("args") or [None]
+    return args[0] if isinstance(args[0], int) else None
+
+
+def _close_stale_tasks() -> None:
+    """Close the import tasks marked running for longer than a lease whose job no live process holds:
+    their worker died (perhaps before it took the job), and nothing else would ever close them."""
     started_before = timezone.now() - lease_duration()
-    stranded = DBTaskResult.objects.running().filter(
-        task_path=run_import_task.module_path, started_at__lte=started_before
-    )
-    waiting = set()
-    for result in stranded:
-        args = result.args_kwargs.get("args") or [None]
-        job = ImportJob.objects.filter(pk=args[0]).first()
-        if job is not None and job.status in RUNNING_STATUSES and not job.is_interrupted:
-            continue  # its worker is alive: the job's lease is being renewed
-        closed = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+    for result in _import_tasks().filter(status=TaskResultStatus.RUNNING, started_at__lte=started_before):
+        job = ImportJob.objects.filter(pk=_job_id(result)).first()
+        if job is None or job.status not in RUNNING_STATUSES or job.is_interrupted:
+            _close(result)
+
+
+def _close(result: DBTaskResult) -> bool:
+    return bool(
+        DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
             exception_class_path=f"{WorkerStoppedError.__module__}.{WorkerStoppedError.__qualname__}",
-            traceback="The worker running this task stopped before it finished.",
+            traceback="The worker running this task stopped before it finished.\n",
         )
-        if closed and job is not None and job.status == ImportStatus.PENDING:
-            waiting.add(job.pk)
-    return waiting
-
+    )

@@ -1,5 +1,6 @@
 """Helpers for importer tests: write export-like files and run `ecoute import` as a user would."""
 
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -7,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ecoute.accounts.models import Organization
-from ecoute.customers.models import Transaction
+from ecoute.customers.actions import create_import_job, import_dir
+from ecoute.customers.models import ImportJob, ImportStatus, Transaction
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -62,3 +65,22 @@ def sales_in_database(organization: Organization) -> set[tuple[str, str, str, De
 def write_customers(path: Path, count: int) -> Path:
     rows = "".join(f"C{i};Nom{i};c{i}@exemple.fr\n" for i in range(count))
     return write_csv(path, "Code client;Nom;E-mail\n" + rows)
+
+
+def interrupted_import(organization: Organization, *, attempts: int = 1, users_folder: Path | None = None) -> ImportJob:
+    """An import of three customers whose process died while writing: uploaded (its file kept under the
+    import folder, so settings.MEDIA_ROOT should be a temporary folder), or run from the command line on
+    a file in `users_folder`."""
+    folder = users_folder or import_dir(organization)
+    path = write_customers(folder / "upload.csv", 3)
+    job = create_import_job(organization, "customers", path, original_name="clients.csv")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.WRITING,
+        runner="another-machine|1|123|0a0a0a",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        attempts=attempts,
+        rows_total=3,
+        rows_done=2,
+    )
+    job.refresh_from_db()
+    return job
