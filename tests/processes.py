@@ -82,10 +82,12 @@ def running_command(processes: list[Process], word: str) -> list[Process]:
 
 
 @contextmanager
-def started(command: list[str], env: dict[str, str], log: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def started(
+    command: list[str], env: dict[str, str], log: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """`command` running for the duration of the block; killed, with all it started, at the end."""
     out = log.open("wb") if log else subprocess.DEVNULL
-    process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         yield process
     finally:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from ecoute.accounts.models import Organization, User
-from ecoute.customers.import_lease import ImportLease, LeaseLost, held_by_process, interrupted
+from ecoute.customers.import_lease import ImportLease, LeaseLostError, held_by_process, interrupted
 from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import FINISHED_STATUSES, ImportJob, ImportStatus
@@ -171,7 +171,7 @@ def run_import_job(
     """Run the job `lease` holds and record what happened on it; returns the outcome.
 
     Every step reported renews the lease; a batch of rows commits only if this process still holds the
-    job, and LeaseLost stops the run as soon as another process has taken the job over."""
+    job, and LeaseLostError stops the run as soon as another process has taken the job over."""
     job = lease.job
     organization = job.organization
     if job.skip_invalid and rejects_path is None:
@@ -182,7 +182,7 @@ def run_import_job(
     def report(phase: str, done: int, total: int) -> None:
         nonlocal reported_at
         if phase == "writing":
-            # Inside the batch's transaction: LeaseLost here rolls the batch back.
+            # Inside the batch's transaction: LeaseLostError here rolls the batch back.
             lease.renew(status=ImportStatus.WRITING, rows_done=done, rows_total=total)
         elif time.monotonic() - reported_at >= CHECK_REPORT_SECONDS:
             # While checking, the number of rows is not known yet: total is 0.
@@ -204,7 +204,7 @@ def run_import_job(
     )
     try:
         outcome = run_import(request, report)
-    except LeaseLost:
+    except LeaseLostError:
         logger.warning("Import %s was taken over by another process: this run stops", job.pk)
         raise
     except ImportFileError as error:

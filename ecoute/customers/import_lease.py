@@ -18,7 +18,7 @@ from ecoute.customers.import_job import RUNNING_STATUSES, ImportJob, ImportStatu
 from ecoute.lib.process_identity import has_ended, this_process
 
 
-class LeaseLost(Exception):
+class LeaseLostError(Exception):
     """Another process took the import over after this one's lease ran out: this one stops."""
 
 
@@ -34,11 +34,11 @@ class ImportLease:
     runner: str
 
     def renew(self, **changes: object) -> None:
-        """Record `changes` and hold the job one lease longer; LeaseLost when it was taken over."""
+        """Record `changes` and hold the job one lease longer; LeaseLostError when it was taken over."""
         self._update(lease_expires_at=timezone.now() + lease_duration(), **changes)
 
     def end(self, **changes: object) -> None:
-        """Record the job's outcome and let it go; LeaseLost when it was taken over (nothing recorded)."""
+        """Record the job's outcome and let it go; LeaseLostError (nothing recorded) when taken over."""
         self._update(runner="", lease_expires_at=None, **changes)
 
     def interrupt(self) -> None:
@@ -48,7 +48,7 @@ class ImportLease:
 
     def _update(self, **changes: object) -> None:
         if not ImportJob.objects.filter(pk=self.job.pk, runner=self.runner).update(**changes):
-            raise LeaseLost(self.job.pk)
+            raise LeaseLostError(self.job.pk)
         for name, value in changes.items():
             setattr(self.job, name, value)
 

@@ -1,6 +1,8 @@
 """Background work on customer data: tasks take ids and call actions."""
 
 import logging
+from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ecoute.customers.actions import resume_import_job, run_import_job
-from ecoute.customers.import_lease import LeaseLost, claim_import_run, lease_duration
+from ecoute.customers.import_lease import LeaseLostError, claim_import_run, lease_duration
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportStatus
 
@@ -18,7 +20,6 @@ logger = logging.getLogger(__name__)
 # A job whose process keeps dying (a file that exhausts the memory, say) is run again automatically this
 # many times in all; after that it waits, shown as interrupted, for someone to resume it from its page.
 AUTOMATIC_ATTEMPTS = 3
-
 
 
 class WorkerStoppedError(Exception):
@@ -34,7 +35,7 @@ def run_import_task(job_id: int) -> None:
         run_import_job(lease)
     except ImportFileError:
         return  # recorded on the job
-    except LeaseLost:
+    except LeaseLostError:
         return  # taken over by another process after this one's lease ran out: it finishes the job
 
 
@@ -58,7 +59,7 @@ def resume_interrupted_imports() -> int:
         if job.pk not in queued and job.file_is_kept
     ]
     for job_id in waiting:
-        transaction.on_commit(lambda job_id=job_id: enqueue_resumed_import(job_id))
+        transaction.on_commit(partial(enqueue_resumed_import, job_id))
     return len(waiting)
 
 
@@ -72,11 +73,11 @@ def enqueue_resumed_import(job_id: int) -> None:
 QUEUED = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
 
-def _import_tasks() -> QuerySet[DBTaskResult]:
+def _import_tasks() -> QuerySet[DBTaskResult[Any, Any]]:
     return DBTaskResult.objects.filter(task_path=run_import_task.module_path)
 
 
-def _job_id(result: DBTaskResult) -> int | None:
+def _job_id(result: DBTaskResult[Any, Any]) -> int | None:
     args = result.args_kwargs.get("args") or [None]
     return args[0] if isinstance(args[0], int) else None
 
@@ -86,12 +87,13 @@ def _close_stale_tasks() -> None:
     their worker died (perhaps before it took the job), and nothing else would ever close them."""
     started_before = timezone.now() - lease_duration()
     for result in _import_tasks().filter(status=TaskResultStatus.RUNNING, started_at__lte=started_before):
-        job = ImportJob.objects.filter(pk=_job_id(result)).first()
+        job_id = _job_id(result)
+        job = ImportJob.objects.filter(pk=job_id).first() if job_id is not None else None
         if job is None or job.status not in RUNNING_STATUSES or job.is_interrupted:
             _close(result)
 
 
-def _close(result: DBTaskResult) -> bool:
+def _close(result: DBTaskResult[Any, Any]) -> bool:
     return bool(
         DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.FAILED,

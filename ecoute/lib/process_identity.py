@@ -8,6 +8,7 @@ longer exists is known dead at once: its work need not wait for the lease.
 import os
 import secrets
 import socket
+from pathlib import Path
 
 
 def _host() -> str:
@@ -16,7 +17,7 @@ def _host() -> str:
 
 def _namespace() -> str:
     try:
-        return str(os.stat("/proc/self/ns/pid").st_ino)
+        return str(Path("/proc/self/ns/pid").stat().st_ino)
     except OSError:
         return ""
 

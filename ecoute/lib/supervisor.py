@@ -98,7 +98,7 @@ class Supervisor:
         return [c.process.pid for c in self.children if c.process is not None and c.process.poll() is None]
 
     def _start(self, child: Child) -> None:
-        child.process = subprocess.Popen(  # noqa: S603 - our own commands
+        child.process = subprocess.Popen(
             child.command,
             # Its own process group: Ctrl-C reaches the supervisor only, which stops each child once;
             # and the group is how whatever the child started is stopped with it.
@@ -111,13 +111,12 @@ class Supervisor:
     def _tend(self, now: float) -> None:
         for child in self.children:
             if child.process is not None and (code := child.process.poll()) is not None:
-                self._died(child, code, now)
+                self._died(child, child.process.pid, code, now)
             elif child.process is None and child.restart_at is not None and now >= child.restart_at:
                 self._start(child)
 
-    def _died(self, child: Child, code: int, now: float) -> None:
-        assert child.process is not None
-        _kill_group(child.process.pid)  # what it started and left behind
+    def _died(self, child: Child, pid: int, code: int, now: float) -> None:
+        _kill_group(pid)  # what it started and left behind
         child.process = None
         quick = now - child.started_at < self.timing.steady_after
         child.quick_deaths = child.quick_deaths + 1 if quick else 0

@@ -67,7 +67,9 @@ def write_customers(path: Path, count: int) -> Path:
     return write_csv(path, "Code client;Nom;E-mail\n" + rows)
 
 
-def interrupted_import(organization: Organization, *, attempts: int = 1, users_folder: Path | None = None) -> ImportJob:
+def interrupted_import(
+    organization: Organization, *, attempts: int = 1, users_folder: Path | None = None
+) -> ImportJob:
     """An import of three customers whose process died while writing: uploaded (its file kept under the
     import folder, so settings.MEDIA_ROOT should be a temporary folder), or run from the command line on
     a file in `users_folder`."""

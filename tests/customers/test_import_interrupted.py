@@ -24,6 +24,7 @@ from tests.processes import ecoute, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 def _import_command(org: Organization, path: Path) -> list[str]:
     return ecoute("import", "transactions", str(path), "--org", org.slug, "--language", "en")
 
@@ -44,9 +45,7 @@ def test_an_import_killed_while_writing_is_shown_interrupted_and_the_same_comman
     # Given customers, and 120,000 sales imported by the command in its own process
     run_import("customers", str(write_customers(tmp_path / "clients.csv", 100)), "--org", org.slug)
     path = write_sales(tmp_path / "ventes.csv", 120_000)
-    process = subprocess.Popen(
-        _import_command(org, path), env=subprocess_env(), stdout=subprocess.DEVNULL
-    )
+    process = subprocess.Popen(_import_command(org, path), env=subprocess_env(), stdout=subprocess.DEVNULL)
     # When it is killed once a batch of rows is written
     wait_until(lambda: Transaction.objects.filter(organization=org).exists() or process.poll() is not None)
     _kill(process)
@@ -75,13 +74,11 @@ def test_an_import_killed_while_checking_rows_is_shown_interrupted_and_resumed(
 ) -> None:
     run_import("customers", str(write_customers(tmp_path / "clients.csv", 100)), "--org", org.slug)
     path = write_sales(tmp_path / "ventes.csv", 200_000)
-    process = subprocess.Popen(
-        _import_command(org, path), env=subprocess_env(), stdout=subprocess.DEVNULL
-    )
+    process = subprocess.Popen(_import_command(org, path), env=subprocess_env(), stdout=subprocess.DEVNULL)
     # When it is killed while it checks the rows, before writing any
-    job = wait_until(lambda: ImportJob.objects.filter(organization=org, kind="transactions").first())
+    wait_until(lambda: ImportJob.objects.filter(organization=org, kind="transactions").exists())
     _kill(process)
-    job.refresh_from_db()
+    job = ImportJob.objects.get(organization=org, kind="transactions")
     assert job.status == "validating"
     assert not Transaction.objects.filter(organization=org).exists()
     # Then it is shown interrupted instead of "checking" for ever
@@ -104,7 +101,9 @@ def test_the_command_run_again_while_the_import_still_runs_refuses_and_says_when
     path = write_sales(tmp_path / "ventes.csv", 120_000)
     process = subprocess.Popen(_import_command(org, path), env=subprocess_env(), stdout=subprocess.DEVNULL)
     try:
-        wait_until(lambda: Transaction.objects.filter(organization=org).exists() or process.poll() is not None)
+        wait_until(
+            lambda: Transaction.objects.filter(organization=org).exists() or process.poll() is not None
+        )
         os.kill(process.pid, signal.SIGSTOP)
         # When the same command is run again
         result = subprocess.run(

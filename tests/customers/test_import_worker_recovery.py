@@ -16,7 +16,13 @@ from django_tasks_db.models import DBTaskResult
 from ecoute.accounts.models import Membership, Organization
 from ecoute.customers.models import ImportJob, Transaction
 from tests.conftest import subprocess_env
-from tests.customers.importing import run_import, sales_in_database, sales_in_file, write_customers, write_sales
+from tests.customers.importing import (
+    run_import,
+    sales_in_database,
+    sales_in_file,
+    write_customers,
+    write_sales,
+)
 from tests.factories import PASSWORD
 from tests.processes import ecoute, started, wait_until
 
@@ -24,7 +30,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-WORKER = ecoute("db_worker", "--queue-name", "default", "--interval", "0.2", "--no-startup-delay", "--no-reload")
+WORKER = ecoute(
+    "db_worker", "--queue-name", "default", "--interval", "0.2", "--no-startup-delay", "--no-reload"
+)
 
 
 def _upload_and_start(client: Client, path: Path) -> ImportJob:
@@ -34,12 +42,19 @@ def _upload_and_start(client: Client, path: Path) -> ImportJob:
     )
     assert response.status_code == 302
     job = ImportJob.objects.latest("id")
-    mapping = {"column_0": "external_id", "column_1": "customer", "column_2": "occurred_at", "column_3": "amount"}
+    mapping = {
+        "column_0": "external_id",
+        "column_1": "customer",
+        "column_2": "occurred_at",
+        "column_3": "amount",
+    }
     client.post(reverse("customers:import_mapping", args=[job.pk]), {**mapping, "import": "1"})
     return job
 
 
-def _import_killed_while_writing(tmp_path: Path, org: Organization, client: Client, settings: Any) -> ImportJob:
+def _import_killed_while_writing(
+    tmp_path: Path, org: Organization, client: Client, settings: Any
+) -> ImportJob:
     """An upload of 120,000 sales whose worker was killed once it had written a batch."""
     run_import("customers", str(write_customers(tmp_path / "clients.csv", 100)), "--org", org.slug)
     settings.TASKS = DATABASE_TASKS
@@ -68,7 +83,9 @@ def test_an_import_whose_worker_is_killed_is_picked_up_again_by_the_next_worker(
     assert task.status == "RUNNING"
     # When another worker starts
     with started(WORKER, subprocess_env(TASKS_IMMEDIATE="0"), tmp_path / "worker-2.log"):
-        wait_until(lambda: ImportJob.objects.get(pk=job.pk).is_finished, timeout=120, message="the import ends")
+        wait_until(
+            lambda: ImportJob.objects.get(pk=job.pk).is_finished, timeout=120, message="the import ends"
+        )
     # Then it has run the import again, to exactly the rows of the file
     job.refresh_from_db()
     assert (job.status, job.rows_written, job.attempts) == ("succeeded", 120_000, 2)

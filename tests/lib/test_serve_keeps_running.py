@@ -4,6 +4,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import subprocess_env
-from tests.processes import Process, children_of, descendants_of, ecoute, free_port, running_command, started, wait_until
+from tests.processes import (
+    Process,
+    children_of,
+    descendants_of,
+    ecoute,
+    free_port,
+    running_command,
+    started,
+    wait_until,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +45,7 @@ def _serving(tmp_path: Path, port: int, web_workers: int = 1) -> Iterator[subpro
             wait_until(lambda: _answers(port), message="the web server answers")
             yield serve
     finally:
-        print(log.read_text())  # shown when the test fails
+        sys.stdout.write(log.read_text())  # shown when the test fails
 
 
 def _one(processes: list[Process], word: str) -> Process:
@@ -54,15 +64,20 @@ def test_the_web_server_keeps_answering_when_the_worker_is_killed_and_the_worker
         os.kill(worker.pid, signal.SIGKILL)
         # Then a new worker takes its place
         replacement = wait_until(
-            lambda: [w for w in running_command(descendants_of(serve.pid), "db_worker") if w.pid != worker.pid],
+            lambda: [
+                w for w in running_command(descendants_of(serve.pid), "db_worker") if w.pid != worker.pid
+            ],
             timeout=30,
             message="a new worker",
         )
-        assert not worker.alive and replacement[0].alive
+        assert not worker.alive
+        assert replacement[0].alive
         # And the web server never stopped answering
         assert _answers(port)
         assert serve.poll() is None
-    assert "Worker 1 stopped (killed by SIGKILL): starting it again in" in (tmp_path / "serve.log").read_text()
+    assert (
+        "Worker 1 stopped (killed by SIGKILL): starting it again in" in (tmp_path / "serve.log").read_text()
+    )
 
 
 def test_a_killed_web_server_is_started_again_with_its_workers(tmp_path: Path) -> None:
@@ -81,22 +96,24 @@ def test_a_killed_web_server_is_started_again_with_its_workers(tmp_path: Path) -
         )[0]
         wait_until(lambda: _answers(port), timeout=30, message="the new web server answers")
         assert not web_worker.alive
-        assert new_master.alive and serve.poll() is None
+        assert new_master.alive
+        assert serve.poll() is None
     assert "The web server stopped (killed by SIGKILL)" in (tmp_path / "serve.log").read_text()
 
 
-def children_of_serve(serve: subprocess.Popen[bytes]) -> list[Process]:
-    return [p for p in descendants_of(serve.pid) if p.alive]
+def _family(serve: subprocess.Popen[bytes], gunicorns: int) -> list[Process]:
+    """Every process serve started, once there are `gunicorns` gunicorn processes and a task worker."""
+    tree = [p for p in descendants_of(serve.pid) if p.alive]
+    if len(running_command(tree, "gunicorn")) != gunicorns or not running_command(tree, "db_worker"):
+        return []
+    return tree
 
 
 def test_sigterm_stops_the_web_server_and_every_worker_leaving_no_process_behind(tmp_path: Path) -> None:
     port = free_port()
     with _serving(tmp_path, port, web_workers=2) as serve:
         # Given serve running gunicorn, its two web workers and a task worker
-        family = wait_until(
-            lambda: (tree := children_of_serve(serve)) and len(running_command(tree, "gunicorn")) == 3 and tree
-        )
-        assert running_command(family, "db_worker")
+        family = wait_until(lambda: _family(serve, gunicorns=3))
         # When a service manager stops it
         serve.send_signal(signal.SIGTERM)
         # Then it ends cleanly, and every process it started has ended too
@@ -108,9 +125,7 @@ def test_sigterm_stops_the_web_server_and_every_worker_leaving_no_process_behind
 def test_a_killed_serve_leaves_no_process_behind(tmp_path: Path) -> None:
     port = free_port()
     with _serving(tmp_path, port) as serve:
-        family = wait_until(
-            lambda: (tree := children_of_serve(serve)) and running_command(tree, "db_worker") and tree
-        )
+        family = wait_until(lambda: _family(serve, gunicorns=2))
         # When serve itself is killed, with no chance to stop anything
         serve.kill()
         serve.wait()

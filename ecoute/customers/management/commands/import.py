@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.actions import run_import_job, start_import_job
-from ecoute.customers.import_lease import ImportLease, LeaseLost, claim_import_run
+from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_import_run
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind
 from ecoute.lib.progress import TerminalProgress
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         except ImportFileError as error:
             progress.close()
             raise CommandError(error.describe()) from error
-        except LeaseLost as error:
+        except LeaseLostError as error:
             progress.close()
             raise CommandError(
                 _("Another process took this import over and is finishing it (import #%(id)s).")
