@@ -5,19 +5,20 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from ecoute.accounts.models import Organization, User
 from ecoute.customers.import_lease import ImportLease, LeaseLostError, held_by_process, interrupted
 from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
-from ecoute.customers.models import FINISHED_STATUSES, ImportJob, ImportStatus
+from ecoute.customers.models import FINISHED_STATUSES, RUNNING_STATUSES, ImportJob, ImportStatus
 from ecoute.lib.process_identity import this_process
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import TabularError
@@ -124,14 +125,18 @@ def resume_import_job(job: ImportJob) -> bool:
     return bool(resumed)
 
 
+ABANDONED = gettext_lazy("Interrupted and never resumed: its file was deleted with the old import files.")
+
+
 def purge_import_files(older_than_days: int) -> int:
-    """Delete the files Écoute keeps for imports finished more than `older_than_days` ago: the uploads
-    and the rejects files under the import folder, never a file given on the command line."""
+    """Delete the files Écoute keeps for imports that ended more than `older_than_days` ago: the uploads
+    and the rejects files under the import folder, never a file given on the command line. An import
+    interrupted that long ago and never resumed ends failed; a file that no import refers to (an upload
+    cut off before its import was recorded) goes too."""
     root = (Path(settings.MEDIA_ROOT) / "imports").resolve()
-    finished = ImportJob.objects.filter(
-        status__in=FINISHED_STATUSES,
-        finished_at__lt=timezone.now() - timedelta(days=older_than_days),
-    )
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    _fail_abandoned_imports(cutoff)
+    finished = ImportJob.objects.filter(status__in=FINISHED_STATUSES, finished_at__lt=cutoff)
     deleted = 0
     for job in finished.exclude(stored_path="", rejects_path="").iterator():
         kept = {}
@@ -145,6 +150,36 @@ def purge_import_files(older_than_days: int) -> int:
             kept[field] = ""
         if kept:
             ImportJob.objects.filter(pk=job.pk).update(**kept)
+    return deleted + _delete_unreferenced_files(root, cutoff)
+
+
+def _fail_abandoned_imports(cutoff: datetime) -> None:
+    last_alive = Q(lease_expires_at__lt=cutoff) | Q(lease_expires_at=None, created_at__lt=cutoff)
+    for job in ImportJob.objects.filter(last_alive, status__in=RUNNING_STATUSES).select_related(
+        "organization"
+    ):
+        with translation.override(job.organization.language):
+            message = str(ABANDONED)
+        ImportJob.objects.filter(interrupted(job), pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            message=message,
+            runner="",
+            lease_expires_at=None,
+            finished_at=job.lease_expires_at or job.created_at,
+        )
+
+
+def _delete_unreferenced_files(root: Path, cutoff: datetime) -> int:
+    referenced = {
+        Path(path).resolve()
+        for field in ("stored_path", "rejects_path")
+        for path in ImportJob.objects.exclude(**{field: ""}).values_list(field, flat=True)
+    }
+    deleted = 0
+    for path in root.rglob("*") if root.is_dir() else ():
+        if path.is_file() and path.resolve() not in referenced and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink()
+            deleted += 1
     return deleted
 
 

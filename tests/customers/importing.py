@@ -1,5 +1,6 @@
 """Helpers for importer tests: write export-like files and run `ecoute import` as a user would."""
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -74,7 +75,7 @@ def interrupted_import(
     import folder, so settings.MEDIA_ROOT should be a temporary folder), or run from the command line on
     a file in `users_folder`."""
     folder = users_folder or import_dir(organization)
-    path = write_customers(folder / "upload.csv", 3)
+    path = write_customers(folder / f"{uuid.uuid4().hex}.csv", 3)
     job = create_import_job(organization, "customers", path, original_name="clients.csv")
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.WRITING,
