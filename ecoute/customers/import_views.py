@@ -132,7 +132,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     """Import for real a file that a dry run has checked."""
     job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
-    if job.file_is_kept and claim_import_job(job, ImportStatus.CHECKED, dry_run=False):
+    if job.file_is_kept and claim_import_job(job, ImportStatus.CHECKED, dry_run=False, attempts=0):
         transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
     return redirect("customers:import_detail", job_id=job.pk)
 

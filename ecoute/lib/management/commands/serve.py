@@ -1,6 +1,7 @@
 """Serve Écoute: gunicorn (with whitenoise) and the task workers side by side, each started again if it
 dies; Ctrl-C or SIGTERM stops them all."""
 
+import errno
 import os
 import signal
 import socket
@@ -15,12 +16,23 @@ from django.utils.translation import gettext as _
 from ecoute.lib.supervisor import ChildKeepsDyingError, Supervisor, describe_exit
 
 
-def _port_is_free(host: str, port: int) -> bool:
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the web server could not listen on host:port, or None when it can: said at once, rather than
+    after gunicorn's retries."""
+    address = f"{host}:{port}"
     try:
-        socket.create_server((host, port)).close()
-    except OSError:
-        return False
-    return True
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        socket.create_server((host, port), family=family).close()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return _("%(address)s is already in use: stop what listens there, or choose another --port.") % {
+                "address": address
+            }
+        return _("Cannot listen on %(address)s: %(error)s.") % {
+            "address": address,
+            "error": error.strerror or error,
+        }
+    return None
 
 
 class Command(BaseCommand):
@@ -35,11 +47,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
         address = f"{host}:{port}"
-        if not _port_is_free(host, port):
-            raise CommandError(
-                _("%(address)s is already in use: stop what listens there, or choose another --port.")
-                % {"address": address}
-            )
+        if problem := _cannot_listen(host, port):
+            raise CommandError(problem)
         children = {_("The web server"): self._web_command(address, options["web_workers"])}
         for number in range(1, options["task_workers"] + 1):
             children[_("Worker %(number)s") % {"number": number}] = [
