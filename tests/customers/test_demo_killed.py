@@ -36,8 +36,8 @@ def test_a_demo_killed_half_way_is_built_whole_by_the_next_run(tmp_path: Path) -
     env = subprocess_env(LANGUAGE_CODE="en", PYTHONUNBUFFERED="1", ECOUTE_VAR_DIR=str(tmp_path / "var"))
     # Given the demo being built, killed once it imports the sales
     process = subprocess.Popen(DEMO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines, seen = _lines(process), []
-    wait_until(lambda: seen.append(lines.get(timeout=60)) or "Importing ventes.csv" in seen[-1], timeout=60)
+    lines = _lines(process)
+    wait_until(lambda: "Importing ventes.csv" in lines.get(timeout=60), timeout=60)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     # When it is run again
