@@ -46,11 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "django_tasks_db",
     "ecoute.lib",
     "ecoute.accounts",
     "ecoute.customers",
     "ecoute.retention",
+    # After ecoute.lib, whose `db_worker` command extends this one's.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# A running import renews its lease with every step it reports; one whose lease has run out was
+# interrupted (its process died) and is resumed. Longer than the slowest step that reports nothing.
+IMPORT_LEASE_SECONDS = max(1, int(os.environ.get("IMPORT_LEASE_SECONDS", "60")))
+# What every worker does from time to time: pick up the work of workers that died.
+WORKER_HOUSEKEEPING = ["ecoute.customers.tasks.resume_interrupted_imports"]
+WORKER_HOUSEKEEPING_SECONDS = min(30.0, max(1.0, IMPORT_LEASE_SECONDS / 2))
 
 # E-mail: EMAIL_URL such as smtp://user:pass@host:587/?tls=1, or console:// for development.
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEBUG else "smtp://127.0.0.1:25")

@@ -1,24 +1,32 @@
 """Operations on customer data that touch several models: imports and consent changes."""
 
+import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from ecoute.accounts.models import Organization, User
+from ecoute.customers.import_lease import ImportLease, LeaseLostError, held_by_process, interrupted
 from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
-from ecoute.customers.models import ImportJob, ImportStatus
+from ecoute.customers.models import FINISHED_STATUSES, RUNNING_STATUSES, ImportJob, ImportStatus
+from ecoute.lib.process_identity import this_process
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import TabularError
 
 type Progress = Callable[[str, int, int], None]
+
+# While checking rows, progress (and the lease with it) is recorded about once a second.
+CHECK_REPORT_SECONDS = 1.0
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +57,7 @@ def create_import_job(
     skip_invalid: bool = False,
     dry_run: bool = False,
 ) -> ImportJob:
+    """A new import of `path`, a draft whose columns are checked on its page before it runs."""
     return ImportJob.objects.create(
         organization=organization,
         kind=kind,
@@ -59,6 +68,33 @@ def create_import_job(
         dry_run=dry_run,
         created_by=created_by,
     )
+
+
+def start_import_job(
+    organization: Organization,
+    kind: str,
+    path: Path,
+    *,
+    original_name: str,
+    created_by: User | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> ImportLease:
+    """A new import of `path`, held by this process from its creation to run it at once (the command
+    line, the demo): killed at any point, it is interrupted, never left waiting."""
+    runner = this_process()
+    job = ImportJob.objects.create(
+        organization=organization,
+        kind=kind,
+        original_name=original_name[:255],
+        stored_path=str(path),
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        created_by=created_by,
+        attempts=1,
+        **held_by_process(runner),
+    )
+    return ImportLease(job, runner)
 
 
 UNEXPECTED_FAILURE = gettext_lazy(
@@ -79,23 +115,28 @@ def claim_import_job(job: ImportJob, from_status: ImportStatus, **changes: objec
     return bool(claimed)
 
 
-def start_claimed_job(job_id: int) -> bool:
-    """A worker takes a waiting job; False when another worker already has it."""
-    return bool(
-        ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
-            status=ImportStatus.VALIDATING
-        )
+def resume_import_job(job: ImportJob) -> bool:
+    """Put an interrupted job back in the queue; False when it is not interrupted (any more)."""
+    resumed = ImportJob.objects.filter(interrupted(job), pk=job.pk).update(
+        status=ImportStatus.PENDING, runner="", lease_expires_at=None
     )
+    if resumed:
+        job.status, job.runner, job.lease_expires_at = ImportStatus.PENDING, "", None
+    return bool(resumed)
+
+
+ABANDONED = gettext_lazy("Interrupted and never resumed: its file was deleted with the old import files.")
 
 
 def purge_import_files(older_than_days: int) -> int:
-    """Delete the files Écoute keeps for imports finished more than `older_than_days` ago: the uploads
-    and the rejects files under the import folder, never a file given on the command line."""
+    """Delete the files Écoute keeps for imports that ended more than `older_than_days` ago: the uploads
+    and the rejects files under the import folder, never a file given on the command line. An import
+    interrupted that long ago and never resumed ends failed; a file that no import refers to (an upload
+    cut off before its import was recorded) goes too."""
     root = (Path(settings.MEDIA_ROOT) / "imports").resolve()
-    finished = ImportJob.objects.filter(
-        status__in=[ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED],
-        finished_at__lt=timezone.now() - timedelta(days=older_than_days),
-    )
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    _fail_abandoned_imports(cutoff)
+    finished = ImportJob.objects.filter(status__in=FINISHED_STATUSES, finished_at__lt=cutoff)
     deleted = 0
     for job in finished.exclude(stored_path="", rejects_path="").iterator():
         kept = {}
@@ -109,6 +150,36 @@ def purge_import_files(older_than_days: int) -> int:
             kept[field] = ""
         if kept:
             ImportJob.objects.filter(pk=job.pk).update(**kept)
+    return deleted + _delete_unreferenced_files(root, cutoff)
+
+
+def _fail_abandoned_imports(cutoff: datetime) -> None:
+    last_alive = Q(lease_expires_at__lt=cutoff) | Q(lease_expires_at=None, created_at__lt=cutoff)
+    for job in ImportJob.objects.filter(last_alive, status__in=RUNNING_STATUSES).select_related(
+        "organization"
+    ):
+        with translation.override(job.organization.language):
+            message = str(ABANDONED)
+        ImportJob.objects.filter(interrupted(job), pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            message=message,
+            runner="",
+            lease_expires_at=None,
+            finished_at=job.lease_expires_at or job.created_at,
+        )
+
+
+def _delete_unreferenced_files(root: Path, cutoff: datetime) -> int:
+    referenced = {
+        Path(path).resolve()
+        for field in ("stored_path", "rejects_path")
+        for path in ImportJob.objects.exclude(**{field: ""}).values_list(field, flat=True)
+    }
+    deleted = 0
+    for path in root.rglob("*") if root.is_dir() else ():
+        if path.is_file() and path.resolve() not in referenced and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink()
+            deleted += 1
     return deleted
 
 
@@ -126,22 +197,32 @@ def read_headers_and_preview(job: ImportJob, rows: int = 10) -> bool:
 
 
 def run_import_job(
-    job: ImportJob,
+    lease: ImportLease,
     *,
     overrides: list[str] | None = None,
     rejects_path: Path | None = None,
     progress: Progress | None = None,
-) -> ImportOutcome | None:
-    """Run a job and record what happened on it; returns the outcome, or None when the file was refused."""
+) -> ImportOutcome:
+    """Run the job `lease` holds and record what happened on it; returns the outcome.
+
+    Every step reported renews the lease; a batch of rows commits only if this process still holds the
+    job, and LeaseLostError stops the run as soon as another process has taken the job over."""
+    job = lease.job
     organization = job.organization
     if job.skip_invalid and rejects_path is None:
-        rejects_path = import_dir(organization) / f"rejects-{job.pk}-{uuid.uuid4().hex[:12]}.csv"
-    _save(job, status=ImportStatus.VALIDATING)
+        # One name per job: a resumed run replaces the file of the run it takes over.
+        rejects_path = import_dir(organization) / f"rejects-{job.pk}.csv"
+    reported_at = 0.0
 
     def report(phase: str, done: int, total: int) -> None:
-        status = ImportStatus.WRITING if phase == "writing" else ImportStatus.VALIDATING
-        # While checking, the number of rows is not known yet: total is 0.
-        _save(job, status=status, rows_done=done, rows_total=total)
+        nonlocal reported_at
+        if phase == "writing":
+            # Inside the batch's transaction: LeaseLostError here rolls the batch back.
+            lease.renew(status=ImportStatus.WRITING, rows_done=done, rows_total=total)
+        elif time.monotonic() - reported_at >= CHECK_REPORT_SECONDS:
+            # While checking, the number of rows is not known yet: total is 0.
+            lease.renew(status=ImportStatus.VALIDATING, rows_done=done, rows_total=0)
+            reported_at = time.monotonic()
         if progress:
             progress(phase, done, total)
 
@@ -158,9 +239,11 @@ def run_import_job(
     )
     try:
         outcome = run_import(request, report)
+    except LeaseLostError:
+        logger.warning("Import %s was taken over by another process: this run stops", job.pk)
+        raise
     except ImportFileError as error:
-        _save(
-            job,
+        lease.end(
             status=ImportStatus.FAILED,
             message=error.describe(),
             errors=[{"file": error.code, "params": {k: str(v) for k, v in error.params.items()}}],
@@ -169,14 +252,18 @@ def run_import_job(
         raise
     except Exception:
         logger.exception("Import %s stopped on an unexpected error", job.pk)
-        _save(job, status=ImportStatus.FAILED, message=str(UNEXPECTED_FAILURE), finished_at=timezone.now())
+        lease.end(status=ImportStatus.FAILED, message=str(UNEXPECTED_FAILURE), finished_at=timezone.now())
+        raise
+    except BaseException:
+        # Stopped on purpose (Ctrl-C, a worker told to stop at once).
+        with contextlib.suppress(Exception):  # the lease then runs out by itself
+            lease.interrupt()
         raise
     if outcome.ok or job.skip_invalid:
         status = ImportStatus.CHECKED if job.dry_run else ImportStatus.SUCCEEDED
     else:
         status = ImportStatus.FAILED
-    _save(
-        job,
+    lease.end(
         status=status,
         rows_total=outcome.rows,
         rows_done=outcome.rows,

@@ -1,5 +1,6 @@
-"""The record of one import: what was asked, how far it went, what was rejected."""
+"""The record of one import: what was asked, how far it went, what was rejected, who runs it."""
 
+from pathlib import Path
 from typing import ClassVar
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.lib.process_identity import has_ended
 from ecoute.lib.tenancy import OrgOwned
 
 
@@ -26,6 +28,11 @@ class ImportStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("done")
     CHECKED = "checked", _("checked (dry run)")
     FAILED = "failed", _("failed")
+
+
+# A process works on a job in these statuses, under a lease it renews as it goes.
+RUNNING_STATUSES = (ImportStatus.VALIDATING, ImportStatus.WRITING)
+FINISHED_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED)
 
 
 class ImportJob(OrgOwned):
@@ -55,6 +62,11 @@ class ImportJob(OrgOwned):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The process running the job holds it until `lease_expires_at` and renews that as it goes; a job
+    # still running with its lease run out was interrupted (its process died) and can be resumed.
+    runner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
@@ -66,7 +78,32 @@ class ImportJob(OrgOwned):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED}
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Left running by a process that died: the lease it renews while it works ran out, or it was a
+        process of this machine and it has ended."""
+        if self.status not in RUNNING_STATUSES:
+            return False
+        expired = self.lease_expires_at is None or self.lease_expires_at <= timezone.now()
+        return expired or (bool(self.runner) and has_ended(self.runner))
+
+    @property
+    def is_under_way(self) -> bool:
+        """Waiting for a worker or running: the page follows it."""
+        return self.status == ImportStatus.PENDING or (
+            self.status in RUNNING_STATUSES and not self.is_interrupted
+        )
+
+    @property
+    def file_is_kept(self) -> bool:
+        """The file was uploaded and is kept by Écoute, so a worker can read it again; a file given to
+        `ecoute import` belongs to the person who ran the command."""
+        if not self.stored_path:
+            return False
+        root = (Path(settings.MEDIA_ROOT) / "imports").resolve()
+        return Path(self.stored_path).resolve().is_relative_to(root)
 
     @property
     def percent_done(self) -> int:

@@ -1,4 +1,4 @@
-"""Import pages: upload, check the column mapping, run in the background, follow, download rejects."""
+"""Import pages: upload, check the column mapping, run in the background, follow, resume, download rejects."""
 
 from pathlib import Path
 from typing import cast
@@ -18,6 +18,7 @@ from ecoute.customers.actions import (
     claim_import_job,
     create_import_job,
     read_headers_and_preview,
+    resume_import_job,
     store_upload,
 )
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm
@@ -25,7 +26,7 @@ from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.models import ImportJob, ImportStatus
-from ecoute.customers.tasks import run_import_task
+from ecoute.customers.tasks import enqueue_resumed_import, run_import_task
 from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
@@ -131,8 +132,18 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     """Import for real a file that a dry run has checked."""
     job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
-    if job.created_by_id is not None and claim_import_job(job, ImportStatus.CHECKED, dry_run=False):
+    if job.file_is_kept and claim_import_job(job, ImportStatus.CHECKED, dry_run=False, attempts=0):
         transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+    return redirect("customers:import_detail", job_id=job.pk)
+
+
+@require_POST
+@member_required("import")
+def import_resume(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Run again an import whose process stopped: the rows already written are updated, not duplicated."""
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
+    if job.file_is_kept and resume_import_job(job):
+        transaction.on_commit(lambda: enqueue_resumed_import(job.pk))
     return redirect("customers:import_detail", job_id=job.pk)
 
 

@@ -6,11 +6,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoute.customers.import_job import ImportJob, ImportKind, ImportStatus
+from ecoute.customers.import_job import (
+    FINISHED_STATUSES,
+    RUNNING_STATUSES,
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+)
 from ecoute.lib.tenancy import OrgOwned
 from ecoute.lib.text import fold
 
-__all__ = ["ImportJob", "ImportKind", "ImportStatus"]
+__all__ = ["FINISHED_STATUSES", "RUNNING_STATUSES", "ImportJob", "ImportKind", "ImportStatus"]
 
 
 class Tag(OrgOwned):

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ecoute.accounts.models import Organization
-from ecoute.customers.actions import create_import_job, run_import_job
+from ecoute.customers.actions import run_import_job, start_import_job
 from ecoute.customers.models import Customer, ImportJob, Transaction
 from tests.customers.importing import run_import, write_csv
 from tests.factories import CustomerFactory
@@ -46,9 +46,7 @@ def test_sales_without_an_id_repeated_in_the_file_are_one_sale(tmp_path: Path, o
     CustomerFactory.create(organization=org, external_id="C1")
     sales = "N° client;Date;Montant\nC1;03/04/2024;12,50\nC1;03/04/2024;12,50\nC1;04/04/2024;12,50\n"
     path = write_csv(tmp_path / "ventes.csv", sales)
-    job = create_import_job(org, "transactions", path, original_name="ventes.csv")
-    outcome = run_import_job(job)
-    assert outcome is not None
+    outcome = run_import_job(start_import_job(org, "transactions", path, original_name="ventes.csv"))
     assert (outcome.written, outcome.duplicates) == (2, 1)
     assert Transaction.objects.filter(organization=org).count() == 2
 
@@ -57,8 +55,9 @@ def test_the_import_page_shows_the_duplicates_folded(
     owner_client: Client, org: Organization, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "clients.csv", CUSTOMERS)
-    job = create_import_job(org, "customers", path, original_name="clients.csv")
-    run_import_job(job)
+    lease = start_import_job(org, "customers", path, original_name="clients.csv")
+    run_import_job(lease)
+    job = lease.job
     page = owner_client.get(reverse("customers:import_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
     html = " ".join(page.content.decode().split())
     assert 'Imported</span><span class="stat-value">2</span>' in html

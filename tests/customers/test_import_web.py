@@ -1,9 +1,12 @@
 """Importing from the web page: upload, check the guessed columns, change them, dry run, import, follow."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ecoute.accounts.models import Organization, Role
 from ecoute.customers.models import Customer, ImportJob, Transaction
@@ -101,6 +104,7 @@ def test_the_progress_fragment_is_served_to_htmx_while_an_import_runs(
         status="writing",
         rows_total=1000,
         rows_done=400,
+        lease_expires_at=timezone.now() + timedelta(minutes=1),
     )
     response = owner_client.get(reverse("customers:import_detail", args=[job.pk]), HTTP_HX_REQUEST="true")
     html = response.content.decode()

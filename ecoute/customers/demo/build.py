@@ -8,13 +8,15 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.actions import add_member, create_organization
 from ecoute.accounts.models import Organization, Role, User
-from ecoute.customers.actions import create_import_job, import_dir, run_import_job
+from ecoute.customers.actions import import_dir, run_import_job, start_import_job
 from ecoute.customers.demo.export import FILES, ExportCounts, export_demo
 from ecoute.customers.demo.names import ORGANIZATION_NAME
 from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, LoyaltyAct, Transaction
@@ -64,33 +66,40 @@ def build_demo(
     today: date,
     announce: Announce | None = None,
 ) -> DemoReport | None:
-    """Create the demo organization `slug`; None, touching nothing, when it already exists."""
+    """Create the demo organization `slug`; None, touching nothing, when it already exists.
+
+    One transaction: a build that stops half-way, even killed, leaves nothing, and the next run starts
+    again from scratch."""
     say = announce or (lambda _text: None)
-    if Organization.objects.filter(slug=slug).exists():
-        return None
-    organization = create_organization(slug, ORGANIZATION_NAME, language="fr", time_zone="Europe/Paris")
-    directory = import_dir(organization) / f"demo-{seed}"
-    try:
-        owner = _add_members(organization)
-        say(_("Writing the CRM files of %(count)s customers…") % {"count": customers})
-        exported = export_demo(directory, customers=customers, seed=seed, today=today)
-        report = DemoReport(organization, exported, [(email, role) for email, role, *_n in DEMO_MEMBERS])
-        for kind in IMPORT_ORDER:
-            name = FILES[kind][0]
-            say(_("Importing %(file)s…") % {"file": name})
-            job = create_import_job(
-                organization, kind, directory / name, original_name=name, created_by=owner
-            )
-            outcome = run_import_job(job)
-            if outcome is None or not outcome.ok:
-                problems = "; ".join(p.describe() for p in (outcome.problems[:5] if outcome else []))
-                raise DemoImportError(f"{name}: {problems}")
-            report.imports.append(job)
-    except BaseException:
-        # Leave nothing half-built: the next run starts again from scratch.
-        organization.delete()
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
+    with transaction.atomic():
+        if Organization.objects.filter(slug=slug).exists():
+            return None
+        organization = create_organization(slug, ORGANIZATION_NAME, language="fr", time_zone="Europe/Paris")
+        directory = import_dir(organization) / f"demo-{seed}"
+        try:
+            report = _fill(organization, directory, customers=customers, seed=seed, today=today, say=say)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+    return report
+
+
+def _fill(
+    organization: Organization, directory: Path, *, customers: int, seed: int, today: date, say: Announce
+) -> DemoReport:
+    owner = _add_members(organization)
+    say(_("Writing the CRM files of %(count)s customers…") % {"count": customers})
+    exported = export_demo(directory, customers=customers, seed=seed, today=today)
+    report = DemoReport(organization, exported, [(email, role) for email, role, *_n in DEMO_MEMBERS])
+    for kind in IMPORT_ORDER:
+        name = FILES[kind][0]
+        say(_("Importing %(file)s…") % {"file": name})
+        lease = start_import_job(organization, kind, directory / name, original_name=name, created_by=owner)
+        outcome = run_import_job(lease)
+        if not outcome.ok:
+            problems = "; ".join(p.describe() for p in outcome.problems[:5])
+            raise DemoImportError(f"{name}: {problems}")
+        report.imports.append(lease.job)
     return report
 
 

@@ -326,7 +326,8 @@ def _check_rows(
             if len(batch) >= BATCH_SIZE:
                 _spill(batch, spill)
                 batch = []
-                progress("validating", outcome.rows, 0)
+            # At every block, even of rejected rows: the caller's lease is renewed with progress.
+            progress("validating", outcome.rows, 0)
     batch += first.convert_batch(pending, outcome)
     if batch:
         _spill(batch, spill)
@@ -406,14 +407,18 @@ def _write_rows(
         with bulk_writing():
             for count, db_rows, tags in batches:
                 done += count
-                if not request.dry_run:
+                if request.dry_run:
+                    progress("validating", done, outcome.rows)
+                else:
                     with transaction.atomic():
                         upsert.write(db_rows)
                         if tags:
                             set_customer_tags(request.organization_id, tags)
+                        # Within the batch's transaction: a caller that no longer holds the import raises
+                        # here, and the batch is not committed.
+                        progress("writing", done, outcome.rows)
                 keys.add(db_rows)
                 outcome.written += len(db_rows)
-                progress("validating" if request.dry_run else "writing", done, outcome.rows)
     finally:
         batches.close()
     outcome.duplicates = outcome.written - keys.count()

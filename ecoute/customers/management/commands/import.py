@@ -2,18 +2,20 @@ import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ecoute.accounts.models import Organization
-from ecoute.customers.actions import create_import_job, run_import_job
+from ecoute.customers.actions import run_import_job, start_import_job
+from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_import_run
 from ecoute.customers.importing.pipeline import ImportOutcome
 from ecoute.customers.importing.problems import ImportFileError
-from ecoute.customers.models import ImportKind
+from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind
 from ecoute.lib.progress import TerminalProgress
 
 SHOWN_PROBLEMS = 50
@@ -61,25 +63,22 @@ class Command(BaseCommand):
             raise CommandError(_("No file at %(path)s.") % {"path": path})
         if options["rejects"] and not options["skip_invalid"]:
             raise CommandError(_("--rejects goes with --skip-invalid."))
-        job = create_import_job(
-            org,
-            options["kind"],
-            path.resolve(),
-            original_name=path.name,
-            skip_invalid=options["skip_invalid"],
-            dry_run=options["dry_run"],
-        )
+        lease = self._claim(org, path.resolve(), options)
         progress = TerminalProgress(sys.stderr)
         try:
             outcome = run_import_job(
-                job, overrides=options["map"], rejects_path=options["rejects"], progress=progress
+                lease, overrides=options["map"], rejects_path=options["rejects"], progress=progress
             )
         except ImportFileError as error:
             progress.close()
             raise CommandError(error.describe()) from error
+        except LeaseLostError as error:
+            progress.close()
+            raise CommandError(
+                _("Another process took this import over and is finishing it (import #%(id)s).")
+                % {"id": lease.job.pk}
+            ) from error
         progress.close()
-        if outcome is None:
-            raise CommandError(_("The import did not run."))
         for problem in outcome.problems[:SHOWN_PROBLEMS]:
             self.stderr.write(problem.describe())
         if outcome.problem_count > SHOWN_PROBLEMS:
@@ -102,6 +101,60 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary(outcome, dry_run=False) + "."))
         if options["rejects"] and outcome.rejected_lines:
             self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": options["rejects"]})
+
+    def _claim(self, org: Organization, path: Path, options: dict[str, Any]) -> ImportLease:
+        """This run's hold on its import: the interrupted import of the same file, resumed, or a new one.
+
+        The same command run again after a crash is how a user resumes an import from the command
+        line: it takes over the job left behind instead of leaving it interrupted beside a new one."""
+        earlier = (
+            ImportJob.objects.for_org(org)
+            .filter(
+                kind=options["kind"],
+                stored_path=str(path),
+                dry_run=options["dry_run"],
+                status__in=RUNNING_STATUSES,
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if earlier is None:
+            return start_import_job(
+                org,
+                options["kind"],
+                path,
+                original_name=path.name,
+                skip_invalid=options["skip_invalid"],
+                dry_run=options["dry_run"],
+            )
+        lease = claim_import_run(earlier.pk) if earlier.is_interrupted else None
+        if lease is None:
+            raise CommandError(self._still_running(earlier))
+        lease.renew(skip_invalid=options["skip_invalid"])
+        started = timezone.localtime(earlier.created_at, ZoneInfo(org.time_zone))
+        self.stdout.write(
+            _(
+                "Resuming import #%(id)s of %(file)s, started on %(started)s and interrupted: the rows it "
+                "already wrote are updated, not duplicated."
+            )
+            % {
+                "id": earlier.pk,
+                "file": path.name,
+                "started": formats.date_format(started, "SHORT_DATETIME_FORMAT"),
+            }
+        )
+        return lease
+
+    def _still_running(self, job: ImportJob) -> str:
+        expires = job.lease_expires_at or timezone.now()
+        seconds = max(1, round((expires - timezone.now()).total_seconds()))
+        return ngettext(
+            "%(file)s is being imported by another process (import #%(id)s). Wait for it to finish; if that "
+            "process was stopped, run this command again in %(seconds)s second to resume the import.",
+            "%(file)s is being imported by another process (import #%(id)s). Wait for it to finish; if that "
+            "process was stopped, run this command again in %(seconds)s seconds to resume the import.",
+            seconds,
+        ) % {"file": job.original_name, "id": job.pk, "seconds": seconds}
 
 
 def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:

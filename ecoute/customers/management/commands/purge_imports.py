@@ -1,4 +1,4 @@
-"""Delete the files of finished imports after a while: they hold personal data."""
+"""Delete the files of finished or abandoned imports after a while: they hold personal data."""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -11,8 +11,9 @@ from ecoute.customers.actions import purge_import_files
 
 class Command(BaseCommand):
     help = (
-        "Delete the uploaded files and rejects files of imports finished more than --days ago "
-        "(files given on the command line are the user's own and are never touched)."
+        "Delete the uploaded files and rejects files of imports finished, or interrupted and never "
+        "resumed, more than --days ago, and older files that no import refers to (files given on the "
+        "command line are the user's own and are never touched)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:

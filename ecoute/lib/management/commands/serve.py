@@ -1,10 +1,11 @@
-"""Serve Écoute: gunicorn (with whitenoise) and the task worker side by side; Ctrl-C stops both."""
+"""Serve Écoute: gunicorn (with whitenoise) and the task workers side by side, each started again if it
+dies; Ctrl-C or SIGTERM stops them all."""
 
+import errno
 import os
 import signal
-import subprocess
+import socket
 import sys
-import time
 from argparse import ArgumentParser
 from typing import Any
 
@@ -12,13 +13,30 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ecoute.lib.supervisor import ChildKeepsDyingError, Supervisor, describe_exit
 
-def _interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the web server could not listen on host:port, or None when it can: said at once, rather than
+    after gunicorn's retries."""
+    address = f"{host}:{port}"
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        socket.create_server((host, port), family=family).close()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return _("%(address)s is already in use: stop what listens there, or choose another --port.") % {
+                "address": address
+            }
+        return _("Cannot listen on %(address)s: %(error)s.") % {
+            "address": address,
+            "error": error.strerror or error,
+        }
+    return None
 
 
 class Command(BaseCommand):
-    help = "Run the web server and the background worker together."
+    help = "Run the web server and the background workers together, restarting any that dies."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -27,8 +45,45 @@ class Command(BaseCommand):
         parser.add_argument("--task-workers", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        address = f"{options['host']}:{options['port']}"
-        web = [
+        host, port = options["host"], options["port"]
+        address = f"{host}:{port}"
+        if problem := _cannot_listen(host, port):
+            raise CommandError(problem)
+        children = {_("The web server"): self._web_command(address, options["web_workers"])}
+        for number in range(1, options["task_workers"] + 1):
+            children[_("Worker %(number)s") % {"number": number}] = [
+                sys.executable,
+                "-m",
+                "ecoute",
+                "db_worker",
+                "--queue-name",
+                "default",
+                "--no-reload",
+            ]
+        supervisor = Supervisor(children, report=self.stderr.write)
+        # A service manager stops us with SIGTERM, a terminal with SIGINT: both stop every process.
+        signal.signal(signal.SIGTERM, supervisor.request_stop)
+        signal.signal(signal.SIGINT, supervisor.request_stop)
+        self.stdout.write(
+            self.style.SUCCESS(_("Écoute is running at http://%(address)s/") % {"address": address})
+        )
+        if settings.DEBUG:
+            self.stdout.write(_("DEBUG is on: do not expose this server."))
+        self.stdout.write(_("Press Ctrl-C to stop."))
+        try:
+            supervisor.run()
+        except ChildKeepsDyingError as error:
+            raise CommandError(
+                _(
+                    "%(name)s stopped %(times)s times within seconds of starting (%(how)s), so Écoute "
+                    "stops; the messages above say why."
+                )
+                % {"name": error.name, "times": error.times, "how": describe_exit(error.returncode)}
+            ) from error
+
+    @staticmethod
+    def _web_command(address: str, workers: int) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "gunicorn",
@@ -36,37 +91,14 @@ class Command(BaseCommand):
             "--bind",
             address,
             "--workers",
-            str(options["web_workers"]),
+            str(workers),
             "--access-logfile",
             "-",
             "--timeout",
             "120",
+            # Within the supervisor's stop timeout: requests under way finish, then it stops.
+            "--graceful-timeout",
+            "20",
+            # Unused here, and at one path per user: two servers on a machine would share it.
+            "--no-control-socket",
         ]
-        worker = [sys.executable, "-m", "ecoute", "db_worker", "--queue-name", "default"]
-        processes = [subprocess.Popen(web)]
-        processes += [subprocess.Popen(worker) for _index in range(options["task_workers"])]
-        self.stdout.write(
-            self.style.SUCCESS(_("Écoute is running at http://%(address)s/") % {"address": address})
-        )
-        if settings.DEBUG:
-            self.stdout.write(_("DEBUG is on: do not expose this server."))
-        self.stdout.write(_("Press Ctrl-C to stop."))
-        # A service manager stops us with SIGTERM: treat it like Ctrl-C so the children stop too.
-        signal.signal(signal.SIGTERM, _interrupt)
-        stopped_by_user = False
-        try:
-            while all(p.poll() is None for p in processes):
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            stopped_by_user = True
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            for process in processes:
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-        if not stopped_by_user:
-            raise CommandError(_("A process stopped unexpectedly (is the port already in use?)."))
