@@ -43,6 +43,23 @@ FILE_PROBLEMS = {
     "corrupt_spreadsheet": gettext_lazy("The spreadsheet cannot be read: it may be damaged."),
     "protected_spreadsheet": gettext_lazy("The spreadsheet is protected by a password: save it without one."),
     "spreadsheet_too_large": gettext_lazy("The spreadsheet holds more than %(limit_mb)s MB once unpacked."),
+    "sheet_too_large": gettext_lazy(
+        "The sheet “%(sheet)s” spans %(rows)s rows and %(columns)s columns, counting from its first filled "
+        "cell to its last: at most %(row_limit)s rows and %(limit)s cells can be read. Delete what lies "
+        "outside the data, or save the sheet as CSV."
+    ),
+    "too_many_texts": gettext_lazy(
+        "The spreadsheet declares %(found)s different texts, more than the %(limit)s that can be read: "
+        "it may be damaged. Save it again, or as CSV."
+    ),
+    "spreadsheet_out_of_memory": gettext_lazy(
+        "Reading the spreadsheet needs more than the %(limit_mb)s MB of memory allowed. Save it as CSV, "
+        "which is read without this limit, or split it."
+    ),
+    "too_many_columns": gettext_lazy(
+        "The file has %(found)s columns: at most %(limit)s can be imported. Delete the columns you do not "
+        "need, or split the file."
+    ),
     "sheet_not_found": gettext_lazy("The workbook has no sheet named “%(sheet)s” (sheets: %(available)s)."),
     "undecodable": gettext_lazy("Line %(line)s holds bytes that are not %(encoding)s text."),
     "field_too_large": gettext_lazy(
