@@ -27,7 +27,7 @@ __all__ = ["FormulaSafeCsvWriter", "csv_field", "formula_safe", "restore_text"]
 
 FORMULA_STARTS: Final = frozenset("=+-@\t\r")
 _QUOTE_MARK: Final = "'"
-_NEGATIVE_NUMBER = re.compile(r"-(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?")
+_NEGATIVE_NUMBER = re.compile(r"-(?:[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,][0-9]+)?")
 # Another program may split on a separator that is not ours: a formula may start after it.
 _SEPARATED_FORMULA = re.compile(r"[,;\t|][ ]*[=+\-@]")
 
@@ -84,12 +84,13 @@ class FormulaSafeCsvWriter:
         quote = False
         separated = _SEPARATED_FORMULA.search
         for value in row:
+            cell = value
             if isinstance(value, str) and value:
                 if value[0] in FORMULA_STARTS or value[0] == _QUOTE_MARK:
-                    value = formula_safe(value)
+                    cell = formula_safe(value)
                 if not quote and separated(value):
                     quote = True
-            cells.append(value)
+            cells.append(cell)
         (self._quoted if quote else self._plain).writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import html
 import re
-from operator import methodcaller
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import methodcaller
 
 from ecoute.lib import table_limits as limits
 from ecoute.lib.tabular_errors import TabularError
@@ -67,7 +67,7 @@ class Extent:
             )
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     """A single row longer than anything a real sheet holds."""
 
 
@@ -86,7 +86,7 @@ class _Parts:
         end = data.rfind(self._cut)
         if end < 0:
             if len(data) > _MAX_ROW_BYTES:
-                raise _TooLarge
+                raise _TooLargeError
             self._pending = data
             return b""
         end += len(self._cut)
@@ -144,7 +144,7 @@ class XlsxScan:
     def read(self, chunk: bytes) -> None:
         try:
             self._read(self._parts.feed(chunk))
-        except _TooLarge:
+        except _TooLargeError:
             self.extent.add(1, _FAR, 1, 1)
 
     def close(self, _name: str = "") -> Extent:
@@ -153,7 +153,9 @@ class XlsxScan:
         if bare.seen:
             # Cells without a reference follow the previous cell of their row: bound their place.
             last_row = max(extent.last_row, bare.last_row) + bare.rows
-            extent.add(extent.first_row or 1, last_row, extent.first_column or 1, extent.last_column + bare.widest)
+            extent.add(
+                extent.first_row or 1, last_row, extent.first_column or 1, extent.last_column + bare.widest
+            )
         return extent
 
     def _read(self, part: bytes) -> None:
@@ -218,7 +220,9 @@ _ODS_TOKEN = re.compile(
 _CLOSED_ROW = re.compile(rb"<table:table-row(?=[\s/])[^>]*/>")
 _ROWS_REPEATED = re.compile(rb'number-rows-repeated="([0-9]+)"')
 _COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="([0-9]+)"')
-_LAST_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s>/])([^>]*?)(/?)>(?=(?:</table:table-cell>)?$)")
+_LAST_CELL = re.compile(
+    rb"<table:(?:covered-)?table-cell(?=[\s>/])([^>]*?)(/?)>(?=(?:</table:table-cell>)?$)"
+)
 _TABLE_NAME = re.compile(rb'table:name="([^"]*)"')
 _count_cells = methodcaller("count", b"<table:table-cell")
 
@@ -254,7 +258,7 @@ class OdsScan:
     def read(self, chunk: bytes) -> None:
         try:
             self._read(self._parts.feed(chunk))
-        except _TooLarge:
+        except _TooLargeError:
             self.extent.add(1, _FAR, 1, 1)
 
     def close(self, _name: str = "") -> Extent:
@@ -293,7 +297,10 @@ class OdsScan:
         row_tag = piece[start : piece.find(b">", start) + 1]
         repeat = _repeat(_ROWS_REPEATED, row_tag)
         width = piece.count(b"<table:table-cell", start) + piece.count(b"<table:covered-table-cell", start)
-        repeats = [_repeat(_COLUMNS_REPEATED, b'number-columns-repeated="' + n + b'"') for n in _COLUMNS_REPEATED.findall(piece, start)]
+        repeats = [
+            _repeat(_COLUMNS_REPEATED, b'number-columns-repeated="' + n + b'"')
+            for n in _COLUMNS_REPEATED.findall(piece, start)
+        ]
         width += sum(repeats) - len(repeats)
         last = _LAST_CELL.search(piece, start)
         if last and last.group(2) and b"value-type=" not in last.group(1):
@@ -340,4 +347,4 @@ def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
     if not found:
         return 1
     digits = found.group(1).lstrip(b"0")
-    return max(1, int(digits)) if len(digits) <= 12 else _FAR
+    return max(1, int(digits or b"0")) if len(digits) <= 12 else _FAR

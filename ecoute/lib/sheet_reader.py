@@ -53,12 +53,12 @@ def read_frame(stream: IO[bytes]) -> bytes | None:
 
 def _tidy(value: _RawCell) -> Cell:
     if value.__class__ is str:
-        text: str = value.strip()  # type: ignore[union-attr]
+        text: str = value.strip()
         if not text:
             return None
         return restore_text(text) if text[0] == "'" else text
     if value.__class__ is float:
-        number: float = value  # type: ignore[assignment]
+        number: float = value
         return int(number) if number.is_integer() else number
     return value
 
@@ -120,7 +120,7 @@ def main(argv: list[str]) -> None:
         os._exit(0)  # the importing process has read what it needed
     # calamine's errors are not all CalamineError (a damaged archive can raise others, and a Rust
     # panic raises PanicException, a BaseException).
-    except BaseException as error:  # noqa: BLE001
+    except BaseException as error:
         code, params = _calamine_problem(error)
         write_frame(out, ("error", code, params))
     try:

@@ -63,6 +63,14 @@ class SheetSource:
                 self._start(path, plan.sheet)
                 plan.finish()
             self.sheet_name = self._first_message()
+        except TabularError:
+            self.close()
+            raise
+        except Exception as error:
+            # A file the checks did not foresee: refused as damaged, logged so that the checks improve.
+            self.close()
+            logger.exception("Unexpected failure while checking a workbook")
+            raise TabularError("corrupt_spreadsheet", detail=f"unexpected {type(error).__name__}") from None
         except BaseException:
             self.close()
             raise
@@ -93,8 +101,7 @@ class SheetSource:
         """The next message of the reading process; a TabularError when it failed or died."""
         if self._failure is not None:
             raise self._failure
-        assert self._process is not None and self._process.stdout is not None
-        data = read_frame(self._process.stdout)
+        data = read_frame(self._reader().stdout)  # type: ignore[arg-type]
         self._frame = data or b""
         message: tuple[Any, ...] = pickle.loads(data) if data else ("died",)  # noqa: S301 - our own process
         if message[0] == "error":
@@ -105,9 +112,13 @@ class SheetSource:
             raise self._failure
         return message
 
+    def _reader(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            raise TabularError("corrupt_spreadsheet", detail="the sheet is closed")
+        return self._process
+
     def _death(self) -> TabularError:
-        assert self._process is not None
-        code = self._process.wait()
+        code = self._reader().wait()
         if code in _OUT_OF_MEMORY_ENDS:
             return TabularError("spreadsheet_out_of_memory", limit_mb=limits.SHEET_MEMORY_LIMIT >> 20)
         errors = b""

@@ -20,7 +20,7 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, NamedTuple
 
 from ecoute.lib import table_limits as limits
 from ecoute.lib.sheet_extent import OdsScan, XlsxScan
@@ -29,8 +29,8 @@ from ecoute.lib.tabular_errors import TabularError
 Kind = Literal["xlsx", "ods"]
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _CHUNK = 1 << 20
-_SMALL_PART = 16 << 20
-_QUICK = 8 << 20  # workbook.xml, its relationships, the head of the shared strings
+_SMALL_PART = 16 << 20  # workbook.xml and its relationships
+_QUICK = 8 << 20  # a workbook this small is checked whole before it is read
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*)>")
 _RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
 _ATTRIBUTE = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
@@ -55,30 +55,23 @@ class WorkbookPlan:
 def inspect_workbook(handle: BinaryIO, sheet: str | None) -> WorkbookPlan:
     """The checks and plan for the workbook in ``handle`` (a zip), up to the choice of the sheet."""
     _check_directory(handle)
-    try:
-        archive = zipfile.ZipFile(handle)
-        infos = archive.infolist()
-    except Exception as error:  # zipfile raises nearly anything on a damaged archive
-        raise _damaged(error) from None
-    names = {info.filename: info for info in infos}
-    unpacked = sum(info.file_size for info in infos)
+    archive = _Archive(handle)
+    unpacked = sum(info.file_size for info in archive.parts.values())
     if unpacked > limits.MAX_UNPACKED_BYTES:
         raise TabularError("spreadsheet_too_large", limit_mb=limits.MAX_UNPACKED_BYTES >> 20)
-    budget = _Budget()
-    if "xl/workbook.xml" in names:
-        plan = _plan_xlsx(archive, names, sheet, budget)
-        plan.quick = unpacked < _QUICK
-        return plan
-    if "xl/workbook.bin" in names:
+    if "xl/workbook.xml" in archive.parts:
+        plan = _plan_xlsx(archive, sheet)
+    elif "xl/workbook.bin" in archive.parts:
         # A binary workbook (xlsb) has no XML to scan: the reading process's memory limit guards it.
-        return WorkbookPlan("xlsx", [], sheet or "")
-    if "mimetype" in names and _read_small(archive, names["mimetype"], budget).strip() == _ODS_MIMETYPE:
-        if "content.xml" not in names:
+        plan = WorkbookPlan("xlsx", [], sheet or "")
+    elif "mimetype" in archive.parts and archive.read_small("mimetype").strip() == _ODS_MIMETYPE:
+        if "content.xml" not in archive.parts:
             raise TabularError("corrupt_spreadsheet", detail="content.xml is missing")
-        plan = _plan_ods(archive, names["content.xml"], sheet, budget)
-        plan.quick = unpacked < _QUICK
-        return plan
-    raise TabularError("unsupported_format", detected="zip")
+        plan = _plan_ods(archive, sheet)
+    else:
+        raise TabularError("unsupported_format", detected="zip")
+    plan.quick = unpacked < _QUICK
+    return plan
 
 
 def _damaged(error: BaseException) -> TabularError:
@@ -96,40 +89,50 @@ def _check_directory(handle: BinaryIO) -> None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) < at + 22:
         raise TabularError("corrupt_spreadsheet", detail="no zip directory")
-    entries, directory_size = struct.unpack("<xxxxxxxxxxHI", tail[at : at + 16])
-    if entries > limits.MAX_ZIP_ENTRIES or (entries != 0xFFFF and directory_size > entries * 65_600 + 22):
+    entries, directory = struct.unpack_from("<HI", tail, at + 10)
+    zip64 = tail.rfind(b"PK\x06\x06", 0, at)
+    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and zip64 >= 0 and len(tail) >= zip64 + 48:
+        entries, directory = struct.unpack_from("<QQ", tail, zip64 + 32)
+    # zipfile makes an object of every entry the directory holds, whatever the count says.
+    if entries > limits.MAX_ZIP_ENTRIES or directory > limits.MAX_ZIP_ENTRIES * 1024:
         raise TabularError("corrupt_spreadsheet", detail=f"{entries} files listed in the zip")
 
 
-class _Budget:
-    """Bytes unpacked so far, against the limit: declared sizes are checked first, real ones here."""
+class _Archive:
+    """The zip's parts, unpacked as streams whose real size counts against the limit (zipfile checks
+    each part's declared size and checksum)."""
 
-    def __init__(self) -> None:
-        self.left = limits.MAX_UNPACKED_BYTES
+    def __init__(self, handle: BinaryIO) -> None:
+        try:
+            self._zip = zipfile.ZipFile(handle)
+            self.parts = {info.filename: info for info in self._zip.infolist()}
+        except Exception as error:  # zipfile raises nearly anything on a damaged archive
+            raise _damaged(error) from None
+        self._left = limits.MAX_UNPACKED_BYTES
 
-    def take(self, count: int) -> None:
-        self.left -= count
-        if self.left < 0:
-            raise TabularError("spreadsheet_too_large", limit_mb=limits.MAX_UNPACKED_BYTES >> 20)
+    def chunks(self, name: str) -> Iterator[bytes]:
+        try:
+            with self._zip.open(self.parts[name]) as entry:
+                while chunk := entry.read(_CHUNK):
+                    self._left -= len(chunk)
+                    if self._left < 0:
+                        raise TabularError("spreadsheet_too_large", limit_mb=limits.MAX_UNPACKED_BYTES >> 20)
+                    yield chunk
+        except TabularError:
+            raise
+        except Exception as error:
+            raise _damaged(error) from None
 
+    def read_small(self, name: str) -> bytes:
+        size = self.parts[name].file_size
+        if size > _SMALL_PART:
+            raise TabularError("corrupt_spreadsheet", detail=f"{name} is {size} bytes")
+        return b"".join(self.chunks(name))
 
-def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
-    """The unpacked bytes of one part; zipfile checks the declared size and the checksum."""
-    try:
-        with archive.open(info) as entry:
-            while chunk := entry.read(_CHUNK):
-                budget.take(len(chunk))
-                yield chunk
-    except TabularError:
-        raise
-    except Exception as error:
-        raise _damaged(error) from None
-
-
-def _read_small(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> bytes:
-    if info.file_size > _SMALL_PART:
-        raise TabularError("corrupt_spreadsheet", detail=f"{info.filename} is {info.file_size} bytes")
-    return b"".join(_chunks(archive, info, budget))
+    def drain(self, names: list[str]) -> None:
+        for name in names:
+            for _ in self.chunks(name):
+                pass
 
 
 def _attributes(tag: bytes) -> dict[str, str]:
@@ -141,94 +144,96 @@ def _attributes(tag: bytes) -> dict[str, str]:
     return found
 
 
-def _plan_xlsx(
-    archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], sheet: str | None, budget: _Budget
-) -> WorkbookPlan:
-    workbook = _read_small(archive, names["xl/workbook.xml"], budget)
-    rels_info = names.get("xl/_rels/workbook.xml.rels")
-    rels = _read_small(archive, rels_info, budget) if rels_info else b""
+def _xlsx_sheets(archive: _Archive) -> list[tuple[str, str | None, bool]]:
+    """Each sheet of the workbook: its name, its part, whether it is a visible worksheet."""
+    workbook = archive.read_small("xl/workbook.xml")
+    rels = (
+        archive.read_small("xl/_rels/workbook.xml.rels")
+        if "xl/_rels/workbook.xml.rels" in archive.parts
+        else b""
+    )
     targets = {}
     for tag in _RELATIONSHIP.findall(rels):
         attributes = _attributes(tag)
         target = attributes.get("Target", "")
         path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
         targets[attributes.get("Id", "")] = (path, attributes.get("Type", "").rsplit("/", 1)[-1])
-    sheets: list[tuple[str, str | None, bool]] = []  # name, part, whether calamine may pick it
+    sheets = []
     for tag in _SHEET.findall(workbook):
         attributes = _attributes(tag)
         path, kind = targets.get(attributes.get("id", ""), ("", ""))
         visible = attributes.get("state", "visible") == "visible" and kind == "worksheet"
-        sheets.append((attributes.get("name", ""), path if path in names else None, visible))
-    # Read by calamine when it opens the workbook: their real size is checked with the sheet's.
-    others = [info for info in names.values() if info.filename.lower().endswith(("sharedstrings.xml", "styles.xml"))]
-    for info in others:
-        if info.filename.lower().endswith("sharedstrings.xml"):
-            _check_shared_strings(archive, info, budget)
-    sheet_names = [name for name, _part, _visible in sheets]
+        sheets.append((attributes.get("name", ""), path if path in archive.parts else None, visible))
+    return sheets
+
+
+def _plan_xlsx(archive: _Archive, sheet: str | None) -> WorkbookPlan:
+    """calamine reads the shared strings and styles when it opens a workbook, then the one sheet asked for."""
+    sheets = _xlsx_sheets(archive)
+    names = [name for name, _part, _visible in sheets]
+    opened = [name for name in archive.parts if name.lower().endswith(("sharedstrings.xml", "styles.xml"))]
+    for name in opened:
+        if name.lower().endswith("sharedstrings.xml"):
+            _check_shared_strings(archive, name)
     if sheet is not None:
-        chosen = next(((name, part) for name, part, _ in sheets if name == sheet), None)
-        if chosen is None:
-            raise TabularError("sheet_not_found", sheet=sheet, available=", ".join(sheet_names))
-        candidates = [chosen]
+        candidates = [(name, part) for name, part, _visible in sheets if name == sheet]
+        if not candidates:
+            raise TabularError("sheet_not_found", sheet=sheet, available=", ".join(names))
     else:
         candidates = [(name, part) for name, part, visible in sheets if visible]
     for name, part in candidates:
         if part is None:
             continue
-        scan = XlsxScan()
-        chunks = _chunks(archive, names[part], budget)
+        scan, chunks = XlsxScan(), archive.chunks(part)
         for piece in chunks:
             scan.read(piece)
             if scan.extent.has_values:
                 break
         if scan.extent.has_values or sheet is not None:
-            return WorkbookPlan("xlsx", sheet_names, name, _finish_xlsx(name, scan, chunks, others, archive, budget))
-        _finish_scan(name, scan, chunks)
-    first = candidates[0][0] if candidates else (sheet_names[0] if sheet_names else "")
-    return WorkbookPlan("xlsx", sheet_names, first, _finish_xlsx("", None, iter(()), others, archive, budget))
+            rest = _finish_xlsx(archive, opened, _Started(name, scan, chunks))
+            return WorkbookPlan("xlsx", names, name, rest)
+        _finish_sheet(name, scan, chunks)
+    first = candidates[0][0] if candidates else (names[0] if names else "")
+    return WorkbookPlan("xlsx", names, first, _finish_xlsx(archive, opened))
 
 
-def _finish_xlsx(
-    name: str,
-    scan: XlsxScan | None,
-    chunks: Iterator[bytes],
-    others: list[zipfile.ZipInfo],
-    archive: zipfile.ZipFile,
-    budget: _Budget,
-) -> Iterator[None]:
-    if scan is not None:
-        _finish_scan(name, scan, chunks)
-    for info in others:
-        for _ in _chunks(archive, info, budget):
-            pass
+class _Started(NamedTuple):
+    """A sheet whose scan has begun: the rest of its XML is still to read."""
+
+    name: str
+    scan: XlsxScan
+    chunks: Iterator[bytes]
+
+
+def _finish_xlsx(archive: _Archive, opened: list[str], sheet: _Started | None = None) -> Iterator[None]:
+    if sheet is not None:
+        _finish_sheet(*sheet)
+    archive.drain(opened)
     yield None
 
 
-def _finish_scan(name: str, scan: XlsxScan, chunks: Iterator[bytes]) -> None:
+def _finish_sheet(name: str, scan: XlsxScan, chunks: Iterator[bytes]) -> None:
     for piece in chunks:
         scan.read(piece)
     scan.close().check(name)
 
 
-def _check_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> None:
+def _check_shared_strings(archive: _Archive, name: str) -> None:
     """calamine reserves room for the number of texts the workbook declares, before reading one."""
     head = b""
-    for chunk in _chunks(archive, info, budget):
+    for chunk in archive.chunks(name):
         head += chunk
-        if b">" in head[head.find(b"<sst") :] or len(head) > 1 << 16:
+        if len(head) > 1 << 16 or b">" in head[head.find(b"<sst") :]:
             break
-    declared = _UNIQUE_COUNT.search(head[:1 << 16])
+    declared = _UNIQUE_COUNT.search(head[: 1 << 16])
     count = int(declared.group(1)[:13]) if declared else 0
     if count > limits.MAX_SHARED_STRINGS:
         raise TabularError("too_many_texts", found=count, limit=limits.MAX_SHARED_STRINGS)
 
 
-def _plan_ods(
-    archive: zipfile.ZipFile, content: zipfile.ZipInfo, sheet: str | None, budget: _Budget
-) -> WorkbookPlan:
+def _plan_ods(archive: _Archive, sheet: str | None) -> WorkbookPlan:
     """calamine reads every table of an ods file when it opens it: all of them are checked."""
-    scan = OdsScan()
-    chunks = _chunks(archive, content, budget)
+    scan, chunks = OdsScan(), archive.chunks("content.xml")
     if sheet is None:
         for piece in chunks:
             scan.read(piece)

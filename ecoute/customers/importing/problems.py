@@ -7,6 +7,7 @@ place that turns a code into a sentence, so the command line, the web page and t
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -83,13 +84,20 @@ FILE_PROBLEMS = {
 
 
 def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
-    """The sentence for `code` in the active language; the reader's English text for a code we do not
-    know, and the bare sentence when a parameter is missing: never an error while reporting one."""
+    """The sentence for `code` in the active language, its numbers written the reader's way; the reader's
+    English text for a code we do not know, and the bare sentence when a parameter is missing: never an
+    error while reporting one."""
     sentence = sentences.get(code)
     if sentence is None:
         return default_message(code, params)
+    shown = {
+        name: number_format(value, force_grouping=True)
+        if isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for name, value in params.items()
+    }
     try:
-        return str(sentence) % params
+        return str(sentence) % shown
     except (KeyError, TypeError, ValueError):
         return str(sentence)
 
