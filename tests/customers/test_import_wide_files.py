@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from ecoute.accounts.models import Organization
+from ecoute.accounts.models import ApiKey, Organization
 from ecoute.customers.models import Customer, ImportJob
 from ecoute.lib.table_limits import MAX_COLUMNS
 from tests.customers.importing import failing_import, write_csv
@@ -37,7 +37,7 @@ def test_a_file_of_twenty_thousand_columns_is_refused_at_upload_with_the_limit_i
 
     # Then the import is failed at once, saying how many columns and the limit
     assert job.status == "failed"
-    assert job.message.startswith("Le fichier a 20\xa0000 colonnes : on peut en importer 500 au plus.")
+    assert job.message.startswith("Le fichier a 20\xa0000 colonnes\u00a0: on peut en importer 500 au plus.")
     mapping = owner_client.get(reverse("customers:import_mapping", args=[job.pk]))
     assert mapping.status_code == 302  # to the failed import's page, not a mapping form
 
@@ -104,3 +104,11 @@ def test_a_search_link_with_too_many_parameters_answers_the_same_page(owner_clie
     response = owner_client.get(f"{reverse('customers:customer_list')}?{query}", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "The form sent more than 1,000 fields" in response.content.decode()
+
+
+def test_an_api_request_with_too_many_parameters_answers_json(org: Organization) -> None:
+    _key, secret = ApiKey.issue(org, "CRM")
+    query = "&".join(f"q{n}=x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = Client().get(f"/api/v1/customers?{query}", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request sends more than 1000 parameters."}
