@@ -30,6 +30,10 @@ _QUOTE_MARK: Final = "'"
 _NEGATIVE_NUMBER = re.compile(r"-(?:[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,][0-9]+)?")
 # Another program may split on a separator that is not ours: a formula may start after it.
 _SEPARATED_FORMULA = re.compile(r"[,;\t|][ ]*[=+\-@]")
+# A cell starting with a formula character or an apostrophe, or a separator before a formula character,
+# in a row's cells joined by a character no cell holds.
+_CELL_START = "\x1f"
+_NEEDS_A_LOOK = re.compile(r"\x1f[=+\-@\t\r']|[,;\t|][ ]*[=+\-@]")
 
 
 class _TextFile(Protocol):
@@ -80,17 +84,19 @@ class FormulaSafeCsvWriter:
         )
 
     def writerow(self, row: Iterable[object]) -> None:
-        cells: list[object] = []
+        cells = list(row)
+        # Most rows hold nothing to neutralise: one search over the row's text tells.
+        if not _NEEDS_A_LOOK.search(_CELL_START + _CELL_START.join(map(str, cells))):
+            self._plain.writerow(cells)
+            return
         quote = False
         separated = _SEPARATED_FORMULA.search
-        for value in row:
-            cell = value
+        for index, value in enumerate(cells):
             if isinstance(value, str) and value:
                 if value[0] in FORMULA_STARTS or value[0] == _QUOTE_MARK:
-                    cell = formula_safe(value)
+                    cells[index] = formula_safe(value)
                 if not quote and separated(value):
                     quote = True
-            cells.append(cell)
         (self._quoted if quote else self._plain).writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Literal, NamedTuple
 
 from ecoute.lib import table_limits as limits
-from ecoute.lib.sheet_extent import OdsScan, XlsxScan
+from ecoute.lib.ods_extent import OdsScan
+from ecoute.lib.sheet_extent import XlsxScan
 from ecoute.lib.tabular_errors import TabularError
 
 Kind = Literal["xlsx", "ods"]

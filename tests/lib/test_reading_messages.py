@@ -16,6 +16,7 @@ READING_MODULES = [
     "sheet_reader.py",
     "workbook_checks.py",
     "sheet_extent.py",
+    "ods_extent.py",
     "values.py",
     "dates.py",
     "columns.py",
