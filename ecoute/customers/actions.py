@@ -15,7 +15,7 @@ from ecoute.accounts.models import Organization, User
 from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import ImportJob, ImportStatus
-from ecoute.lib.tabular import open_table
+from ecoute.lib.tabular import PREVIEW_CHARS, open_table
 from ecoute.lib.tabular_errors import TabularError
 
 type Progress = Callable[[str, int, int], None]
@@ -117,7 +117,10 @@ def read_headers_and_preview(job: ImportJob, rows: int = 10) -> bool:
     cannot be read as a table."""
     try:
         with open_table(Path(job.stored_path)) as table:
-            _save(job, headers=table.headers, preview=table.preview(rows))
+            headers = [
+                header[:PREVIEW_CHARS] for header in table.headers
+            ]  # for display and mapping by position
+            _save(job, headers=headers, preview=table.preview(rows))
     except TabularError as error:
         problem = ImportFileError(error.code, **error.params)
         _save(job, status=ImportStatus.FAILED, message=problem.describe(), finished_at=timezone.now())

@@ -68,6 +68,7 @@ _MAGIC_NUMBERS = {
     b"7z\xbc\xaf": "7z",
 }
 _HEADER_SEARCH_ROWS = 10
+PREVIEW_CHARS = 200
 # A header cell that is a number, a date, an amount or an e-mail address is data.
 _DATA_LIKE = re.compile(r"[-+(]?[\d\s.,'/:€$£%()-]*\d[\d\s.,'/:€$£%()-]*|[^\s@]+@[^\s@]+\.\w+")
 
@@ -143,12 +144,14 @@ class Table:
             yield line, values
 
     def preview(self, n: int = 10) -> list[list[str]]:
-        """The first ``n`` rows as text for display (dates in ISO form, empty as "")."""
+        """The first ``n`` rows as text for display (dates in ISO form, empty as ""), as wide as the
+        header and each value cut at ``PREVIEW_CHARS``: a line may hold megabytes, a preview does not."""
         shown: list[list[str]] = []
         if n <= 0:
             return shown
+        width = len(self.headers)
         for _, values in self.rows(ragged="keep"):
-            shown.append([_display(value) for value in values])
+            shown.append([_display(value)[:PREVIEW_CHARS] for value in values[:width]])
             if len(shown) >= n:
                 break
         return shown

@@ -112,3 +112,17 @@ def test_an_api_request_with_too_many_parameters_answers_json(org: Organization)
     response = Client().get(f"/api/v1/customers?{query}", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 400
     assert response.json() == {"detail": "The request sends more than 1000 parameters."}
+
+
+def test_the_preview_kept_for_the_mapping_page_stays_small_whatever_the_first_lines_hold(
+    owner_client: Client,
+) -> None:
+    # Given a file whose header and first line hold a 100,000-character value, the line 100,000 empty fields
+    header = "N° client;" + "N" * 100_000
+    line = "C1;" + "v" * 100_000 + ";" * 100_000
+    job = _upload(owner_client, f"{header}\n{line}\n".encode())
+
+    # Then what the import keeps for its mapping page is a few hundred characters
+    assert job.status == "draft"
+    assert [len(header) for header in job.headers] == [9, 200]
+    assert [len(value) for value in job.preview[0]] == [2, 200]
