@@ -2,7 +2,7 @@
 
 ``python -m ecoute.lib.sheet_reader LIMIT PATH SHEET`` limits its own address space to LIMIT bytes,
 loads the sheet (the first visible worksheet with data when SHEET is empty) and writes frames to
-its standard output, each a 4-byte length and a pickle: ``("sheet", name)``, then
+its standard output, each a 4-byte length and a pickle: ``("sheet", name, all names)``, then
 ``("rows", [(line, values), …])`` in batches, then ``("end", None)``; or ``("error", code, params)``.
 calamine allocates in Rust, where running out of memory aborts the process: here, that ends this
 process only, and the importing process reports it (see ``sheet_source``).
@@ -29,7 +29,8 @@ from ecoute.lib.formula_safe import restore_text
 from ecoute.lib.values import Cell
 
 OUT_OF_MEMORY = 3
-ROWS_PER_FRAME = 2000
+# A batch is sent at this many cells, so that a wide sheet's batches stay small too.
+CELLS_PER_FRAME = 50_000
 _LENGTH = struct.Struct(">I")
 
 _RawCell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
@@ -91,16 +92,17 @@ def _pick_sheet(workbook: python_calamine.CalamineWorkbook, name: str) -> python
 def read_sheet(path: str, name: str, out: IO[bytes]) -> None:
     workbook = python_calamine.CalamineWorkbook.from_path(path)
     sheet = _pick_sheet(workbook, name)
-    write_frame(out, ("sheet", sheet.name))
+    write_frame(out, ("sheet", sheet.name, list(workbook.sheet_names)))
     tidy = _tidy
     batch: list[tuple[int, list[Cell]]] = []
+    rows_per_frame = max(1, CELLS_PER_FRAME // max(1, sheet.width))
     # iter_rows starts at the sheet's first row, even when it is empty (pinned by a test), so the
     # position is the row number.
     for line, row in enumerate(sheet.iter_rows(), start=1):
         values = [tidy(value) for value in row]
         if any(value is not None for value in values):
             batch.append((line, values))
-            if len(batch) >= ROWS_PER_FRAME:
+            if len(batch) >= rows_per_frame:
                 write_frame(out, ("rows", batch))
                 batch = []
     if batch:

@@ -51,7 +51,6 @@ class SheetSource:
         self._ends: list[int] = []  # where each received batch ends in _received
         self._finished = False
         self._failure: TabularError | None = None
-        self._frame = b""
         try:
             path = self._path_of(source)
             with Path(path).open("rb") as handle:
@@ -97,20 +96,20 @@ class SheetSource:
             env={**os.environ, "PYTHONPATH": python_path, "RUST_BACKTRACE": "0"},
         )
 
-    def _next_message(self) -> tuple[Any, ...]:
-        """The next message of the reading process; a TabularError when it failed or died."""
+    def _next_message(self) -> tuple[tuple[Any, ...], bytes]:
+        """The next message of the reading process and its frame; a TabularError when it failed or died."""
         if self._failure is not None:
             raise self._failure
-        data = read_frame(self._reader().stdout)  # type: ignore[arg-type]
-        self._frame = data or b""
-        message: tuple[Any, ...] = pickle.loads(data) if data else ("died",)  # noqa: S301 - our own process
+        output = self._reader().stdout
+        data = read_frame(output) if output is not None else None
+        if data is None:
+            self._failure = self._death()
+            raise self._failure
+        message: tuple[Any, ...] = pickle.loads(data)  # noqa: S301 - written by our own reading process
         if message[0] == "error":
             self._failure = TabularError(message[1], **message[2])
-        elif message[0] == "died":
-            self._failure = self._death()
-        if self._failure is not None:
             raise self._failure
-        return message
+        return message, data
 
     def _reader(self) -> subprocess.Popen[bytes]:
         if self._process is None:
@@ -129,21 +128,22 @@ class SheetSource:
         return TabularError("corrupt_spreadsheet", detail=f"the reader stopped ({code})")
 
     def _first_message(self) -> str:
-        kind, name = self._next_message()
+        (kind, name, names), _frame = self._next_message()
         if kind != "sheet":
             raise TabularError("corrupt_spreadsheet", detail="unexpected answer from the reader")
+        self.sheet_names = self.sheet_names or names  # binary workbooks are not listed by the checks
         return str(name)
 
     def _receive(self) -> list[tuple[int, list[Cell]]] | None:
         """The next batch of rows from the reading process, kept for later passes; None at the end."""
         if self._finished:
             return None
-        message = self._next_message()
+        message, frame = self._next_message()
         if message[0] == "end":
             self._finished = True
             return None
         self._received.seek(0, os.SEEK_END)
-        self._received.write(self._frame)
+        self._received.write(frame)
         self._ends.append(self._received.tell())
         rows: list[tuple[int, list[Cell]]] = message[1]
         return rows
