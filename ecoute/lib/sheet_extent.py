@@ -100,6 +100,8 @@ _PREFIX = rb"(?:[\w.-]+:)?"
 # ending in r (hand-made spacing included) may only make the extent larger, never smaller.
 _REF_LETTERS = re.compile(rb"""r\s*=\s*["']([A-Za-z]+)[0-9]""")
 _REF_DIGITS = re.compile(rb"""r\s*=\s*["'][A-Za-z]+([0-9]+)["']""")
+# The same, for a cell that is not an empty element ("<c r="X1" s="1"/>" holds no value).
+_VALUED_REF = re.compile(rb"""r\s*=\s*["']([A-Za-z]+)([0-9]+)["'][^>]*(?<!/)>""")
 _CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c[\s>/]")
 _BARE_CELL = re.compile(rb"<" + _PREFIX + rb"""c(?=[\s/>])(?![^>]*[\s:]r\s*=\s*["'])[^>]*>""")
 _ROW_TAG = re.compile(rb"<" + _PREFIX + rb"row[\s>/]")
@@ -134,12 +136,17 @@ def number_or_far(digits: bytes) -> int:
 
 
 class XlsxScan:
-    """The extent of one xlsx worksheet, fed its XML chunk by chunk; ``close()`` gives it."""
+    """The extent of one xlsx worksheet, fed its XML chunk by chunk; ``close()`` gives it.
 
-    def __init__(self) -> None:
+    Every cell counts, empty ones (formatted only) included, which is fast; ``valued_only`` leaves
+    out cells written as an empty element, as calamine does, for a second look at a sheet that
+    seemed too large (a user may format cells far beyond the data)."""
+
+    def __init__(self, *, valued_only: bool = False) -> None:
         self.extent = Extent()
         self._parts = ChunkParts(b">")
         self._bare = _BareCells()
+        self._valued_only = valued_only
 
     def read(self, chunk: bytes) -> None:
         try:
@@ -164,13 +171,18 @@ class XlsxScan:
         extent = self.extent
         if not extent.has_values and _VALUE.search(part):
             extent.has_values = True
-        letters = _REF_LETTERS.findall(part)
+        if self._valued_only:
+            references = _VALUED_REF.findall(part)
+            letters: list[bytes] = [found for found, _digits in references]
+            digits = {found for _letters, found in references}
+        else:
+            letters = _REF_LETTERS.findall(part)
+            digits = set(_REF_DIGITS.findall(part)) if letters else set()
         if letters:
             columns = [_column_number(found) for found in set(letters)]
-            digits = set(_REF_DIGITS.findall(part))
             first_row, last_row = _row_numbers(digits) if digits else (1, 1)
             extent.add(first_row, last_row, min(columns), max(columns))
-        self._bare.count(part, len(letters))
+        self._bare.count(part, len(letters) if not self._valued_only else len(_REF_LETTERS.findall(part)))
 
 
 def xlsx_extent(chunks: Iterable[bytes]) -> Extent:

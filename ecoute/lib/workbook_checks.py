@@ -111,11 +111,12 @@ class _Archive:
             raise _damaged(error) from None
         self._left = limits.MAX_UNPACKED_BYTES
 
-    def chunks(self, name: str) -> Iterator[bytes]:
+    def chunks(self, name: str, *, counted: bool = True) -> Iterator[bytes]:
+        """The part unpacked; ``counted=False`` for a second reading, which calamine does not make."""
         try:
             with self._zip.open(self.parts[name]) as entry:
                 while chunk := entry.read(_CHUNK):
-                    self._left -= len(chunk)
+                    self._left -= len(chunk) if counted else 0
                     if self._left < 0:
                         raise TabularError("spreadsheet_too_large", limit_mb=limits.MAX_UNPACKED_BYTES >> 20)
                     yield chunk
@@ -191,9 +192,9 @@ def _plan_xlsx(archive: _Archive, sheet: str | None) -> WorkbookPlan:
             if scan.extent.has_values:
                 break
         if scan.extent.has_values or sheet is not None:
-            rest = _finish_xlsx(archive, opened, _Started(name, scan, chunks))
+            rest = _finish_xlsx(archive, opened, _Started(archive, name, part, scan, chunks))
             return WorkbookPlan("xlsx", names, name, rest)
-        _finish_sheet(name, scan, chunks)
+        _finish_sheet(archive, name, part, scan, chunks)
     first = candidates[0][0] if candidates else (names[0] if names else "")
     return WorkbookPlan("xlsx", names, first, _finish_xlsx(archive, opened))
 
@@ -201,7 +202,9 @@ def _plan_xlsx(archive: _Archive, sheet: str | None) -> WorkbookPlan:
 class _Started(NamedTuple):
     """A sheet whose scan has begun: the rest of its XML is still to read."""
 
+    archive: _Archive
     name: str
+    part: str
     scan: XlsxScan
     chunks: Iterator[bytes]
 
@@ -213,10 +216,17 @@ def _finish_xlsx(archive: _Archive, opened: list[str], sheet: _Started | None = 
     yield None
 
 
-def _finish_sheet(name: str, scan: XlsxScan, chunks: Iterator[bytes]) -> None:
+def _finish_sheet(archive: _Archive, name: str, part: str, scan: XlsxScan, chunks: Iterator[bytes]) -> None:
     for piece in chunks:
         scan.read(piece)
-    scan.close().check(name)
+    try:
+        scan.close().check(name)
+    except TabularError:
+        # Cells formatted far beyond the data count in the quick scan, not for calamine: look again.
+        precise = XlsxScan(valued_only=True)
+        for piece in archive.chunks(part, counted=False):
+            precise.read(piece)
+        precise.close().check(name)
 
 
 def _check_shared_strings(archive: _Archive, name: str) -> None:

@@ -48,6 +48,14 @@ def corner_xlsx(path: Path) -> Path:
     return xlsx_with(path, sheet_xml(rows))
 
 
+def formatted_far_xlsx(path: Path) -> Path:
+    """A header and a row of data, and a cell formatted (empty) at XFD1048576, as a user may leave."""
+    header = '<c r="A1" t="inlineStr"><is><t>Nom</t></is></c>'
+    data = '<c r="A2" t="inlineStr"><is><t>Durand</t></is></c>'
+    far = '<row r="1048576"><c r="XFD1048576" s="1"/></row>'
+    return xlsx_with(path, sheet_xml(f'<row r="1">{header}</row><row r="2">{data}</row>{far}'))
+
+
 def tall_xlsx(path: Path, row: int = 99_999_999) -> Path:
     """One column, a header at row 1 and a cell far below any sheet's last row."""
     rows = f'<row r="1">{cell("A1")}</row><row r="{row}">{cell(f"A{row}")}</row>'

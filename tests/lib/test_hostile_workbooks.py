@@ -86,6 +86,18 @@ def test_a_sheet_too_large_names_itself_and_both_limits(tmp_path: Path) -> None:
     }
 
 
+def test_a_cell_formatted_far_beyond_the_data_does_not_count(tmp_path: Path) -> None:
+    # Given a sheet whose data is two cells, and an empty cell formatted at XFD1048576
+    path = hostile_files.formatted_far_xlsx(tmp_path / "clients.xlsx")
+
+    # When it is read
+    with open_table(path) as table:
+        rows = list(table.rows())
+
+    # Then only the data counts, as for calamine
+    assert (table.headers, rows) == (["Nom"], [(2, ["Durand"])])
+
+
 def test_a_libreoffice_sheet_padded_with_a_million_empty_rows_is_read(tmp_path: Path) -> None:
     # Given a sheet followed by the empty rows and cells LibreOffice writes after the data
     path = hostile_files.padded_ods(tmp_path / "clients.ods")
