@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from ecoute.accounts.models import ApiKey, Organization
+from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer, ImportJob
 from ecoute.lib.table_limits import MAX_COLUMNS
 from tests.customers.importing import failing_import, write_csv
@@ -97,21 +97,6 @@ def test_a_form_sent_with_more_fields_than_allowed_answers_a_page_saying_so_in_f
     assert response.status_code == 400
     assert '<html lang="fr">' in html
     assert "Le formulaire envoie plus de 1\xa0000 champs" in html
-
-
-def test_a_search_link_with_too_many_parameters_answers_the_same_page(owner_client: Client) -> None:
-    query = "&".join(f"q{n}=x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
-    response = owner_client.get(f"{reverse('customers:customer_list')}?{query}", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    assert "The form sent more than 1,000 fields" in response.content.decode()
-
-
-def test_an_api_request_with_too_many_parameters_answers_json(org: Organization) -> None:
-    _key, secret = ApiKey.issue(org, "CRM")
-    query = "&".join(f"q{n}=x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
-    response = Client().get(f"/api/v1/customers?{query}", HTTP_AUTHORIZATION=f"Bearer {secret}")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "The request sends more than 1000 parameters."}
 
 
 def test_the_preview_kept_for_the_mapping_page_stays_small_whatever_the_first_lines_hold(
