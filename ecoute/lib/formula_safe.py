@@ -31,7 +31,7 @@ _NEGATIVE_NUMBER = re.compile(r"-(?:[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]
 # Another program may split on a separator that is not ours: a formula may start after it.
 _SEPARATED_FORMULA = re.compile(r"[,;\t|][ ]*[=+\-@]")
 # A cell starting with a formula character or an apostrophe, or a separator before a formula character,
-# in a row's cells joined by a character no cell holds.
+# in a row's cells joined by a control character (one inside a cell only costs a closer look).
 _CELL_START = "\x1f"
 _NEEDS_A_LOOK = re.compile(r"\x1f[=+\-@\t\r']|[,;\t|][ ]*[=+\-@]")
 
