@@ -119,9 +119,13 @@ class Table:
         self.delimiter = source.delimiter
         self.sheet_name: str | None = getattr(source, "sheet_name", None)
         self.sheet_names: list[str] = getattr(source, "sheet_names", [])
-        self.header_line, self.headers = _find_header(source)
-        if len(self.headers) > limits.MAX_COLUMNS:
-            raise TabularError("too_many_columns", found=len(self.headers), limit=limits.MAX_COLUMNS)
+        try:
+            self.header_line, self.headers = _find_header(source)
+            if len(self.headers) > limits.MAX_COLUMNS:
+                raise TabularError("too_many_columns", found=len(self.headers), limit=limits.MAX_COLUMNS)
+        except BaseException:
+            source.close()  # a workbook's reading process ends with it
+            raise
 
     @property
     def encoding(self) -> str | None:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,25 @@ def test_a_large_workbook_is_read_whole_twice_in_batches(tmp_path: Path) -> None
         12_001,
         ["C11999", 11999, 2999.75, "texte", None, "x", 11999 % 7, "oui", "Lyon", -11999],
     )
+
+
+def test_a_workbook_refused_after_it_was_read_leaves_no_reading_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an empty workbook, refused once its reading process has read it
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def recorded(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", recorded)
+    path = write_xlsx(tmp_path / "vide.xlsx", [])
+
+    # When it is opened
+    assert _refusal(path).code == "empty_file"
+
+    # Then its reading process has ended and been waited for
+    assert len(started) == 1
+    assert started[0].returncode is not None
