@@ -7,7 +7,8 @@ a request whose shape is not the schema's, 413 for one too large, never 500 for 
 
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -102,3 +103,12 @@ def rate_limited(request: HttpRequest, exc: ApiRateLimitError) -> HttpResponse:
     response = api.create_response(request, {"detail": exc.message, "problems": []}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(TooManyFieldsSent)
+def too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    with in_api_language(request):
+        detail = _("The request sends more than %(count)s parameters.") % {
+            "count": formats.number_format(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, force_grouping=True)
+        }
+        return api.create_response(request, {"detail": detail, "problems": []}, status=400)

@@ -13,3 +13,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "ecoute.lib.error_views.bad_request"

@@ -20,7 +20,7 @@ from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, ru
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import FINISHED_STATUSES, RUNNING_STATUSES, ImportJob, ImportStatus
 from ecoute.lib.process_identity import this_process
-from ecoute.lib.tabular import open_table
+from ecoute.lib.tabular import PREVIEW_CHARS, open_table
 from ecoute.lib.tabular_errors import TabularError
 
 type Progress = Callable[[str, int, int], None]
@@ -188,7 +188,10 @@ def read_headers_and_preview(job: ImportJob, rows: int = 10) -> bool:
     cannot be read as a table."""
     try:
         with open_table(Path(job.stored_path)) as table:
-            _save(job, headers=table.headers, preview=table.preview(rows))
+            headers = [
+                header[:PREVIEW_CHARS] for header in table.headers
+            ]  # for display and mapping by position
+            _save(job, headers=headers, preview=table.preview(rows))
     except TabularError as error:
         problem = ImportFileError(error.code, **error.params)
         _save(job, status=ImportStatus.FAILED, message=problem.describe(), finished_at=timezone.now())

@@ -1,8 +1,11 @@
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.customers.importing.fields import FieldSpec
@@ -65,6 +68,16 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
+@dataclass(frozen=True)
+class MappingRow:
+    """A column of the file on the mapping page: its select's name, label and options, its first values."""
+
+    name: str
+    label: str
+    options: SafeString
+    values: list[str]
+
+
 class ImportMappingForm(forms.Form):
     """One select per column of the file: which field it feeds, or none."""
 
@@ -78,21 +91,35 @@ class ImportMappingForm(forms.Form):
         headers: list[str],
         fields: tuple[FieldSpec, ...],
         initial_mapping: dict[int, str],
+        preview: list[list[str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [
-            ("", _("— ignore —")),
+        self.choices: list[tuple[str, str]] = [
+            ("", str(_("— ignore —"))),
             *((spec.name, f"{spec.label}{' *' if spec.required else ''}") for spec in fields),
         ]
         self.headers = headers
-        for index, header in enumerate(headers):
+        self.preview = preview or []
+        for index, label in enumerate(self.column_labels()):
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=header or _("(column %(number)s, no name)") % {"number": index + 1},
-                choices=choices,
-                required=False,
-                initial=initial_mapping.get(index, ""),
+                label=label, choices=self.choices, required=False, initial=initial_mapping.get(index, "")
             )
+
+    def column_labels(self) -> list[str]:
+        unnamed = _("(column %(number)s, no name)")
+        return [header or str(unnamed) % {"number": index + 1} for index, header in enumerate(self.headers)]
+
+    def select_options(self) -> dict[str, SafeString]:
+        """The <option> elements of a column's select, by the value selected (escaped by format_html)."""
+        return {
+            selected: format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((value, " selected" if value == selected else "", label) for value, label in self.choices),
+            )
+            for selected, _label in self.choices
+        }
 
     def chosen_mapping(self) -> dict[str, str]:
         """Column position (as text: it is stored as JSON) → field, "" for a column left out."""

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -21,7 +22,7 @@ from ecoute.customers.actions import (
     resume_import_job,
     store_upload,
 )
-from ecoute.customers.forms import ImportMappingForm, ImportUploadForm
+from ecoute.customers.forms import ImportMappingForm, ImportUploadForm, MappingRow
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import ImportFileError, RowProblem
@@ -70,6 +71,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/import_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+# A file may have hundreds of columns, each with the same select: compressed, the page is a tenth of its size.
+# (Django masks the CSRF token anew in each answer, which keeps compression from revealing it.)
+@gzip_page
 @member_required("import")
 def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
@@ -80,7 +84,9 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     columns = guess_columns(headers, fields)
     guessed = {i: spec.name for i, spec in columns.items()}
     missing = ", ".join(str(spec.label) for spec in missing_fields(columns, fields))
-    form = ImportMappingForm(request.POST or None, headers=headers, fields=fields, initial_mapping=guessed)
+    form = ImportMappingForm(
+        request.POST or None, headers=headers, fields=fields, initial_mapping=guessed, preview=preview
+    )
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen_mapping()
         try:
@@ -96,17 +102,13 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
             if claim_import_job(job, ImportStatus.DRAFT, **changes):
                 transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
             return redirect("customers:import_detail", job_id=job.pk)
-    rows = [
-        [form[f"column_{i}"], [row[i] if i < len(row) else "" for row in preview]]
-        for i in range(len(headers))
-    ]
     return render(
         request,
         "customers/import_mapping.html",
         {
             "job": job,
             "form": form,
-            "columns": rows,
+            "columns": _mapping_rows(form, guessed),
             "missing": missing,
             "preview": preview,
             "headers": headers,
@@ -114,6 +116,26 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _mapping_rows(form: ImportMappingForm, guessed: dict[int, str]) -> list[MappingRow]:
+    """One row per column of the file. A file may have hundreds of columns, each with the same select: its
+    options are written once per field that can be chosen, not once per column by the form's widgets."""
+    options = form.select_options()
+    preview = form.preview
+    rows = []
+    for index, label in enumerate(form.column_labels()):
+        name = f"column_{index}"
+        chosen = form.data.get(name, "") if form.is_bound else guessed.get(index, "")
+        rows.append(
+            MappingRow(
+                name=name,
+                label=label,
+                options=options.get(str(chosen), options[""]),
+                values=[row[index] for row in preview[:4] if index < len(row) and row[index]],
+            )
+        )
+    return rows
 
 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")

@@ -13,7 +13,9 @@ Records are read from a binary handle chunk by chunk, decoded incrementally (a c
 end inside a multi-byte character), split into physical lines and fed to ``csv.reader``,
 so memory does not grow with the file. Line numbers are the physical lines a text editor
 shows, for the line where a record starts. Values are stripped; empty ones are ``None``.
-NUL characters, which only broken exports contain, are dropped.
+NUL characters, which only broken exports contain, are dropped. The apostrophe that the product's
+formula-safe writer puts before ``=``, ``+``, ``-``, ``@`` is removed (``formula_safe.restore_text``),
+so that a rejects file imports again as it was; only files holding such an apostrophe pay for it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, Final, Protocol
 
+from ecoute.lib.formula_safe import restore_text
 from ecoute.lib.tabular_errors import TabularError
 from ecoute.lib.values import Cell
 
@@ -37,6 +40,8 @@ _DELIMITERS: Final = (";", "\t", ",", "|")
 _CONTROL_CHARS = re.compile(r"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 # str.splitlines() also breaks on these; csv only on \r and \n.
 _OTHER_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# An apostrophe the formula-safe writer may have put before a formula character.
+_FORMULA_MARK = re.compile(r"'[=+\-@\t\r']")
 
 
 def _windows_1252_table() -> str:
@@ -123,6 +128,10 @@ def _looks_binary(text: str) -> bool:
     return len(_CONTROL_CHARS.findall(text)) > max(2, len(text) // 100)
 
 
+def _unmarked(value: Cell) -> Cell:
+    return restore_text(value) if isinstance(value, str) and value[0] == "'" else value
+
+
 class CsvSource:
     """The records of one CSV file; ``records()`` may be called again for another pass."""
 
@@ -159,8 +168,11 @@ class CsvSource:
         decoder: _Decoder = codecs.getincrementaldecoder(self.encoding)()
         return decoder
 
-    def _lines(self, failure: list[str]) -> Iterator[str]:
-        """Physical lines with their line ends; on bad input, stops and puts its code in ``failure``."""
+    def _lines(self, failure: list[str], marked: list[bool]) -> Iterator[str]:
+        """Physical lines with their line ends; on bad input, stops and puts its code in ``failure``.
+
+        ``marked`` becomes ``[True]`` from the first chunk holding an apostrophe before a formula
+        character: from there, records are looked at for the writer's mark."""
         decoder = self._decoder()
         position = self._start
         pending = ""
@@ -178,6 +190,8 @@ class CsvSource:
                 text = error.object[: error.start].decode(error.encoding, "replace")
             if "\x00" in text:
                 text = text.replace("\x00", "")
+            if not marked[0] and "'" in text and _FORMULA_MARK.search(pending[-1:] + text):
+                marked[0] = True
             text = pending + text if pending else text
             if final and not failure:
                 cut = len(text)
@@ -201,13 +215,16 @@ class CsvSource:
     def records(self) -> Iterator[tuple[int, list[Cell]]]:
         """Every record with a value, header included: (line where it starts, values)."""
         failure: list[str] = []
-        reader = csv.reader(self._lines(failure), delimiter=self.delimiter, quotechar='"')
+        marked = [False]
+        reader = csv.reader(self._lines(failure, marked), delimiter=self.delimiter, quotechar='"')
         last = 0
         try:
             for row in reader:
                 start, last = last + 1, reader.line_num
                 if row:
                     values: list[Cell] = [value.strip() or None for value in row]
+                    if marked[0]:
+                        values = [_unmarked(value) for value in values]
                     if any(values):
                         yield start, values
         except csv.Error as error:

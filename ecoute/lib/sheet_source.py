@@ -1,105 +1,183 @@
-"""Reader of xlsx and ods workbooks through python-calamine.
+"""Reader of xlsx and ods workbooks: checked here, read by python-calamine in a process of its own.
 
-The sheet read is the one named, else the first visible worksheet holding data. Rows are
-all as wide as the sheet.
-Cells come as calamine gives them, tidied: text stripped and ``None`` when empty, whole
-floats as ``int`` (``10023.0`` is a customer number, not a measure), dates and datetimes
-as objects when the cell has a date format; a date cell that lost its format stays an
-Excel serial number, which ``DateColumn`` reads. Line numbers are
-the sheet's row numbers.
+A workbook is first checked on its bytes (``workbook_checks``): what would not fit is refused with
+a message naming the limit. The chosen sheet is then read by ``python -m ecoute.lib.sheet_reader``
+under a memory limit (``table_limits.SHEET_MEMORY_LIMIT``), which sends its rows back in batches:
+whatever the checks let through, a file can only end that process, which is reported as a
+``TabularError``, never the importing one. The checks of a large sheet run while that process
+already reads it; their verdict comes before any row.
 
-calamine holds the sheet's cells in memory (Rust side, compact); rows become Python objects
-one at a time.
+Rows received are kept in a temporary file, so ``records()`` may be called again for another pass,
+and two passes may interleave. All rows are as wide as the sheet.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from os import PathLike
-from typing import BinaryIO, Final, Literal
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Literal
 
-import python_calamine
-
+from ecoute.lib import table_limits as limits
+from ecoute.lib.sheet_reader import OUT_OF_MEMORY, read_frame
 from ecoute.lib.tabular_errors import TabularError
 from ecoute.lib.values import Cell
+from ecoute.lib.workbook_checks import inspect_workbook
 
-_RawCell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
-
-
-def _tidy(value: _RawCell) -> Cell:
-    if value.__class__ is str:
-        text: str = value
-        return text.strip() or None
-    if value.__class__ is float:
-        number: float = value
-        return int(number) if number.is_integer() else number
-    return value
-
-
-def _calamine_problem(error: Exception) -> TabularError:
-    if isinstance(error, python_calamine.PasswordError):
-        return TabularError("protected_spreadsheet")
-    detail = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-    return TabularError("corrupt_spreadsheet", detail=detail)
+logger = logging.getLogger(__name__)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+# How a reading process that ran out of memory ends: Rust aborts, the kernel kills, Python exits.
+_OUT_OF_MEMORY_ENDS = {-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS, OUT_OF_MEMORY}
 
 
 class SheetSource:
     """The rows of one sheet; ``records()`` may be called again for another pass."""
 
-    def __init__(
-        self,
-        source: str | PathLike[str] | BinaryIO,
-        kind: Literal["xlsx", "ods"],
-        *,
-        sheet: str | None = None,
-    ) -> None:
-        self.kind: Final = kind
+    def __init__(self, source: str | PathLike[str] | BinaryIO, *, sheet: str | None = None) -> None:
         self.encoding = None
         self.delimiter = None
+        self._copy: Path | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._errors: IO[bytes] | None = None
+        self._received: IO[bytes] = tempfile.TemporaryFile(prefix="ecoute-sheet-")  # noqa: SIM115
+        self._ends: list[int] = []  # where each received batch ends in _received
+        self._finished = False
+        self._failure: TabularError | None = None
         try:
-            self._workbook = python_calamine.CalamineWorkbook.from_object(source)
-            self.sheet_names = list(self._workbook.sheet_names)
-            self._sheet = self._pick_sheet(sheet)
+            path = self._path_of(source)
+            with Path(path).open("rb") as handle:
+                plan = inspect_workbook(handle, sheet)
+                self.kind: Literal["xlsx", "ods"] = plan.kind
+                self.sheet_names = plan.sheet_names
+                if plan.quick:
+                    plan.finish()
+                self._start(path, plan.sheet)
+                plan.finish()
+            self.sheet_name = self._first_message()
         except TabularError:
+            self.close()
             raise
-        # calamine's errors are not all CalamineError (a damaged archive can raise others).
         except Exception as error:
-            raise _calamine_problem(error) from None
-        self.sheet_name = self._sheet.name
+            # A file the checks did not foresee: refused as damaged, logged so that the checks improve.
+            self.close()
+            logger.exception("Unexpected failure while checking a workbook")
+            raise TabularError("corrupt_spreadsheet", detail=f"unexpected {type(error).__name__}") from None
+        except BaseException:
+            self.close()
+            raise
 
-    def _pick_sheet(self, name: str | None) -> python_calamine.CalamineSheet:
-        if name is not None:
-            if name not in self.sheet_names:
-                available = ", ".join(self.sheet_names)
-                raise TabularError("sheet_not_found", sheet=name, available=available)
-            return self._workbook.get_sheet_by_name(name)
-        first: python_calamine.CalamineSheet | None = None
-        for metadata in self._workbook.sheets_metadata:
-            if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            if metadata.visible != python_calamine.SheetVisibleEnum.Visible:
-                continue
-            candidate = self._workbook.get_sheet_by_name(metadata.name)
-            if candidate.height:
-                return candidate
-            first = first or candidate
-        if first is None:
-            return self._workbook.get_sheet_by_index(0)
-        return first
+    def _path_of(self, source: str | PathLike[str] | BinaryIO) -> str:
+        if isinstance(source, str | PathLike):
+            return os.fspath(source)
+        # An upload in memory: the reading process needs a file.
+        with tempfile.NamedTemporaryFile(prefix="ecoute-upload-", delete=False) as copy:
+            self._copy = Path(copy.name)
+            start = source.tell()
+            shutil.copyfileobj(source, copy)
+            source.seek(start)
+        return str(self._copy)
+
+    def _start(self, path: str, sheet: str) -> None:
+        self._errors = tempfile.TemporaryFile(prefix="ecoute-sheet-errors-")  # noqa: SIM115
+        python_path = os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "ecoute.lib.sheet_reader", str(limits.SHEET_MEMORY_LIMIT), path, sheet],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._errors,
+            env={**os.environ, "PYTHONPATH": python_path, "RUST_BACKTRACE": "0"},
+        )
+
+    def _next_message(self) -> tuple[tuple[Any, ...], bytes]:
+        """The next message of the reading process and its frame; a TabularError when it failed or died."""
+        if self._failure is not None:
+            raise self._failure
+        output = self._reader().stdout
+        data = read_frame(output) if output is not None else None
+        if data is None:
+            self._failure = self._death()
+            raise self._failure
+        message: tuple[Any, ...] = pickle.loads(data)  # noqa: S301 - written by our own reading process
+        if message[0] == "error":
+            self._failure = TabularError(message[1], **message[2])
+            raise self._failure
+        return message, data
+
+    def _reader(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            raise TabularError("corrupt_spreadsheet", detail="the sheet is closed")
+        return self._process
+
+    def _death(self) -> TabularError:
+        code = self._reader().wait()
+        if code in _OUT_OF_MEMORY_ENDS:
+            return TabularError("spreadsheet_out_of_memory", limit_mb=limits.SHEET_MEMORY_LIMIT >> 20)
+        errors = b""
+        if self._errors is not None:
+            self._errors.seek(0)
+            errors = self._errors.read()[-2000:]
+        logger.warning("The sheet reader ended with %s: %s", code, errors.decode("utf-8", "replace"))
+        return TabularError("corrupt_spreadsheet", detail=f"the reader stopped ({code})")
+
+    def _first_message(self) -> str:
+        (kind, name, names), _frame = self._next_message()
+        if kind != "sheet":
+            raise TabularError("corrupt_spreadsheet", detail="unexpected answer from the reader")
+        self.sheet_names = self.sheet_names or names  # binary workbooks are not listed by the checks
+        return str(name)
+
+    def _receive(self) -> list[tuple[int, list[Cell]]] | None:
+        """The next batch of rows from the reading process, kept for later passes; None at the end."""
+        if self._finished:
+            return None
+        message, frame = self._next_message()
+        if message[0] == "end":
+            self._finished = True
+            return None
+        self._received.seek(0, os.SEEK_END)
+        self._received.write(frame)
+        self._ends.append(self._received.tell())
+        rows: list[tuple[int, list[Cell]]] = message[1]
+        return rows
+
+    def _kept(self, index: int) -> bytes:
+        start = self._ends[index - 1] if index else 0
+        self._received.seek(start)
+        return self._received.read(self._ends[index] - start)
 
     def records(self) -> Iterator[tuple[int, list[Cell]]]:
         """Every row with a value, header included: (sheet row number, values)."""
-        tidy = _tidy
-        try:
-            # iter_rows starts at the sheet's first row, even when it is empty (pinned by
-            # a test), so the position is the row number.
-            for line, row in enumerate(self._sheet.iter_rows(), start=1):
-                values = [tidy(value) for value in row]
-                if any(value is not None for value in values):
-                    yield line, values
-        except Exception as error:
-            raise _calamine_problem(error) from None
+        index = 0
+        while True:
+            if index < len(self._ends):
+                rows: list[tuple[int, list[Cell]]] = pickle.loads(self._kept(index))[1]  # noqa: S301 - ours
+            else:
+                received = self._receive()
+                if received is None:
+                    return
+                rows = received
+            index += 1
+            yield from rows
 
     def close(self) -> None:
-        self._workbook.close()
+        process, self._process = self._process, None
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        for handle in (self._errors, self._received):
+            if handle is not None:
+                handle.close()
+        if self._copy is not None:
+            self._copy.unlink(missing_ok=True)
+            self._copy = None

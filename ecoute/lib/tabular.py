@@ -14,7 +14,10 @@ messages (see ``ecoute.lib.tabular_errors``).
   by content, not by name: a zip holding a workbook is xlsx or ods; anything else must
   be text, read as CSV. Raises ``TabularError`` ("unreadable_file", "empty_file",
   "unsupported_format", "corrupt_spreadsheet", "protected_spreadsheet",
-  "spreadsheet_too_large", "sheet_not_found", "no_header").
+  "spreadsheet_too_large", "sheet_too_large", "too_many_texts", "spreadsheet_out_of_memory",
+  "too_many_columns", "sheet_not_found", "no_header"). Workbooks are checked before they
+  are read, and read in a process of their own (see ``sheet_source``); limits are in
+  ``table_limits``.
 - ``Table.headers``: the header row: the first non-empty one, unless it has at most half
   as many values as the fullest of the first ten (a title row above the header); in CSV
   files trailing blank names are dropped, sheets keep their width.
@@ -38,12 +41,12 @@ import datetime as dt
 import itertools
 import os
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Literal, Protocol, Self
 
+from ecoute.lib import table_limits as limits
 from ecoute.lib.csv_source import CsvSource
 from ecoute.lib.sheet_source import SheetSource
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
@@ -64,10 +67,8 @@ _MAGIC_NUMBERS = {
     b"Rar!": "rar",
     b"7z\xbc\xaf": "7z",
 }
-_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _HEADER_SEARCH_ROWS = 10
-# About a full Excel sheet (1,048,576 rows) of ten columns once unzipped.
-MAX_UNPACKED_BYTES = 1 << 30
+PREVIEW_CHARS = 200
 # A header cell that is a number, a date, an amount or an e-mail address is data.
 _DATA_LIKE = re.compile(r"[-+(]?[\d\s.,'/:€$£%()-]*\d[\d\s.,'/:€$£%()-]*|[^\s@]+@[^\s@]+\.\w+")
 
@@ -118,7 +119,13 @@ class Table:
         self.delimiter = source.delimiter
         self.sheet_name: str | None = getattr(source, "sheet_name", None)
         self.sheet_names: list[str] = getattr(source, "sheet_names", [])
-        self.header_line, self.headers = _find_header(source)
+        try:
+            self.header_line, self.headers = _find_header(source)
+            if len(self.headers) > limits.MAX_COLUMNS:
+                raise TabularError("too_many_columns", found=len(self.headers), limit=limits.MAX_COLUMNS)
+        except BaseException:
+            source.close()  # a workbook's reading process ends with it
+            raise
 
     @property
     def encoding(self) -> str | None:
@@ -141,12 +148,14 @@ class Table:
             yield line, values
 
     def preview(self, n: int = 10) -> list[list[str]]:
-        """The first ``n`` rows as text for display (dates in ISO form, empty as "")."""
+        """The first ``n`` rows as text for display (dates in ISO form, empty as ""), as wide as the
+        header and each value cut at ``PREVIEW_CHARS``: a line may hold megabytes, a preview does not."""
         shown: list[list[str]] = []
         if n <= 0:
             return shown
+        width = len(self.headers)
         for _, values in self.rows(ragged="keep"):
-            shown.append([_display(value) for value in values])
+            shown.append([_display(value)[:PREVIEW_CHARS] for value in values[:width]])
             if len(shown) >= n:
                 break
         return shown
@@ -178,30 +187,6 @@ def _display(value: Cell) -> str:
     return str(value)
 
 
-def _workbook_kind(handle: BinaryIO) -> Literal["xlsx", "ods"]:
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            names = {info.filename: info for info in archive.infolist()}
-            unpacked = sum(info.file_size for info in names.values())
-            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-                kind: Literal["xlsx", "ods"] | None = "xlsx"
-            elif "mimetype" in names:
-                with archive.open("mimetype") as entry:
-                    kind = "ods" if entry.read(100).strip() == _ODS_MIMETYPE else None
-            else:
-                kind = None
-    # A damaged archive makes zipfile raise nearly anything: BadZipFile, NotImplementedError
-    # (unknown version or compression), zlib.error, EOFError, RuntimeError (encrypted).
-    except Exception as error:
-        raise TabularError("corrupt_spreadsheet", detail=str(error)[:200]) from None
-    if kind is None:
-        raise TabularError("unsupported_format", detected="zip")
-    # calamine unpacks a whole sheet in memory: refuse a zip bomb before it does.
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise TabularError("spreadsheet_too_large", limit_mb=MAX_UNPACKED_BYTES >> 20)
-    return kind
-
-
 def _check_header(table: Table) -> None:
     filled = [header for header in table.headers if header]
     if sum(bool(_DATA_LIKE.fullmatch(header)) for header in filled) * 2 > len(filled):
@@ -215,9 +200,7 @@ def _open_source(handle: BinaryIO, path: str | None, sheet: str | None) -> _Sour
     if not head:
         raise TabularError("empty_file")
     if head.startswith(b"PK\x03\x04"):
-        kind = _workbook_kind(handle)
-        handle.seek(start)
-        return SheetSource(path if path is not None else handle, kind, sheet=sheet)
+        return SheetSource(path if path is not None else handle, sheet=sheet)
     if head.startswith(b"PK"):
         raise TabularError("unsupported_format", detected="zip")
     for magic, detected in _MAGIC_NUMBERS.items():

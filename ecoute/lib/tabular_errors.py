@@ -27,6 +27,17 @@ MESSAGES: Mapping[str, str] = {
     "corrupt_spreadsheet": "The spreadsheet cannot be read, it may be damaged: {detail}.",
     "protected_spreadsheet": "The spreadsheet is protected by a password.",
     "spreadsheet_too_large": "The spreadsheet holds more than {limit_mb} MB once unpacked.",
+    "sheet_too_large": (
+        "The sheet {sheet} spans {rows} rows and {columns} columns: at most {row_limit} rows and "
+        "{limit} cells can be read."
+    ),
+    "too_many_texts": (
+        "The spreadsheet declares {found} different texts, more than the {limit} that can be read."
+    ),
+    "spreadsheet_out_of_memory": (
+        "Reading the spreadsheet needs more than the {limit_mb} MB of memory allowed."
+    ),
+    "too_many_columns": "The file has {found} columns: at most {limit} can be imported.",
     "sheet_not_found": "The workbook has no sheet named {sheet} (sheets: {available}).",
     # One line of a CSV file.
     "undecodable": "Line {line}: bytes that are not valid {encoding} text.",

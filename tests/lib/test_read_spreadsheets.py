@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ecoute.lib import tabular
+from ecoute.lib import table_limits
 from ecoute.lib.dates import DateColumn
 from ecoute.lib.tabular import TabularError, open_table
 from ecoute.lib.values import parse_bool, parse_decimal
@@ -205,7 +205,7 @@ def test_a_zip_bomb_is_refused_before_calamine_unpacks_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a workbook that unpacks to more than the limit (lowered here to 1 KB)
-    monkeypatch.setattr(tabular, "MAX_UNPACKED_BYTES", 1024)
+    monkeypatch.setattr(table_limits, "MAX_UNPACKED_BYTES", 1024)
     path = write_xlsx(tmp_path / "bombe.xlsx", [["Nom"], *([["x" * 100]] * 50)])
 
     # When it is opened

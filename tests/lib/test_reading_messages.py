@@ -9,7 +9,18 @@ import ecoute.lib
 from ecoute.lib.tabular_errors import MESSAGES, InvalidValueError, TabularError
 
 LIB = Path(ecoute.lib.__file__).parent
-READING_MODULES = ["tabular.py", "csv_source.py", "sheet_source.py", "values.py", "dates.py", "columns.py"]
+READING_MODULES = [
+    "tabular.py",
+    "csv_source.py",
+    "sheet_source.py",
+    "sheet_reader.py",
+    "workbook_checks.py",
+    "sheet_extent.py",
+    "ods_extent.py",
+    "values.py",
+    "dates.py",
+    "columns.py",
+]
 
 
 def test_every_raised_code_has_a_message_for_callers_to_translate() -> None:

@@ -4,6 +4,8 @@ Each field becomes a zero-padded byte matrix (one row per line); the matrices ar
 side with the separators and the padding is dropped in one pass, since no field holds a zero
 byte. Numbers have a fixed number of decimals (a point, no exponent); NaN and infinities are
 empty fields. Python's own formatting would take seconds for a million rows of eight columns.
+Ids come from the customer's file: the few that a spreadsheet could run as a formula, or that hold
+CSV specials, go through the formula-safe writer's field encoding (``ecoute.lib.formula_safe``).
 """
 
 from collections.abc import Sequence
@@ -12,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from ecoute.lib.formula_safe import csv_field
+
 type FloatArray = npt.NDArray[np.float64]
 type ByteArray = npt.NDArray[np.uint8]
 type IntArray = npt.NDArray[np.int64]
@@ -19,7 +23,10 @@ type IntArray = npt.NDArray[np.int64]
 _ROWS_PER_WRITE = 100_000
 # Beyond 2^53 the scaled integer is no longer exact: such values go through Python's formatting.
 _EXACT = 2.0**53
-_CSV_SPECIAL = (b",", b'"', b"\n", b"\r")
+# Bytes that make an id go through csv_field: a formula start or an apostrophe first, or anywhere a
+# CSV special or a separator after which another program could see a formula.
+_FIRST_BYTES = np.frombuffer(b"=+-@\t\r'", dtype=np.uint8)
+_ANY_BYTES = np.frombuffer(b',"\n\r;\t|', dtype=np.uint8)
 
 
 def write_score_file(
@@ -39,18 +46,21 @@ def write_score_file(
 
 
 def _id_text(ids: npt.NDArray[np.bytes_]) -> ByteArray:
-    """Id bytes, quoted when they hold CSV specials."""
+    """Id bytes; those a spreadsheet could run or that hold CSV specials go through ``csv_field``."""
     width = max(1, ids.dtype.itemsize)
     matrix = np.ascontiguousarray(ids).view(np.uint8).reshape(ids.size, width)
-    if any((matrix == special[0]).any() for special in _CSV_SPECIAL):
-        return _text_matrix([_quoted(raw) for raw in ids.tolist()])
+    risky = np.isin(matrix[:, 0], _FIRST_BYTES) | np.isin(matrix, _ANY_BYTES).any(axis=1)
+    if risky.any():
+        texts = ids.tolist()
+        for index in np.flatnonzero(risky).tolist():
+            texts[index] = _safe_field(texts[index])
+        return _text_matrix(texts)
     return matrix
 
 
-def _quoted(raw: bytes) -> bytes:
-    if any(special in raw for special in _CSV_SPECIAL):
-        return b'"' + raw.replace(b'"', b'""') + b'"'
-    return raw
+def _safe_field(raw: bytes) -> bytes:
+    # surrogateescape keeps bytes that are not UTF-8 (an id read from a Windows-1252 file) as they were.
+    return csv_field(raw.decode("utf-8", "surrogateescape"), ",").encode("utf-8", "surrogateescape")
 
 
 def _text_matrix(texts: list[bytes]) -> ByteArray:

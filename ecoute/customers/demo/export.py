@@ -3,13 +3,13 @@
 Excel style: `;` between values, decimal comma, dd/mm/yyyy dates, UTF-8 with a byte order mark,
 except the customer list, which comes from an older tool in Windows-1252. Each customer is written
 as soon as it is drawn, so the memory used does not depend on how many customers are exported.
+Cells go through the formula-safe writer, as every file the product writes: a mobile number written
+"+33 6 …" is read by a spreadsheet as text, and by the importer as it was.
 """
 
-import csv
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from ecoute.customers.demo.simulate import (
     MINUTES_PER_DAY,
@@ -18,6 +18,7 @@ from ecoute.customers.demo.simulate import (
     history_start,
     simulate_customers,
 )
+from ecoute.lib.formula_safe import FormulaSafeCsvWriter
 
 FILES = {
     "customers": ("clients.csv", "cp1252"),
@@ -141,7 +142,8 @@ def export_demo(
     }
     try:
         writers = {
-            kind: csv.writer(handle, delimiter=";", lineterminator="\r\n") for kind, handle in handles.items()
+            kind: FormulaSafeCsvWriter(handle, delimiter=";", lineterminator="\r\n")
+            for kind, handle in handles.items()
         }
         for kind, writer in writers.items():
             writer.writerow(HEADERS[kind])
@@ -153,7 +155,9 @@ def export_demo(
     return counts
 
 
-def _write_customer(customer: Customer, writers: dict[str, Any], clock: _Clock, counts: ExportCounts) -> None:
+def _write_customer(
+    customer: Customer, writers: dict[str, FormulaSafeCsvWriter], clock: _Clock, counts: ExportCounts
+) -> None:
     c = customer
     writers["customers"].writerow(
         (

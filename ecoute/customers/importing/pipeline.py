@@ -13,7 +13,6 @@ without the conflict clause until one meets an existing key (see writers.py); th
 paused while rows flow; on PostgreSQL the next batch is prepared while the server commits the last.
 """
 
-import csv
 import gc
 import pickle
 import queue
@@ -44,6 +43,7 @@ from ecoute.customers.importing.records import RecordsTable
 from ecoute.customers.importing.tags import set_customer_tags
 from ecoute.customers.importing.writers import DistinctKeys, bulk_writing
 from ecoute.lib.dates import DateColumn
+from ecoute.lib.formula_safe import FormulaSafeCsvWriter
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
 
@@ -527,9 +527,10 @@ def _one_ahead[T](items: Iterator[T]) -> Generator[T]:
 
 
 def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> None:
-    """The rejected rows as they were in the file, with a last column saying why."""
+    """The rejected rows as they were in the file, with a last column saying why; a cell that a spreadsheet
+    would run as a formula is neutralised (the importer reads it back as it was)."""
     with path.open("w", newline="", encoding="utf-8-sig") as out:
-        writer = csv.writer(out, delimiter=";")
+        writer = FormulaSafeCsvWriter(out, delimiter=";")
         writer.writerow([*table.headers, "reason"])
         for line, cells in table.rows(ragged="keep"):
             reason = outcome.rejected_lines.get(line)

@@ -7,6 +7,7 @@ place that turns a code into a sentence, so the command line, the web page and t
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,6 +53,23 @@ FILE_PROBLEMS = {
     "corrupt_spreadsheet": gettext_lazy("The spreadsheet cannot be read: it may be damaged."),
     "protected_spreadsheet": gettext_lazy("The spreadsheet is protected by a password: save it without one."),
     "spreadsheet_too_large": gettext_lazy("The spreadsheet holds more than %(limit_mb)s MB once unpacked."),
+    "sheet_too_large": gettext_lazy(
+        "The sheet “%(sheet)s” spans %(rows)s rows and %(columns)s columns, counting from its first filled "
+        "cell to its last: at most %(row_limit)s rows and %(limit)s cells can be read. Delete what lies "
+        "outside the data, or save the sheet as CSV."
+    ),
+    "too_many_texts": gettext_lazy(
+        "The spreadsheet declares %(found)s different texts, more than the %(limit)s that can be read: "
+        "it may be damaged. Save it again, or as CSV."
+    ),
+    "spreadsheet_out_of_memory": gettext_lazy(
+        "Reading the spreadsheet needs more than the %(limit_mb)s MB of memory allowed. Save it as CSV, "
+        "which is read without this limit, or split it."
+    ),
+    "too_many_columns": gettext_lazy(
+        "The file has %(found)s columns: at most %(limit)s can be imported. Delete the columns you do not "
+        "need, or split the file."
+    ),
     "sheet_not_found": gettext_lazy("The workbook has no sheet named “%(sheet)s” (sheets: %(available)s)."),
     "undecodable": gettext_lazy("Line %(line)s holds bytes that are not %(encoding)s text."),
     "field_too_large": gettext_lazy(
@@ -75,13 +93,20 @@ FILE_PROBLEMS = {
 
 
 def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
-    """The sentence for `code` in the active language; the reader's English text for a code we do not
-    know, and the bare sentence when a parameter is missing: never an error while reporting one."""
+    """The sentence for `code` in the active language, its numbers written the reader's way; the reader's
+    English text for a code we do not know, and the bare sentence when a parameter is missing: never an
+    error while reporting one."""
     sentence = sentences.get(code)
     if sentence is None:
         return default_message(code, params)
+    shown = {
+        name: number_format(value, force_grouping=True)
+        if isinstance(value, int) and not isinstance(value, bool)
+        else value
+        for name, value in params.items()
+    }
     try:
-        return str(sentence) % params
+        return str(sentence) % shown
     except (KeyError, TypeError, ValueError):
         return str(sentence)
 
