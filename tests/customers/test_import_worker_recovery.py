@@ -35,6 +35,12 @@ WORKER = ecoute(
 )
 
 
+def _worker_env() -> dict[str, str]:
+    """Workers with a short lease: the next one's housekeeping comes round within seconds, not half a
+    minute."""
+    return subprocess_env(TASKS_IMMEDIATE="0", IMPORT_LEASE_SECONDS="4")
+
+
 def _upload_and_start(client: Client, path: Path) -> ImportJob:
     response = client.post(
         reverse("customers:import_new"),
@@ -59,7 +65,7 @@ def _import_killed_while_writing(
     run_import("customers", str(write_customers(tmp_path / "clients.csv", 100)), "--org", org.slug)
     settings.TASKS = DATABASE_TASKS
     job = _upload_and_start(client, write_sales(tmp_path / "ventes.csv", 120_000))
-    with started(WORKER, subprocess_env(TASKS_IMMEDIATE="0"), tmp_path / "worker-1.log") as worker:
+    with started(WORKER, _worker_env(), tmp_path / "worker-1.log") as worker:
         wait_until(lambda: Transaction.objects.filter(organization=org).exists() or worker.poll() is not None)
         os.kill(worker.pid, signal.SIGKILL)
         assert worker.wait() == -signal.SIGKILL
@@ -82,7 +88,7 @@ def test_an_import_whose_worker_is_killed_is_picked_up_again_by_the_next_worker(
     [task] = DBTaskResult.objects.all()
     assert task.status == "RUNNING"
     # When another worker starts
-    with started(WORKER, subprocess_env(TASKS_IMMEDIATE="0"), tmp_path / "worker-2.log"):
+    with started(WORKER, _worker_env(), tmp_path / "worker-2.log"):
         wait_until(
             lambda: ImportJob.objects.get(pk=job.pk).is_finished, timeout=120, message="the import ends"
         )
