@@ -18,7 +18,7 @@ import pytest
 import ecoute
 from ecoute.accounts.models import Organization
 from ecoute.analytics.btyd.score_file import write_score_file
-from ecoute.customers.demo import export, simulate
+from ecoute.customers.demo import export, people, simulate
 from ecoute.customers.models import Customer
 from ecoute.lib.formula_safe import FORMULA_STARTS
 from tests.customers.importing import run_import, write_csv
@@ -81,11 +81,11 @@ def test_the_demo_export_neutralises_formulas_and_keeps_amounts_numbers(
         email=next(texts),
         city=next(texts),
         phone="+33 6 39 98 12 34",
-        purchases=[simulate.Purchase(next(texts), 60, -1500, next(texts), next(texts))],
-        acts=[simulate.Act(next(texts), "review", 90, next(texts), 5, next(texts), next(texts))],
+        purchases=[people.Purchase(next(texts), 60, -1500, next(texts), next(texts))],
+        acts=[people.Act(next(texts), "review", 90, next(texts), 5, next(texts), next(texts))],
     )
 
-    def one_customer(*_args: object, **_kwargs: object) -> Iterator[simulate.Customer]:
+    def one_customer(*_args: object, **_kwargs: object) -> Iterator[people.Customer]:
         yield hostile
 
     monkeypatch.setattr(export, "simulate_customers", one_customer)

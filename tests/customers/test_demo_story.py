@@ -5,7 +5,8 @@ import statistics
 
 import pytest
 
-from ecoute.customers.demo.simulate import MINUTES_PER_DAY, BuyingProcess, Customer, simulate_customers
+from ecoute.customers.demo.people import MINUTES_PER_DAY, BuyingProcess, Customer
+from ecoute.customers.demo.simulate import simulate_customers
 
 PROCESS = BuyingProcess()
 END = PROCESS.history_days * MINUTES_PER_DAY

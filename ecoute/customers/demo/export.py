@@ -11,13 +11,8 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 
-from ecoute.customers.demo.simulate import (
-    MINUTES_PER_DAY,
-    BuyingProcess,
-    Customer,
-    history_start,
-    simulate_customers,
-)
+from ecoute.customers.demo.people import MINUTES_PER_DAY, BuyingProcess, Customer, history_start
+from ecoute.customers.demo.simulate import simulate_customers
 from ecoute.lib.formula_safe import FormulaSafeCsvWriter
 
 FILES = {
