@@ -24,6 +24,7 @@ from ecoute.customers.models import (
     Transaction,
     customer_search_name,
 )
+from ecoute.lib.quantities import days_late
 from ecoute.lib.text import fold
 
 # Beyond this many customers one statement over the organization beats many over lists of ids.
@@ -303,7 +304,7 @@ def customer_timeline(customer: Customer, limit: int = 200) -> list[TimelineEntr
                 else str(_("not resolved at first contact"))
             )
         if i.delivery_delay_days:
-            facts.append(str(_("%(days)s days late")) % {"days": i.delivery_delay_days})
+            facts.append(days_late(i.delivery_delay_days))
         badge = (
             "badge-warn"
             if i.resolved_first_contact is False or (i.delivery_delay_days or 0) > 0

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ecoute.accounts.models import Role
 from ecoute.customers.demo.build import DEMO_MEMBERS, DEMO_PASSWORD, build_demo
 from ecoute.customers.demo.export import FILES, export_demo
+from ecoute.lib.quantities import record_counts, seconds
 
 
 class Command(BaseCommand):
@@ -59,20 +60,15 @@ class Command(BaseCommand):
             )
             self._print_logins([(email, role) for email, role, *_names in DEMO_MEMBERS])
             return
-        counts = report.stored()
+        counts = {**report.stored(), "imports": len(report.imports)}
         self.stdout.write(
             self.style.SUCCESS(
-                _(
-                    "Organization “%(name)s” (%(slug)s) created in %(seconds).1f s: %(customers)s customers, "
-                    "%(transactions)s transactions, %(consents)s consents, %(interactions)s interactions, "
-                    "%(loyalty_acts)s loyalty acts, %(imports)s imports."
-                )
+                _("Organization “%(name)s” (%(slug)s) created in %(duration)s: %(counts)s.")
                 % {
                     "name": report.organization.name,
                     "slug": report.organization.slug,
-                    "seconds": time.monotonic() - started,
-                    "imports": len(report.imports),
-                    **counts,
+                    "duration": seconds(time.monotonic() - started),
+                    "counts": record_counts(counts),
                 }
             )
         )
@@ -89,12 +85,12 @@ class Command(BaseCommand):
         counts = export_demo(directory, customers=customers, seed=seed, today=today)
         self.stdout.write(
             self.style.SUCCESS(
-                _(
-                    "%(customers)s customers, %(transactions)s transactions, %(consents)s consents, "
-                    "%(interactions)s interactions, %(loyalty_acts)s loyalty acts written to %(dir)s "
-                    "in %(seconds).1f s."
-                )
-                % {**counts.as_dict(), "dir": directory, "seconds": time.monotonic() - started}
+                _("%(counts)s written to %(dir)s in %(duration)s.")
+                % {
+                    "counts": record_counts(counts.as_dict()),
+                    "dir": directory,
+                    "duration": seconds(time.monotonic() - started),
+                }
             )
         )
         for name, encoding in FILES.values():
