@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ecoute.accounts",
     "ecoute.customers",
     "ecoute.retention",
+    "ecoute.listening",
     # After ecoute.lib, whose `db_worker` command extends this one's.
     "django_tasks_db",
 ]

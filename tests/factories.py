@@ -10,6 +10,17 @@ from factory.helpers import post_generation
 
 from ecoute.accounts.models import Membership, Organization, Role, User
 from ecoute.customers.models import Consent, Customer, Interaction, LoyaltyAct, Transaction
+from ecoute.lib.tokens import new_token, token_digest
+from ecoute.listening.models import (
+    Answer,
+    Criterion,
+    Invitation,
+    PublicLink,
+    Question,
+    Response,
+    Survey,
+    Wave,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -102,3 +113,83 @@ class LoyaltyActFactory(DjangoModelFactory[LoyaltyAct]):
     kind = "review"
     occurred_at = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
     rating = 5
+
+
+class CriterionFactory(DjangoModelFactory[Criterion]):
+    class Meta:
+        model = Criterion
+
+    organization = SubFactory(OrganizationFactory)
+    code = Sequence(lambda n: f"criterion_{n}")
+    name_fr = Sequence(lambda n: f"Critère {n}")
+    name_en = Sequence(lambda n: f"Criterion {n}")
+    importance = 3
+
+
+class SurveyFactory(DjangoModelFactory[Survey]):
+    class Meta:
+        model = Survey
+
+    organization = SubFactory(OrganizationFactory)
+    slug = Sequence(lambda n: f"survey-{n}")
+    name = Sequence(lambda n: f"Enquête {n}")
+
+
+class QuestionFactory(DjangoModelFactory[Question]):
+    class Meta:
+        model = Question
+
+    survey = SubFactory(SurveyFactory)
+    code = Sequence(lambda n: f"q{n}")
+    position = Sequence(lambda n: n)
+    type = "nps"
+    text_fr = "Recommanderiez-vous notre maison à un proche ?"
+    text_en = "Would you recommend us to a friend?"
+
+
+class WaveFactory(DjangoModelFactory[Wave]):
+    class Meta:
+        model = Wave
+
+    survey = SubFactory(SurveyFactory)
+
+
+class InvitationFactory(DjangoModelFactory[Invitation]):
+    class Meta:
+        model = Invitation
+
+    survey = SubFactory(SurveyFactory)
+    organization = LazyAttribute(lambda i: i.survey.organization)
+    customer = SubFactory(
+        CustomerFactory, organization=LazyAttribute(lambda c: c.factory_parent.organization)
+    )
+    token_hash = LazyAttribute(lambda _i: token_digest(new_token()))
+    status = "sent"
+
+
+class ResponseFactory(DjangoModelFactory[Response]):
+    class Meta:
+        model = Response
+
+    survey = SubFactory(SurveyFactory)
+    organization = LazyAttribute(lambda r: r.survey.organization)
+    channel = "web"
+
+
+class AnswerFactory(DjangoModelFactory[Answer]):
+    class Meta:
+        model = Answer
+
+    response = SubFactory(ResponseFactory)
+    question = SubFactory(QuestionFactory, survey=LazyAttribute(lambda q: q.factory_parent.response.survey))
+    number = 9
+
+
+class PublicLinkFactory(DjangoModelFactory[PublicLink]):
+    class Meta:
+        model = PublicLink
+
+    survey = SubFactory(SurveyFactory)
+    organization = LazyAttribute(lambda p: p.survey.organization)
+    token_hash = LazyAttribute(lambda _p: token_digest(new_token()))
+    label = "Ticket de caisse"

@@ -11,7 +11,7 @@ from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, Membership, Organization, Role
 from ecoute.customers.models import ImportJob
 from tests.conftest import member_client
-from tests.factories import CustomerFactory, MembershipFactory
+from tests.factories import CriterionFactory, CustomerFactory, MembershipFactory
 
 # Patterns with an id that are not an organization's data, and why.
 NOT_ORG_DATA = {
@@ -48,6 +48,7 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
     customer = CustomerFactory.create(organization=other)
     member = MembershipFactory.create(organization=other, role=Role.ADMIN)
     key, _secret = ApiKey.issue(other, "theirs")
+    criterion = CriterionFactory.create(organization=other)
     invitation, _token = invite(other, "someone@autre.fr", Role.VIEWER, by=member)
     job = ImportJob.objects.create(
         organization=other,
@@ -64,12 +65,21 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
         "invitation_id": invitation.pk,
         "job_id": job.pk,
         "external_id": customer.external_id,
+        "criterion_id": criterion.pk,
     }
 
 
 def test_every_url_with_an_id_is_covered_by_this_test() -> None:
     # Given every URL pattern of the product that takes a parameter
-    known = {"customer_id", "membership_id", "key_id", "invitation_id", "job_id", "external_id"}
+    known = {
+        "customer_id",
+        "membership_id",
+        "key_id",
+        "invitation_id",
+        "job_id",
+        "external_id",
+        "criterion_id",
+    }
     # Then each parameter is one this test knows how to fill with another organization's object
     for name, route, params in _id_patterns():
         assert set(params) <= known, f"{name} ({route}) takes {params}: add it to the tenancy test"

@@ -32,12 +32,18 @@ class ApiKeysDecisionError(Exception):
 type KeysDecision = Literal["revoke", "keep"] | None
 
 
+@transaction.atomic
 def create_organization(
     slug: str, name: str, language: str = "fr", time_zone: str = "Europe/Paris"
 ) -> Organization:
+    """A new organization, ready to listen: the shipped criteria and a contact policy come with it."""
+    # Imported here: listening's models build on accounts', so accounts may not import them at load time.
+    from ecoute.listening.actions import ensure_listening_defaults
+
     organization = Organization(slug=slug, name=name, language=language, time_zone=time_zone)
     organization.full_clean()
     organization.save()
+    ensure_listening_defaults(organization)
     return organization
 
 

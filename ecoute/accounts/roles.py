@@ -16,12 +16,17 @@ class Role(models.TextChoices):
 # Owners and admins both manage members, but only owners make, change or remove owners
 # (see `Membership.may_grant` and `may_manage`). Agents will see the customers behind the cases
 # assigned to them once cases exist; until then they see the overview only, like viewers.
+# Analysts and above build surveys and edit the criteria (`manage_surveys`); everyone sees results.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
-    Role.ADMIN: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
-    Role.ANALYST: frozenset({"import", "view_customers"}),
-    Role.AGENT: frozenset(),
-    Role.VIEWER: frozenset(),
+    Role.OWNER: frozenset(
+        {"manage_members", "manage_api_keys", "import", "view_customers", "manage_surveys", "view_results"}
+    ),
+    Role.ADMIN: frozenset(
+        {"manage_members", "manage_api_keys", "import", "view_customers", "manage_surveys", "view_results"}
+    ),
+    Role.ANALYST: frozenset({"import", "view_customers", "manage_surveys", "view_results"}),
+    Role.AGENT: frozenset({"view_results"}),
+    Role.VIEWER: frozenset({"view_results"}),
 }
 
 

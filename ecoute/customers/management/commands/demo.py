@@ -8,10 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoute.accounts.models import Role
+from ecoute.accounts.models import Organization, Role
 from ecoute.customers.demo.build import DEMO_MEMBERS, DEMO_PASSWORD, build_demo
 from ecoute.customers.demo.export import FILES, export_demo
 from ecoute.lib.quantities import record_counts, seconds
+from ecoute.listening.actions import ensure_listening_defaults
 
 
 class Command(BaseCommand):
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             announce=self.stdout.write,
         )
         if report is None:
+            ensure_listening_defaults(Organization.objects.get(slug=options["org"]))
             self.stdout.write(
                 _("The organization “%(slug)s” exists already: nothing to do.") % {"slug": options["org"]}
             )
