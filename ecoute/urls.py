@@ -10,6 +10,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:overview", permanent=False)),
     path("accounts/", include("ecoute.accounts.urls")),
     path("", include("ecoute.customers.urls")),
+    path("", include("ecoute.messaging.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

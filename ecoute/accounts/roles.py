@@ -16,10 +16,15 @@ class Role(models.TextChoices):
 # Owners and admins both manage members, but only owners make, change or remove owners
 # (see `Membership.may_grant` and `may_manage`). Agents will see the customers behind the cases
 # assigned to them once cases exist; until then they see the overview only, like viewers.
+# `manage_contacts` switches a customer's do-not-contact.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
-    Role.ADMIN: frozenset({"manage_members", "manage_api_keys", "import", "view_customers"}),
-    Role.ANALYST: frozenset({"import", "view_customers"}),
+    Role.OWNER: frozenset(
+        {"manage_members", "manage_api_keys", "import", "view_customers", "manage_contacts"}
+    ),
+    Role.ADMIN: frozenset(
+        {"manage_members", "manage_api_keys", "import", "view_customers", "manage_contacts"}
+    ),
+    Role.ANALYST: frozenset({"import", "view_customers", "manage_contacts"}),
     Role.AGENT: frozenset(),
     Role.VIEWER: frozenset(),
 }
