@@ -8,6 +8,8 @@ from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 
+from ecoute.lib.email_url import smtp_mailer
+
 
 class _Handler:
     def __init__(self) -> None:
@@ -60,6 +62,10 @@ class SmtpSink:
     def connections(self) -> int:
         """How many connections said EHLO: one per batch a sender sends."""
         return self._handler.connections
+
+    def mailer(self) -> dict[str, Any]:
+        """The MAILERS entry of Django's SMTP backend sending here."""
+        return smtp_mailer(self.host, self.port)
 
     def refuse(self, address: str, reply: str) -> None:
         """Answer `reply` to RCPT TO:<address> from now on."""

@@ -144,9 +144,13 @@ class _Batch:
         self.sender = sender
         self.report = report
         self.lease_renewed_at = timezone.now()
+        self.marked: set[int] = set()
 
     def _held(self, message: Message) -> QuerySet[Message]:
-        # Once marked sent by this sender a message can no longer be claimed: it is still this one's.
+        if message.pk in self.marked:
+            # Marked sent by this sender, whose answer from the server is still to come: no other
+            # sender takes a sent message.
+            return Message.objects.filter(pk=message.pk, status=MessageStatus.SENT)
         return Message.objects.filter(pk=message.pk, claimed_by=self.sender)
 
     def renew_lease_if_due(self) -> None:
@@ -158,7 +162,7 @@ class _Batch:
 
     def mark_sent(self, message: Message) -> bool:
         """Committed at once (autocommit): the point after which the message counts as sent."""
-        return bool(
+        marked = (
             self._held(message)
             .filter(status=MessageStatus.SENDING)
             .update(
@@ -166,9 +170,13 @@ class _Batch:
                 sent_at=timezone.now(),
                 attempts=F("attempts") + 1,
                 status_reason="",
+                claimed_by="",
                 lease_expires_at=None,
             )
         )
+        if marked:
+            self.marked.add(message.pk)
+        return bool(marked)
 
     def refuse(self, message: Message, refusal: Refusal) -> None:
         changes: dict[str, object] = {"status": refusal.status}
@@ -206,10 +214,6 @@ class _Batch:
             sent_at=None,
         )
         self.report.failed += 1
-
-    def done(self, message: Message) -> None:
-        self._release(message)
-        self.report.sent += 1
 
     def _release(self, message: Message, **changes: object) -> None:
         self._held(message).update(claimed_by="", lease_expires_at=None, **changes)
@@ -264,7 +268,7 @@ def _send_one(batch: _Batch, transport: Transport, message: Message) -> None:
     except (OSError, smtplib.SMTPException) as error:
         batch.fail_for_now(message, _describe(error))
         raise _ServerUnreachableError(_describe(error)) from error
-    batch.done(message)
+    batch.report.sent += 1
 
 
 def send_due_messages(organization: "Organization | None" = None) -> SendReport:

@@ -10,6 +10,7 @@ import contextlib
 import email.policy
 import re
 import smtplib
+import socket
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -48,6 +49,10 @@ class SmtpTransport:
     def _connection(self) -> smtplib.SMTP:
         if self.backend.connection is None:
             self.backend.open()
+            if (sock := getattr(self.backend.connection, "sock", None)) is not None:
+                # The final dot is written apart from the content: without this, it would wait for the
+                # server to acknowledge the content (Nagle's algorithm), 40 ms a message.
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         connection = self.backend.connection
         if connection is None:
             raise smtplib.SMTPServerDisconnected("no connection")
