@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.customers.models import Channel, Purpose
 from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
 
 
@@ -44,8 +45,12 @@ class Message(OrgOwned):
     # Counts against the organization's contact pressure (see send_rules).
     solicits = models.BooleanField(_("solicits"), default=False)
     # The consent checked at send time; blank for messages that need none (a notice to staff).
-    consent_channel = models.CharField(_("consent channel"), max_length=8, blank=True)
-    consent_purpose = models.CharField(_("consent purpose"), max_length=16, blank=True)
+    consent_channel = models.CharField(
+        _("consent channel"), max_length=8, choices=Channel.choices, blank=True
+    )
+    consent_purpose = models.CharField(
+        _("consent purpose"), max_length=16, choices=Purpose.choices, blank=True
+    )
     subject = models.CharField(_("subject"), max_length=300)
     text_body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML"), blank=True)
