@@ -17,6 +17,8 @@ class _Handler:
         self.connections = 0
         # Address → the reply given to RCPT TO for it ("550 5.1.1 No such user"), to refuse it.
         self.refusals: dict[str, str] = {}
+        # Address → the reply given to the end of the data of a message to it, to refuse it then.
+        self.data_refusals: dict[str, str] = {}
 
     async def handle_EHLO(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
@@ -34,6 +36,8 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        if refusal := self.data_refusals.get(envelope.rcpt_tos[0].lower()):
+            return refusal
         message = message_from_bytes(envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(message)
@@ -70,6 +74,10 @@ class SmtpSink:
     def refuse(self, address: str, reply: str) -> None:
         """Answer `reply` to RCPT TO:<address> from now on."""
         self._handler.refusals[address.lower()] = reply
+
+    def refuse_data(self, address: str, reply: str) -> None:
+        """Answer `reply` to the final dot of every message to `address` from now on."""
+        self._handler.data_refusals[address.lower()] = reply
 
     def __enter__(self) -> Self:
         self._controller.start()

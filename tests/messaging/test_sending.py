@@ -239,3 +239,24 @@ def test_outbox_send_sends_the_due_messages_of_one_organization(
     # Then only that one's left, and it says so
     assert Message.objects.filter(status="sent").get().organization == customer.organization
     assert "1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "attempts"),
+    [("554 5.7.1 Message refused", "failed", 1), ("452 4.3.1 Insufficient storage", "queued", 1)],
+)
+def test_a_refusal_after_the_final_dot_undoes_the_sent_mark(
+    customer: Customer, smtp_sink: SmtpSink, reply: str, status: str, attempts: int
+) -> None:
+    # Given a server that refuses the message once it has all of it
+    smtp_sink.refuse_data("jeanne@example.fr", reply)
+    message = queue_invitation(customer)
+    # When it is sent
+    report = send_due_messages()
+    # Then the message is not recorded as sent: it failed or waits for another attempt, with the answer
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (status, attempts, reply)
+    assert (message.sent_at, message.claimed_by) == (None, "")
+    assert report.sent == 0
+    # And the address is not suppressed: the server refused the content, not the recipient
+    assert not Suppression.objects.exists()
