@@ -214,7 +214,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # a sender that died are taken over once the lease has run out, or at once when its process is known
 # to have ended. A temporary SMTP error is retried after OUTBOX_RETRY_SECONDS, doubled at each attempt,
 # OUTBOX_MAX_ATTEMPTS times in all.
-# Unsubscribe links: at most so many requests per address in each window (seconds).
+# Unsubscribe links: at most so many requests per link, and so many of unknown links per address, in
+# each window (seconds).
 UNSUBSCRIBE_RATE_LIMIT = int(os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "30"))
 UNSUBSCRIBE_RATE_WINDOW = int(os.environ.get("UNSUBSCRIBE_RATE_WINDOW", "60"))
 OUTBOX_LEASE_SECONDS = max(1, int(os.environ.get("OUTBOX_LEASE_SECONDS", "120")))

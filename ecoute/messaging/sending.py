@@ -70,8 +70,8 @@ def due_messages(organization: "Organization | None" = None) -> QuerySet[Message
     due = Q(status=MessageStatus.QUEUED, next_attempt_at__lte=now) | Q(
         status=MessageStatus.SENDING, lease_expires_at__lte=now
     )
-    senders = Message.objects.filter(status=MessageStatus.SENDING).values_list("claimed_by", flat=True)
-    if ended := [name for name in set(senders) if has_ended(name)]:
+    sending = Message.objects.filter(status=MessageStatus.SENDING).order_by()
+    if ended := [name for name in sending.values_list("claimed_by", flat=True).distinct() if has_ended(name)]:
         due |= Q(status=MessageStatus.SENDING, claimed_by__in=ended)
     messages = Message.objects.filter(due)
     return messages.filter(organization=organization) if organization is not None else messages

@@ -14,6 +14,7 @@ from ecoute.accounts.login_limits import client_address
 from ecoute.customers.models import Customer
 from ecoute.lib.rate_limits import count_request
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.lib.tokens import token_digest
 from ecoute.messaging.actions import message_of_unsubscribe_token, set_do_not_contact, withdraw_consent_from
 from ecoute.messaging.models import Message
 
@@ -24,16 +25,23 @@ from ecoute.messaging.models import Message
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET: a page with a button; POST (the button, or a mail provider's one-click): the consent the
-    message was sent under is withdrawn. Posting again changes nothing."""
-    address = client_address(request) or "unknown"
-    verdict = count_request(
-        "unsubscribe", address, limit=settings.UNSUBSCRIBE_RATE_LIMIT, window=settings.UNSUBSCRIBE_RATE_WINDOW
-    )
+    message was sent under is withdrawn. Posting again changes nothing.
+
+    Unknown tokens are counted per address, so that guessing is slowed; a good link is counted per
+    link, so that a mail provider posting many customers' one-clicks from one address is never refused.
+    """
+    token = token[:200]
+    message = message_of_unsubscribe_token(token)
+    if message is None:
+        key = f"unknown:{client_address(request) or 'unknown'}"
+    else:
+        key = f"link:{token_digest(token)}"
+    limit, window = settings.UNSUBSCRIBE_RATE_LIMIT, settings.UNSUBSCRIBE_RATE_WINDOW
+    verdict = count_request("unsubscribe", key, limit=limit, window=window)
     if not verdict.allowed:
         response = render(request, "messaging/unsubscribe_limited.html", status=429)
         response["Retry-After"] = str(verdict.retry_after)
         return response
-    message = message_of_unsubscribe_token(token[:200])
     if message is None:
         return render(request, "messaging/unsubscribe_unknown.html", status=404)
     with translation.override(_reader_language(message)):
