@@ -3,25 +3,21 @@
 import hashlib
 from datetime import datetime
 from email.utils import parseaddr
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from ecoute.customers.models import Consent, Customer
 from ecoute.customers.queries import refresh_consent_flags
-from ecoute.lib.tokens import new_token, token_digest
+from ecoute.lib.tokens import token_digest
 from ecoute.messaging.models import Message, MessageStatus, Suppression, SuppressionReason
 from ecoute.messaging.tasks import enqueue_sending_on_commit
 
 if TYPE_CHECKING:
     from ecoute.accounts.models import Organization, User
 
-# Written in a body, replaced by the message's own unsubscribe link when it has one.
-UNSUBSCRIBE_URL = "{unsubscribe_url}"
 UNSUBSCRIBE_SOURCE = "unsubscribe link"
 
 
@@ -56,7 +52,8 @@ def queue_message(
     returned and nothing is added.
 
     A message checked against a consent (channel and purpose) of a customer carries a one-click
-    unsubscribe link (List-Unsubscribe, RFC 8058); `{unsubscribe_url}` in its bodies becomes that link.
+    unsubscribe link (List-Unsubscribe, RFC 8058); `{unsubscribe_url}` in its bodies becomes that link
+    when it is sent (see sending.py: the link's token is made then, and only its digest is kept).
     """
     existing = Message.objects.filter(organization=organization, idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -79,16 +76,6 @@ def queue_message(
         "subject_ref": subject_ref,
         "next_attempt_at": send_after or timezone.now(),
     }
-    if customer is not None and consent_channel and consent_purpose:
-        token = new_token()
-        url = settings.SITE_URL + reverse("messaging:unsubscribe", args=[token])
-        fields["unsubscribe_token_hash"] = token_digest(token)
-        fields["headers"] |= {
-            "List-Unsubscribe": f"<{url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-        fields["text_body"] = text_body.replace(UNSUBSCRIBE_URL, url)
-        fields["html_body"] = html_body.replace(UNSUBSCRIBE_URL, escape(url))
     try:
         with transaction.atomic():
             message = Message.objects.create(**fields)
@@ -97,6 +84,10 @@ def queue_message(
         return Message.objects.get(organization=organization, idempotency_key=idempotency_key)
     enqueue_sending_on_commit()
     return message
+
+
+def has_unsubscribe_link(message: Message) -> bool:
+    return message.customer_id is not None and bool(message.consent_channel and message.consent_purpose)
 
 
 def message_of_unsubscribe_token(token: str) -> Message | None:

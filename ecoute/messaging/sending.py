@@ -28,23 +28,30 @@ from its idempotency key, so a receiver can still tell copies apart.
 If the server refuses the message after the dot (or the connection breaks before its answer), the
 `sent` mark is undone: temporary errors (4xx, no connection) are retried later with a doubling delay;
 a permanent refusal (5xx) fails the message, and on the recipient (RCPT) suppresses the address.
+
+Unsubscribe links. The token of a message's unsubscribe link (256 random bits) is made at each attempt,
+written in the e-mail and stored only as its SHA-256, with the `sent` mark: the link works from the
+moment the message can reach anyone, and no clear token is ever stored.
 """
 
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from html import escape
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from ecoute.customers.models import Consent
 from ecoute.lib.process_identity import has_ended, this_process
+from ecoute.lib.tokens import new_token, token_digest
 from ecoute.messaging import send_rules
-from ecoute.messaging.actions import suppress_address
+from ecoute.messaging.actions import has_unsubscribe_link, suppress_address
 from ecoute.messaging.models import Message, MessageStatus, Suppression, SuppressionReason
 from ecoute.messaging.send_rules import Refusal
 from ecoute.messaging.transport import LeaseLostError, RecipientRefusedError, Transport, open_transport
@@ -53,6 +60,8 @@ if TYPE_CHECKING:
     from ecoute.accounts.models import Organization
 
 MAX_RETRY_DELAY = timedelta(hours=6)
+# Written in a body by the app that queues it, replaced by the message's own unsubscribe link.
+UNSUBSCRIBE_URL = "{unsubscribe_url}"
 
 
 @dataclass
@@ -120,19 +129,23 @@ def refusal_at_send_time(message: Message) -> Refusal | None:
     return send_rules.first_refusal(message)
 
 
-def email_of(message: Message) -> EmailMultiAlternatives:
+def email_of(message: Message, unsubscribe_token: str | None) -> EmailMultiAlternatives:
+    """The e-mail of `message`; with a token, its unsubscribe link in the headers and in place of
+    `{unsubscribe_url}` in the bodies."""
     headers = {"Message-ID": message.message_id, **message.headers}
     if message.language:
         headers["Content-Language"] = message.language
+    text, html = message.text_body, message.html_body
+    if unsubscribe_token is not None:
+        url = settings.SITE_URL + reverse("messaging:unsubscribe", args=[unsubscribe_token])
+        headers |= {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        text, html = text.replace(UNSUBSCRIBE_URL, url), html.replace(UNSUBSCRIBE_URL, escape(url))
     email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.text_body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_address],
+        subject=message.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[message.to_address],
         headers=headers,
-    )
-    if message.html_body:
-        email.attach_alternative(message.html_body, "text/html")
+    )  # fmt: skip
+    if html:
+        email.attach_alternative(html, "text/html")
     return email
 
 
@@ -160,12 +173,14 @@ class _Batch:
             )
             self.lease_renewed_at = timezone.now()
 
-    def mark_sent(self, message: Message) -> bool:
-        """Committed at once (autocommit): the point after which the message counts as sent."""
+    def mark_sent(self, message: Message, unsubscribe_token: str | None) -> bool:
+        """Committed at once (autocommit): the point after which the message counts as sent, and its
+        unsubscribe link works."""
         marked = (
             self._held(message)
             .filter(status=MessageStatus.SENDING)
             .update(
+                unsubscribe_token_hash=token_digest(unsubscribe_token) if unsubscribe_token else None,
                 status=MessageStatus.SENT,
                 sent_at=timezone.now(),
                 attempts=F("attempts") + 1,
@@ -201,6 +216,7 @@ class _Batch:
             last_error=error,
             status_reason="",
             sent_at=None,
+            unsubscribe_token_hash=None,
         )
         self.report.retried += 1
 
@@ -212,6 +228,7 @@ class _Batch:
             last_error=error,
             status_reason=reason,
             sent_at=None,
+            unsubscribe_token_hash=None,
         )
         self.report.failed += 1
 
@@ -244,14 +261,16 @@ def _send_one(batch: _Batch, transport: Transport, message: Message) -> None:
         batch.refuse(message, refusal)
         return
     marked = False
+    # Made for this attempt, written in the e-mail, kept only as its digest (stored with the sent mark).
+    token = new_token() if has_unsubscribe_link(message) else None
 
     def mark_sent() -> bool:
         nonlocal marked
-        marked = batch.mark_sent(message)
+        marked = batch.mark_sent(message, token)
         return marked
 
     try:
-        transport.send(email_of(message), mark_sent)
+        transport.send(email_of(message, token), mark_sent)
     except LeaseLostError:
         return
     except smtplib.SMTPResponseException as error:

@@ -1,5 +1,6 @@
 """The outbox's fixtures: tasks that wait (sending is called by the test), customers who consent."""
 
+from email.message import Message as EmailMessage
 from typing import Any
 
 import pytest
@@ -24,6 +25,14 @@ def customer(org: Organization) -> Customer:
     customer = CustomerFactory.create(organization=org, email="jeanne@example.fr", language="fr")
     ConsentFactory.create(customer=customer, channel="email", purpose="surveys", granted=True)
     return customer
+
+
+def unsubscribe_link(received: EmailMessage) -> str:
+    """The path of the List-Unsubscribe link of an e-mail the server received."""
+    header = "".join(str(received["List-Unsubscribe"]).split())  # long headers are folded
+    assert header.startswith("<http://localhost:8000/u/")
+    assert header.endswith(">")
+    return header[len("<http://localhost:8000") : -1]
 
 
 def queue_invitation(customer: Customer, key: str = "invitation:1", **fields: Any) -> Message:

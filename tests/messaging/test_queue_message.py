@@ -9,7 +9,6 @@ from django_tasks_db.models import DBTaskResult
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
-from ecoute.lib.tokens import token_digest
 from ecoute.messaging.actions import queue_message
 from ecoute.messaging.models import Message
 from tests.messaging.conftest import queue_invitation
@@ -54,29 +53,12 @@ def test_the_message_id_is_built_from_the_key_and_stays_the_same(customer: Custo
     assert first.endswith("@localhost>")
 
 
-def test_a_message_under_a_consent_carries_a_one_click_unsubscribe_link(customer: Customer) -> None:
-    # When a survey invitation is queued under the e-mail/surveys consent
-    message = queue_invitation(customer)
-    # Then it carries the List-Unsubscribe headers of RFC 8058, with a link whose token is stored hashed
-    link = message.headers["List-Unsubscribe"]
-    assert link.startswith("<http://localhost:8000/u/")
-    assert link.endswith(">")
-    token = link[len("<http://localhost:8000/u/") : -1]
-    assert len(token) >= 22  # at least 128 random bits, URL-safe
-    assert message.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message.unsubscribe_token_hash == token_digest(token)
-    # And the bodies' placeholder became that link
-    assert f"Se désabonner : {link[1:-1]}" in message.text_body
-    assert f'href="{link[1:-1]}"' in message.html_body
-
-
 def test_a_notice_without_consent_has_no_unsubscribe_link(org: Organization) -> None:
     message = queue_message(
         org, to_address="owner@maison.fr", subject="Import fini", text_body="…", purpose="notice",
         idempotency_key="notice:1",
     )  # fmt: skip
-    assert "List-Unsubscribe" not in message.headers
-    assert message.unsubscribe_token_hash is None
+    assert message.headers == {}
 
 
 @pytest.mark.django_db(transaction=True)

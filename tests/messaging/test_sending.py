@@ -13,13 +13,14 @@ from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
 from ecoute.lib.email_url import smtp_mailer
 from ecoute.lib.process_identity import this_process
+from ecoute.lib.tokens import token_digest
 from ecoute.messaging import send_rules
 from ecoute.messaging.actions import set_do_not_contact
 from ecoute.messaging.models import Message, Suppression
 from ecoute.messaging.send_rules import Refusal
 from ecoute.messaging.sending import claim_batch, send_due_messages
 from tests.factories import ConsentFactory, CustomerFactory
-from tests.messaging.conftest import queue_invitation
+from tests.messaging.conftest import queue_invitation, unsubscribe_link
 from tests.processes import free_port
 from tests.smtp_sink import SmtpSink
 
@@ -48,15 +49,37 @@ def test_a_batch_is_sent_over_one_connection(org: Organization, smtp_sink: SmtpS
 
 
 def test_the_message_has_a_text_and_an_html_part(customer: Customer, smtp_sink: SmtpSink) -> None:
-    message = queue_invitation(customer)
+    queue_invitation(customer)
     send_due_messages()
     [received] = smtp_sink.messages
     assert received["To"] == "jeanne@example.fr"
     assert received["Content-Language"] == "fr"
-    # (folded on two lines, as long headers are)
-    assert "".join(received["List-Unsubscribe"].split()) == message.headers["List-Unsubscribe"]
     types = [part.get_content_type() for part in received.walk()]
     assert types == ["multipart/alternative", "text/plain", "text/html"]
+
+
+def test_a_message_under_a_consent_carries_a_one_click_unsubscribe_link_stored_hashed(
+    customer: Customer, smtp_sink: SmtpSink
+) -> None:
+    # When a survey invitation, queued under the e-mail/surveys consent, is sent
+    message = queue_invitation(customer)
+    send_due_messages()
+    # Then it carries the List-Unsubscribe headers of RFC 8058
+    [received] = smtp_sink.messages
+    link = unsubscribe_link(received)
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    token = link.removeprefix("/u/")
+    assert len(token) >= 22  # at least 128 random bits, URL-safe
+    # And the bodies' placeholder became that link
+    parts = [part.get_payload(decode=True) for part in received.walk() if not part.is_multipart()]
+    text, html = (part.decode() for part in parts if isinstance(part, bytes))
+    assert f"Se désabonner : http://localhost:8000{link}" in text
+    assert f'href="http://localhost:8000{link}"' in html
+    # And the outbox keeps only the token's SHA-256, nowhere the token itself
+    message.refresh_from_db()
+    assert message.unsubscribe_token_hash == token_digest(token)
+    stored = [str(getattr(message, f.attname)) for f in Message._meta.concrete_fields]
+    assert not [value for value in stored if token in value]
 
 
 def test_consent_withdrawn_after_queueing_suppresses_the_message(

@@ -1,6 +1,7 @@
 """The unsubscribe link of every e-mail sent under a consent: a page in the customer's language, a
 button, and RFC 8058 one-click from the mail provider, both withdrawing the consent in the log."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -8,14 +9,23 @@ from django.test import Client
 
 from ecoute.customers.models import Consent, Customer
 from ecoute.messaging.models import Message
-from tests.messaging.conftest import queue_invitation
+from ecoute.messaging.sending import send_due_messages
+from tests.messaging.conftest import queue_invitation, unsubscribe_link
+from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.usefixtures("waiting_tasks")
 
 
-def _link(message: Message) -> str:
-    """The path of the message's List-Unsubscribe link."""
-    return str(message.headers["List-Unsubscribe"]).strip("<>").removeprefix("http://localhost:8000")
+@pytest.fixture
+def sent(smtp_sink: SmtpSink) -> Callable[[Message], str]:
+    """Send a queued message; the path of its unsubscribe link."""
+
+    def send(message: Message) -> str:
+        send_due_messages()
+        [received] = [m for m in smtp_sink.messages if m["Message-ID"] == message.message_id]
+        return unsubscribe_link(received)
+
+    return send
 
 
 def _withdrawals(customer: Customer) -> list[tuple[str, str, bool, str]]:
@@ -26,9 +36,11 @@ def _withdrawals(customer: Customer) -> list[tuple[str, str, bool, str]]:
     )
 
 
-def test_the_link_shows_a_page_in_the_customers_language_with_a_button(customer: Customer) -> None:
+def test_the_link_shows_a_page_in_the_customers_language_with_a_button(
+    customer: Customer, sent: Callable[[Message], str]
+) -> None:
     # Given an invitation to a French-speaking customer, opened in an English browser
-    link = _link(queue_invitation(customer))
+    link = sent(queue_invitation(customer))
     response = Client().get(link, HTTP_ACCEPT_LANGUAGE="en")
     # Then the page speaks French and offers a button, and nothing is withdrawn yet
     page = response.content.decode()
@@ -39,16 +51,20 @@ def test_the_link_shows_a_page_in_the_customers_language_with_a_button(customer:
     assert _withdrawals(customer) == []
 
 
-def test_the_page_speaks_english_to_an_english_speaking_customer(customer: Customer) -> None:
+def test_the_page_speaks_english_to_an_english_speaking_customer(
+    customer: Customer, sent: Callable[[Message], str]
+) -> None:
     customer.language = "en"
     customer.save()
-    response = Client().get(_link(queue_invitation(customer, language="en")), HTTP_ACCEPT_LANGUAGE="fr")
+    response = Client().get(sent(queue_invitation(customer, language="en")), HTTP_ACCEPT_LANGUAGE="fr")
     assert "You will no longer receive e-mails from Maison Lumière for surveys." in response.content.decode()
 
 
-def test_the_button_withdraws_the_consent_by_appending_to_the_log(customer: Customer) -> None:
+def test_the_button_withdraws_the_consent_by_appending_to_the_log(
+    customer: Customer, sent: Callable[[Message], str]
+) -> None:
     # Given the page of the link, in a browser that checks CSRF tokens
-    link = _link(queue_invitation(customer))
+    link = sent(queue_invitation(customer))
     browser = Client(enforce_csrf_checks=True)
     browser.get(link)
     # When the customer presses the button
@@ -62,9 +78,11 @@ def test_the_button_withdraws_the_consent_by_appending_to_the_log(customer: Cust
     assert customer.email_consent is False
 
 
-def test_one_click_from_the_mail_provider_works_without_page_or_csrf_token(customer: Customer) -> None:
+def test_one_click_from_the_mail_provider_works_without_page_or_csrf_token(
+    customer: Customer, sent: Callable[[Message], str]
+) -> None:
     # When a mail provider posts the RFC 8058 body to the link, with no cookie and no token
-    link = _link(queue_invitation(customer))
+    link = sent(queue_invitation(customer))
     response = Client(enforce_csrf_checks=True).post(
         link, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
     )
@@ -73,16 +91,20 @@ def test_one_click_from_the_mail_provider_works_without_page_or_csrf_token(custo
     assert _withdrawals(customer) == [("email", "surveys", False, "unsubscribe link")]
 
 
-def test_unsubscribing_twice_records_one_withdrawal(customer: Customer) -> None:
+def test_unsubscribing_twice_records_one_withdrawal(
+    customer: Customer, sent: Callable[[Message], str]
+) -> None:
     first, second = queue_invitation(customer, key="a"), queue_invitation(customer, key="b")
     client = Client()
-    for link in (_link(first), _link(first), _link(second)):
+    for link in (sent(first), sent(first), sent(second)):
         assert client.post(link, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert len(_withdrawals(customer)) == 1
 
 
-def test_a_consent_given_again_after_unsubscribing_is_withdrawn_again_by_the_link(customer: Customer) -> None:
-    link = _link(queue_invitation(customer))
+def test_a_consent_given_again_after_unsubscribing_is_withdrawn_again_by_the_link(
+    customer: Customer, sent: Callable[[Message], str]
+) -> None:
+    link = sent(queue_invitation(customer))
     Client().post(link)
     Consent.objects.create(
         organization=customer.organization,
@@ -113,11 +135,11 @@ def test_the_link_of_a_message_without_consent_is_unknown(customer: Customer) ->
 
 
 def test_guessing_links_is_rate_limited_per_address_without_refusing_good_links(
-    customer: Customer, settings: Any
+    customer: Customer, settings: Any, sent: Callable[[Message], str]
 ) -> None:
     # Given a limit of three requests a minute
     settings.UNSUBSCRIBE_RATE_LIMIT = 3
-    link = _link(queue_invitation(customer))
+    link = sent(queue_invitation(customer))
     client = Client()
     # When a fourth unknown link comes from the same address
     answers = [client.get(f"/u/guess-{n}").status_code for n in range(4)]
@@ -131,8 +153,8 @@ def test_guessing_links_is_rate_limited_per_address_without_refusing_good_links(
     assert len(_withdrawals(customer)) == 1
 
 
-def test_one_link_is_rate_limited(customer: Customer, settings: Any) -> None:
+def test_one_link_is_rate_limited(customer: Customer, settings: Any, sent: Callable[[Message], str]) -> None:
     settings.UNSUBSCRIBE_RATE_LIMIT = 3
-    link = _link(queue_invitation(customer))
+    link = sent(queue_invitation(customer))
     answers = [Client(REMOTE_ADDR=f"10.0.0.{n}").get(link).status_code for n in range(4)]
     assert answers == [200, 200, 200, 429]
