@@ -283,3 +283,18 @@ def test_a_refusal_after_the_final_dot_undoes_the_sent_mark(
     assert report.sent == 0
     # And the address is not suppressed: the server refused the content, not the recipient
     assert not Suppression.objects.exists()
+
+
+def test_a_mailer_other_than_smtp_gets_the_message_once_marked_sent(
+    customer: Customer, mailoutbox: list[Any]
+) -> None:
+    # Given the memory mailer of Django's tests (EMAIL_URL=memory://), which has no SMTP conversation
+    message = queue_invitation(customer)
+    # When the outbox is sent
+    assert send_due_messages().sent == 1
+    # Then the mailer got the message with its headers, and it is recorded as sent
+    [received] = mailoutbox
+    assert received.extra_headers["Message-ID"] == message.message_id
+    assert received.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    message.refresh_from_db()
+    assert message.status == "sent"
