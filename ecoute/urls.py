@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("ecoute.accounts.urls")),
     path("", include("ecoute.customers.urls")),
     path("", include("ecoute.listening.urls")),
+    path("", include("ecoute.messaging.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
