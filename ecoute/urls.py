@@ -17,3 +17,6 @@ urlpatterns = [
 ]
 
 handler400 = "ecoute.lib.error_views.bad_request"
+handler403 = "ecoute.lib.error_views.permission_denied"
+handler404 = "ecoute.lib.error_views.page_not_found"
+handler500 = "ecoute.lib.error_views.server_error"
