@@ -36,6 +36,6 @@ def test_an_owner_edits_a_criterion_on_a_phone_without_sideways_scrolling(
     page.get_by_role("link", name="Livraison", exact=True).click()
     page.get_by_label("Note visée").fill("8,5")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Le critère « Livraison » est enregistré.")).to_be_visible()
+    expect(page.get_by_text("Le critère «\xa0Livraison\xa0» est enregistré.")).to_be_visible()
     assert str(Criterion.objects.get(organization=owner.organization, code="delivery").target_score) == "8.5"
     context.close()
