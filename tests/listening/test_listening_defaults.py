@@ -1,5 +1,7 @@
 """Every organization starts with the shipped criteria and a contact policy."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -8,6 +10,7 @@ from ecoute.accounts.models import Organization
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.defaults import default_criteria
 from ecoute.listening.models import ContactPolicy, Criterion
+from tests.factories import OrganizationFactory
 
 
 @pytest.mark.django_db
@@ -48,3 +51,15 @@ def test_the_org_command_creates_an_organization_ready_to_listen() -> None:
     # then it has its criteria
     org = Organization.objects.get(slug="boulangerie")
     assert Criterion.objects.for_org(org).filter(is_key=True).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_demo_command_gives_an_existing_organization_its_criteria() -> None:
+    # given an organization made before listening existed, without criteria
+    org = OrganizationFactory.create(slug="ancienne")
+    assert not Criterion.objects.for_org(org).exists()
+    # when `ecoute demo` is run on it
+    call_command("demo", "--org", "ancienne", stdout=StringIO())
+    # then it has the shipped criteria and a contact policy, and nothing else was built
+    assert Criterion.objects.for_org(org).count() == len(default_criteria())
+    assert ContactPolicy.objects.filter(organization=org).exists()
