@@ -37,9 +37,8 @@ def save_criterion(criterion: Criterion) -> Criterion:
     The organization's criteria are locked first, so that two people marking a key criterion at the
     same moment cannot make four between them.
     """
-    others = Criterion.objects.select_for_update().filter(organization=criterion.organization)
-    if criterion.pk:
-        others = others.exclude(pk=criterion.pk)
+    locked = Criterion.objects.select_for_update().filter(organization=criterion.organization)
+    others = list(locked.exclude(pk=criterion.pk) if criterion.pk else locked)
     key_others = sum(1 for other in others if other.is_key)
     if criterion.is_key and key_others >= MAX_KEY_CRITERIA:
         raise TooManyKeyCriteriaError

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -75,6 +76,10 @@ class Command(BaseCommand):
             ) from error
         try:
             survey, created = import_survey(org, parse_json(text))
+        except IntegrityError as error:
+            raise CommandError(
+                _("The survey was changed by someone else at the same moment: run the import again.")
+            ) from error
         except SurveyFileError as error:
             for problem in error.problems:
                 self.stderr.write(f"{path}: {problem}")
