@@ -47,9 +47,11 @@ from types import TracebackType
 from typing import BinaryIO, Literal, Protocol, Self
 
 from ecoute.lib import table_limits as limits
+from ecoute.lib.columns import is_known_header
 from ecoute.lib.csv_source import CsvSource
 from ecoute.lib.sheet_source import SheetSource
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
+from ecoute.lib.text import fold
 from ecoute.lib.values import Cell
 
 __all__ = ["Cell", "InvalidValueError", "Table", "TabularError", "open_table"]
@@ -70,6 +72,8 @@ _MAGIC_NUMBERS = {
 _HEADER_SEARCH_ROWS = 10
 PREVIEW_CHARS = 200
 # A header cell that is a number, a date, an amount or an e-mail address is data.
+# "Total", "TOTAL TTC", "Sous-total", "Totaux", "Total général :".
+_TOTALS = re.compile(r"(sous[- ]?)?(grand )?totau?[lx]( (general|ttc|ht|des ventes))?\s*:?")
 _DATA_LIKE = re.compile(r"[-+(]?[\d\s.,'/:€$£%()-]*\d[\d\s.,'/:€$£%()-]*|[^\s@]+@[^\s@]+\.\w+")
 
 
@@ -85,21 +89,32 @@ class _Source(Protocol):
     def close(self) -> None: ...
 
 
-def _find_header(source: _Source) -> tuple[int, list[str]]:
-    """The header's line and names: the first row about as full as the fullest nearby.
+def _find_header(source: _Source, header_row: int | None) -> tuple[int, list[str]]:
+    """The header's line and names.
 
-    Skips title rows above the header ("Export des ventes - mars 2024") that Excel users
-    add, by taking the first of the first rows with more than half as many values as the
-    fullest of them.
+    With ``header_row``, the row on that line. Otherwise the first of the first rows holding the
+    most cells named like known columns (at least two), which skips title rows of Sage and EBP
+    exports however full; failing that, the first row with more than half as many values as the
+    fullest of them, which skips the title rows ("Export des ventes - mars 2024") Excel users add.
     """
-    first_rows = list(itertools.islice(source.records(), _HEADER_SEARCH_ROWS))
-    if not first_rows:
-        raise TabularError("empty_file")
-    counts = [sum(value is not None for value in values) for _, values in first_rows]
-    line, values = next(
-        (row for row, count in zip(first_rows, counts, strict=True) if count * 2 > max(counts)),
-        first_rows[0],
-    )
+    if header_row is not None:
+        found = next((row for row in source.records() if row[0] >= header_row), None)
+        if found is None or found[0] != header_row:
+            raise TabularError("header_row_empty", line=header_row)
+        line, values = found
+    else:
+        first_rows = list(itertools.islice(source.records(), _HEADER_SEARCH_ROWS))
+        if not first_rows:
+            raise TabularError("empty_file")
+        known = [sum(isinstance(v, str) and is_known_header(v) for v in values) for _, values in first_rows]
+        counts = [sum(value is not None for value in values) for _, values in first_rows]
+        if max(known) >= 2:
+            line, values = first_rows[known.index(max(known))]
+        else:
+            line, values = next(
+                (row for row, count in zip(first_rows, counts, strict=True) if count * 2 > max(counts)),
+                first_rows[0],
+            )
     headers = [_display(value) for value in values]
     # CSV: a trailing delimiter adds an empty name. Sheets keep their width, so that a
     # column with data but no name keeps its place.
@@ -108,10 +123,27 @@ def _find_header(source: _Source) -> tuple[int, list[str]]:
     return line, headers
 
 
+def _is_totals_line(values: list[Cell], width: int) -> bool:
+    """A totals line of an accounting export: "Total" (or "Sous-total", "Total TTC"…) first, then only
+    numbers, in at most half of the columns."""
+    filled = [value for value in values if value is not None]
+    if not filled or len(filled) * 2 > max(width, 2) or not isinstance(filled[0], str):
+        return False
+    if not _TOTALS.fullmatch(fold(filled[0])):
+        return False
+    return all(
+        (isinstance(value, int | float) and not isinstance(value, bool))
+        or (isinstance(value, str) and bool(_DATA_LIKE.fullmatch(value)))
+        for value in filled[1:]
+    )
+
+
 class Table:
     """One sheet or CSV file as headers and rows; close it, or use it as a context manager."""
 
-    def __init__(self, source: _Source, *, name: str, handle: BinaryIO | None) -> None:
+    def __init__(
+        self, source: _Source, *, name: str, handle: BinaryIO | None, header_row: int | None = None
+    ) -> None:
         self._source = source
         self._handle = handle
         self.name = name
@@ -120,7 +152,12 @@ class Table:
         self.sheet_name: str | None = getattr(source, "sheet_name", None)
         self.sheet_names: list[str] = getattr(source, "sheet_names", [])
         try:
-            self.header_line, self.headers = _find_header(source)
+            self.header_line, self.headers = _find_header(source, header_row)
+            # Columns without a name get one of their own: "column 3", never "" twice.
+            self.unnamed = [index for index, header in enumerate(self.headers) if not header]
+            for index in self.unnamed:
+                self.headers[index] = f"column {index + 1}"
+            self.totals_lines: set[int] = set()
             if len(self.headers) > limits.MAX_COLUMNS:
                 raise TabularError("too_many_columns", found=len(self.headers), limit=limits.MAX_COLUMNS)
         except BaseException:
@@ -140,6 +177,9 @@ class Table:
             if line >= self.header_line:
                 break
         for line, values in records:
+            if _is_totals_line(values, width):
+                self.totals_lines.add(line)
+                continue
             if len(values) != width:
                 if len(values) > width and not any(values[width:]):
                     del values[width:]
@@ -188,12 +228,12 @@ def _display(value: Cell) -> str:
 
 
 def _check_header(table: Table) -> None:
-    filled = [header for header in table.headers if header]
+    filled = [header for index, header in enumerate(table.headers) if index not in table.unnamed]
     if sum(bool(_DATA_LIKE.fullmatch(header)) for header in filled) * 2 > len(filled):
         raise TabularError("no_header")
 
 
-def _open_source(handle: BinaryIO, path: str | None, sheet: str | None) -> _Source:
+def _open_source(handle: BinaryIO, path: str | None, sheet: str | None, encoding: str | None) -> _Source:
     start = handle.tell()
     head = handle.read(8)
     handle.seek(start)
@@ -206,7 +246,7 @@ def _open_source(handle: BinaryIO, path: str | None, sheet: str | None) -> _Sour
     for magic, detected in _MAGIC_NUMBERS.items():
         if head.startswith(magic):
             raise TabularError("unsupported_format", detected=detected)
-    return CsvSource(handle)
+    return CsvSource(handle, encoding=encoding)
 
 
 def open_table(
@@ -214,6 +254,8 @@ def open_table(
     *,
     original_name: str | None = None,
     sheet: str | None = None,
+    encoding: str | None = None,
+    header_row: int | None = None,
 ) -> Table:
     """Open a CSV file or a workbook by path or from a seekable binary file object.
 
@@ -233,7 +275,8 @@ def open_table(
         name = original_name or str(getattr(source, "name", "")) or "upload"
     table: Table | None = None
     try:
-        table = Table(_open_source(handle, path, sheet), name=name, handle=owned)
+        source_read = _open_source(handle, path, sheet, encoding)
+        table = Table(source_read, name=name, handle=owned, header_row=header_row)
         _check_header(table)
     except BaseException:
         if table is not None:
