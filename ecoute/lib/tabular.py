@@ -10,26 +10,27 @@ messages (see ``ecoute.lib.tabular_errors``).
         for line, values in table.rows():                       # pass 2: write
             ...
 
-- ``open_table(source, *, original_name=None, sheet=None) -> Table`` recognises the kind
-  by content, not by name: a zip holding a workbook is xlsx or ods; anything else must
-  be text, read as CSV. Raises ``TabularError`` ("unreadable_file", "empty_file",
-  "unsupported_format", "corrupt_spreadsheet", "protected_spreadsheet",
-  "spreadsheet_too_large", "sheet_too_large", "too_many_texts", "spreadsheet_out_of_memory",
-  "too_many_columns", "sheet_not_found", "no_header"). Workbooks are checked before they
+- ``open_table(source, *, original_name=None, sheet=None, encoding=None, header_row=None) -> Table``
+  recognises the kind by content, not by name: a zip holding a workbook is xlsx or ods; anything
+  else must be text, read as CSV in the encoding given or found (``text_encoding``). Raises
+  ``TabularError`` with a code of ``tabular_errors.MESSAGES``. Workbooks are checked before they
   are read, and read in a process of their own (see ``sheet_source``); limits are in
   ``table_limits``.
-- ``Table.headers``: the header row: the first non-empty one, unless it has at most half
-  as many values as the fullest of the first ten (a title row above the header); in CSV
-  files trailing blank names are dropped, sheets keep their width.
+- ``Table.headers``: the header row: the row on line ``header_row`` when given; else the first of
+  the first ten rows with the most cells named like known columns (two at least), else the first
+  with more than half as many values as the fullest of them (a title row above the header). In CSV
+  files trailing blank names are dropped, sheets keep their width; a column without a name is
+  called "column N" (its position).
 - ``Table.rows(*, ragged="error")`` yields ``(line, values)`` for each non-empty row
   after the header: ``line`` is the line a user sees (CSV: the physical line where the
   record starts, the first line of the file being 1; sheets: the row number). Rows can be
-  read again, and two passes may even interleave. A row with more or fewer values than
+  read again, and two passes may even interleave. A totals line ("Total;;;1 333,56") is skipped
+  and its line kept in ``Table.totals_lines``. A row with more or fewer values than
   headers raises ``TabularError("ragged_row")``, or with ``ragged="keep"`` is yielded as
   it is for the caller to reject; surplus empty values at the end are dropped silently.
-  CSV errors during reading ("undecodable", "field_too_large", "line_too_long",
-  "malformed_csv") name the line.
-- ``Table.preview(n)``: the first rows as display text.
+  CSV errors during reading ("undecodable", "invalid_utf8", "unclosed_quote", "field_too_large",
+  "line_too_long", "malformed_csv") name the line.
+- ``Table.preview(n)``: the first rows as display text; ``Table.description()``: how it was read.
 
 Values (``Cell``): CSV gives stripped text or ``None``; workbooks also give numbers,
 booleans and dates. ``ecoute.lib.values`` and ``ecoute.lib.dates`` read them.
@@ -166,7 +167,7 @@ class Table:
 
     @property
     def encoding(self) -> str | None:
-        """The CSV encoding; a file that looked ASCII becomes cp1252 once a pass meets é."""
+        """The CSV encoding, given or found in the file; None for a workbook."""
         return self._source.encoding
 
     def rows(self, *, ragged: Literal["error", "keep"] = "error") -> Iterator[tuple[int, list[Cell]]]:
@@ -186,6 +187,20 @@ class Table:
                 elif ragged == "error":
                     raise TabularError("ragged_row", line=line, found=len(values), expected=width)
             yield line, values
+
+    def description(self) -> dict[str, object]:
+        """How the file was read, for the report: encoding, delimiter, sheets, header line, and the
+        totals lines skipped by the passes made so far."""
+        return {
+            "kind": self.kind,
+            "encoding": self.encoding,
+            "encoding_given": bool(getattr(self._source, "encoding_given", False)),
+            "delimiter": self.delimiter,
+            "sheet": self.sheet_name,
+            "sheets": list(self.sheet_names),
+            "header_line": self.header_line,
+            "totals_lines": sorted(self.totals_lines),
+        }
 
     def preview(self, n: int = 10) -> list[list[str]]:
         """The first ``n`` rows as text for display (dates in ISO form, empty as ""), as wide as the
