@@ -1,7 +1,8 @@
 """The process that reads one workbook sheet with python-calamine, under a memory limit.
 
 ``python -m ecoute.lib.sheet_reader LIMIT PATH SHEET`` limits its own address space to LIMIT bytes,
-loads the sheet (the first visible worksheet with data when SHEET is empty) and writes frames to
+loads the sheet (when SHEET is empty, the first visible worksheet holding a table, refused when
+several hold tables of the same shape) and writes frames to
 its standard output, each a 4-byte length and a pickle: ``("sheet", name, all names)``, then
 ``("rows", [(line, values), …])`` in batches, then ``("end", None)``; or ``("error", code, params)``.
 calamine allocates in Rust, where running out of memory aborts the process: here, that ends this
@@ -16,6 +17,7 @@ sheet's row numbers. Nothing here imports Django.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import pickle
 import resource
@@ -72,21 +74,57 @@ def _calamine_problem(error: BaseException) -> tuple[str, dict[str, Any]]:
     return "corrupt_spreadsheet", {"detail": detail}
 
 
+class _SheetChoiceError(Exception):
+    """The sheet to read cannot be chosen: a reading problem, sent as such."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+# Rows looked at to tell a table from notes, and a table's shape.
+_SHAPE_ROWS = 10
+
+
+def _shape(sheet: python_calamine.CalamineSheet) -> tuple[str, ...] | None:
+    """A sheet's table shape: the names of its header, the first of its first rows with two values or more;
+    None for a sheet of notes (fewer than two such rows)."""
+    full = []
+    for row in itertools.islice(sheet.iter_rows(), _SHAPE_ROWS):
+        values = [str(value).strip().casefold() for value in row if str(value).strip()]
+        if len(values) >= 2:
+            full.append(tuple(values))
+    return full[0] if len(full) >= 2 else None
+
+
 def _pick_sheet(workbook: python_calamine.CalamineWorkbook, name: str) -> python_calamine.CalamineSheet:
-    """The sheet named, else the first visible worksheet holding data (binary workbooks)."""
+    """The sheet named; else the first visible worksheet holding a table (a notes sheet before it is
+    passed over), refused when another sheet holds a table of the same shape: which one, or all, is the
+    user's choice."""
     if name:
         return workbook.get_sheet_by_name(name)
     first: python_calamine.CalamineSheet | None = None
+    with_data: list[python_calamine.CalamineSheet] = []
     for metadata in workbook.sheets_metadata:
         if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
         if metadata.visible != python_calamine.SheetVisibleEnum.Visible:
             continue
         candidate = workbook.get_sheet_by_name(metadata.name)
-        if candidate.height:
-            return candidate
         first = first or candidate
-    return first if first is not None else workbook.get_sheet_by_index(0)
+        if candidate.height:
+            with_data.append(candidate)
+    if not with_data:
+        return first if first is not None else workbook.get_sheet_by_index(0)
+    shapes = [(sheet, _shape(sheet)) for sheet in with_data]
+    tables = [(sheet, shape) for sheet, shape in shapes if shape is not None]
+    if not tables:
+        return with_data[0]
+    chosen, shape = tables[0]
+    alike = [sheet.name for sheet, other in tables if other == shape]
+    if len(alike) > 1:
+        raise _SheetChoiceError("ambiguous_sheets", sheets=", ".join(alike))
+    return chosen
 
 
 def read_sheet(path: str, name: str, out: IO[bytes]) -> None:
@@ -120,6 +158,8 @@ def main(argv: list[str]) -> None:
         os._exit(OUT_OF_MEMORY)
     except BrokenPipeError:
         os._exit(0)  # the importing process has read what it needed
+    except _SheetChoiceError as refusal:
+        write_frame(out, ("error", refusal.code, refusal.params))
     # calamine's errors are not all CalamineError (a damaged archive can raise others, and a Rust
     # panic raises PanicException, a BaseException).
     except BaseException as error:

@@ -228,6 +228,18 @@ SHEETS = [
         args=("--sheet", "2024"),
     ),
     Case(
+        "an ods notes sheet before the data sheet",
+        "customers",
+        _workbook("ods", "clients.ods", {"Notes": NOTES, "Clients": YEAR_2023}),
+        Expected(succeeds=True, written=2, says=("Clients",)),
+    ),
+    Case(
+        "one ods sheet per year is not guessed",
+        "customers",
+        _workbook("ods", "ventes.ods", {"2023": YEAR_2023, "2024": YEAR_2024}),
+        Expected(succeeds=False, says=("2023, 2024", "--sheet"), stored=_stored(set())),
+    ),
+    Case(
         "an xlsx workbook named .xls",
         "customers",
         _workbook("xlsx", "clients.xls", {"Clients": YEAR_2023}),
@@ -247,4 +259,4 @@ SHEETS = [
     ),
 ]
 
-CASES = ENCODINGS + STRUCTURE
+CASES = ENCODINGS + STRUCTURE + SHEETS
