@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal
 
 from ecoute.lib import table_limits as limits
-from ecoute.lib.sheet_reader import OUT_OF_MEMORY, read_frame
+from ecoute.lib.sheet_reader import ALL_SHEETS, OUT_OF_MEMORY, read_frame
 from ecoute.lib.tabular_errors import TabularError
 from ecoute.lib.values import Cell
 from ecoute.lib.workbook_checks import inspect_workbook
@@ -51,16 +51,20 @@ class SheetSource:
         self._received: IO[bytes] = tempfile.TemporaryFile(prefix="ecoute-sheet-")  # noqa: SIM115
         self._ends: list[int] = []  # where each received batch ends in _received
         self._finished = False
+        # Where each sheet read starts (sheet name, line), once every row was received.
+        self.sheet_starts: list[tuple[str, int]] = []
         self._failure: TabularError | None = None
         try:
             path = self._path_of(source)
             with Path(path).open("rb") as handle:
-                plan = inspect_workbook(handle, sheet)
+                plan = inspect_workbook(handle, None if sheet == ALL_SHEETS else sheet)
                 self.kind: Literal["xlsx", "ods"] = plan.kind
                 self.sheet_names = plan.sheet_names
                 if plan.quick:
                     plan.finish()
-                self._start(self._named_for(path, plan.suffix), plan.sheet)
+                self._start(
+                    self._named_for(path, plan.suffix), ALL_SHEETS if sheet == ALL_SHEETS else plan.sheet
+                )
                 plan.finish()
             self.sheet_name = self._first_message()
         except TabularError:
@@ -152,6 +156,7 @@ class SheetSource:
         message, frame = self._next_message()
         if message[0] == "end":
             self._finished = True
+            self.sheet_starts = [tuple(start) for start in message[1] or []]
             return None
         self._received.seek(0, os.SEEK_END)
         self._received.write(frame)

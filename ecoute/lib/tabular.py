@@ -50,6 +50,7 @@ from typing import BinaryIO, Literal, Protocol, Self
 from ecoute.lib import table_limits as limits
 from ecoute.lib.columns import is_known_header
 from ecoute.lib.csv_source import CsvSource
+from ecoute.lib.sheet_reader import ALL_SHEETS
 from ecoute.lib.sheet_source import SheetSource
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
 from ecoute.lib.text import fold
@@ -200,6 +201,7 @@ class Table:
             "sheets": list(self.sheet_names),
             "header_line": self.header_line,
             "totals_lines": sorted(self.totals_lines),
+            "sheet_starts": [list(start) for start in getattr(self._source, "sheet_starts", [])],
         }
 
     def preview(self, n: int = 10) -> list[list[str]]:
@@ -255,7 +257,9 @@ def _open_source(handle: BinaryIO, path: str | None, sheet: str | None, encoding
     if not head:
         raise TabularError("empty_file")
     if head.startswith(b"PK\x03\x04"):
-        return SheetSource(path if path is not None else handle, sheet=sheet)
+        # "all": every sheet holding a table of the same shape, one after the other.
+        chosen = ALL_SHEETS if sheet is not None and sheet.strip().lower() == "all" else sheet
+        return SheetSource(path if path is not None else handle, sheet=chosen)
     if head.startswith(b"PK"):
         raise TabularError("unsupported_format", detected="zip")
     for magic, detected in _MAGIC_NUMBERS.items():

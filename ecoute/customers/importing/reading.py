@@ -36,7 +36,18 @@ def reading_notes(reading: dict[str, Any]) -> list[str]:
         else:
             notes.append(_("Encoding found: %(encoding)s.") % {"encoding": _encoding_name(encoding)})
     sheets = [str(name) for name in reading.get("sheets") or []]
-    if reading.get("sheet"):
+    starts = reading.get("sheet_starts") or []
+    if len(starts) > 1:
+        notes.append(
+            _("Sheets read one after the other, their lines counted across them: %(starts)s.")
+            % {
+                "starts": ", ".join(
+                    _("“%(sheet)s” from line %(line)s") % {"sheet": sheet, "line": line}
+                    for sheet, line in starts
+                )
+            }
+        )
+    elif reading.get("sheet"):
         shown = ", ".join(f"“{name}”" for name in sheets[:SHEETS_SHOWN]) + (
             "…" if len(sheets) > SHEETS_SHOWN else ""
         )

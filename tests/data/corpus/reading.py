@@ -228,6 +228,27 @@ SHEETS = [
         args=("--sheet", "2024"),
     ),
     Case(
+        "every sheet of the same shape, one after the other",
+        "customers",
+        _workbook(
+            "xlsx", "ventes.xlsx", {"Notes": NOTES, "2023": YEAR_2023, "2024": [["Clients 2024"], *YEAR_2024]}
+        ),
+        Expected(
+            succeeds=True,
+            written=3,
+            says=("“2023” from line 1", "“2024” from line 4"),
+            stored=_stored({("Anne", "Martin"), ("Paul", "Durand"), ("Léa", "Petit")}),
+        ),
+        args=("--sheet", "all"),
+    ),
+    Case(
+        "every ods sheet of the same shape",
+        "customers",
+        _workbook("ods", "ventes.ods", {"2023": YEAR_2023, "2024": [*YEAR_2024, ["C4", "Luc"]]}),
+        Expected(succeeds=True, written=4, rejected=0, says=("“2024” from line 4",)),
+        args=("--sheet", "all"),
+    ),
+    Case(
         "an ods notes sheet before the data sheet",
         "customers",
         _workbook("ods", "clients.ods", {"Notes": NOTES, "Clients": YEAR_2023}),
