@@ -44,13 +44,18 @@ ENCODINGS = [
 
 
 def _read(
-    data: bytes, name: str = "upload", *, encoding: str | None = None, header_row: int | None = None
+    data: bytes,
+    name: str = "upload",
+    *,
+    encoding: str | None = None,
+    header_row: int | None = None,
+    sheet: str | None = None,
 ) -> None:
     """Open, preview and read ``data`` whole, twice; reading problems are the expected outcome."""
     problem: TabularError | InvalidValueError | None = None
     try:
         with open_table(
-            io.BytesIO(data), original_name=name, encoding=encoding, header_row=header_row
+            io.BytesIO(data), original_name=name, encoding=encoding, header_row=header_row, sheet=sheet
         ) as table:
             table.preview(5)
             for _ in table.rows(ragged="keep"):
@@ -120,6 +125,25 @@ def test_workbooks_cut_short_or_with_bytes_changed(
     if data.draw(st.booleans()):
         del damaged[data.draw(st.integers(0, len(damaged))) :]
     _read(bytes(damaged), f"classeur.{kind}")
+
+
+@WORKBOOKS
+@given(
+    st.sampled_from(["xlsx", "ods"]),
+    st.lists(small_rows, min_size=1, max_size=3),
+    st.sampled_from([None, "all", "S1"]),
+    st.sampled_from(["xlsx", "ods", "xls", "csv"]),
+)
+def test_workbooks_of_several_sheets_read_whole_or_by_name_whatever_their_name(
+    kind: str, sheets: list[list[list[str | int | None]]], sheet: str | None, ending: str
+) -> None:
+    # Sheets S0, S1… of random rows, one chosen or all of them, in a file named with any ending.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"classeur.{kind}"
+        *before, last = sheets
+        named = {f"S{index}": rows for index, rows in enumerate(before)}
+        (write_xlsx if kind == "xlsx" else write_ods)(path, last, sheet=f"S{len(before)}", before=named)
+        _read(path.read_bytes(), f"classeur.{ending}", sheet=sheet)
 
 
 def _rewrite(book: bytes, part: str, change: re.Pattern[str], replacement: str) -> bytes:
