@@ -212,11 +212,16 @@ def test_too_many_temporary_failures_fail_the_message(
 def test_a_permanent_refusal_of_the_recipient_fails_and_suppresses_the_address(
     customer: Customer, smtp_sink: SmtpSink
 ) -> None:
-    # Given a server that says the mailbox does not exist
+    # Given a server that says the mailbox does not exist, and another message after it
     smtp_sink.refuse("jeanne@example.fr", "550 5.1.1 No such user")
     message = queue_invitation(customer)
-    # When it is sent
+    [other] = _customers(customer.organization, 1)
+    queue_invitation(other, key="invitation:other")
+    # When they are sent
     send_due_messages()
+    # Then the other one went, over the same connection
+    assert [m["To"] for m in smtp_sink.messages] == [other.email]
+    assert smtp_sink.connections == 1
     # Then the message failed with the answer kept, and the address bounces hard from now on
     message.refresh_from_db()
     assert (message.status, message.status_reason) == ("failed", "refused_by_server")
@@ -298,3 +303,20 @@ def test_a_mailer_other_than_smtp_gets_the_message_once_marked_sent(
     assert received.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     message.refresh_from_db()
     assert message.status == "sent"
+
+
+def test_a_message_that_cannot_be_written_fails_without_stopping_the_batch(
+    org: Organization, smtp_sink: SmtpSink
+) -> None:
+    # Given a message whose address the mail library refuses, queued before a good one
+    first, second = _customers(org, 2)
+    bad = queue_invitation(first, key="bad", to_address="é@exemple.fr")
+    queue_invitation(second, key="good")
+    # When the outbox is sent
+    report = send_due_messages()
+    # Then the bad one failed with the reason, and the good one left
+    bad.refresh_from_db()
+    assert (bad.status, bad.status_reason) == ("failed", "invalid_message")
+    assert "non-ASCII" in bad.last_error
+    assert (report.sent, report.failed) == (1, 1)
+    assert [m["To"] for m in smtp_sink.messages] == [second.email]
