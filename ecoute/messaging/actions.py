@@ -140,6 +140,17 @@ def do_not_contact(customer: Customer) -> Suppression | None:
     )
 
 
+def blocked_address(customer: Customer) -> Suppression | None:
+    """The active suppression of the customer's e-mail address (a hard bounce, a complaint), if any."""
+    if not customer.email:
+        return None
+    return (
+        Suppression.objects.active()
+        .filter(organization_id=customer.organization_id, address=customer.email.strip().lower())
+        .first()
+    )
+
+
 @transaction.atomic
 def set_do_not_contact(
     customer: Customer, on: bool, by: "User | None", source: str = "customer page"

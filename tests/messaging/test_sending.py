@@ -117,7 +117,7 @@ def test_do_not_contact_set_after_queueing_suppresses_the_message(
 
 def test_a_suppressed_address_gets_nothing_whatever_its_case(customer: Customer, smtp_sink: SmtpSink) -> None:
     Suppression.objects.create(
-        organization=customer.organization, address="jeanne@example.fr", reason="complaint"
+        organization=customer.organization, address=" Jeanne@EXAMPLE.fr", reason="complaint"
     )
     message = queue_invitation(customer, to_address="Jeanne@Example.fr")
     send_due_messages()
