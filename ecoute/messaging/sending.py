@@ -135,7 +135,7 @@ def refusal_at_send_time(message: Message) -> Refusal | None:
 def email_of(message: Message, unsubscribe_token: str | None) -> EmailMultiAlternatives:
     """The e-mail of `message`; with a token, its unsubscribe link in the headers and in place of
     `{unsubscribe_url}` in the bodies."""
-    headers = {"Message-ID": message.message_id, **message.headers}
+    headers = {**message.headers, "Message-ID": message.message_id}  # the outbox's, whatever was given
     if message.language:
         headers["Content-Language"] = message.language
     text, html = message.text_body, message.html_body

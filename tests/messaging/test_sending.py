@@ -48,10 +48,13 @@ def test_a_batch_is_sent_over_one_connection(org: Organization, smtp_sink: SmtpS
     assert set(Message.objects.values_list("status", "claimed_by")) == {("sent", "")}
 
 
-def test_the_message_has_a_text_and_an_html_part(customer: Customer, smtp_sink: SmtpSink) -> None:
-    queue_invitation(customer)
+def test_the_message_has_a_text_and_an_html_part_and_the_outboxs_message_id(
+    customer: Customer, smtp_sink: SmtpSink
+) -> None:
+    message = queue_invitation(customer, headers={"Message-ID": "<mine@example.fr>", "X-Survey": "nps"})
     send_due_messages()
     [received] = smtp_sink.messages
+    assert (received["Message-ID"], received["X-Survey"]) == (message.message_id, "nps")
     assert received["To"] == "jeanne@example.fr"
     assert received["Content-Language"] == "fr"
     types = [part.get_content_type() for part in received.walk()]
