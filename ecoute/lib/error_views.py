@@ -78,8 +78,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         message = _("The form sent more than %(limit)s of data.") % {
             "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         }
+    elif request.path.startswith(API_PATH):
+        message = _("The request could not be understood.")
     else:
         message = _("The request could not be understood. Go back and try again.")
+    if request.path.startswith(API_PATH):
+        return _api_refusal(message, status)
     try:
         return render(request, "400.html", {"message": message}, status=status)
     # A request refused for its host cannot be rendered with the site's pages: say it plainly.

@@ -116,3 +116,17 @@ def test_an_api_request_without_a_valid_key_answers_401_in_the_client_language(
         "detail": "Une clé d’API valide est requise : Authorization: Bearer ek_…",
         "problems": [],
     }
+
+
+def test_an_api_request_for_an_unknown_host_answers_json(org: Organization) -> None:
+    # When a client calls the API through a host name the server does not serve
+    response = Client().get(
+        "/api/v1/customers", headers={"Host": "attacker.example", "Accept-Language": "en"}
+    )
+
+    # Then the refusal is the API's JSON, not a web page
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request could not be understood.",
+        "problems": [],
+    }
