@@ -130,3 +130,16 @@ def test_an_api_request_for_an_unknown_host_answers_json(org: Organization) -> N
         "detail": "The request could not be understood.",
         "problems": [],
     }
+
+
+@pytest.mark.parametrize("path", ["/accounts/logout/", "/accounts/language/", "/imports/1/run/"])
+def test_a_button_address_opened_directly_is_the_product_page(owner_client: Client, path: str) -> None:
+    # When a member opens the address of a button (log out, change language, run an import) directly
+    response = owner_client.get(path, HTTP_ACCEPT_LANGUAGE="fr")
+
+    # Then the page is the product's, in French, telling them to use the button
+    assert response.status_code == 405
+    html = response.content.decode()
+    assert STYLED in html
+    assert '<html lang="fr">' in html
+    assert "Revenez en arrière et utilisez le bouton." in html
