@@ -12,7 +12,8 @@ Records are read from a binary handle chunk by chunk, decoded incrementally (a c
 end inside a multi-byte character), split into physical lines and fed to ``csv.reader``,
 so memory does not grow with the file. Line numbers are the physical lines a text editor
 shows, for the line where a record starts. Values are stripped; empty ones are ``None``.
-NUL characters, which only broken exports contain, are dropped. The apostrophe that the product's
+NUL characters, which only broken exports contain, and byte-order marks inside the file (exports
+joined end to end) are dropped. The apostrophe that the product's
 formula-safe writer puts before ``=``, ``+``, ``-``, ``@`` is removed (``formula_safe.restore_text``),
 so that a rejects file imports again as it was; only files holding such an apostrophe pay for it.
 """
@@ -159,6 +160,9 @@ class CsvSource:
                 text = error.object[: error.start].decode(error.encoding, "replace")
             if "\x00" in text:
                 text = text.replace("\x00", "")
+            # U+FEFF is only ever a byte-order mark: inside the file, that of an export joined to another.
+            if "\ufeff" in text:
+                text = text.replace("\ufeff", "")
             if not marked[0] and "'" in text and _FORMULA_MARK.search(pending[-1:] + text):
                 marked[0] = True
             text = pending + text if pending else text
