@@ -205,6 +205,7 @@ def run_import_job(
     overrides: list[str] | None = None,
     rejects_path: Path | None = None,
     progress: Progress | None = None,
+    date_order: str | None = None,
 ) -> ImportOutcome:
     """Run the job `lease` holds and record what happened on it; returns the outcome.
 
@@ -239,6 +240,7 @@ def run_import_job(
         skip_invalid=job.skip_invalid,
         dry_run=job.dry_run,
         rejects_path=rejects_path,
+        date_order=date_order,
     )
     try:
         outcome = run_import(request, report)

@@ -27,7 +27,7 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for
+from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for, local_time_problem
 from ecoute.customers.importing.fields import FieldSpec, ValueType
 from ecoute.customers.importing.kinds import (
     PLANS,
@@ -38,7 +38,7 @@ from ecoute.customers.importing.kinds import (
     db_datetime_for_connection,
 )
 from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
-from ecoute.customers.importing.problems import REASONS, ImportFileError, RowProblem
+from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
 from ecoute.customers.importing.tags import set_customer_tags
 from ecoute.customers.importing.writers import DistinctKeys, bulk_writing
@@ -65,6 +65,8 @@ class ImportOutcome:
     rejected_lines: dict[int, str] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     problem_count: int = 0
+    # What the import decided that the user should know, without being a problem.
+    notes: list[ImportNote] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +91,8 @@ class ImportRequest:
     skip_invalid: bool = False
     dry_run: bool = False
     rejects_path: Path | None = None
+    # "dmy", "mdy" or "ymd": how numeric dates are read, rather than deciding it from each column.
+    date_order: str | None = None
 
 
 def _no_progress(_phase: str, _done: int, _total: int) -> None:
@@ -102,12 +106,22 @@ class _RowByRowError(Exception):
 class _Pass1:
     """Convert every row, collect problems, spill good rows, observe dates."""
 
-    def __init__(self, plan: ImportPlan, headers: list[str], columns: dict[int, FieldSpec]) -> None:
+    def __init__(
+        self, plan: ImportPlan, headers: list[str], columns: dict[int, FieldSpec], request: ImportRequest
+    ) -> None:
         self.plan = plan
         self.headers = headers
         self.columns = columns
         self.order = [spec.name for spec in columns.values()]
-        self.dates = {spec.name: DateCells() for spec in columns.values() if spec.type is ValueType.DATETIME}
+        years = date_window()
+        self.dates = {
+            spec.name: DateCells(
+                DateColumn(order=request.date_order, years=years),  # type: ignore[arg-type]
+                request.time_zone,
+            )
+            for spec in columns.values()
+            if spec.type is ValueType.DATETIME
+        }
         # Per mapped column: where its cell is, how it is converted (a date is only observed, plain
         # text is converted inline: the most common cell), and whether it is required; prepared once
         # so that the per-row loop does no lookups.
@@ -251,7 +265,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
             columns = _columns(table, plan, request)
             outcome = ImportOutcome()
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
-                first = _Pass1(plan, table.headers, columns)
+                first = _Pass1(plan, table.headers, columns, request)
                 _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
                 if outcome.rows == 0:
                     raise ImportFileError("no_rows")
@@ -340,12 +354,25 @@ def _spill(batch: list[tuple[int, tuple[Any, ...]]], spill: IO[bytes]) -> None:
     pickler.dump(batch)
 
 
+def date_window() -> tuple[int, int]:
+    """The years a date of an import may fall in: from 1950 to next year. Earlier or later is a typo
+    (0024, 2099) or a placeholder (1900-01-01), never a sale or a contact."""
+    return FIRST_PLAUSIBLE_YEAR, timezone.now().year + 1
+
+
+FIRST_PLAUSIBLE_YEAR = 1950
+
+
 def _resolve_dates(first: _Pass1, zone: str, outcome: ImportOutcome) -> dict[str, Callable[[Any], Any]]:
-    """Decide each date column's day/month order from all its values; per column, cell → database value."""
+    """Decide each date column's day/month order from all its values; per column, cell → database value.
+
+    The local times of the days when the clocks change are checked once the order is known: one that
+    does not exist is a problem, one that happens twice is read as the first (summer time), with a note."""
     converters: dict[str, Callable[[Any], Any]] = {}
     header_of = {spec.name: first.headers[i] for i, spec in first.columns.items()}
     db_datetime, naive_text = db_datetime_for_connection(), database_takes_naive_text()
     for name, cells in first.dates.items():
+        header = header_of[name]
         try:
             parse = cells.column.resolve()
         except InvalidValueError as error:
@@ -353,16 +380,43 @@ def _resolve_dates(first: _Pass1, zone: str, outcome: ImportOutcome) -> dict[str
             outcome.add(
                 RowProblem(
                     line if isinstance(line, int) else 0,
-                    header_of[name],
-                    str(error.params.get("month_first_value", "")),
+                    header,
+                    str(error.params.get("month_first_value") or error.params.get("value", "")),
                     error.code,
                     error.params,
                 )
             )
             # Read as French (day first); the rows that do not fit are rejected when written.
             parse = DateColumn(day_first=True).resolve()
+        else:
+            minority = cells.column.minority_evidence()
+            if minority is not None:
+                outcome.notes.append(ImportNote("date_order_minority", {"column": header, **minority}))
+        ambiguous: list[int] = []
+        for value, line in cells.clock_change_cells:
+            problem = local_time_problem(parse(value), cells.zone)
+            if problem == "nonexistent_local_time":
+                outcome.add(RowProblem(line, header, as_text(value), problem, {"zone": zone}))
+            elif problem == "ambiguous_local_time":
+                ambiguous.append(line)
+        if ambiguous:
+            outcome.notes.append(
+                ImportNote(
+                    "ambiguous_local_time",
+                    {
+                        "column": header,
+                        "count": len(ambiguous),
+                        "lines": _first_lines(ambiguous),
+                        "zone": zone,
+                    },
+                )
+            )
         converters[name] = cells.to_database(parse, zone, db_datetime, naive_text=naive_text)
     return converters
+
+
+def _first_lines(lines: list[int], shown: int = 5) -> str:
+    return ", ".join(map(str, lines[:shown])) + (" …" if len(lines) > shown else "")
 
 
 def _resolve_customers(
@@ -451,7 +505,7 @@ def _database_rows(
     build = plan.row_builder(names, ctx)
     build_batch = plan.batch_builder(names, ctx, to_database)
     rejected = outcome.rejected_lines
-    invalid_date, unknown_customer = str(REASONS["invalid_date"]), str(REASONS["unknown_customer"])
+    unknown_customer = str(REASONS["unknown_customer"])
     while True:
         try:
             batch = pickle.load(spill)  # noqa: S301 - our own spill file
@@ -471,7 +525,8 @@ def _database_rows(
                 try:
                     row[at] = convert(raw)
                 except (InvalidValueError, ValueError):
-                    rejected.setdefault(line, invalid_date)
+                    # Pass 1 checks every date the way it is written here: never silent if that fails.
+                    outcome.add(RowProblem(line, "", as_text(raw), "invalid_date"))
                     break
             else:
                 if customer_at >= 0 and row[customer_at] not in customer_ids:

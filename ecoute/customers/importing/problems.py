@@ -21,6 +21,15 @@ REASONS = {
         "this column writes dates day first (%(day_first_value)s, line %(day_first_line)s) and month "
         "first (%(month_first_value)s, line %(month_first_line)s)"
     ),
+    "date_order_minority": gettext_lazy(
+        "this column would be read month first because of %(deciding)s date(s) such as %(value)s (lines "
+        "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, mdy or ymd"
+    ),
+    "date_out_of_window": gettext_lazy("a date outside the years %(first)s to %(last)s"),
+    "nonexistent_local_time": gettext_lazy(
+        "this time does not exist in %(zone)s: the clocks go forward that night (write the time before "
+        "or after the change)"
+    ),
     "too_long": gettext_lazy("longer than %(max_length)s characters"),
     "invalid_email": gettext_lazy("not a valid e-mail address"),
     "invalid_number": gettext_lazy("not a number"),
@@ -92,6 +101,18 @@ FILE_PROBLEMS = {
 }
 
 
+NOTES = {
+    "date_order_minority": gettext_lazy(
+        "Column “%(column)s”: its day/month order is told by %(deciding)s date(s) only, such as %(value)s "
+        "(lines %(lines)s), while %(ambiguous)s read both ways; read day first."
+    ),
+    "ambiguous_local_time": gettext_lazy(
+        "Column “%(column)s”: %(count)s time(s) happen twice in %(zone)s as the clocks go back (lines "
+        "%(lines)s); each is read as the first one, in summer time."
+    ),
+}
+
+
 def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
     """The sentence for `code` in the active language, its numbers written the reader's way; the reader's
     English text for a code we do not know, and the bare sentence when a parameter is missing: never an
@@ -157,3 +178,17 @@ class ImportFileError(Exception):
 
     def describe(self) -> str:
         return _say(FILE_PROBLEMS, self.code, self.params)
+
+
+@dataclass(frozen=True)
+class ImportNote:
+    """Something the import decided that the user should know, though nothing was refused."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return _say(NOTES, self.code, self.params)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": self.params, "message": self.describe()}

@@ -16,6 +16,7 @@ from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_imp
 from ecoute.customers.importing.pipeline import ImportOutcome
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind
+from ecoute.lib.dates import ORDERS
 from ecoute.lib.progress import TerminalProgress
 
 SHOWN_PROBLEMS = 50
@@ -45,6 +46,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
         parser.add_argument(
+            "--date-order",
+            choices=ORDERS,
+            help="read numeric dates day first (dmy), month first (mdy) or year first (ymd)",
+        )
+        parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             help="language of the messages (default: the organization's)",
@@ -67,7 +73,11 @@ class Command(BaseCommand):
         progress = TerminalProgress(sys.stderr)
         try:
             outcome = run_import_job(
-                lease, overrides=options["map"], rejects_path=options["rejects"], progress=progress
+                lease,
+                overrides=options["map"],
+                rejects_path=options["rejects"],
+                progress=progress,
+                date_order=options["date_order"],
             )
         except ImportFileError as error:
             progress.close()
@@ -79,6 +89,8 @@ class Command(BaseCommand):
                 % {"id": lease.job.pk}
             ) from error
         progress.close()
+        for note in outcome.notes:
+            self.stdout.write(note.describe())
         for problem in outcome.problems[:SHOWN_PROBLEMS]:
             self.stderr.write(problem.describe())
         if outcome.problem_count > SHOWN_PROBLEMS:
