@@ -276,6 +276,7 @@ def run_import_job(
         rows_duplicate=outcome.duplicates,
         rows_rejected=len(outcome.rejected_lines),
         errors=[p.as_dict() for p in outcome.problems],
+        notes=[note.as_dict() for note in outcome.notes],
         rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not job.dry_run else "",
         finished_at=timezone.now(),
     )

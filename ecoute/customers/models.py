@@ -134,14 +134,24 @@ class Consent(OrgOwned):
 
 
 class Transaction(OrgOwned):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="transactions")
-    # The file's own id, or a key derived from customer + date + amount when the file has none.
+    """A sale: its total, and how many item lines of the file it gathers (see TransactionLine)."""
+
+    # Not indexed alone: (organization, occurred_at) and the unique key start with it.
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Not indexed alone: (customer, occurred_at) starts with it.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="transactions", db_index=False
+    )
+    # The file's own id, or a key derived from the sale's values when the file has none.
     external_id = models.CharField(_("transaction id"), max_length=120)
     occurred_at = models.DateTimeField(_("date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     channel = models.CharField(_("channel"), max_length=50, blank=True)
     store = models.CharField(_("store"), max_length=100, blank=True)
+    lines_count = models.PositiveIntegerField(_("lines"), db_default=1)
 
     class Meta:
         constraints: ClassVar = [
@@ -157,6 +167,28 @@ class Transaction(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.external_id} {self.amount} {self.currency}"
+
+
+class TransactionLine(models.Model):
+    """One item line of a sale, as the till or invoice export gave it."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("line"))
+    product = models.CharField(_("product"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, null=True, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["transaction", "position"], name="transaction_line_position")
+        ]
+        ordering: ClassVar = ["transaction", "position"]
+        verbose_name = _("sale line")
+        verbose_name_plural = _("sale lines")
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
 
 
 class InteractionKind(models.TextChoices):

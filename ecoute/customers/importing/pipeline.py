@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for, local_time_problem
-from ecoute.customers.importing.fields import FieldSpec, ValueType
+from ecoute.customers.importing.fields import ITEM_FIELDS, FieldSpec, ValueType
 from ecoute.customers.importing.kinds import (
     PLANS,
     ImportPlan,
@@ -40,6 +40,13 @@ from ecoute.customers.importing.kinds import (
 from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
+from ecoute.customers.importing.sales import (
+    RepeatedKeys,
+    SaleGatherer,
+    SaleLine,
+    item_lines,
+    write_sale_lines,
+)
 from ecoute.customers.importing.tags import set_customer_tags
 from ecoute.customers.importing.writers import DistinctKeys, bulk_writing
 from ecoute.lib.dates import DateColumn
@@ -140,6 +147,9 @@ class _Pass1:
         self.unmapped = [i for i in range(len(headers)) if i not in columns]
         self.with_attributes = plan.kind == "customers"
         self.width = max(columns, default=-1) + 1
+        # Customers and sales whose id comes on several lines (repeated customers, items of one sale).
+        keyed = plan.kind in ("customers", "transactions") and "external_id" in self.order
+        self.keys = RepeatedKeys(self.order.index("external_id")) if keyed else None
 
     def convert_batch(
         self, batch: list[tuple[int, list[Any]]], outcome: ImportOutcome
@@ -161,6 +171,8 @@ class _Pass1:
                 values = self.convert(line, cells, outcome)
                 if values is not None:
                     good.append((line, values))
+        if self.keys is not None:
+            self.keys.see(good)
         return good
 
     def _convert_columns(self, batch: list[tuple[int, list[Any]]]) -> list[tuple[int, tuple[Any, ...]]]:
@@ -450,7 +462,19 @@ def _write_rows(
         request.organization_id, customer_ids, mapped, timezone.now(), db_datetime_for_connection()
     )
     upsert = plan.upsert(mapped)
-    batches = _database_rows(plan, names, spill, ctx=ctx, to_database=to_database, outcome=outcome)
+    gatherer = None
+    if plan.kind == "transactions" and first.keys is not None:
+        gatherer = SaleGatherer(names, first.keys.repeated)
+    with_items = plan.kind == "transactions" and bool(mapped & ITEM_FIELDS)
+    batches = _database_rows(
+        plan,
+        names,
+        _spilled(spill, gatherer),
+        ctx=ctx,
+        to_database=to_database,
+        outcome=outcome,
+        with_items=with_items,
+    )
     if connection.vendor == "postgresql":
         # The server checks a batch's foreign keys at its commit while this process waits: the next
         # batch is prepared meanwhile. Not on SQLite, which writes within this process.
@@ -459,7 +483,7 @@ def _write_rows(
     keys = DistinctKeys(upsert)
     try:
         with bulk_writing():
-            for count, db_rows, tags in batches:
+            for count, db_rows, tags, items in batches:
                 done += count
                 if request.dry_run:
                     progress("validating", done, outcome.rows)
@@ -468,6 +492,7 @@ def _write_rows(
                         upsert.write(db_rows)
                         if tags:
                             set_customer_tags(request.organization_id, tags)
+                        write_sale_lines(request.organization_id, items)
                         # Within the batch's transaction: a caller that no longer holds the import raises
                         # here, and the batch is not committed.
                         progress("writing", done, outcome.rows)
@@ -477,24 +502,58 @@ def _write_rows(
         batches.close()
     outcome.duplicates = outcome.written - keys.count()
     outcome.written -= outcome.duplicates
+    _note_repeats(plan, first, gatherer, outcome)
     if not request.dry_run:
         with transaction.atomic():
             plan.after_write(request.organization_id, set(customer_ids.values()))
 
 
-type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]]]
+type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]], list[SaleLine]]
+type _Spilled = tuple[list[tuple[int, tuple[Any, ...]]], dict[Any, list[tuple[Any, ...]]] | None, int]
+
+
+def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None) -> Iterator[_Spilled]:
+    """The spilled batches, the lines of sales spanning several lines held back; then those sales,
+    one row each, with their lines."""
+    while True:
+        try:
+            batch = pickle.load(spill)  # noqa: S301 - our own spill file
+        except EOFError:
+            break
+        yield (batch if gatherer is None else gatherer.hold(batch)), None, len(batch)
+    if gatherer is not None and gatherer.held:
+        held = sum(map(len, gatherer.held.values()))
+        yield (*gatherer.sales(), held)
+
+
+def _note_repeats(
+    plan: ImportPlan, first: _Pass1, gatherer: SaleGatherer | None, outcome: ImportOutcome
+) -> None:
+    """Say which lines were gathered into sales, folded as duplicates, or won for a repeated customer."""
+    if gatherer is not None:
+        outcome.duplicates += gatherer.duplicates
+        if gatherer.lines:
+            outcome.notes.append(
+                ImportNote("sale_lines", {"lines": gatherer.lines, "sales": gatherer.sales_count})
+            )
+    if plan.kind == "customers" and first.keys is not None and first.keys.repeated:
+        outcome.notes.append(
+            ImportNote("customer_repeated", {"count": len(first.keys.repeated), "shown": first.keys.shown()})
+        )
 
 
 def _database_rows(
     plan: ImportPlan,
     names: list[str],
-    spill: IO[bytes],
+    spilled: Iterator[_Spilled],
     *,
     ctx: WriteContext,
     to_database: dict[str, Callable[[Any], Any]],
     outcome: ImportOutcome,
+    with_items: bool = False,
 ) -> Generator[_Batch]:
-    """Per spilled batch: its number of rows, its database rows, and the tags of its customers.
+    """Per spilled batch: its number of rows, its database rows, the tags of its customers, and the
+    item lines of its sales.
 
     Works on plain values only, never on the database: it may run in another thread."""
     date_fields = [(names.index(n), to_database[n]) for n in to_database]
@@ -506,14 +565,11 @@ def _database_rows(
     build_batch = plan.batch_builder(names, ctx, to_database)
     rejected = outcome.rejected_lines
     unknown_customer = str(REASONS["unknown_customer"])
-    while True:
-        try:
-            batch = pickle.load(spill)  # noqa: S301 - our own spill file
-        except EOFError:
-            return
+    for batch, gathered, count in spilled:
         tags: list[tuple[str, list[str]]] = []
         built = build_batch([values for _line, values in batch]) if build_batch else None
         db_rows: list[tuple[Any, ...]] = built if built is not None else []
+        kept: list[tuple[Any, ...]] = [values for _line, values in batch] if built is not None else []
         for line, values in batch if built is None else ():
             row = list(values)
             # Swap raw dates for database values; a bad date or an unknown customer rejects the row.
@@ -533,11 +589,23 @@ def _database_rows(
                     rejected.setdefault(line, unknown_customer)
                     continue
                 db_rows.append(build(row))
+                kept.append(values)
                 if tags_at >= 0:
                     tags.append((row[external_at], row[tags_at]))
-        count = len(batch)
+        items: list[SaleLine] = []
+        if gathered is not None:
+            # A sale gathered from several lines: their number is the row's last column.
+            by_key = {values[external_at]: len(gathered[values[external_at]]) for values in kept}
+            db_rows = [
+                (*db_row[:-1], by_key[values[external_at]])
+                for db_row, values in zip(db_rows, kept, strict=True)
+            ]
+        if with_items:
+            for db_row, values in zip(db_rows, kept, strict=True):
+                sale_lines = gathered[values[external_at]] if gathered is not None else [values]
+                items += item_lines(names, db_row[1], sale_lines)
         del batch, built  # not kept while the caller writes
-        yield count, db_rows, tags
+        yield count, db_rows, tags, items
 
 
 def _one_ahead[T](items: Iterator[T]) -> Generator[T]:

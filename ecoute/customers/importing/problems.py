@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ecoute.lib.tabular_errors import default_message
 
@@ -102,6 +102,22 @@ FILE_PROBLEMS = {
 
 
 NOTES = {
+    "sale_lines": (
+        "sales",
+        lambda n: ngettext(
+            "%(lines)s lines → %(sales)s sale of several items, stored with its total.",
+            "%(lines)s lines → %(sales)s sales of several items, each stored with its total.",
+            n,
+        ),
+    ),
+    "customer_repeated": (
+        "count",
+        lambda n: ngettext(
+            "%(count)s CRM id comes on several lines: %(shown)s; the last line wins.",
+            "%(count)s CRM ids come on several lines: %(shown)s; the last line of each wins.",
+            n,
+        ),
+    ),
     "date_order_minority": gettext_lazy(
         "Column “%(column)s”: its day/month order is told by %(deciding)s date(s) only, such as %(value)s "
         "(lines %(lines)s), while %(ambiguous)s read both ways; read day first."
@@ -120,6 +136,9 @@ def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
     sentence = sentences.get(code)
     if sentence is None:
         return default_message(code, params)
+    if isinstance(sentence, tuple):  # (the parameter that counts, its sentence in the right plural)
+        counted, plural = sentence
+        sentence = plural(int(params.get(counted) or 0))
     shown = {
         name: number_format(value, force_grouping=True)
         if isinstance(value, int) and not isinstance(value, bool)

@@ -107,10 +107,11 @@ class Command(BaseCommand):
             )
         if options["dry_run"]:
             self.stdout.write(
-                _("Dry run, nothing written: %(summary)s.") % {"summary": summary(outcome, dry_run=True)}
+                _("Dry run, nothing written: %(summary)s.")
+                % {"summary": summary(outcome, dry_run=True, kind=options["kind"])}
             )
             return
-        self.stdout.write(self.style.SUCCESS(summary(outcome, dry_run=False) + "."))
+        self.stdout.write(self.style.SUCCESS(summary(outcome, dry_run=False, kind=options["kind"]) + "."))
         if options["rejects"] and outcome.rejected_lines:
             self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": options["rejects"]})
 
@@ -169,7 +170,7 @@ class Command(BaseCommand):
         ) % {"file": job.original_name, "id": job.pk, "seconds": seconds}
 
 
-def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:
+def summary(outcome: ImportOutcome, *, dry_run: bool, kind: str = "") -> str:
     """ "2 rows imported, 1 duplicate line folded, 0 rejected, from 3 lines", in the active language."""
 
     def count(number: int) -> str:
@@ -177,7 +178,14 @@ def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:
 
     written, duplicates = outcome.written, outcome.duplicates
     rejected, lines = len(outcome.rejected_lines), outcome.rows
-    if dry_run:
+    if kind == "transactions":
+        # A sale may gather several lines: the count is of sales.
+        if dry_run:
+            sentence = ngettext("%(count)s sale to import", "%(count)s sales to import", written)
+        else:
+            sentence = ngettext("%(count)s sale imported", "%(count)s sales imported", written)
+        parts = [sentence % {"count": count(written)}]
+    elif dry_run:
         parts = [
             ngettext("%(count)s row to import", "%(count)s rows to import", written)
             % {"count": count(written)}
