@@ -241,6 +241,8 @@ def run_import_job(
         dry_run=job.dry_run,
         rejects_path=rejects_path,
         date_order=date_order,
+        currency=organization.currency,
+        single_currency=organization.single_currency,
     )
     try:
         outcome = run_import(request, report)

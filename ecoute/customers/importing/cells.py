@@ -11,7 +11,7 @@ from ecoute.customers.importing.fields import FieldSpec, ValueType
 from ecoute.lib.columns import normalize_header
 from ecoute.lib.dates import DateColumn, parse_date
 from ecoute.lib.tabular_errors import InvalidValueError
-from ecoute.lib.values import parse_bool, parse_decimal, parse_int
+from ecoute.lib.values import parse_amount, parse_bool, parse_decimal, parse_int
 
 type Cell = str | float | int | date | datetime | None
 type Converter = Callable[[Cell], Any]
@@ -108,6 +108,30 @@ def _bounded_decimal(spec: FieldSpec) -> Converter:
     return convert
 
 
+def _money(spec: FieldSpec) -> Converter:
+    """An amount as canonical text, followed by the ISO code of the currency the cell names, if any
+    ("12,50 $" → "12.50 USD"); `money.SaleAmounts` then settles the sale's currency."""
+    digits = spec.integer_digits
+
+    def convert(value: Cell) -> str | None:
+        if value is None or value == "":
+            return None
+        currency = None
+        if value.__class__ is str and _PLAIN_DECIMAL.fullmatch(value):
+            text = value.replace(",", ".")
+        else:
+            try:
+                number, currency = parse_amount(value)
+            except InvalidValueError as error:
+                raise CellError(error.code, **error.params) from None
+            text = str(number)
+        if digits is not None and len(text.partition(".")[0].lstrip("-").lstrip("0")) > digits:
+            raise CellError("out_of_range", **_range(spec))
+        return f"{text} {currency}" if currency else text
+
+    return convert
+
+
 def _bounded_integer(spec: FieldSpec) -> Converter:
     parse = _from_reader(parse_int)
     # Whatever the field, a 32-bit column: larger numbers would fail in the database, not here.
@@ -172,6 +196,8 @@ def converter_for(spec: FieldSpec) -> Converter:
             return _email(spec)
         case ValueType.DECIMAL:
             return _bounded_decimal(spec)
+        case ValueType.MONEY:
+            return _money(spec)
         case ValueType.INTEGER:
             return _bounded_integer(spec)
         case ValueType.BOOLEAN:

@@ -11,6 +11,7 @@ class ValueType(StrEnum):
     TEXT = "text"
     EMAIL = "email"
     DECIMAL = "decimal"
+    MONEY = "money"  # a decimal that may carry its currency: "12,50 $", "12.50 USD"
     INTEGER = "integer"
     BOOLEAN = "boolean"
     DATETIME = "datetime"
@@ -279,7 +280,7 @@ TRANSACTION_FIELDS = (
         "amount incl tax",
         "total amount",
         "price",
-        type=ValueType.DECIMAL,
+        type=ValueType.MONEY,
         required=True,
         integer_digits=12,
     ),

@@ -38,6 +38,7 @@ from ecoute.customers.importing.kinds import (
     db_datetime_for_connection,
 )
 from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
+from ecoute.customers.importing.money import SaleAmounts
 from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
 from ecoute.customers.importing.sales import (
@@ -100,6 +101,9 @@ class ImportRequest:
     rejects_path: Path | None = None
     # "dmy", "mdy" or "ymd": how numeric dates are read, rather than deciding it from each column.
     date_order: str | None = None
+    # The organization's currency, and whether it refuses sales in others (see money.py).
+    currency: str = "EUR"
+    single_currency: bool = False
 
 
 def _no_progress(_phase: str, _done: int, _total: int) -> None:
@@ -150,6 +154,18 @@ class _Pass1:
         # Customers and sales whose id comes on several lines (repeated customers, items of one sale).
         keyed = plan.kind in ("customers", "transactions") and "external_id" in self.order
         self.keys = RepeatedKeys(self.order.index("external_id")) if keyed else None
+        self.amounts: SaleAmounts | None = None
+        if plan.kind == "transactions":
+            if "currency" not in self.order:
+                self.order.append("currency")  # set for each sale by SaleAmounts
+            amount_at = self.order.index("amount")
+            self.amounts = SaleAmounts(
+                amount_at,
+                self.order.index("currency"),
+                next(headers[i] for i, spec in columns.items() if spec.name == "amount"),
+                request.currency,
+                request.single_currency,
+            )
 
     def convert_batch(
         self, batch: list[tuple[int, list[Any]]], outcome: ImportOutcome
@@ -171,6 +187,11 @@ class _Pass1:
                 values = self.convert(line, cells, outcome)
                 if values is not None:
                     good.append((line, values))
+        if self.amounts is not None:
+            problems: list[RowProblem] = []
+            good = self.amounts.settle(good, problems)
+            for problem in problems:
+                outcome.add(problem)
         if self.keys is not None:
             self.keys.see(good)
         return good

@@ -31,6 +31,15 @@ REASONS = {
         "or after the change)"
     ),
     "too_long": gettext_lazy("longer than %(max_length)s characters"),
+    "currency_conflict": gettext_lazy(
+        "the amount is written in %(written)s but the currency column says %(column)s"
+    ),
+    "currency_not_kept": gettext_lazy(
+        "a sale in %(currency)s, while the organization keeps every sale in %(kept)s"
+    ),
+    "too_many_decimals": gettext_lazy(
+        "more decimals than %(currency)s has: at most %(decimals)s (amounts are never rounded)"
+    ),
     "invalid_email": gettext_lazy("not a valid e-mail address"),
     "invalid_number": gettext_lazy("not a number"),
     "invalid_integer": gettext_lazy("not a whole number"),

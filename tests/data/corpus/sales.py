@@ -112,6 +112,44 @@ def _same_sales_as_xlsx(folder: Path) -> Path:
     return path
 
 
+def _dollars(folder: Path) -> Path:
+    return write_lines(
+        folder / "ventes_devises.csv",
+        "N° ticket;Code client;Date;Montant",
+        "T1;C1;15/03/2024;12,50 $",
+        "T2;C1;15/03/2024;12.50 USD",
+        "T3;C1;15/03/2024;12,50 €",
+        "T4;C1;15/03/2024;12,50",
+    )
+
+
+def _currencies_kept(org: Organization) -> None:
+    currencies = dict(Transaction.objects.filter(organization=org).values_list("external_id", "currency"))
+    assert currencies == {"T1": "USD", "T2": "USD", "T3": "EUR", "T4": "EUR"}, currencies
+
+
+def _single_currency_org(org: Organization) -> None:
+    customers_given("C1")(org)
+    org.single_currency = True
+    org.save()
+
+
+def _too_many_decimals(folder: Path) -> Path:
+    return write_lines(
+        folder / "ventes_decimales.csv",
+        "N° ticket;Code client;Date;Montant",
+        "T1;C1;15/03/2024;1.234",
+        "T2;C1;15/03/2024;0,005",
+        "T3;C1;15/03/2024;12,500",
+        "T4;C1;15/03/2024;1 200 JPY",
+    )
+
+
+def _cents_as_written(org: Organization) -> None:
+    amounts = dict(Transaction.objects.filter(organization=org).values_list("external_id", "amount"))
+    assert amounts == {"T3": Decimal("12.50")}, amounts
+
+
 def _customers_twice(folder: Path) -> Path:
     return write_lines(
         folder / "clients_en_double.csv",
@@ -156,6 +194,35 @@ CASES = [
         _same_sales_as_xlsx,
         Expected(succeeds=True, written=4, rejected=0, stored=_three_and_one),
         given=_imported_before,
+    ),
+    Case(
+        "a currency written with the amount is the sale's currency",
+        "transactions",
+        _dollars,
+        Expected(succeeds=True, written=4, stored=_currencies_kept),
+        given=customers_given("C1"),
+    ),
+    Case(
+        "an organization that keeps one currency refuses sales in another",
+        "transactions",
+        _dollars,
+        Expected(succeeds=False, says=("line 2,", "line 3,", "keeps every sale in EUR")),
+        given=_single_currency_org,
+    ),
+    Case(
+        "amounts with more decimals than their currency are refused",
+        "transactions",
+        _too_many_decimals,
+        Expected(succeeds=False, says=("line 2,", "line 3,", "at most 2", "JPY")),
+        given=customers_given("C1"),
+    ),
+    Case(
+        "with --skip-invalid, only amounts to the cent are stored",
+        "transactions",
+        _too_many_decimals,
+        Expected(succeeds=True, written=1, rejected=3, stored=_cents_as_written),
+        args=("--skip-invalid",),
+        given=customers_given("C1"),
     ),
     Case(
         "a customer repeated in the file says which line won",
