@@ -101,8 +101,10 @@ def _bounded_decimal(spec: FieldSpec) -> Converter:
             return None
         whole = text.partition(".")[0].lstrip("-")
         too_big = digits is not None and len(whole.lstrip("0")) > digits
-        if too_big or (minimum is not None and Decimal(text) < minimum):
-            raise CellError("out_of_range", **_range(spec))
+        if minimum is not None and Decimal(text) < minimum:
+            raise CellError("out_of_range_minimum", minimum=minimum)
+        if too_big:
+            raise _out_of_range(spec, low=None)
         return text
 
     return convert
@@ -126,7 +128,7 @@ def _money(spec: FieldSpec) -> Converter:
                 raise CellError(error.code, **error.params) from None
             text = str(number)
         if digits is not None and len(text.partition(".")[0].lstrip("-").lstrip("0")) > digits:
-            raise CellError("out_of_range", **_range(spec))
+            raise CellError("out_of_range_digits", digits=digits)
         return f"{text} {currency}" if currency else text
 
     return convert
@@ -141,14 +143,21 @@ def _bounded_integer(spec: FieldSpec) -> Converter:
     def convert(value: Cell) -> int | None:
         number: int | None = parse(value)
         if number is not None and not low <= number <= high:
-            raise CellError("out_of_range", **_range(spec))
+            raise _out_of_range(spec, low=low, high=high)
         return number
 
     return convert
 
 
-def _range(spec: FieldSpec) -> dict[str, Any]:
-    return {"minimum": spec.minimum, "maximum": spec.maximum, "digits": spec.integer_digits}
+def _out_of_range(spec: FieldSpec, *, low: int | None = None, high: int | None = None) -> CellError:
+    """The error of a value out of the field's bounds, naming them."""
+    low = spec.minimum if low is None else low
+    high = spec.maximum if high is None else high
+    if low is not None and high is not None:
+        return CellError("out_of_range_between", minimum=low, maximum=high)
+    if low is not None and (spec.integer_digits is None):
+        return CellError("out_of_range_minimum", minimum=low)
+    return CellError("out_of_range_digits", digits=spec.integer_digits, minimum=low)
 
 
 def _choice(spec: FieldSpec) -> Converter:

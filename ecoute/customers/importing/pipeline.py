@@ -42,6 +42,7 @@ from ecoute.customers.importing.money import SaleAmounts
 from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
 from ecoute.customers.importing.sales import (
+    SHOWN_LINES,
     RepeatedKeys,
     SaleGatherer,
     SaleLine,
@@ -75,6 +76,10 @@ class ImportOutcome:
     problem_count: int = 0
     # What the import decided that the user should know, without being a problem.
     notes: list[ImportNote] = field(default_factory=list)
+    # How the file was read: each column's field (None: ignored), its encoding, its sheet.
+    mapping: list[tuple[str, str | None]] = field(default_factory=list)
+    encoding: str | None = None
+    sheet: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -296,14 +301,18 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
     try:
         with _open_source(request) as table, _cycle_collection_paused():
             columns = _columns(table, plan, request)
-            outcome = ImportOutcome()
+            outcome = ImportOutcome(sheet=getattr(table, "sheet_name", None))
+            outcome.mapping = [
+                (header, columns[i].name if i in columns else None) for i, header in enumerate(table.headers)
+            ]
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
                 first = _Pass1(plan, table.headers, columns, request)
                 _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
+                outcome.encoding = getattr(table, "encoding", None)
                 if outcome.rows == 0:
                     raise ImportFileError("no_rows")
                 to_database = _resolve_dates(first, request.time_zone, outcome)
-                customer_ids = _resolve_customers(plan, first, request.organization_id, outcome)
+                customer_ids = _resolve_customers(plan, first, request.organization_id, outcome, spill)
                 if not outcome.ok and not request.skip_invalid:
                     return outcome
                 spill.seek(0)
@@ -453,15 +462,38 @@ def _first_lines(lines: list[int], shown: int = 5) -> str:
 
 
 def _resolve_customers(
-    plan: ImportPlan, first: _Pass1, organization_id: int, outcome: ImportOutcome
+    plan: ImportPlan, first: _Pass1, organization_id: int, outcome: ImportOutcome, spill: IO[bytes]
 ) -> dict[str, int]:
+    """CRM id → customer id; an unknown CRM id is one problem, at its first line, with its number of
+    lines and the first of them (found in the spill: only when some id is unknown)."""
     if not plan.needs_customers:
         return {}
     ids = customer_ids_for(organization_id, first.customer_refs)
     column = next(first.headers[i] for i, spec in first.columns.items() if spec.name == "customer")
-    for ref, line in first.customer_refs.items():
-        if ref not in ids:
-            outcome.add(RowProblem(line, column, ref, "unknown_customer"))
+    unknown = {ref: line for ref, line in first.customer_refs.items() if ref not in ids}
+    if not unknown:
+        return ids
+    lines: dict[str, list[int]] = {ref: [] for ref in unknown}
+    counts = dict.fromkeys(unknown, 0)
+    spill.seek(0)
+    while True:
+        try:
+            batch = pickle.load(spill)  # noqa: S301 - our own spill file
+        except EOFError:
+            break
+        for line, values in batch:
+            ref = values[first.customer_at]
+            if ref in counts:
+                counts[ref] += 1
+                if len(lines[ref]) < SHOWN_LINES:
+                    lines[ref].append(line)
+    spill.seek(0, 2)
+    for ref, line in unknown.items():
+        count = max(counts[ref], 1)
+        code = "unknown_customer" if count == 1 else "unknown_customer_lines"
+        shown = ", ".join(map(str, lines[ref] or [line])) + (" …" if count > len(lines[ref]) else "")
+        params = {"count": count, "lines": shown}
+        outcome.add(RowProblem(line, column, ref, code, params))
     return ids
 
 

@@ -46,8 +46,14 @@ REASONS = {
     "invalid_date": gettext_lazy("not a date (expected for example 31/12/2024 or 2024-12-31)"),
     "invalid_choice": gettext_lazy("not one of: %(choices)s"),
     "unknown_customer": gettext_lazy("no customer has this CRM id (import the customers first)"),
+    "unknown_customer_lines": gettext_lazy(
+        "no customer has this CRM id (import the customers first); it is on %(count)s lines: %(lines)s"
+    ),
     "invalid_url": gettext_lazy("not a web address"),
     "out_of_range": gettext_lazy("out of range"),
+    "out_of_range_between": gettext_lazy("out of range: from %(minimum)s to %(maximum)s"),
+    "out_of_range_minimum": gettext_lazy("out of range: %(minimum)s or more"),
+    "out_of_range_digits": gettext_lazy("out of range: at most %(digits)s digits before the decimal point"),
     "wrong_field_count": gettext_lazy("the line has %(found)s fields where the header has %(expected)s"),
     "control_character": gettext_lazy("holds a control character or half of a character"),
     # Records sent to the API: their shape, checked before their values.

@@ -1,3 +1,5 @@
+import json
+import os
 import sys
 from argparse import ArgumentParser
 from pathlib import Path
@@ -51,6 +53,11 @@ class Command(BaseCommand):
             help="read numeric dates day first (dmy), month first (mdy) or year first (ymd)",
         )
         parser.add_argument(
+            "--json",
+            action="store_true",
+            help="print the report as JSON (counts, mapping, encoding, sheet, notes)",
+        )
+        parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             help="language of the messages (default: the organization's)",
@@ -69,6 +76,8 @@ class Command(BaseCommand):
             raise CommandError(_("No file at %(path)s.") % {"path": path})
         if options["rejects"] and not options["skip_invalid"]:
             raise CommandError(_("--rejects goes with --skip-invalid."))
+        if options["rejects"]:
+            check_rejects_path(options["rejects"], path)
         lease = self._claim(org, path.resolve(), options)
         progress = TerminalProgress(sys.stderr)
         try:
@@ -89,8 +98,11 @@ class Command(BaseCommand):
                 % {"id": lease.job.pk}
             ) from error
         progress.close()
-        for note in outcome.notes:
-            self.stdout.write(note.describe())
+        lease.job.refresh_from_db()
+        if options["json"]:
+            self.stdout.write(json.dumps(json_report(outcome, lease.job), ensure_ascii=False, indent=2))
+        else:
+            self._say_how_it_was_read(outcome)
         for problem in outcome.problems[:SHOWN_PROBLEMS]:
             self.stderr.write(problem.describe())
         if outcome.problem_count > SHOWN_PROBLEMS:
@@ -105,6 +117,8 @@ class Command(BaseCommand):
                 )
                 % {"count": outcome.problem_count, "rows": outcome.rows}
             )
+        if options["json"]:
+            return
         if options["dry_run"]:
             self.stdout.write(
                 _("Dry run, nothing written: %(summary)s.")
@@ -112,8 +126,24 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(self.style.SUCCESS(summary(outcome, dry_run=False, kind=options["kind"]) + "."))
-        if options["rejects"] and outcome.rejected_lines:
-            self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": options["rejects"]})
+        if lease.job.rejects_path:
+            self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": lease.job.rejects_path})
+
+    def _say_how_it_was_read(self, outcome: ImportOutcome) -> None:
+        """The columns imported into each field, the columns ignored, and the notes."""
+        used = [(header, name) for header, name in outcome.mapping if name]
+        ignored = [header for header, name in outcome.mapping if not name]
+        self.stdout.write(
+            _("Columns imported: %(columns)s.")
+            % {"columns": ", ".join(f"{header or '?'} → {name}" for header, name in used)}
+        )
+        if ignored:
+            self.stdout.write(
+                ngettext("Column ignored: %(columns)s.", "Columns ignored: %(columns)s.", len(ignored))
+                % {"columns": ", ".join(header or "?" for header in ignored)}
+            )
+        for note in outcome.notes:
+            self.stdout.write(note.describe())
 
     def _claim(self, org: Organization, path: Path, options: dict[str, Any]) -> ImportLease:
         """This run's hold on its import: the interrupted import of the same file, resumed, or a new one.
@@ -206,3 +236,40 @@ def summary(outcome: ImportOutcome, *, dry_run: bool, kind: str = "") -> str:
     parts.append(ngettext("%(count)s rejected", "%(count)s rejected", rejected) % {"count": count(rejected)})
     parts.append(ngettext("from %(count)s line", "from %(count)s lines", lines) % {"count": count(lines)})
     return ", ".join(parts)
+
+
+def check_rejects_path(rejects: Path, source: Path) -> None:
+    """Refuse, before anything is read, a rejects file that would overwrite the file imported or that
+    cannot be written."""
+    if rejects.resolve() == source.resolve() or (rejects.exists() and rejects.samefile(source)):
+        raise CommandError(
+            _("--rejects names the file being imported: choose another file for the rejected rows.")
+        )
+    folder = rejects.resolve().parent
+    writable = os.access(rejects, os.W_OK) if rejects.exists() else os.access(folder, os.W_OK | os.X_OK)
+    if rejects.is_dir() or not folder.is_dir() or not writable:
+        raise CommandError(_("The rejects file %(path)s cannot be written.") % {"path": rejects})
+
+
+def json_report(outcome: ImportOutcome, job: ImportJob) -> dict[str, Any]:
+    """The report of `ecoute import --json`: what a script needs to act on the outcome."""
+    return {
+        "import": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "dry_run": job.dry_run,
+        "counts": {
+            "lines": outcome.rows,
+            "written": outcome.written,
+            "duplicates": outcome.duplicates,
+            "rejected": len(outcome.rejected_lines),
+            "problems": outcome.problem_count,
+        },
+        "mapping": [{"column": header, "field": name} for header, name in outcome.mapping],
+        "ignored_columns": [header for header, name in outcome.mapping if not name],
+        "encoding": outcome.encoding,
+        "sheet": outcome.sheet,
+        "notes": [note.as_dict() for note in outcome.notes],
+        "problems": [{**problem.as_dict(), "message": problem.describe()} for problem in outcome.problems],
+        "rejects_file": job.rejects_path or None,
+    }
