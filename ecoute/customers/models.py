@@ -40,6 +40,8 @@ class Customer(OrgOwned):
     external_id = models.CharField(_("CRM id"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The phone in E.164 (+33612345678) when it can be told, to match customers whatever its spelling.
+    phone_e164 = models.CharField(max_length=16, blank=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     company = models.CharField(_("company"), max_length=200, blank=True)
@@ -68,6 +70,7 @@ class Customer(OrgOwned):
         ]
         indexes: ClassVar = [
             models.Index(fields=["organization", "email"], name="customer_email_idx"),
+            models.Index(fields=["organization", "phone_e164"], name="customer_phone_idx"),
             models.Index(fields=["organization", "search_name", "id"], name="customer_search_name_idx"),
             models.Index(
                 fields=["organization", "last_purchase_at", "id"], name="customer_last_purchase_idx"

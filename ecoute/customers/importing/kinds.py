@@ -23,6 +23,7 @@ from ecoute.customers.models import (
     customer_search_name,
 )
 from ecoute.customers.queries import refresh_consent_flags, refresh_purchase_stats, refresh_search_names
+from ecoute.lib.contacts import phone_e164, repair_phone, repair_postcode
 from ecoute.lib.tabular_errors import InvalidValueError
 
 type Row = dict[str, Any]
@@ -42,6 +43,8 @@ class WriteContext:
     # Sales without an id: how many times each sale's values came so far in the file, so that identical
     # purchases stay distinct, in the order they appear, and a rerun finds the same keys.
     occurrences: dict[str, int] = field(default_factory=dict)
+    # Whether the organization is in France: a row without a country follows French rules.
+    in_france: bool = False
 
     @cached_property
     def db_now(self) -> Any:
@@ -109,6 +112,8 @@ class CustomerPlan(ImportPlan):
 
     def upsert(self, mapped: frozenset[str]) -> Upsert:
         updated = tuple(c for c in self.COLUMNS if c in mapped)
+        if "phone" in mapped:
+            updated += ("phone_e164",)
         if "created_at" in mapped:
             updated += ("created_at",)
         return Upsert(
@@ -117,6 +122,7 @@ class CustomerPlan(ImportPlan):
                 "organization_id",
                 "external_id",
                 *self.COLUMNS,
+                "phone_e164",
                 "created_at",
                 "updated_at",
                 "attributes",
@@ -130,10 +136,16 @@ class CustomerPlan(ImportPlan):
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
+        values = {c: row.get(c) or "" for c in self.COLUMNS}
+        # French rules for a row of France, or without a country in an organization of France.
+        french = values["country"].upper() == "FR" or (not values["country"] and ctx.in_france)
+        values["postcode"] = repair_postcode(values["postcode"], french=french)
+        values["phone"] = repair_phone(values["phone"], french=french)
         return (
             ctx.organization_id,
             row["external_id"],
-            *((row.get(c) or "") for c in self.COLUMNS),
+            *values.values(),
+            phone_e164(values["phone"], french=french),
             row.get("created_at") or ctx.db_now,
             ctx.db_now,
             json.dumps(row.get("attributes") or {}),

@@ -512,7 +512,12 @@ def _write_rows(
     names = first.order + (["attributes"] if plan.kind == "customers" else [])
     mapped = frozenset(first.order) | ({"attributes"} if plan.kind == "customers" else set())
     ctx = WriteContext(
-        request.organization_id, customer_ids, mapped, timezone.now(), db_datetime_for_connection()
+        request.organization_id,
+        customer_ids,
+        mapped,
+        timezone.now(),
+        db_datetime_for_connection(),
+        in_france=request.time_zone == "Europe/Paris",
     )
     upsert = plan.upsert(mapped)
     gatherer = None
