@@ -21,9 +21,15 @@ REASONS = {
         "this column writes dates day first (%(day_first_value)s, line %(day_first_line)s) and month "
         "first (%(month_first_value)s, line %(month_first_line)s)"
     ),
-    "date_order_minority": gettext_lazy(
-        "this column would be read month first because of %(deciding)s date(s) such as %(value)s (lines "
-        "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, mdy or ymd"
+    "date_order_minority": (
+        "deciding",
+        lambda n: ngettext(
+            "this column would be read month first because of %(deciding)s date such as %(value)s (lines "
+            "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, mdy or ymd",
+            "this column would be read month first because of %(deciding)s dates such as %(value)s (lines "
+            "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, mdy or ymd",
+            n,
+        ),
     ),
     "date_out_of_window": gettext_lazy("a date outside the years %(first)s to %(last)s"),
     "nonexistent_local_time": gettext_lazy(
@@ -133,13 +139,25 @@ NOTES = {
             n,
         ),
     ),
-    "date_order_minority": gettext_lazy(
-        "Column “%(column)s”: its day/month order is told by %(deciding)s date(s) only, such as %(value)s "
-        "(lines %(lines)s), while %(ambiguous)s read both ways; read day first."
+    "date_order_minority": (
+        "deciding",
+        lambda n: ngettext(
+            "Column “%(column)s”: its day/month order is told by %(deciding)s date only, such as %(value)s "
+            "(lines %(lines)s), while %(ambiguous)s read both ways; read day first.",
+            "Column “%(column)s”: its day/month order is told by %(deciding)s dates only, such as %(value)s "
+            "(lines %(lines)s), while %(ambiguous)s read both ways; read day first.",
+            n,
+        ),
     ),
-    "ambiguous_local_time": gettext_lazy(
-        "Column “%(column)s”: %(count)s time(s) happen twice in %(zone)s as the clocks go back (lines "
-        "%(lines)s); each is read as the first one, in summer time."
+    "ambiguous_local_time": (
+        "count",
+        lambda n: ngettext(
+            "Column “%(column)s”: %(count)s time happens twice in %(zone)s as the clocks go back (lines "
+            "%(lines)s); it is read as the first one, in summer time.",
+            "Column “%(column)s”: %(count)s times happen twice in %(zone)s as the clocks go back (lines "
+            "%(lines)s); each is read as the first one, in summer time.",
+            n,
+        ),
     ),
 }
 

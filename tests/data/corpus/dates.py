@@ -119,7 +119,27 @@ CASES = [
         "a local time that happens twice in autumn is read as summer time, with a note",
         "transactions",
         _autumn_twice,
-        Expected(succeeds=True, written=1, says=("happen twice",), stored=_autumn_time_read_as_summer_time),
+        Expected(succeeds=True, written=1, says=("happens twice",), stored=_autumn_time_read_as_summer_time),
         given=customers_given("C1"),
+    ),
+    Case(
+        "French month names are read, and the report says so in French",
+        "transactions",
+        _named_months,
+        Expected(
+            succeeds=True,
+            written=4,
+            says=("4 ventes importées", "Colonnes importées : N° ticket → external_id"),
+        ),
+        given=customers_given("C1", "C2"),
+        language="fr",
+    ),
+    Case(
+        "a refused date order is explained in French",
+        "transactions",
+        _one_month_first_value,
+        Expected(succeeds=False, says=("lue le mois d’abord", "lignes 12")),
+        given=customers_given("C1"),
+        language="fr",
     ),
 ]
