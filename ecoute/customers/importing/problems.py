@@ -25,9 +25,11 @@ REASONS = {
         "deciding",
         lambda n: ngettext(
             "this column would be read month first because of %(deciding)s date such as %(value)s (lines "
-            "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, mdy or ymd",
+            "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, "
+            "mdy or ymd",
             "this column would be read month first because of %(deciding)s dates such as %(value)s (lines "
-            "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, mdy or ymd",
+            "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, "
+            "mdy or ymd",
             n,
         ),
     ),
