@@ -67,3 +67,19 @@ def test_the_import_page_shows_the_duplicates_folded(
     html = " ".join(page.content.decode().split())
     assert 'Imported</span><span class="stat-value">2</span>' in html
     assert 'Duplicates folded</span><span class="stat-value">1</span>' in html
+
+
+def test_the_import_page_says_which_line_won_in_the_readers_language(
+    owner_client: Client, org: Organization, tmp_path: Path
+) -> None:
+    # Given customers imported with C1 on lines 2 and 4
+    path = write_csv(tmp_path / "clients.csv", CUSTOMERS)
+    lease = start_import_job(org, "customers", path, original_name="clients.csv")
+    run_import_job(lease)
+    # When a French reader opens the import's page
+    page = owner_client.get(
+        reverse("customers:import_detail", args=[lease.job.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    # Then it names the lines of C1 and the one that won
+    html = " ".join(page.content.decode().split())
+    assert "C1 (2, 4) ; la dernière ligne l’emporte." in html
