@@ -245,6 +245,13 @@ _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 MAX_CLOCK_CHANGE_CELLS = 10_000
 
 
+def _may_hold_a_time(value: Cell) -> bool:
+    """Whether a cell may name a time of day (a day alone never falls in a clock change)."""
+    if isinstance(value, str):
+        return ":" in value or "h" in value or "H" in value
+    return isinstance(value, datetime | float)
+
+
 def _readings(value: Cell) -> list[date]:
     """The value read day first and month first (one reading when the order makes no difference)."""
     found = []
@@ -335,10 +342,13 @@ class DateCells:
                         self.clock_change_cells.append((value, line))
                     return
         self.column.observe(value, line=line)
-        if value not in self._checked and len(self.clock_change_cells) < MAX_CLOCK_CHANGE_CELLS:
-            if len(self._checked) < 100_000:
-                self._checked.add(value)
-            if any(isinstance(r, datetime) and _clocks_change_on(r, self.zone) for r in _readings(value)):
+        if not _may_hold_a_time(value) or value in self._checked:
+            return
+        if len(self._checked) < 100_000:
+            self._checked.add(value)
+        readings = [value] if isinstance(value, datetime) else _readings(value)
+        if any(isinstance(r, datetime) and _clocks_change_on(r, self.zone) for r in readings):
+            if len(self.clock_change_cells) < MAX_CLOCK_CHANGE_CELLS:
                 self.clock_change_cells.append((value, line))
 
     def _observe_day(self, day: str, value: str, line: int) -> bool:

@@ -62,6 +62,7 @@ def _spring_forward(folder: Path) -> Path:
         "T1;C1;31/03/2024 01:30;10,00",
         "T2;C1;31/03/2024 02:30;10,00",
         "T3;C1;27/10/2024 02:30;10,00",
+        "T4;C1;2024-03-31T02:45;10,00",
     )
 
 
@@ -112,7 +113,7 @@ CASES = [
         "a local time skipped by the spring change is refused",
         "transactions",
         _spring_forward,
-        Expected(succeeds=False, says=("line 3,", "does not exist in Europe/Paris")),
+        Expected(succeeds=False, says=("line 3,", "line 5,", "does not exist in Europe/Paris")),
         given=customers_given("C1"),
     ),
     Case(
