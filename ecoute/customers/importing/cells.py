@@ -347,9 +347,9 @@ class DateCells:
         if len(self._checked) < 100_000:
             self._checked.add(value)
         readings = [value] if isinstance(value, datetime) else _readings(value)
-        if any(isinstance(r, datetime) and _clocks_change_on(r, self.zone) for r in readings):
-            if len(self.clock_change_cells) < MAX_CLOCK_CHANGE_CELLS:
-                self.clock_change_cells.append((value, line))
+        changes = any(isinstance(r, datetime) and _clocks_change_on(r, self.zone) for r in readings)
+        if changes and len(self.clock_change_cells) < MAX_CLOCK_CHANGE_CELLS:
+            self.clock_change_cells.append((value, line))
 
     def _observe_day(self, day: str, value: str, line: int) -> bool:
         column = self.column
