@@ -624,6 +624,9 @@ def _database_rows(
     rejected = outcome.rejected_lines
     unknown_customer = str(REASONS["unknown_customer"])
     for batch, gathered, count in spilled:
+        if not batch:  # every line of the batch held back for a sale of several lines
+            yield count, [], [], []
+            continue
         tags: list[tuple[str, list[str]]] = []
         built = build_batch([values for _line, values in batch]) if build_batch else None
         db_rows: list[tuple[Any, ...]] = built if built is not None else []
