@@ -1,9 +1,10 @@
 """Run one import: check every row, then write in batches that a rerun redoes without duplicates.
 
-Pass 1 reads the file once, converts every cell, collects the problems and spills the converted rows
-to a temporary file, so memory does not grow with the file. Dates are only observed in pass 1: the
-day/month order is decided from the whole column, then each distinct day is parsed once.
-Pass 2 reads the spill back and upserts batches, each in its own transaction.
+Pass 1 (first_pass.py) reads the file once, converts every cell, collects the problems and spills the
+converted rows to a temporary file, so memory does not grow with the file. Dates are only observed in
+pass 1: the day/month order is decided from the whole column (resolution.py), then each distinct day is
+parsed once. Pass 2 reads the spill back and upserts batches, each in its own transaction; the lines of
+a sale that spans several lines are held until the end of the file and written as one sale (sales.py).
 
 A million rows go through in about twice the time of the database's own bulk path (see
 bench/import.py), so the per-row work is kept small: rows are converted in blocks, column by column
@@ -15,9 +16,7 @@ paused while rows flow; on PostgreSQL the next batch is prepared while the serve
 
 import gc
 import pickle
-import queue
 import tempfile
-import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,23 +26,21 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for, local_time_problem
-from ecoute.customers.importing.fields import ITEM_FIELDS, FieldSpec, ValueType
+from ecoute.customers.importing.cells import as_text
+from ecoute.customers.importing.fields import ITEM_FIELDS, FieldSpec
+from ecoute.customers.importing.first_pass import FirstPass
+from ecoute.customers.importing.handoff import one_ahead
 from ecoute.customers.importing.kinds import (
     PLANS,
     ImportPlan,
     WriteContext,
-    customer_ids_for,
-    database_takes_naive_text,
     db_datetime_for_connection,
 )
 from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
-from ecoute.customers.importing.money import SaleAmounts
 from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
+from ecoute.customers.importing.resolution import resolve_customers, resolve_dates
 from ecoute.customers.importing.sales import (
-    SHOWN_LINES,
-    RepeatedKeys,
     SaleGatherer,
     SaleLine,
     item_lines,
@@ -51,7 +48,6 @@ from ecoute.customers.importing.sales import (
 )
 from ecoute.customers.importing.tags import set_customer_tags
 from ecoute.customers.importing.writers import DistinctKeys, bulk_writing
-from ecoute.lib.dates import DateColumn
 from ecoute.lib.formula_safe import FormulaSafeCsvWriter
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
@@ -115,177 +111,6 @@ def _no_progress(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
-class _RowByRowError(Exception):
-    """A batch to convert row by row, so that each problem is named."""
-
-
-class _Pass1:
-    """Convert every row, collect problems, spill good rows, observe dates."""
-
-    def __init__(
-        self, plan: ImportPlan, headers: list[str], columns: dict[int, FieldSpec], request: ImportRequest
-    ) -> None:
-        self.plan = plan
-        self.headers = headers
-        self.columns = columns
-        self.order = [spec.name for spec in columns.values()]
-        years = date_window()
-        self.dates = {
-            spec.name: DateCells(
-                DateColumn(order=request.date_order, years=years),  # type: ignore[arg-type]
-                request.time_zone,
-            )
-            for spec in columns.values()
-            if spec.type is ValueType.DATETIME
-        }
-        # Per mapped column: where its cell is, how it is converted (a date is only observed, plain
-        # text is converted inline: the most common cell), and whether it is required; prepared once
-        # so that the per-row loop does no lookups.
-        self.steps = [
-            (
-                index,
-                spec.max_length if spec.type is ValueType.TEXT else None,
-                self.dates[spec.name].observe if spec.type is ValueType.DATETIME else None,
-                None if spec.type is ValueType.DATETIME else converter_for(spec),
-                spec.required,
-            )
-            for index, spec in columns.items()
-        ]
-        self.customer_at = self.order.index("customer") if plan.needs_customers else -1
-        self.customer_refs: dict[str, int] = {}
-        self.unmapped = [i for i in range(len(headers)) if i not in columns]
-        self.with_attributes = plan.kind == "customers"
-        self.width = max(columns, default=-1) + 1
-        # Customers and sales whose id comes on several lines (repeated customers, items of one sale).
-        keyed = plan.kind in ("customers", "transactions") and "external_id" in self.order
-        self.keys = RepeatedKeys(self.order.index("external_id")) if keyed else None
-        self.amounts: SaleAmounts | None = None
-        if plan.kind == "transactions":
-            if "currency" not in self.order:
-                self.order.append("currency")  # set for each sale by SaleAmounts
-            amount_at = self.order.index("amount")
-            self.amounts = SaleAmounts(
-                amount_at,
-                self.order.index("currency"),
-                next(headers[i] for i, spec in columns.items() if spec.name == "amount"),
-                request.currency,
-                request.single_currency,
-            )
-
-    def convert_batch(
-        self, batch: list[tuple[int, list[Any]]], outcome: ImportOutcome
-    ) -> list[tuple[int, tuple[Any, ...]]]:
-        """The rows of `batch` that are good, converted; problems go to `outcome`.
-
-        Column by column first, which is several times faster than row by row; a batch with any
-        problem, or with cells that are not plain text, is done again row by row, which names each
-        problem in the order of the file."""
-        if not batch:
-            return []
-        try:
-            good = self._convert_columns(batch)
-        except (_RowByRowError, CellError, InvalidValueError, AttributeError, TypeError):
-            good = None
-        if good is None:
-            good = []
-            for line, cells in batch:
-                values = self.convert(line, cells, outcome)
-                if values is not None:
-                    good.append((line, values))
-        if self.amounts is not None:
-            problems: list[RowProblem] = []
-            good = self.amounts.settle(good, problems)
-            for problem in problems:
-                outcome.add(problem)
-        if self.keys is not None:
-            self.keys.see(good)
-        return good
-
-    def _convert_columns(self, batch: list[tuple[int, list[Any]]]) -> list[tuple[int, tuple[Any, ...]]]:
-        lines, rows = zip(*batch, strict=True)
-        if min(map(len, rows)) < self.width:
-            raise _RowByRowError
-        transposed = list(zip(*rows, strict=False))  # the columns, as far as the shortest row goes
-        columns: list[list[Any]] = []
-        for index, text_limit, observe, convert, required in self.steps:
-            raw = transposed[index]
-            if text_limit is not None:
-                # Text cells are str or None; anything else (a spreadsheet number) raises TypeError
-                # or AttributeError, and the block goes row by row.
-                if None in raw:
-                    column = ["" if value is None else value.strip() for value in raw]
-                else:
-                    column = list(map(str.strip, raw))
-                if text_limit and max(map(len, column)) > text_limit:
-                    raise _RowByRowError
-                if required and "" in column:
-                    raise _RowByRowError
-            elif observe is not None:
-                column = [value.strip() if value.__class__ is str else value for value in raw]
-                for _ in map(observe, column, lines):
-                    pass
-                if required and any(value is None or value == "" for value in column):
-                    raise _RowByRowError
-            else:
-                column = list(map(convert, raw))  # type: ignore[arg-type]
-                if required and any(value is None or value in ("", []) for value in column):
-                    raise _RowByRowError
-            columns.append(column)
-        if self.customer_at >= 0:
-            refs = self.customer_refs
-            for ref, line in zip(columns[self.customer_at], lines, strict=True):
-                if ref not in refs:
-                    refs[ref] = line
-        if self.with_attributes:
-            headers, unmapped = self.headers, self.unmapped
-            columns.append(
-                [
-                    {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
-                    for cells in rows
-                ]
-            )
-        return list(zip(lines, zip(*columns, strict=True), strict=True))
-
-    def convert(self, line: int, cells: list[Any], outcome: ImportOutcome) -> tuple[Any, ...] | None:
-        values: list[Any] = []
-        append = values.append
-        bad = False
-        width = len(cells)
-        for index, text_limit, observe, convert, required in self.steps:
-            raw = cells[index] if index < width else None
-            value: Any
-            try:
-                if text_limit is not None and raw.__class__ is str:
-                    value = raw.strip()
-                    if text_limit and len(value) > text_limit:
-                        raise CellError("too_long", max_length=text_limit)
-                elif observe is not None:
-                    value = raw.strip() if raw.__class__ is str else raw
-                    observe(value, line)
-                else:
-                    value = convert(raw)  # type: ignore[misc]
-            except (CellError, InvalidValueError) as error:
-                outcome.add(RowProblem(line, self.headers[index], as_text(raw), error.code, error.params))
-                bad = True
-                continue
-            if required and (value is None or value in ("", [])):
-                outcome.add(RowProblem(line, self.headers[index], "", "required"))
-                bad = True
-            append(value)
-        if bad:
-            return None
-        if self.customer_at >= 0:
-            ref = values[self.customer_at]
-            if ref not in self.customer_refs:
-                self.customer_refs[ref] = line
-        if self.with_attributes:
-            attributes = {
-                self.headers[i]: as_text(cells[i]) for i in self.unmapped if i < len(cells) and cells[i]
-            }
-            append(attributes)
-        return tuple(values)
-
-
 def _open_source(request: ImportRequest) -> Any:
     if request.records is not None:
         return RecordsTable(request.records, PLANS[request.kind].fields)
@@ -306,13 +131,13 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                 (header, columns[i].name if i in columns else None) for i, header in enumerate(table.headers)
             ]
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
-                first = _Pass1(plan, table.headers, columns, request)
+                first = FirstPass(plan, table.headers, columns, request)
                 _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
                 outcome.encoding = getattr(table, "encoding", None)
                 if outcome.rows == 0:
                     raise ImportFileError("no_rows")
-                to_database = _resolve_dates(first, request.time_zone, outcome)
-                customer_ids = _resolve_customers(plan, first, request.organization_id, outcome, spill)
+                to_database = resolve_dates(first, request.time_zone, outcome)
+                customer_ids = resolve_customers(plan, first, request.organization_id, outcome, spill)
                 if not outcome.ok and not request.skip_invalid:
                     return outcome
                 spill.seek(0)
@@ -360,7 +185,7 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 def _check_rows(
     rows: Iterator[tuple[int, list[Any]]],
-    first: _Pass1,
+    first: FirstPass,
     outcome: ImportOutcome,
     spill: IO[bytes],
     progress: Progress,
@@ -396,111 +221,10 @@ def _spill(batch: list[tuple[int, tuple[Any, ...]]], spill: IO[bytes]) -> None:
     pickler.dump(batch)
 
 
-def date_window() -> tuple[int, int]:
-    """The years a date of an import may fall in: from 1950 to next year. Earlier or later is a typo
-    (0024, 2099) or a placeholder (1900-01-01), never a sale or a contact."""
-    return FIRST_PLAUSIBLE_YEAR, timezone.now().year + 1
-
-
-FIRST_PLAUSIBLE_YEAR = 1950
-
-
-def _resolve_dates(first: _Pass1, zone: str, outcome: ImportOutcome) -> dict[str, Callable[[Any], Any]]:
-    """Decide each date column's day/month order from all its values; per column, cell → database value.
-
-    The local times of the days when the clocks change are checked once the order is known: one that
-    does not exist is a problem, one that happens twice is read as the first (summer time), with a note."""
-    converters: dict[str, Callable[[Any], Any]] = {}
-    header_of = {spec.name: first.headers[i] for i, spec in first.columns.items()}
-    db_datetime, naive_text = db_datetime_for_connection(), database_takes_naive_text()
-    for name, cells in first.dates.items():
-        header = header_of[name]
-        try:
-            parse = cells.column.resolve()
-        except InvalidValueError as error:
-            line = error.params.get("month_first_line")
-            outcome.add(
-                RowProblem(
-                    line if isinstance(line, int) else 0,
-                    header,
-                    str(error.params.get("month_first_value") or error.params.get("value", "")),
-                    error.code,
-                    error.params,
-                )
-            )
-            # Read as French (day first); the rows that do not fit are rejected when written.
-            parse = DateColumn(day_first=True).resolve()
-        else:
-            minority = cells.column.minority_evidence()
-            if minority is not None:
-                outcome.notes.append(ImportNote("date_order_minority", {"column": header, **minority}))
-        ambiguous: list[int] = []
-        for value, line in cells.clock_change_cells:
-            problem = local_time_problem(parse(value), cells.zone)
-            if problem == "nonexistent_local_time":
-                outcome.add(RowProblem(line, header, as_text(value), problem, {"zone": zone}))
-            elif problem == "ambiguous_local_time":
-                ambiguous.append(line)
-        if ambiguous:
-            outcome.notes.append(
-                ImportNote(
-                    "ambiguous_local_time",
-                    {
-                        "column": header,
-                        "count": len(ambiguous),
-                        "lines": _first_lines(ambiguous),
-                        "zone": zone,
-                    },
-                )
-            )
-        converters[name] = cells.to_database(parse, zone, db_datetime, naive_text=naive_text)
-    return converters
-
-
-def _first_lines(lines: list[int], shown: int = 5) -> str:
-    return ", ".join(map(str, lines[:shown])) + (" …" if len(lines) > shown else "")
-
-
-def _resolve_customers(
-    plan: ImportPlan, first: _Pass1, organization_id: int, outcome: ImportOutcome, spill: IO[bytes]
-) -> dict[str, int]:
-    """CRM id → customer id; an unknown CRM id is one problem, at its first line, with its number of
-    lines and the first of them (found in the spill: only when some id is unknown)."""
-    if not plan.needs_customers:
-        return {}
-    ids = customer_ids_for(organization_id, first.customer_refs)
-    column = next(first.headers[i] for i, spec in first.columns.items() if spec.name == "customer")
-    unknown = {ref: line for ref, line in first.customer_refs.items() if ref not in ids}
-    if not unknown:
-        return ids
-    lines: dict[str, list[int]] = {ref: [] for ref in unknown}
-    counts = dict.fromkeys(unknown, 0)
-    spill.seek(0)
-    while True:
-        try:
-            batch = pickle.load(spill)  # noqa: S301 - our own spill file
-        except EOFError:
-            break
-        for line, values in batch:
-            ref = values[first.customer_at]
-            if ref in counts:
-                counts[ref] += 1
-                if len(lines[ref]) < SHOWN_LINES:
-                    lines[ref].append(line)
-    spill.seek(0, 2)
-    for ref, line in unknown.items():
-        count = max(counts[ref], 1)
-        code = "unknown_customer" if count == 1 else "unknown_customer_lines"
-        shown = ", ".join(map(str, lines[ref] or [line])) + (" …" if count > len(lines[ref]) else "")
-        params = {"count": count, "lines": shown}
-        outcome.add(RowProblem(line, column, ref, code, params))
-    return ids
-
-
 def _write_rows(
     request: ImportRequest,
     plan: ImportPlan,
-    first: _Pass1,
+    first: FirstPass,
     spill: IO[bytes],
     *,
     to_database: dict[str, Callable[[Any], Any]],
@@ -536,7 +260,7 @@ def _write_rows(
     if connection.vendor == "postgresql":
         # The server checks a batch's foreign keys at its commit while this process waits: the next
         # batch is prepared meanwhile. Not on SQLite, which writes within this process.
-        batches = _one_ahead(batches)
+        batches = one_ahead(batches)
     done = 0
     keys = DistinctKeys(upsert)
     try:
@@ -585,7 +309,7 @@ def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None) -> Iterator[_Spill
 
 
 def _note_repeats(
-    plan: ImportPlan, first: _Pass1, gatherer: SaleGatherer | None, outcome: ImportOutcome
+    plan: ImportPlan, first: FirstPass, gatherer: SaleGatherer | None, outcome: ImportOutcome
 ) -> None:
     """Say which lines were gathered into sales, folded as duplicates, or won for a repeated customer."""
     if gatherer is not None:
@@ -667,47 +391,6 @@ def _database_rows(
                 items += item_lines(names, db_row[1], sale_lines)
         del batch, built  # not kept while the caller writes
         yield count, db_rows, tags, items
-
-
-def _one_ahead[T](items: Iterator[T]) -> Generator[T]:
-    """`items`, drawn by a thread one item ahead of the caller (never more: each is a batch of rows
-    in memory); close it when done."""
-    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-    taken, stop = threading.Event(), threading.Event()
-
-    def offer(message: tuple[str, Any]) -> bool:
-        """Hand `message` over, and wait until the caller takes it before drawing the next item."""
-        taken.clear()
-        handoff.put(message)  # the slot is free: the previous message was taken
-        while not taken.wait(0.05):
-            if stop.is_set():
-                return False
-        return True
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not offer(("item", item)):
-                    return
-        except BaseException as error:  # handed to the caller, raised there
-            offer(("error", error))
-        else:
-            offer(("end", None))
-
-    thread = threading.Thread(target=produce, name="import-batches", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, item = handoff.get()
-            taken.set()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> None:
