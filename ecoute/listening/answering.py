@@ -183,3 +183,55 @@ def complete_response(response: Response, questions: list[Question], answers: di
     response.save(update_fields=["completed_at", "nps_level"])
     if response.invitation_id:
         Invitation.objects.filter(pk=response.invitation_id).update(status=InvitationStatus.COMPLETED)
+
+
+class AlreadyAnsweredError(Exception):
+    """The invitation has a response already: one per invitation."""
+
+
+def record_whole_response(
+    *,
+    invitation: Invitation | None,
+    link: PublicLink | None,
+    answers: list[tuple[Question, AnswerValue]],
+    language: str,
+    channel: str = ResponseChannel.API,
+) -> Response:
+    """A response given all at once (API, import), completed; for an invitation, only if it has none.
+
+    Runs in the caller's transaction; the invitation's row is locked as for the web pages, and the
+    one-to-one constraint turns a response that got there first into AlreadyAnsweredError.
+    """
+    survey_id = invitation.survey_id if invitation else link.survey_id  # type: ignore[union-attr]
+    organization_id = invitation.organization_id if invitation else link.organization_id  # type: ignore[union-attr]
+    if invitation is not None:
+        Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if Response.objects.filter(invitation=invitation).exists():
+            raise AlreadyAnsweredError
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                organization_id=organization_id,
+                survey_id=survey_id,
+                invitation=invitation,
+                public_link=link,
+                customer_id=invitation.customer_id if invitation else None,
+                channel=channel,
+                language=language,
+            )
+    except IntegrityError as error:
+        raise AlreadyAnsweredError from error
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question=question,
+            number=value.number,
+            importance=value.importance,
+            choices=value.choices,
+            text=value.text,
+        )
+        for question, value in answers
+    )
+    questions = [question for question, _value in answers]
+    complete_response(response, questions, answers_of(response))
+    return response
