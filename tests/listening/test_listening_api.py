@@ -23,8 +23,10 @@ def api(org: Organization) -> Client:
 
 
 def _post(client: Client, body: Any, key: str = "") -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post("/api/v1/responses", json.dumps(body), content_type="application/json", **headers)
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(
+        "/api/v1/responses", json.dumps(body), content_type="application/json", headers=headers
+    )
 
 
 def _invitation(org: Organization) -> tuple[Invitation, str]:
