@@ -167,8 +167,15 @@ def _save_and_maybe_complete(
     questions = list(response.survey.questions.all())
     answers = answers_of(response)
     customer = invitation.customer if invitation else None
-    if next_question(visible_questions(questions, customer, answers), answers) is not None:
+    visible = visible_questions(questions, customer, answers)
+    if next_question(visible, answers) is not None:
         return False
+    # A follow-up answered before the respondent went back and changed the score it depends on is
+    # no longer theirs to give: a promoter's response holds no "what went wrong?".
+    hidden = set(answers) - {question.pk for question in visible}
+    if hidden:
+        Answer.objects.filter(response=response, question_id__in=hidden).delete()
+        answers = {pk: answer for pk, answer in answers.items() if pk not in hidden}
     complete_response(response, questions, answers)
     return True
 

@@ -13,6 +13,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ecoute.accounts.login_limits import client_address
@@ -33,6 +34,7 @@ ANSWER_FIELDS = ("score", "importance", "text")
 PUBLIC_COOKIE_SALT = "listening.public-response"
 PUBLIC_COOKIE_AGE = 400 * 24 * 3600  # browsers keep a cookie at most about 400 days
 DONE = "done"
+ONE_CLICK_SCORES = frozenset(str(score) for score in range(11))
 
 
 def link_not_found(request: HttpRequest) -> HttpResponse:
@@ -74,6 +76,7 @@ def _page(
 # --- invitations -----------------------------------------------------------------------------------
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_survey(request: HttpRequest, token: str) -> HttpResponse:
     invitation = find_invitation(token)
@@ -103,8 +106,9 @@ def _invitation_place(invitation: Invitation) -> Place:
     return place_of(invitation.survey, invitation.customer, response, language)
 
 
+@never_cache
 @require_http_methods(["GET"])
-def invitation_one_click(request: HttpRequest, token: str, score: int) -> HttpResponse:
+def invitation_one_click(request: HttpRequest, token: str, score: str) -> HttpResponse:
     """The score clicked in the e-mail, preselected on the survey's NPS question.
 
     A GET records nothing: mail scanners and link previews open every link of a message, so the
@@ -112,14 +116,14 @@ def invitation_one_click(request: HttpRequest, token: str, score: int) -> HttpRe
     confirms it (or changes it) with the button.
     """
     invitation = find_invitation(token)
-    if invitation is None or not 0 <= score <= 10:
+    if invitation is None or score not in ONE_CLICK_SCORES:
         return link_not_found(request)
     place = _invitation_place(invitation)
     nps = next((question for question in place.visible if question.type == QuestionType.NPS), None)
     mark_opened(invitation)
     if nps is None:
         return _page(request, place)
-    return _page(request, place, wanted=nps.code, preselected=score)
+    return _page(request, place, wanted=nps.code, preselected=int(score))
 
 
 def _completed_response(token: str) -> Response | None:
@@ -169,6 +173,7 @@ def _remember(page: HttpResponse, survey_id: int, state: str) -> HttpResponse:
     return page
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     link = find_public_link(token)

@@ -16,6 +16,6 @@ urlpatterns = [
     ),
     path("surveys/<int:survey_id>/links/<int:link_id>/qr/", link_views.public_link_qr, name="public_link_qr"),
     path("s/<str:token>", public_views.invitation_survey, name="answer"),
-    path("s/<str:token>/<int:score>", public_views.invitation_one_click, name="answer_score"),
+    path("s/<str:token>/<str:score>", public_views.invitation_one_click, name="answer_score"),
     path("p/<str:token>", public_views.public_survey, name="public_answer"),
 ]

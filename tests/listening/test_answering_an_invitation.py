@@ -182,9 +182,16 @@ def test_the_one_click_score_is_preselected_and_recorded_only_by_the_post(org: O
     assert Response.objects.get(invitation=invitation).answers.get(question__code="recommend").number == 9
 
 
-def test_a_score_link_beyond_ten_answers_404(org: Organization) -> None:
+def test_a_score_link_beyond_the_scale_answers_the_same_404(org: Organization) -> None:
+    # Given an invitation
     _invitation_row, token = _invitation(org)
-    assert Client().get(f"/s/{token}/11").status_code == 404
+
+    # When a score link is altered
+    pages = [Client().get(f"/s/{token}/{score}") for score in ("11", "-1", "abc", "09")]
+
+    # Then each gets the page of links that cannot be answered
+    assert {page.status_code for page in pages} == {404}
+    assert len({page.content for page in pages} | {Client().get("/s/unknown").content}) == 1
 
 
 def test_sending_the_last_step_again_shows_the_thanks_not_an_error(org: Organization) -> None:
@@ -213,3 +220,22 @@ def test_without_a_language_the_customer_reads_the_organization_s(org: Organizat
     # Then the page is in English
     assert "Would you recommend us?" in page
     assert '<html lang="en">' in page
+
+
+def test_a_follow_up_left_behind_by_a_changed_score_is_dropped_on_completion(org: Organization) -> None:
+    # Given a customer who gave 3 and said what went wrong
+    invitation, token = _invitation(org, language="fr", city="")
+    client = Client()
+    client.post(f"/s/{token}", {"question": "recommend", "score": "3"})
+    client.post(f"/s/{token}", {"question": "went_wrong", "text": "Rien, je me suis trompé"})
+
+    # When they go back, give 10 instead, and answer the questions that follow
+    client.post(f"/s/{token}?q=recommend", {"question": "recommend", "score": "10"})
+    client.post(f"/s/{token}", {"question": "liked_most", "text": "Le conseil"})
+    client.post(f"/s/{token}", {"question": "city", "text": "Lyon"})
+
+    # Then the promoter's response holds no answer to "what went wrong?"
+    response = Response.objects.get(invitation=invitation)
+    assert response.nps_level == "promoter"
+    codes = set(response.answers.values_list("question__code", flat=True))
+    assert codes == {"recommend", "liked_most", "city"}
