@@ -42,11 +42,14 @@ def _scale_ends(kind: str) -> tuple[str, str]:
     return ends.get(kind, ("", ""))
 
 
-def _current_question(wanted: str, visible: list[Question], answers: dict[int, Answer]) -> Question | None:
-    """The question asked for (?q=code, to go back) when it was reached already, else the next one."""
+def _current_question(
+    wanted: str, visible: list[Question], answers: dict[int, Answer], *, anywhere: bool = False
+) -> Question | None:
+    """The question asked for (?q=code, to go back) when it was reached already — or wherever it is,
+    for the score clicked in the e-mail — else the next one."""
     upcoming = next_question(visible, answers)
     for question in visible:
-        if question.code == wanted and (question.pk in answers or question is upcoming):
+        if question.code == wanted and (anywhere or question.pk in answers or question is upcoming):
             return question
     return upcoming or (visible[-1] if visible else None)
 
@@ -78,13 +81,14 @@ def question_context(
 ) -> dict[str, Any]:
     """The page of the question `wanted` (a code), else the next one to answer, or of the one posted."""
     visible, answers, language = place.visible, place.answers, place.language
-    question = posted[0] if posted else _current_question(wanted, visible, answers)
+    anywhere = preselected is not None
+    question = posted[0] if posted else _current_question(wanted, visible, answers, anywhere=anywhere)
     context: dict[str, Any] = {"language": language, "question": question, "survey": place.survey}
     if question is None:
         return context
     position = visible.index(question) if question in visible else 0
     given = _given(question, answers.get(question.pk), posted[1] if posted else None)
-    if preselected is not None:
+    if preselected is not None and question.code == wanted:  # only on the question it was clicked for
         given["score"] = str(preselected)
     low_label, high_label = _scale_ends(question.type)
     low, high = SCALES.get(question.type, (0, -1))

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from ecoute.accounts.models import Organization
 from ecoute.listening.models import Answer, Invitation, Response
-from tests.factories import CustomerFactory
-from tests.listening.links import invitation_with_token, nps_survey
+from tests.factories import CustomerFactory, SurveyFactory
+from tests.listening.links import invitation_with_token, nps_survey, question
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +239,23 @@ def test_a_follow_up_left_behind_by_a_changed_score_is_dropped_on_completion(org
     assert response.nps_level == "promoter"
     codes = set(response.answers.values_list("question__code", flat=True))
     assert codes == {"recommend", "liked_most", "city"}
+
+
+def test_a_score_clicked_in_the_e_mail_opens_its_question_even_when_not_first(org: Organization) -> None:
+    # Given a survey whose NPS question comes second, after a satisfaction question
+    survey = SurveyFactory.create(organization=org, status="active")
+    question(survey, "satisfied", "csat", "Êtes-vous satisfait ?", "Are you satisfied?")
+    question(survey, "recommend", "nps", "Nous recommanderiez-vous ?", "Would you recommend us?")
+    _invitation_row, token = invitation_with_token(
+        survey=survey, customer=CustomerFactory.create(organization=org)
+    )
+    client = Client()
+
+    # When the score link of 4 is opened, and the score confirmed
+    page = client.get(f"/s/{token}/4").content.decode()
+    client.post(f"/s/{token}", {"question": "recommend", "score": "4"})
+
+    # Then the NPS question was shown with 4 chosen, and the satisfaction question comes next
+    assert "Nous recommanderiez-vous" in page
+    assert 'value="4" checked' in page
+    assert "Êtes-vous satisfait" in client.get(f"/s/{token}").content.decode()
