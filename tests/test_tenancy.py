@@ -27,6 +27,7 @@ NOT_ORG_DATA = {
     "listening:answer",  # a survey invitation's token, not an id
     "listening:answer_score",  # the same token, with a score
     "listening:public_answer",  # a public link's token, not an id
+    "messaging:unsubscribe",  # an unsubscribe link's token, not an id
     "api:openapi-json",
     "api:openapi-view",
 }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
 from ecoute.listening.models import SCALES, Answer, Question, QuestionType, Survey
+from ecoute.listening.personalize import customer_values, render
 
 MAX_TEXT_LENGTH = 5000
 SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
@@ -31,13 +32,14 @@ def answer_language(survey: Survey, organization: Organization, customer: Custom
 
 
 def question_text(question: Question, language: str, customer: Customer | None) -> str:
-    """The question in the respondent's language.
+    """The question in the respondent's language, its placeholders filled for the customer."""
+    text = (question.text_en if language == "en" and question.text_en else question.text_fr) or ""
+    return personal_text(text, customer)
 
-    The {first_name|fallback} placeholders are rendered by `personalize.py` once it is there; until
-    then the text is shown as written, which is also what an anonymous respondent gets.
-    """
-    del customer  # the seam where personalize.render(text, customer) will be called
-    return (question.text_en if language == "en" and question.text_en else question.text_fr) or ""
+
+def personal_text(text: str, customer: Customer | None) -> str:
+    """`text` with {first_name|fallback} placeholders filled; an anonymous respondent gets the fallbacks."""
+    return render(text, customer_values(customer) if customer is not None else {})
 
 
 def option_label(option: Mapping[str, Any], language: str) -> str:
@@ -154,13 +156,13 @@ def read_answer(question: Question, data: Mapping[str, Any]) -> ReadAnswer:
     return ReadAnswer(value)
 
 
-def thanks_text(survey: Survey, level: str, language: str) -> str:
+def thanks_text(survey: Survey, level: str, language: str, customer: Customer | None) -> str:
     """The survey's thank-you text for the respondent's level, else its default one, else ours."""
     texts = survey.thanks if isinstance(survey.thanks, dict) else {}
     for key in (level, "default"):
         by_language = texts.get(key) if key else None
         if isinstance(by_language, dict) and (text := by_language.get(language) or by_language.get("fr")):
-            return str(text)
+            return personal_text(str(text), customer)
     defaults = {
         "promoter": _("Thank you! We are delighted you would recommend us."),
         "passive": _("Thank you! Your answers help us do better."),

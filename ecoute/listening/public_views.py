@@ -53,7 +53,7 @@ def _thanks(request: HttpRequest, response: Response, language: str, *, again: b
         context = {
             "survey": response.survey,
             "language": language,
-            "text": thanks_text(response.survey, response.nps_level, language),
+            "text": thanks_text(response.survey, response.nps_level, language, response.customer),
             "again": again,
         }
         return render(request, "listening/answer/thanks.html", context)

@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 
 from ecoute.customers.models import Customer
 from ecoute.listening.answering import answers_of
-from ecoute.listening.flow import is_known, next_question, option_label, question_text, visible_questions
+from ecoute.listening.flow import (
+    is_known,
+    next_question,
+    option_label,
+    personal_text,
+    question_text,
+    visible_questions,
+)
 from ecoute.listening.models import SCALES, Answer, Question, QuestionType, Response, Survey
 
 
@@ -108,7 +115,7 @@ def question_context(
             "steps": len(visible),
             "previous": visible[position - 1].code if position > 0 else "",
             "is_last": all(is_known(later_question, place.customer) for later_question in later),
-            "intro": intro if position == 0 and not answers else "",
+            "intro": personal_text(intro, place.customer) if position == 0 and not answers else "",
         }
     )
     return context

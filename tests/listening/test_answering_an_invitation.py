@@ -9,7 +9,7 @@ from django.utils import timezone
 from ecoute.accounts.models import Organization
 from ecoute.listening.models import Answer, Invitation, Response
 from tests.factories import CustomerFactory, SurveyFactory
-from tests.listening.links import invitation_with_token, nps_survey, question
+from tests.listening.links import invitation_with_token, nps_survey, public_link_with_token, question
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +259,24 @@ def test_a_score_clicked_in_the_e_mail_opens_its_question_even_when_not_first(or
     assert "Nous recommanderiez-vous" in page
     assert 'value="4" checked' in page
     assert "Êtes-vous satisfait" in client.get(f"/s/{token}").content.decode()
+
+
+def test_texts_speak_to_the_customer_and_fall_back_for_anonymous_respondents(org: Organization) -> None:
+    # Given a question and thanks addressing the customer by first name, with a fallback
+    survey = SurveyFactory.create(
+        organization=org, status="active", thanks={"default": {"fr": "Merci {first_name|à vous} !"}}
+    )
+    question(survey, "recommend", "nps", "{first_name|Cher client}, nous recommanderiez-vous ?", "")
+    customer = CustomerFactory.create(organization=org, first_name="Jeanne", language="fr")
+    _invitation_row, token = invitation_with_token(survey=survey, customer=customer)
+    _link, public_token = public_link_with_token(survey=survey)
+
+    # When the customer and an anonymous respondent answer
+    page = Client().get(f"/s/{token}").content.decode()
+    thanks = Client().post(f"/s/{token}", {"question": "recommend", "score": "9"}).content.decode()
+    anonymous = Client().get(f"/p/{public_token}").content.decode()
+
+    # Then the customer reads their name, the anonymous respondent the fallback
+    assert "Jeanne, nous recommanderiez-vous ?" in page
+    assert "Merci Jeanne !" in thanks
+    assert "Cher client, nous recommanderiez-vous ?" in anonymous
