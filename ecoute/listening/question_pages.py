@@ -61,6 +61,18 @@ def _current_question(
     return upcoming or (visible[-1] if visible else None)
 
 
+def _follow_ups_to_come(place: Place) -> int:
+    """Screens still to come that depend on a score not given yet: one per score they depend on
+    (a detractor's and a promoter's follow-ups to one score are one more screen, not two)."""
+    answered = {question.code for question in place.questions if question.pk in place.answers}
+    sources = {
+        str(question.show_if.get("question"))
+        for question in place.questions
+        if question.show_if and question not in place.visible and not is_known(question, place.customer)
+    }
+    return len(sources - answered)
+
+
 def _given(question: Question, answer: Answer | None, posted: dict[str, Any] | None) -> dict[str, Any]:
     if posted is not None:
         return {
@@ -112,7 +124,7 @@ def question_context(
             "given": given,
             "error": posted[2] if posted else "",
             "step": position + 1,
-            "steps": len(visible),
+            "steps": len(visible) + _follow_ups_to_come(place),
             "previous": visible[position - 1].code if position > 0 else "",
             "is_last": all(is_known(later_question, place.customer) for later_question in later),
             "intro": personal_text(intro, place.customer) if position == 0 and not answers else "",

@@ -1,5 +1,6 @@
 """A customer answers a survey on a phone (390 px wide): in French by keyboard, in English by touch."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -30,13 +31,30 @@ def phone(browser: Browser) -> Iterator[Page]:
     assert errors == [], errors
 
 
+def _luminance(css_colour: str) -> float:
+    channels = [int(value) / 255 for value in re.findall(r"\d+", css_colour)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast_on_white(css_colour: str) -> float:
+    return 1.05 / (_luminance(css_colour) + 0.05)
+
+
 def _fits_the_screen(page: Page) -> None:
+    """No sideways scrolling; targets a finger can hit; text at 4.5:1 and control edges at 3:1 (AA)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     for label in page.locator(".scale-option label, .choice label").all():
         box = label.bounding_box()
         assert box is not None
         assert box["width"] >= MIN_TARGET
         assert box["height"] >= MIN_TARGET
+        if not label.evaluate("label => label.previousElementSibling.checked"):
+            edge = label.evaluate("label => getComputedStyle(label).borderTopColor")
+            assert _contrast_on_white(edge) >= 3, edge
+    for text in page.locator(".answer-progress, .answer-question, .scale-ends span, .answer-hint").all():
+        colour = text.evaluate("element => getComputedStyle(element).color")
+        assert _contrast_on_white(colour) >= 4.5, colour
 
 
 def test_a_french_customer_answers_by_keyboard_alone(
@@ -49,7 +67,7 @@ def test_a_french_customer_answers_by_keyboard_alone(
     # When they open the link and choose 3 with the arrow keys
     phone.goto(f"{live_server.url}/s/{token}")
     expect(phone.get_by_role("heading", name="Recommanderiez-vous la Maison ?")).to_be_visible()
-    expect(phone.get_by_text("Question 1 sur 2")).to_be_visible()  # the follow-up depends on the score
+    expect(phone.get_by_text("Question 1 sur 3")).to_be_visible()
     _fits_the_screen(phone)
     phone.keyboard.press("Tab")
     for _step in range(3):
@@ -96,6 +114,7 @@ def test_an_english_customer_answers_by_touch_from_the_score_in_the_e_mail(
     phone.goto(f"{live_server.url}/s/{token}/10")
     expect(phone.get_by_role("radio", name="10")).to_be_checked()
     expect(phone.get_by_text("Extremely likely", exact=True)).to_be_visible()
+    expect(phone.get_by_text("Question 1 of 2")).to_be_visible()  # the score, then its follow-up
     _fits_the_screen(phone)
     screenshot(phone, "answer-phone-en-score")
     assert not Response.objects.exists()

@@ -31,7 +31,7 @@ def test_opening_the_link_marks_it_opened_and_asks_the_first_question(org: Organ
     assert page.status_code == 200
     html = page.content.decode()
     assert "Recommanderiez-vous la Maison" in html
-    assert "Question 1 sur" in html
+    assert "Question 1 sur 3" in html  # the score, its follow-up, the city
     assert '<fieldset class="answer-scale' in html
     assert "<legend>" in html
     invitation.refresh_from_db()
