@@ -47,18 +47,12 @@ def option_label(option: Mapping[str, Any], language: str) -> str:
 
 
 def is_known(question: Question, customer: Customer | None) -> bool:
-    """The customer's record holds the CRM field the question would ask for."""
+    """The customer's record holds the CRM field the question would ask for (a column or a CRM field)."""
     name = question.known_from.strip()
     if not name or customer is None:
         return False
-    value = getattr(customer, name, None) if name in _CUSTOMER_FIELDS else customer.attributes.get(name)
-    return value not in (None, "", [], {})
-
-
-_CUSTOMER_FIELDS = frozenset(
-    {"email", "phone", "first_name", "last_name", "company", "language", "postcode", "city", "region",
-     "country"}
-)  # fmt: skip
+    value = customer_values(customer).get(name)
+    return value not in (None, "", [], {}) and str(value).strip() != ""
 
 
 def _shown_by_rule(question: Question, numbers: Mapping[str, int | None]) -> bool:

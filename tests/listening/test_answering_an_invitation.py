@@ -280,3 +280,22 @@ def test_texts_speak_to_the_customer_and_fall_back_for_anonymous_respondents(org
     assert "Jeanne, nous recommanderiez-vous ?" in page
     assert "Merci Jeanne !" in thanks
     assert "Cher client, nous recommanderiez-vous ?" in anonymous
+
+
+def test_a_question_known_from_a_crm_field_is_skipped_for_customers_who_have_it(org: Organization) -> None:
+    # Given a question on the store, known from the CRM field "store"
+    survey = SurveyFactory.create(organization=org, status="active")
+    question(survey, "recommend", "nps", "Nous recommanderiez-vous ?", "")
+    question(survey, "store", "text", "Dans quel magasin ?", "", known_from="store")
+    known = CustomerFactory.create(organization=org, attributes={"store": "Lyon Part-Dieu"})
+    unknown = CustomerFactory.create(organization=org, attributes={"store": " "})
+    _i1, known_token = invitation_with_token(survey=survey, customer=known)
+    _i2, unknown_token = invitation_with_token(survey=survey, customer=unknown)
+
+    # When each gives a score
+    finished = Client().post(f"/s/{known_token}", {"question": "recommend", "score": "8"})
+    asked = Client().post(f"/s/{unknown_token}", {"question": "recommend", "score": "8"})
+
+    # Then the one whose record holds the store is done; the other is asked
+    assert finished.status_code == 200
+    assert asked.status_code == 302
