@@ -14,12 +14,16 @@ from scipy.special import digamma, gammaln, hyp2f1
 
 from ecoute.analytics.btyd.fitting import aic, dot, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import Histories, sorted_unique
+from ecoute.analytics.btyd.hypergeometric import log_decay_hyp2f1
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
 
 type FloatArray = npt.NDArray[np.float64]
 
 # (a - 1) divides the expectations; the limit at a = 1 is finite, the formula is 0 / 0.
 _A_NEAR_ONE = 1e-7
+# Up to these parameters scipy's hyp2f1 of the transformed decay is exact to 1e-9 (checked
+# against mpmath); beyond, its terms cancel.
+_SCIPY_EXACT_UP_TO = 100.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,8 @@ class BgNbd(PurchaseModel):
         log_odds = (
             np.log(self.a)
             - np.log(safe_drop)
-            + (self.r + x) * (np.log(self.alpha + age) - np.log(self.alpha + t_x))
+            # log1p keeps the digits of the ratio when α is large (a rate that never changes).
+            + (self.r + x) * np.log1p((age - t_x) / (self.alpha + t_x))
         )
         return np.where(can_be_dead, log_odds, -np.inf)
 
@@ -63,30 +68,34 @@ class BgNbd(PurchaseModel):
     def _growth(self, x: FloatArray, age: FloatArray, t: FloatArray) -> FloatArray:
         # The decay ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x+k; a+b+x+k-1; z) lies in [0, 1]. Euler's
         # transformation (1-z)^(a-1) 2F1(a+b+k-1-r, a-1; a+b+x+k-1; z) has parameters that do
-        # not grow with x, so it neither overflows nor loses precision for heavy buyers; when
-        # a itself is huge (a degenerate fit) the direct form is the one that stays finite.
+        # not grow with x, so scipy evaluates it fast and exactly for heavy buyers. At the edge
+        # of the parameter space (customers who never drop out: r and α, or b, very large) its
+        # terms cancel and scipy loses every digit; there, and wherever scipy gives up, the
+        # direct form is summed as a series of positive terms.
         a_minus_one = self._a_minus_one()
         z = t / (self.alpha + age + t)
         c = a_minus_one + self.b + x + self._shift
-        log_stay = np.log1p(-z)
-        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            log_decay = a_minus_one * log_stay + np.log(
-                hyp2f1(a_minus_one + self.b + self._shift - self.r, a_minus_one, c, z)
+        shape = np.broadcast_shapes(np.shape(x), np.shape(age), np.shape(t))
+        if max(self.r, self.a, self.b) > _SCIPY_EXACT_UP_TO:
+            log_decay = np.empty(shape)
+            by_series = np.ones(shape, dtype=np.bool_)
+        else:
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                log_decay = np.broadcast_to(
+                    a_minus_one * np.log1p(-z)
+                    + np.log(hyp2f1(a_minus_one + self.b + self._shift - self.r, a_minus_one, c, z)),
+                    shape,
+                ).copy()
+            by_series = ~np.isfinite(log_decay)
+        # The series needs a positive third parameter: only a + b < 1 with x = 0 lacks one.
+        by_series &= np.broadcast_to(c > 0, shape)
+        if by_series.any():
+            log_decay[by_series] = log_decay_hyp2f1(
+                np.broadcast_to(self.r + x, shape)[by_series],
+                np.broadcast_to(self.b + x + self._shift, shape)[by_series],
+                np.broadcast_to(c, shape)[by_series],
+                np.broadcast_to(z, shape)[by_series],
             )
-            direct = ~np.isfinite(log_decay)
-            if direct.any():
-                r_x = np.broadcast_to(self.r + x, log_decay.shape)[direct]
-                log_decay[direct] = r_x * np.broadcast_to(log_stay, log_decay.shape)[direct] + np.log(
-                    hyp2f1(
-                        r_x,
-                        np.broadcast_to(self.b + x + self._shift, log_decay.shape)[direct],
-                        np.broadcast_to(c, log_decay.shape)[direct],
-                        np.broadcast_to(z, log_decay.shape)[direct],
-                    )
-                )
-        # Where neither form is finite (parameters at the edge of the space), no growth rather
-        # than NaN. The decay exceeds 1 when a < 1, where (a - 1) in the scale is negative.
-        log_decay = np.where(np.isnan(log_decay) | (log_decay == np.inf), 0.0, log_decay)
         return -np.expm1(log_decay)
 
     def _vector(self) -> FloatArray:
