@@ -12,7 +12,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln, hyp2f1
 
-from ecoute.analytics.btyd.fitting import aic, dot, maximise_log_likelihood
+from ecoute.analytics.btyd.diagnostics import VANISHING_DROPOUT, diagnose_fit, log_covariance
+from ecoute.analytics.btyd.fitting import aic, dot, log_parameter_hessian, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import Histories, sorted_unique
 from ecoute.analytics.btyd.hypergeometric import log_decay_hyp2f1
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
@@ -112,16 +113,12 @@ class MbgNbd(BgNbd):
 
 def fit_bgnbd(histories: Histories) -> FittedModel:
     """BG/NBD at its maximum likelihood."""
-    params, log_likelihood, converged = _fit(histories, shift=0.0)
-    model = BgNbd(*params)
-    return FittedModel(model, log_likelihood, aic(log_likelihood, 4), round(histories.customers), converged)
+    return _fit(histories, shift=0.0, model_class=BgNbd)
 
 
 def fit_mbgnbd(histories: Histories) -> FittedModel:
     """MBG/NBD at its maximum likelihood."""
-    params, log_likelihood, converged = _fit(histories, shift=1.0)
-    model = MbgNbd(*params)
-    return FittedModel(model, log_likelihood, aic(log_likelihood, 4), round(histories.customers), converged)
+    return _fit(histories, shift=1.0, model_class=MbgNbd)
 
 
 def bgnbd_log_likelihood(params: FloatArray, histories: Histories) -> tuple[float, FloatArray]:
@@ -134,7 +131,7 @@ def mbgnbd_log_likelihood(params: FloatArray, histories: Histories) -> tuple[flo
     return _total(params, histories, 1.0)
 
 
-def _fit(histories: Histories, shift: float) -> tuple[tuple[float, float, float, float], float, bool]:
+def _fit(histories: Histories, shift: float, model_class: type[BgNbd]) -> FittedModel:
     # Time is rescaled so that the oldest customer is 10 periods old: α then starts near 1 like
     # the other parameters, whatever the period length.
     scale = 10.0 / histories.max_age
@@ -144,9 +141,28 @@ def _fit(histories: Histories, shift: float) -> tuple[tuple[float, float, float,
     )
     maximum = maximise_log_likelihood(scaled.total, np.ones(4), histories.customers)
     r, alpha, a, b = (float(value) for value in maximum.params)
-    alpha /= scale
-    log_likelihood = _total(np.array([r, alpha, a, b]), histories, shift)[0]
-    return (r, alpha, a, b), log_likelihood, maximum.converged
+    model = model_class(r, alpha / scale, a, b)
+    log_likelihood = _total(np.array([r, alpha / scale, a, b]), histories, shift)[0]
+    # The Hessian in log parameters does not change with the time scale.
+    hessian = log_parameter_hessian(scaled.total, maximum.params)
+    customers = round(histories.customers)
+    warnings = diagnose_fit(
+        scaled_params={"r": r, "alpha": alpha, "a": a, "b": b},
+        log_hessian=hessian,
+        customers=customers,
+        repeat_buyers=round(float(histories.weight[histories.frequency > 0].sum())),
+        optimizer_converged=maximum.converged,
+        dropout_vanishes=a / (a + b) < VANISHING_DROPOUT,
+    )
+    return FittedModel(
+        model,
+        log_likelihood,
+        aic(log_likelihood, 4),
+        customers,
+        maximum.converged,
+        warnings,
+        log_covariance(hessian, customers),
+    )
 
 
 def _total(params: FloatArray, histories: Histories, shift: float) -> tuple[float, FloatArray]:

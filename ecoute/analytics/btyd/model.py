@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.fitting import dot
 from ecoute.analytics.btyd.histories import Histories, unique_pairs
 
@@ -136,10 +137,37 @@ class Forecast:
 
 @dataclass(frozen=True)
 class FittedModel:
-    """A model at its maximum likelihood, with what is needed to compare it to others."""
+    """A model at its maximum likelihood, with what is needed to compare it to others and to
+    know how far to trust it."""
 
     model: PurchaseModel
     log_likelihood: float
     aic: float
     customers: int
-    converged: bool
+    optimizer_converged: bool
+    warnings: tuple[FitWarning, ...] = ()
+    log_covariance: FloatArray | None = None
+    """Asymptotic covariance of the log parameters (in the order of params()); None when the
+    likelihood is flat in some direction."""
+
+    @property
+    def degenerate(self) -> bool:
+        return any(warning.degenerate for warning in self.warnings)
+
+    @property
+    def converged(self) -> bool:
+        """The optimiser stopped at a maximum that identifies every parameter."""
+        return self.optimizer_converged and not self.degenerate
+
+    def standard_errors(self) -> dict[str, float] | None:
+        return standard_errors(self.model.params(), self.log_covariance)
+
+
+def standard_errors(params: dict[str, float], log_covariance: FloatArray | None) -> dict[str, float] | None:
+    """θ times the standard error of ln θ: the delta method, as lifetimes' `standard_errors_`."""
+    if log_covariance is None:
+        return None
+    return {
+        name: value * float(np.sqrt(max(log_covariance[index, index], 0.0)))
+        for index, (name, value) in enumerate(params.items())
+    }

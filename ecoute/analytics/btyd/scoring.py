@@ -1,6 +1,7 @@
 """The whole job on a transaction log: summarise, fit, compare, validate, score every customer."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ecoute.analytics.btyd.bgnbd import fit_bgnbd, fit_mbgnbd
+from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.gamma_gamma import FittedSpend, NoRepeatBuyerError, fit_gamma_gamma
 from ecoute.analytics.btyd.holdout import HoldoutComparison, compare_holdout
 from ecoute.analytics.btyd.model import FittedModel
@@ -31,6 +33,11 @@ SCORE_COLUMNS = (
     "clv",
 )
 _EPOCH = dt.date(1970, 1, 1)
+type Describe = Callable[[FitWarning], str]
+
+
+def _code(warning: FitWarning) -> str:
+    return warning.code
 
 
 @dataclass(frozen=True)
@@ -63,29 +70,32 @@ class LifetimeReport:
             clv = forecast.discounted_purchases * spend
         return Scores(forecast.p_alive, forecast.expected_purchases, clv)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, describe: Describe = _code) -> dict[str, object]:
+        """The report as JSON-ready values; `describe` turns a warning into a sentence."""
         result: dict[str, object] = {
             "customers": self.summary.customers,
-            "models": {
-                name: {
-                    "params": fitted.model.params(),
-                    "loglik": fitted.log_likelihood,
-                    "aic": fitted.aic,
-                    "converged": fitted.converged,
-                }
-                for name, fitted in self.fits.items()
-            },
+            "models": {name: _fit_dict(fitted, describe) for name, fitted in self.fits.items()},
         }
         if self.spend is not None:
             result["gamma_gamma"] = {
-                "params": self.spend.model.params(),
                 "customers": self.spend.customers,
-                "loglik": self.spend.log_likelihood,
-                "converged": self.spend.converged,
+                **_fit_dict(self.spend, describe),
             }
         if self.holdout is not None:
             result["holdout"] = {"model": self.scored_model, **self.holdout.as_dict()}
         return result
+
+
+def _fit_dict(fitted: FittedModel | FittedSpend, describe: Describe) -> dict[str, object]:
+    return {
+        "params": fitted.model.params(),
+        "standard_errors": fitted.standard_errors(),
+        "loglik": fitted.log_likelihood,
+        "aic": fitted.aic,
+        "converged": fitted.converged,
+        "degenerate": fitted.degenerate,
+        "warnings": [{**warning.as_dict(), "message": describe(warning)} for warning in fitted.warnings],
+    }
 
 
 def build_report(

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.holdout import ChartLabels, holdout_chart_svg
 from ecoute.analytics.btyd.scoring import MODEL_CHOICES, LifetimeReport, build_report, write_scores
 from ecoute.analytics.btyd.summary import NoCustomerError
@@ -24,6 +25,7 @@ from ecoute.analytics.btyd.transaction_log import (
     TransactionFileError,
     read_transaction_log,
 )
+from ecoute.retention.btyd_warnings import warning_message
 
 
 def _date(value: str) -> dt.date:
@@ -144,7 +146,7 @@ class Command(BaseCommand):
         if progress:
             progress.done()
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict()))
+            self.stdout.write(json.dumps(report.as_dict(warning_message)))
         else:
             self.stdout.write(_report_table(report))
 
@@ -203,17 +205,30 @@ def _report_table(report: LifetimeReport) -> str:
         _("%(customers)d customers, %(transactions)d transactions.")
         % {"customers": report.summary.customers, "transactions": report.transactions},
         "",
-        f"{_('model'):<10} {_('parameters'):<56} {_('log-lik.'):>12} {'AIC':>12}",
+        f"{_('model'):<10} {_('parameters'):<56} {_('log-lik.'):>12} {'AIC':>12}  {_('converged')}",
     ]
     for name, fitted in report.fits.items():
         params = "  ".join(f"{key}={value:.4g}" for key, value in fitted.model.params().items())
-        lines.append(f"{name:<10} {params:<56} {fitted.log_likelihood:>12.1f} {fitted.aic:>12.1f}")
+        lines.append(
+            f"{name:<10} {params:<56} {fitted.log_likelihood:>12.1f} {fitted.aic:>12.1f}  "
+            + (_("yes") if fitted.converged else _("no"))
+        )
     if report.spend is not None:
         params = "  ".join(f"{key}={value:.4g}" for key, value in report.spend.model.params().items())
         lines.append(
             f"{'gamma':<10} {params:<56} "
             + _("(%(count)d repeat buyers)") % {"count": report.spend.customers}
         )
+    warned: list[tuple[str, tuple[FitWarning, ...]]] = [
+        (name, fit.warnings) for name, fit in report.fits.items()
+    ]
+    if report.spend is not None:
+        warned.append(("gamma", report.spend.warnings))
+    lines += [
+        _("Warning (%(model)s): %(message)s") % {"model": name, "message": warning_message(warning)}
+        for name, warnings in warned
+        for warning in warnings
+    ]
     if report.holdout is not None:
         lines += [
             "",
