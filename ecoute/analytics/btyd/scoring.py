@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from ecoute.analytics.btyd.pareto import fit_pareto_nbd
 from ecoute.analytics.btyd.score_file import write_score_file
 from ecoute.analytics.btyd.summary import CustomerSummary, summarise_transactions
 from ecoute.analytics.btyd.transaction_log import TransactionLog
+from ecoute.analytics.btyd.uncertainty import Band, ScoreIntervals, score_intervals
 
 type FloatArray = npt.NDArray[np.float64]
 
@@ -29,8 +31,14 @@ SCORE_COLUMNS = (
     "T",
     "monetary_value",
     "p_alive",
+    "p_alive_low",
+    "p_alive_high",
     "expected_purchases",
+    "expected_purchases_low",
+    "expected_purchases_high",
     "clv",
+    "clv_low",
+    "clv_high",
 )
 _EPOCH = dt.date(1970, 1, 1)
 type Describe = Callable[[FitWarning], str]
@@ -45,6 +53,7 @@ class Scores:
     p_alive: FloatArray
     expected_purchases: FloatArray
     clv: FloatArray | None
+    intervals: ScoreIntervals
 
 
 @dataclass(frozen=True)
@@ -58,17 +67,29 @@ class LifetimeReport:
     horizon: int
     discount_rate: float
 
+    @cached_property
     def scores(self) -> Scores:
-        """P(alive), expected purchases over the horizon and CLV of every customer."""
-        model = self.fits[self.scored_model].model
+        """P(alive), expected purchases over the horizon and CLV of every customer, with intervals."""
+        fitted = self.fits[self.scored_model]
         summary = self.summary
         x, t_x, age = summary.frequency, summary.recency, summary.age
-        forecast = model.forecast(self.horizon, self.discount_rate, x, t_x, age)
+        forecast = fitted.model.forecast(self.horizon, self.discount_rate, x, t_x, age)
         clv = None
         if self.spend is not None:
             spend = self.spend.model.expected_spend(x, summary.monetary_value)
             clv = forecast.discounted_purchases * spend
-        return Scores(forecast.p_alive, forecast.expected_purchases, clv)
+        intervals = score_intervals(
+            fitted,
+            self.spend,
+            forecast,
+            horizon=self.horizon,
+            discount_rate=self.discount_rate,
+            frequency=x,
+            recency=t_x,
+            age=age,
+            monetary_value=summary.monetary_value,
+        )
+        return Scores(forecast.p_alive, forecast.expected_purchases, clv, intervals)
 
     def as_dict(self, describe: Describe = _code) -> dict[str, object]:
         """The report as JSON-ready values; `describe` turns a warning into a sentence."""
@@ -81,6 +102,11 @@ class LifetimeReport:
                 "customers": self.spend.customers,
                 **_fit_dict(self.spend, describe),
             }
+        intervals = self.scores.intervals
+        totals = {"expected_purchases": intervals.total_expected_purchases.as_dict()}
+        if intervals.total_clv is not None:
+            totals["clv"] = intervals.total_clv.as_dict()
+        result["totals"] = totals
         if self.holdout is not None:
             result["holdout"] = {"model": self.scored_model, **self.holdout.as_dict()}
         return result
@@ -154,9 +180,12 @@ def build_report(
 
 def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> None:
     """One CSV row per customer (comma-separated, decimal point), in customer id order."""
-    scores = report.scores()
+    scores = report.scores
+    intervals = scores.intervals
     summary = report.summary
-    clv = scores.clv if scores.clv is not None else np.full(summary.customers, np.nan)
+    missing = np.full(summary.customers, np.nan)
+    clv = scores.clv if scores.clv is not None else missing
+    clv_band = intervals.clv if intervals.clv is not None else Band(missing, missing)
     write_score_file(
         path,
         SCORE_COLUMNS,
@@ -167,7 +196,13 @@ def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> Non
             (summary.age, 6),
             (summary.monetary_value, 4),
             (scores.p_alive, 6),
+            (intervals.p_alive.low, 6),
+            (intervals.p_alive.high, 6),
             (scores.expected_purchases, 6),
+            (intervals.expected_purchases.low, 6),
+            (intervals.expected_purchases.high, 6),
             (clv, 4),
+            (clv_band.low, 4),
+            (clv_band.high, 4),
         ],
     )
