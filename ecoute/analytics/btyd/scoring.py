@@ -95,6 +95,7 @@ class LifetimeReport:
         """The report as JSON-ready values; `describe` turns a warning into a sentence."""
         result: dict[str, object] = {
             "customers": self.summary.customers,
+            "rows": self.summary.rows.as_dict(),
             "models": {name: _fit_dict(fitted, describe) for name, fitted in self.fits.items()},
         }
         if self.spend is not None:
@@ -133,6 +134,7 @@ def build_report(
     period_days: float = 7.0,
     horizon: int = 52,
     discount_rate: float = 0.01,
+    start: dt.date | None = None,
 ) -> LifetimeReport:
     """Fit the models asked for ('all' or one name of FITTERS) and Gamma-Gamma when amounts exist.
 
@@ -145,6 +147,7 @@ def build_report(
         calibration_end=(calibration_end - _EPOCH).days,
         holdout_end=None if holdout_end is None else (holdout_end - _EPOCH).days,
         period_days=period_days,
+        start=None if start is None else (start - _EPOCH).days,
     )
     names = list(FITTERS) if models == "all" else [models]
     histories = summary.histories()

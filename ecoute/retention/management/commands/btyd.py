@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.holdout import ChartLabels, holdout_chart_svg
 from ecoute.analytics.btyd.scoring import MODEL_CHOICES, LifetimeReport, build_report, write_scores
-from ecoute.analytics.btyd.summary import NoCustomerError
+from ecoute.analytics.btyd.summary import NoCustomerError, RowCounts
 from ecoute.analytics.btyd.transaction_log import (
     BadValueError,
     EmptyFileError,
@@ -59,6 +61,12 @@ class Command(BaseCommand):
             required=True,
             metavar="YYYY-MM-DD",
             help=_("last day of the period the models learn from"),
+        )
+        parser.add_argument(
+            "--start",
+            type=_date,
+            metavar="YYYY-MM-DD",
+            help=_("first day a transaction may be dated; earlier rows are counted and left out"),
         )
         parser.add_argument(
             "--holdout-end",
@@ -125,6 +133,7 @@ class Command(BaseCommand):
                 period_days=options["period_days"],
                 horizon=options["horizon"],
                 discount_rate=options["discount_rate"],
+                start=options["start"],
             )
         except NoCustomerError:
             raise CommandError(
@@ -204,6 +213,7 @@ def _report_table(report: LifetimeReport) -> str:
     lines = [
         _("%(customers)d customers, %(transactions)d transactions.")
         % {"customers": report.summary.customers, "transactions": report.transactions},
+        *_row_lines(report.summary.rows),
         "",
         f"{_('model'):<10} {_('parameters'):<56} {_('log-lik.'):>12} {'AIC':>12}  {_('converged')}",
     ]
@@ -246,6 +256,59 @@ def _report_table(report: LifetimeReport) -> str:
             f"{holdout.total_predicted:>10.0f}"
         )
     return "\n".join(lines)
+
+
+def _row_lines(rows: RowCounts) -> list[str]:
+    """How refunds, zero amounts and rows outside the period were treated, when there are any."""
+    lines = []
+    if rows.refunds:
+        lines.append(
+            ngettext(
+                "%(count)d refund (negative amount, %(amount)s in all) is not a purchase: left out of "
+                "frequency, recency and spend.",
+                "%(count)d refunds (negative amounts, %(amount)s in all) are not purchases: left out of "
+                "frequency, recency and spend.",
+                rows.refunds,
+            )
+            % {"count": rows.refunds, "amount": number_format(rows.refund_amount, 2)}
+        )
+    if rows.zero_amounts:
+        lines.append(
+            ngettext(
+                "%(count)d row of zero amount counts as a purchase with nothing spent.",
+                "%(count)d rows of zero amount count as purchases with nothing spent.",
+                rows.zero_amounts,
+            )
+            % {"count": rows.zero_amounts}
+        )
+    if rows.before_start:
+        lines.append(
+            ngettext(
+                "%(count)d row dated before the start: left out.",
+                "%(count)d rows dated before the start: left out.",
+                rows.before_start,
+            )
+            % {"count": rows.before_start}
+        )
+    if rows.after_end:
+        lines.append(
+            ngettext(
+                "%(count)d row dated after the end of the period studied: left out.",
+                "%(count)d rows dated after the end of the period studied: left out.",
+                rows.after_end,
+            )
+            % {"count": rows.after_end}
+        )
+    if rows.customers_after_calibration:
+        lines.append(
+            ngettext(
+                "%(count)d customer first bought after the calibration end: not scored.",
+                "%(count)d customers first bought after the calibration end: not scored.",
+                rows.customers_after_calibration,
+            )
+            % {"count": rows.customers_after_calibration}
+        )
+    return lines
 
 
 class _Progress:
