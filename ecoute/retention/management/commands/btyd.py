@@ -27,6 +27,7 @@ from ecoute.analytics.btyd.transaction_log import (
     TransactionFileError,
     read_transaction_log,
 )
+from ecoute.retention.btyd_options import checked_numbers
 from ecoute.retention.btyd_warnings import warning_message
 
 
@@ -37,16 +38,6 @@ def _date(value: str) -> dt.date:
         raise ArgumentTypeError(
             _("expected a date as YYYY-MM-DD, got %(value)s") % {"value": value}
         ) from None
-
-
-def _positive(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not number > 0:
-        raise ArgumentTypeError(_("expected a positive number, got %(value)s") % {"value": value})
-    return number
 
 
 class Command(BaseCommand):
@@ -77,13 +68,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--model", choices=MODEL_CHOICES, default="all", help=_("models to fit (default: all)")
         )
-        parser.add_argument(
-            "--period-days", type=_positive, default=7.0, help=_("length of a period in days")
-        )
-        parser.add_argument(
-            "--horizon", type=int, default=52, help=_("periods ahead for purchases and value")
-        )
-        parser.add_argument("--discount-rate", type=float, default=0.01, help=_("discount rate per period"))
+        parser.add_argument("--period-days", default="7", help=_("length of a period in days"))
+        parser.add_argument("--horizon", default="52", help=_("periods ahead for purchases and value"))
+        parser.add_argument("--discount-rate", default="0.01", help=_("discount rate per period"))
         parser.add_argument("--customer-col", default="customer_id", help=_("customer id column"))
         parser.add_argument("--date-col", default="date", help=_("purchase date column"))
         parser.add_argument(
@@ -102,8 +89,9 @@ class Command(BaseCommand):
             raise CommandError(_("The holdout end must come after the calibration end."))
         if options["svg"] is not None and holdout_end is None:
             raise CommandError(_("--svg draws the holdout comparison: give --holdout-end too."))
-        if options["horizon"] < 1:
-            raise CommandError(_("--horizon must be at least 1 period."))
+        numbers = checked_numbers(
+            str(options["period_days"]), str(options["horizon"]), str(options["discount_rate"])
+        )
 
         path: Path = options["file"]
         progress = _Progress(self.stderr) if sys.stderr.isatty() else None
@@ -130,9 +118,9 @@ class Command(BaseCommand):
                 calibration_end=calibration_end,
                 holdout_end=holdout_end,
                 models=options["model"],
-                period_days=options["period_days"],
-                horizon=options["horizon"],
-                discount_rate=options["discount_rate"],
+                period_days=numbers.period_days,
+                horizon=numbers.horizon,
+                discount_rate=numbers.discount_rate,
                 start=options["start"],
             )
         except NoCustomerError:
