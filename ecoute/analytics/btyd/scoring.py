@@ -41,6 +41,8 @@ SCORE_COLUMNS = (
     "clv_high",
 )
 _EPOCH = dt.date(1970, 1, 1)
+# Version of the JSON report's layout (README, "The JSON report"); raised when a key changes meaning.
+FORMAT_VERSION = 2
 type Describe = Callable[[FitWarning], str]
 
 
@@ -66,6 +68,14 @@ class LifetimeReport:
     scored_model: str
     horizon: int
     discount_rate: float
+    calibration_end: dt.date
+    holdout_end: dt.date | None = None
+    start: dt.date | None = None
+
+    @property
+    def chosen_by_aic(self) -> bool:
+        """Whether the scored model was chosen among several, as the one of lowest AIC."""
+        return len(self.fits) > 1
 
     @cached_property
     def scores(self) -> Scores:
@@ -94,6 +104,15 @@ class LifetimeReport:
     def as_dict(self, describe: Describe = _code) -> dict[str, object]:
         """The report as JSON-ready values; `describe` turns a warning into a sentence."""
         result: dict[str, object] = {
+            "format_version": FORMAT_VERSION,
+            "scored_model": self.scored_model,
+            "scored_model_chosen_by": "lowest_aic" if self.chosen_by_aic else "request",
+            "calibration_end": self.calibration_end.isoformat(),
+            "holdout_end": None if self.holdout_end is None else self.holdout_end.isoformat(),
+            "start": None if self.start is None else self.start.isoformat(),
+            "period_days": self.summary.period_days,
+            "horizon": self.horizon,
+            "discount_rate": self.discount_rate,
             "customers": self.summary.customers,
             "rows": self.summary.rows.as_dict(),
             "models": {name: _fit_dict(fitted, describe) for name, fitted in self.fits.items()},
@@ -138,7 +157,7 @@ def build_report(
 ) -> LifetimeReport:
     """Fit the models asked for ('all' or one name of FITTERS) and Gamma-Gamma when amounts exist.
 
-    Customers are scored with BG/NBD when it was fitted, otherwise with the one model asked for.
+    Customers are scored with the model of lowest AIC among those fitted.
     """
     summary = summarise_transactions(
         log.customer,
@@ -152,7 +171,7 @@ def build_report(
     names = list(FITTERS) if models == "all" else [models]
     histories = summary.histories()
     fits = {name: FITTERS[name](histories) for name in names}
-    scored_model = names[0]
+    scored_model = _lowest_aic(fits)
     spend = None
     if log.amount is not None:
         try:
@@ -178,7 +197,16 @@ def build_report(
         scored_model=scored_model,
         horizon=horizon,
         discount_rate=discount_rate,
+        calibration_end=calibration_end,
+        holdout_end=holdout_end,
+        start=start,
     )
+
+
+def _lowest_aic(fits: dict[str, FittedModel]) -> str:
+    """The fit of lowest AIC among those that are not degenerate (among all if every one is)."""
+    sound = {name: fitted for name, fitted in fits.items() if not fitted.degenerate} or fits
+    return min(sound, key=lambda name: sound[name].aic)
 
 
 def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> None:

@@ -217,6 +217,11 @@ def _report_table(report: LifetimeReport) -> str:
             f"{'gamma':<10} {params:<56} "
             + _("(%(count)d repeat buyers)") % {"count": report.spend.customers}
         )
+    if report.chosen_by_aic:
+        lines.append(
+            _("Customers are scored with %(model)s, the model of lowest AIC.")
+            % {"model": report.scored_model}
+        )
     warned: list[tuple[str, tuple[FitWarning, ...]]] = [
         (name, fit.warnings) for name, fit in report.fits.items()
     ]
