@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.analytics.btyd_data import CDNOW
 from tests.analytics.test_btyd_command import run_btyd
 
@@ -39,3 +41,29 @@ def test_report_carries_its_settings_and_format_version() -> None:
         None,
     )
     assert (report["period_days"], report["horizon"], report["discount_rate"]) == (7.0, 39, 0.002)
+
+
+def test_holdout_report_tracks_cumulative_repeat_purchases_week_by_week() -> None:
+    # when BG/NBD is scored on CDNOW with a holdout to 1998-06-30
+    report = json.loads(
+        run_btyd(
+            str(CDNOW), "--calibration-end=1997-09-30", "--holdout-end=1998-06-30", "--model=bgnbd", "--json"
+        )
+    )
+    holdout = report["holdout"]
+    tracking = holdout["weekly_tracking"]
+    # then the per-frequency table is kept, and beside it one point a week from 1997-01-07 to the end
+    assert len(holdout["by_calibration_frequency"]) == 8
+    assert tracking[0]["week_end"] == "1997-01-07"
+    assert tracking[-1]["week_end"] == "1998-06-30"
+    assert len(tracking) == 78
+    # and the actual curve adds up every repeat purchase: 2,457 in the calibration (the paper's
+    # figure), the holdout's after
+    at_calibration_end = next(point for point in tracking if point["week_end"] == "1997-09-30")
+    assert at_calibration_end["actual"] == 2457
+    assert tracking[-1]["actual"] == 2457 + holdout["total_actual"]
+    # and both curves only grow, the prediction within 10% of the actual at the end
+    for name in ("actual", "predicted"):
+        values = [point[name] for point in tracking]
+        assert values == sorted(values)
+    assert tracking[-1]["predicted"] == pytest.approx(tracking[-1]["actual"], rel=0.1)

@@ -17,6 +17,7 @@ from ecoute.analytics.btyd.model import FittedModel
 from ecoute.analytics.btyd.pareto import fit_pareto_nbd
 from ecoute.analytics.btyd.score_file import write_score_file
 from ecoute.analytics.btyd.summary import CustomerSummary, summarise_transactions
+from ecoute.analytics.btyd.tracking import track_repeat_purchases
 from ecoute.analytics.btyd.transaction_log import TransactionLog
 from ecoute.analytics.btyd.uncertainty import Band, ScoreIntervals, score_intervals
 
@@ -127,8 +128,28 @@ class LifetimeReport:
         if intervals.total_clv is not None:
             totals["clv"] = intervals.total_clv.as_dict()
         result["totals"] = totals
-        if self.holdout is not None:
-            result["holdout"] = {"model": self.scored_model, **self.holdout.as_dict()}
+        if self.holdout is not None and self.holdout_end is not None:
+            tracking = track_repeat_purchases(
+                self.fits[self.scored_model].model,
+                first_day=self.summary.first_day,
+                repeat_days=self.summary.repeat_days,
+                last_day=(self.holdout_end - _EPOCH).days,
+                period_days=self.summary.period_days,
+            )
+            result["holdout"] = {
+                "model": self.scored_model,
+                **self.holdout.as_dict(),
+                "weekly_tracking": [
+                    {
+                        "week_end": (_EPOCH + dt.timedelta(days=day)).isoformat(),
+                        "actual": actual,
+                        "predicted": predicted,
+                    }
+                    for day, actual, predicted in zip(
+                        tracking.day, tracking.actual, tracking.predicted, strict=True
+                    )
+                ],
+            }
         return result
 
 

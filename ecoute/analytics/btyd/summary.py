@@ -80,6 +80,11 @@ class CustomerSummary:
     holdout_periods: float | None
     period_days: float
     rows: RowCounts
+    first_day: IntArray
+    """Day number of each customer's first purchase."""
+    repeat_days: IntArray
+    """Repeat purchase days of these customers, calibration and holdout, per day number from
+    the earliest first purchase (index 0)."""
 
     @property
     def customers(self) -> int:
@@ -168,7 +173,7 @@ def summarise_transactions(
         del after_first
 
     origin = int(first_day[eligible].min())
-    purchase_days, last_calibration_day, holdout = _purchase_days(
+    purchase_days, last_calibration_day, holdout, repeat_days = _purchase_days(
         customer,
         day,
         customers=customers,
@@ -199,6 +204,8 @@ def summarise_transactions(
         holdout_periods=None if holdout_end is None else (holdout_end - calibration_end) / period_days,
         period_days=period_days,
         rows=rows,
+        first_day=first_purchase,
+        repeat_days=repeat_days,
     )
 
 
@@ -240,9 +247,10 @@ def _purchase_days(
     calibration_end: int,
     last_day: int,
     with_holdout: bool,
-) -> tuple[IntArray, IntArray, IntArray | None]:
+) -> tuple[IntArray, IntArray, IntArray | None, IntArray]:
     """Per customer: distinct purchase days in the calibration, the last of them, and the
-    distinct purchase days in the holdout (when there is one)."""
+    distinct purchase days in the holdout (when there is one); and the number of repeat purchase
+    days on each day from the origin."""
     # Distinct (customer, day) pairs: sorting plain integers is what numpy does fastest, and
     # in place it needs no more memory than the keys.
     span = last_day - origin + 1
@@ -258,6 +266,12 @@ def _purchase_days(
     pair_customer = pairs // span
     pairs -= pair_customer * span  # now the day, from origin
     pair_offset = pairs
+    # Pairs are sorted by customer, then day: a customer's first pair is their first purchase.
+    repeat = np.empty(pair_customer.size, dtype=np.bool_)
+    repeat[:1] = False
+    np.equal(pair_customer[1:], pair_customer[:-1], out=repeat[1:])
+    repeat_days = np.bincount(pair_offset[repeat], minlength=span)
+    del repeat
     holdout = None
     if not with_holdout:
         purchase_days = np.bincount(pair_customer, minlength=customers)
@@ -269,4 +283,4 @@ def _purchase_days(
     last_calibration_day = np.zeros(customers, dtype=np.int64)
     np.maximum.at(last_calibration_day, pair_customer, pair_offset)
     last_calibration_day += origin
-    return purchase_days, last_calibration_day, holdout
+    return purchase_days, last_calibration_day, holdout, repeat_days
