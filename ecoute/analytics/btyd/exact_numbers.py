@@ -49,7 +49,7 @@ def exact_number_text(values: FloatArray) -> ByteArray:
         places = 16 - exponent
         usable = (places >= 0) & (places <= _EXACT_POWERS)
         pending, places = pending[usable], places[usable]
-        high, low = _exact_product(absolute[pending], 10.0**places)
+        high, low = _exact_product(absolute[pending], np.power(10.0, places, dtype=np.float64))
         rounded = high.astype(np.int64) + np.rint(low).astype(np.int64)
         good = (high >= _EXACT) & (rounded >= 10**16)
         mantissa[pending[good]] = rounded[good]
