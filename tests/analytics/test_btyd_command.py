@@ -74,6 +74,8 @@ def test_holdout_scores_and_chart_are_written(tmp_path: Path) -> None:
         "clv",
         "clv_low",
         "clv_high",
+        "dert",
+        "dert_value",
     ]
     first = rows[0]
     assert first["customer_id"] == "00004"
@@ -81,7 +83,9 @@ def test_holdout_scores_and_chart_are_written(tmp_path: Path) -> None:
     assert float(first["clv"]) > 0.0
     for name in ("p_alive", "expected_purchases", "clv"):
         assert float(first[f"{name}_low"]) <= float(first[name]) <= float(first[f"{name}_high"])
+    assert float(first["dert_value"]) > 0.0
     totals = report["totals"]
+    assert totals["dert_value"] > totals["clv"]["estimate"]
     assert totals["clv"]["low"] < totals["clv"]["estimate"] < totals["clv"]["high"]
     assert totals["expected_purchases"]["low"] < totals["expected_purchases"]["estimate"]
     assert chart.read_text().startswith("<svg")

@@ -127,6 +127,43 @@ class PurchaseModel(ABC):
             discounted_purchases=scale * discounted[pair_of_row],
         )
 
+    def dert(
+        self, discount_rate: float, frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike
+    ) -> FloatArray:
+        """Discounted expected residual transactions (Fader, Hardie & Lee 2005): every purchase
+        still to come, over an infinite horizon, discounted continuously at δ = ln(1 + rate).
+
+        DERT = ∫ e^(-δt) dE[X(t)] = δ ∫ e^(-δt) E[X(t)] dt, integrated on a logarithmic time
+        scale (where the integrand is smooth from the first day to centuries) by Gauss-Legendre.
+        """
+        x, t_x, t = as_floats(frequency), as_floats(recency), as_floats(age)
+        delta = float(np.log1p(discount_rate))
+        if delta <= 0.0:
+            return np.full(x.size, np.inf)
+        log_t, weights = _dert_nodes(delta)
+        times = np.exp(log_t)
+        # δ e^(-δt) t: the density of the discounting on the log scale, times the node weights.
+        kernel = weights * delta * np.exp(-delta * times) * times
+        pair_x, pair_age, pair_of_row = unique_pairs(x, t)
+        integral = np.empty(pair_x.size)
+        for start in range(0, pair_x.size, _PAIRS_PER_CHUNK // 4):
+            chunk = slice(start, start + _PAIRS_PER_CHUNK // 4)
+            growth = self._growth(pair_x[chunk, None], pair_age[chunk, None], times[None, :])
+            integral[chunk] = np.einsum("ij,j->i", growth, kernel)
+        scale = self.p_alive(x, t_x, t) * self._purchase_scale(x, t)
+        return scale * integral[pair_of_row]
+
+
+# Logarithmic time from 1e-9 / δ (no purchase yet) to 60 / δ (e^-60 discounting: nothing left).
+_DERT_NODES = 240
+
+
+def _dert_nodes(delta: float) -> tuple[FloatArray, FloatArray]:
+    low, high = np.log(1e-9 / delta), np.log(60.0 / delta)
+    nodes, weights = np.polynomial.legendre.leggauss(_DERT_NODES)
+    half = (high - low) / 2.0
+    return low + half * (nodes + 1.0), half * weights
+
 
 @dataclass(frozen=True)
 class Forecast:

@@ -40,6 +40,8 @@ SCORE_COLUMNS = (
     "clv",
     "clv_low",
     "clv_high",
+    "dert",
+    "dert_value",
 )
 _EPOCH = dt.date(1970, 1, 1)
 # Version of the JSON report's layout (README, "The JSON report"); raised when a key changes meaning.
@@ -57,6 +59,10 @@ class Scores:
     expected_purchases: FloatArray
     clv: FloatArray | None
     intervals: ScoreIntervals
+    dert: FloatArray
+    """Discounted expected residual transactions: infinite horizon, continuous discounting."""
+    dert_value: FloatArray | None
+    """DERT times the expected spend per purchase."""
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,12 @@ class LifetimeReport:
         summary = self.summary
         x, t_x, age = summary.frequency, summary.recency, summary.age
         forecast = fitted.model.forecast(self.horizon, self.discount_rate, x, t_x, age)
-        clv = None
+        dert = fitted.model.dert(self.discount_rate, x, t_x, age)
+        clv = dert_value = None
         if self.spend is not None:
             spend = self.spend.model.expected_spend(x, summary.monetary_value)
             clv = forecast.discounted_purchases * spend
+            dert_value = dert * spend
         intervals = score_intervals(
             fitted,
             self.spend,
@@ -100,7 +108,7 @@ class LifetimeReport:
             age=age,
             monetary_value=summary.monetary_value,
         )
-        return Scores(forecast.p_alive, forecast.expected_purchases, clv, intervals)
+        return Scores(forecast.p_alive, forecast.expected_purchases, clv, intervals, dert, dert_value)
 
     def as_dict(self, describe: Describe = _code) -> dict[str, object]:
         """The report as JSON-ready values; `describe` turns a warning into a sentence."""
@@ -124,9 +132,14 @@ class LifetimeReport:
                 **_fit_dict(self.spend, describe),
             }
         intervals = self.scores.intervals
-        totals = {"expected_purchases": intervals.total_expected_purchases.as_dict()}
-        if intervals.total_clv is not None:
+        scores = self.scores
+        totals: dict[str, object] = {
+            "expected_purchases": intervals.total_expected_purchases.as_dict(),
+            "dert": float(np.nansum(scores.dert)),
+        }
+        if intervals.total_clv is not None and scores.dert_value is not None:
             totals["clv"] = intervals.total_clv.as_dict()
+            totals["dert_value"] = float(np.nansum(scores.dert_value))
         result["totals"] = totals
         if self.holdout is not None and self.holdout_end is not None:
             tracking = track_repeat_purchases(
@@ -256,5 +269,7 @@ def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> Non
             (clv, None),
             (clv_band.low, None),
             (clv_band.high, None),
+            (scores.dert, None),
+            (scores.dert_value if scores.dert_value is not None else missing, None),
         ],
     )
