@@ -20,6 +20,7 @@ type IntArray = npt.NDArray[np.int64]
 _EXACT = 2.0**53
 _EXACT_POWERS = 22  # 10^22 is the largest power of ten a double holds exactly
 _SPLIT = 134217729.0  # 2^27 + 1, Dekker's splitter
+_POWERS = 10 ** np.arange(19, dtype=np.int64)
 
 
 def exact_number_text(values: FloatArray) -> ByteArray:
@@ -85,32 +86,35 @@ def _drop_trailing_zeros(mantissa: IntArray, decimals: IntArray) -> None:
 
 
 def _decimal_matrix(mantissa: IntArray, decimals: IntArray, *, negative: npt.NDArray[np.bool_]) -> ByteArray:
-    """Digits right-aligned, with a point before the last `decimals` of them and a leading zero."""
-    count = np.ones(mantissa.size, dtype=np.int64)
-    bound = 10
-    while bound <= 10**18 and (more := mantissa >= bound).any():
-        count += more
-        bound *= 10
-    digits = np.maximum(count, decimals + 1)
-    has_point = decimals > 0
-    signed = negative & (mantissa > 0)
-    lengths = digits + has_point + signed
-    width = int(lengths.max(initial=1))
-    # Column by column: a Fortran-ordered matrix makes each column contiguous.
-    matrix = np.zeros((mantissa.size, width), dtype=np.uint8, order="F")
-    remaining = mantissa.copy()
-    for position in range(int(digits.max(initial=1))):
+    """Sign, integer digits, point and the `decimals` last digits, in columns of their own.
+
+    Zero bytes are dropped when rows are joined, so the integer part is right-aligned and the
+    fraction left-aligned, each column filled in one vectorised step.
+    """
+    rows = mantissa.size
+    small = decimals <= _POWERS.size - 1
+    divisor = _POWERS[np.where(small, decimals, 0)]
+    integer = np.where(small, mantissa // divisor, 0)
+    fraction = np.where(small, mantissa % divisor, mantissa)
+    integer_digits = 1
+    while integer_digits < 19 and (integer >= _POWERS[integer_digits]).any():
+        integer_digits += 1
+    fraction_digits = int(decimals.max(initial=0))
+    width = 1 + integer_digits + 1 + fraction_digits
+    matrix = np.zeros((rows, width), dtype=np.uint8, order="F")
+    matrix[:, 0] = np.where(negative & (mantissa > 0), ord("-"), 0)
+    remaining = integer.copy()
+    for position in range(integer_digits):
+        column = integer_digits - position
         digit = (remaining % 10 + ord("0")).astype(np.uint8)
+        matrix[:, column] = np.where((remaining > 0) | (position == 0), digit, 0)
         remaining //= 10
-        written = position < digits
-        after_point = has_point & (position >= decimals)
-        column = width - 1 - position
-        matrix[:, column] = np.where(written & ~after_point, digit, matrix[:, column])
-        if column > 0:
-            matrix[:, column - 1] = np.where(written & after_point, digit, matrix[:, column - 1])
-        matrix[:, column] = np.where(has_point & (decimals == position), ord("."), matrix[:, column])
-    minus = np.flatnonzero(signed)
-    matrix[minus, width - lengths[minus]] = ord("-")
+    if fraction_digits:
+        matrix[:, integer_digits + 1] = np.where(decimals > 0, ord("."), 0)
+        for place in range(fraction_digits):
+            power = _POWERS[np.clip(decimals - 1 - place, 0, _POWERS.size - 1)]
+            digit = (fraction // power % 10 + ord("0")).astype(np.uint8)
+            matrix[:, integer_digits + 2 + place] = np.where(place < decimals, digit, 0)
     return np.ascontiguousarray(matrix)
 
 
