@@ -154,8 +154,9 @@ class PurchaseModel(ABC):
         return scale * integral[pair_of_row]
 
 
-# Logarithmic time from 1e-9 / δ (no purchase yet) to 60 / δ (e^-60 discounting: nothing left).
-_DERT_NODES = 240
+# Logarithmic time from 1e-9 / δ (no purchase yet) to 60 / δ (e^-60 discounting: nothing left);
+# 64 nodes agree with 480 to 1e-12.
+_DERT_NODES = 64
 
 
 def _dert_nodes(delta: float) -> tuple[FloatArray, FloatArray]:
