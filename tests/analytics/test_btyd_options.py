@@ -64,3 +64,26 @@ def test_console_command_refuses_a_nan_discount_rate_with_exit_1_and_no_tracebac
     assert result.returncode == 1
     assert "--discount-rate" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_console_command_starts_without_the_web_application() -> None:
+    # given the console command run on a small file, as a user runs it
+    script = (
+        "import sys\n"
+        "from django.apps import apps\n"
+        "from ecoute.__main__ import main\n"
+        f"sys.argv = ['ecoute', 'btyd', {str(CDNOW)!r}, '--calibration-end=1997-09-30',\n"
+        "            '--model=bgnbd', '--json']\n"
+        "main()\n"
+        "print(sorted(config.label for config in apps.get_app_configs()), file=sys.stderr)\n"
+    )
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DATABASE_URL"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=environment, check=False
+    )
+    # then it works with no secret key nor database, and loads no app but its own
+    assert result.returncode == 0, result.stderr
+    assert '"scored_model": "bgnbd"' in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == "['retention']"
