@@ -11,6 +11,7 @@ from ecoute.accounts.models import Membership, Organization, Role
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.models import Survey
 from ecoute.listening.survey_files import export_survey
+from ecoute.listening.survey_views import optional_url
 from tests.conftest import member_client
 from tests.factories import AnswerFactory, MembershipFactory, QuestionFactory, ResponseFactory, SurveyFactory
 
@@ -182,8 +183,21 @@ def test_a_file_that_is_not_json_is_refused_with_its_line(analyst: Client) -> No
 def test_the_survey_page_links_the_other_sections_only_when_they_exist(
     owner: Membership, org: Organization
 ) -> None:
+    # Given a survey, and the sections other pages add (results, waves, public links) as they exist
     survey = SurveyFactory.create(organization=org)
     QuestionFactory.create(survey=survey)
-    body = member_client(owner).get(reverse("listening:survey_detail", args=[survey.pk])).content.decode()
-    assert "Résultats" in body or "Results" in body
+    names = ["listening:survey_results", "listening:survey_plan", "listening:survey_links"]
+    # When its page is opened in English
+    page = member_client(owner).get(
+        reverse("listening:survey_detail", args=[survey.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    # Then each section is named, linked when its page exists, and the page does not break when it does not
+    body = page.content.decode()
+    assert page.status_code == 200
+    for label in ("Results", "Invitations / plan a wave", "Public links"):
+        assert label in body
+    for name in names:
+        url = optional_url(name, survey.pk)
+        assert url is None or f'href="{url}"' in body
+    assert optional_url("listening:no_such_page", survey.pk) is None
     assert reverse("listening:survey_export", args=[survey.pk]) in body
