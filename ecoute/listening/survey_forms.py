@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecoute.listening.models import SCALES, Criterion, QuestionType, Survey, SurveyKind
-from ecoute.listening.survey_files import SCHEMA_FILE, THANKS_LEVELS, Problem, parse_json
+from ecoute.listening.survey_files import MAX_FILE_BYTES, SCHEMA_FILE, THANKS_LEVELS, Problem, parse_json
 
 TEMPLATES_DIR = SCHEMA_FILE.parent / "templates"
-MAX_FILE_BYTES = 2 * 1024 * 1024
 LANGUAGES = (("fr", gettext_lazy("French")), ("en", gettext_lazy("English")))
 LEVEL_NAMES = {
     "default": gettext_lazy("everyone"),

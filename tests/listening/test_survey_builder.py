@@ -56,6 +56,10 @@ def question_data(**changes: Any) -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_an_analyst_changes_the_settings_and_thank_you_texts(analyst: Client, survey: Survey) -> None:
+    # Given the settings page, with its preview
+    page = analyst.get(reverse("listening:survey_settings", args=[survey.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 200
+    assert 'id="preview-screen"' in page.content.decode()
     # When an analyst changes the cooldown, the reminder and the promoters' thank-you text
     response = analyst.post(
         reverse("listening:survey_settings", args=[survey.pk]),

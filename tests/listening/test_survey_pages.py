@@ -10,7 +10,7 @@ from django.urls import reverse
 from ecoute.accounts.models import Membership, Organization, Role
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.models import Survey
-from ecoute.listening.survey_files import export_survey
+from ecoute.listening.survey_files import MAX_FILE_BYTES, export_survey
 from ecoute.listening.survey_views import optional_url
 from tests.conftest import member_client
 from tests.factories import AnswerFactory, MembershipFactory, QuestionFactory, ResponseFactory, SurveyFactory
@@ -201,3 +201,12 @@ def test_the_survey_page_links_the_other_sections_only_when_they_exist(
         assert url is None or f'href="{url}"' in body
     assert optional_url("listening:no_such_page", survey.pk) is None
     assert reverse("listening:survey_export", args=[survey.pk]) in body
+
+
+@pytest.mark.django_db
+def test_a_file_too_large_is_refused_before_it_is_read(analyst: Client) -> None:
+    upload = SimpleUploadedFile("enquete.json", b" " * (MAX_FILE_BYTES + 1), "application/json")
+    response = analyst.post(reverse("listening:survey_import"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert "Le fichier est trop volumineux" in response.content.decode()
+    assert not Survey.objects.exists()
