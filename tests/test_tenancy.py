@@ -16,6 +16,7 @@ from tests.factories import (
     CustomerFactory,
     MembershipFactory,
     PublicLinkFactory,
+    QuestionFactory,
     SurveyFactory,
 )
 
@@ -61,6 +62,7 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
     criterion = CriterionFactory.create(organization=other)
     survey = SurveyFactory.create(organization=other, slug="leur-enquete")
     link = PublicLinkFactory.create(survey=survey)
+    question = QuestionFactory.create(survey=SurveyFactory.create(organization=other))
     invitation, _token = invite(other, "someone@autre.fr", Role.VIEWER, by=member)
     job = ImportJob.objects.create(
         organization=other,
@@ -81,6 +83,7 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
         "survey_id": survey.pk,
         "link_id": link.pk,
         "slug": survey.slug,
+        "question_id": question.pk,
     }
 
 
@@ -97,6 +100,7 @@ def test_every_url_with_an_id_is_covered_by_this_test() -> None:
         "survey_id",
         "link_id",
         "slug",
+        "question_id",
     }
     # Then each parameter is one this test knows how to fill with another organization's object
     for name, route, params in _id_patterns():

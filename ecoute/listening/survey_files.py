@@ -21,6 +21,7 @@ from ecoute.listening.personalize import check_placeholders
 SCHEMA_FILE = Path(__file__).parent / "data" / "survey.schema.json"
 FORMAT = "ecoute-survey/1"
 THANKS_LEVELS = ("default", "promoter", "passive", "detractor")
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest survey file read, from the page or the command
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecoute.listening import link_views, public_views, views
+from ecoute.listening import link_views, public_views, survey_views, views
 
 app_name = "listening"
 
@@ -8,6 +8,29 @@ urlpatterns = [
     path("criteria/", views.criterion_list, name="criterion_list"),
     path("criteria/new/", views.criterion_new, name="criterion_new"),
     path("criteria/<int:criterion_id>/", views.criterion_edit, name="criterion_edit"),
+    path("surveys/", survey_views.survey_list, name="survey_list"),
+    path("surveys/new/", survey_views.survey_new, name="survey_new"),
+    path("surveys/import/", survey_views.survey_import, name="survey_import"),
+    path("surveys/<int:survey_id>/", survey_views.survey_detail, name="survey_detail"),
+    path("surveys/<int:survey_id>/settings/", survey_views.survey_settings, name="survey_settings"),
+    path("surveys/<int:survey_id>/export/", survey_views.survey_export, name="survey_export"),
+    path("surveys/<int:survey_id>/preview/", survey_views.survey_preview, name="survey_preview"),
+    path("surveys/<int:survey_id>/questions/new/", survey_views.question_new, name="question_new"),
+    path(
+        "surveys/<int:survey_id>/questions/<int:question_id>/",
+        survey_views.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "surveys/<int:survey_id>/questions/<int:question_id>/move/",
+        survey_views.question_move,
+        name="question_move",
+    ),
+    path(
+        "surveys/<int:survey_id>/questions/<int:question_id>/delete/",
+        survey_views.question_delete,
+        name="question_delete",
+    ),
     path("surveys/<int:survey_id>/links/", link_views.public_links, name="public_links"),
     path(
         "surveys/<int:survey_id>/links/<int:link_id>/deactivate/",

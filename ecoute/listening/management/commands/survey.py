@@ -17,9 +17,7 @@ from django.utils.translation import ngettext
 from ecoute.accounts.models import Organization
 from ecoute.listening.actions import import_survey
 from ecoute.listening.models import Survey
-from ecoute.listening.survey_files import SurveyFileError, export_survey, parse_json
-
-MAX_FILE_BYTES = 2 * 1024 * 1024
+from ecoute.listening.survey_files import MAX_FILE_BYTES, SurveyFileError, export_survey, parse_json
 
 
 class Command(BaseCommand):
