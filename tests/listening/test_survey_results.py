@@ -197,3 +197,25 @@ def test_another_organizations_survey_results_answer_404(
 ) -> None:
     theirs = SurveyFactory.create(organization=other_org)
     assert owner_client.get(reverse("listening:survey_results", args=[theirs.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_choices_are_counted_per_option_with_their_labels(survey: Survey, owner_client: Client) -> None:
+    # Given a one-choice and a several-choice question, with options labelled in French
+    options = [{"value": "price", "fr": "Les prix", "en": "Prices"}, {"value": "advice", "fr": "Le conseil"}]
+    one = QuestionFactory.create(survey=survey, code="main", type="choice", options=options)
+    several = QuestionFactory.create(survey=survey, code="all", type="multi", options=options)
+    for picked in (["price"], ["price"], ["advice"]):
+        response = Response.objects.create(organization=survey.organization, survey=survey, channel="web")
+        Answer.objects.create(response=response, question=one, choices=picked)
+        Answer.objects.create(response=response, question=several, choices=["price", "advice"])
+    # When the results are opened
+    response = owner_client.get(reverse("listening:survey_results", args=[survey.pk]))
+    # Then each option has its count and share of the answers, under its label
+    results = {r.question.code: r for r in response.context["questions"]}
+    assert [(bar.label, bar.count, bar.share) for bar in results["main"].bars] == [
+        ("Les prix", 2, "67\xa0%"),
+        ("Le conseil", 1, "33\xa0%"),
+    ]
+    assert [(bar.label, bar.count) for bar in results["all"].bars] == [("Les prix", 3), ("Le conseil", 3)]
+    assert results["all"].n == 3
