@@ -1,4 +1,4 @@
-"""Read side of what customers said: a survey's results, and one customer's invitations and answers.
+"""Read side of what customers said: a survey's figures and verbatims, and one customer's listening.
 
 Every count is made by the database (GROUP BY wave and channel, question and score, question and
 choice); Python only turns those few grouped rows into figures through `ecoute/analytics`, so a
@@ -13,8 +13,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.utils import formats
+from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -23,11 +22,10 @@ from ecoute.analytics.nps import Level, NpsCounts, NpsEstimate, level_of, nps
 from ecoute.analytics.proportions import CSAT_TOP_BOXES, ProportionEstimate, wilson
 from ecoute.customers.models import Customer
 from ecoute.lib.quantities import grouped
-from ecoute.listening.models import SCALES, Answer, Invitation, Question, QuestionType, Response, Survey
-from ecoute.listening.responses import InvitationStatus, NpsLevel, ResponseChannel, SkipReason
+from ecoute.listening.models import SCALES, Answer, Invitation, Question, QuestionType, Survey
+from ecoute.listening.responses import NpsLevel
 
 VERBATIMS_PER_PAGE = 20
-REACHED = (InvitationStatus.SENT, InvitationStatus.BOUNCED, InvitationStatus.OPENED)
 CHOICE_TYPES = (QuestionType.CHOICE, QuestionType.MULTI)
 
 
@@ -44,100 +42,6 @@ def signed(value: float) -> str:
     """An NPS as it is read: "+32", "−5", "0"."""
     rounded = round(value)
     return ("+" if rounded > 0 else "−" if rounded < 0 else "") + grouped(abs(rounded))
-
-
-@dataclass(frozen=True)
-class FunnelRow:
-    wave: str
-    channel: str
-    planned: int
-    skipped: list[tuple[str, int]]
-    sent: int
-    bounced: int
-    opened: int
-    started: int
-    completed: int
-
-    @property
-    def skipped_total(self) -> int:
-        return sum(count for _reason, count in self.skipped)
-
-    @property
-    def response_rate(self) -> str:
-        return percent(100 * self.completed / self.sent, 1) if self.sent else "—"
-
-
-def _wave_label(planned_at: Any) -> str:
-    if planned_at is None:
-        return _("No wave (after an event)")
-    return _("Wave of %(date)s") % {"date": formats.date_format(planned_at, "DATE_FORMAT")}
-
-
-def invitation_funnel(survey: Survey) -> list[FunnelRow]:
-    """Per wave and channel: planned, skipped by reason, sent, bounced, opened, started, completed."""
-    invitations = Invitation.objects.filter(survey=survey)
-    started = Q(response__isnull=False) | Q(status__in=[InvitationStatus.STARTED, InvitationStatus.COMPLETED])
-    completed = Q(response__completed_at__isnull=False) | Q(status=InvitationStatus.COMPLETED)
-    opened = Q(opened_at__isnull=False) | Q(status=InvitationStatus.OPENED) | started
-    sent = Q(sent_at__isnull=False) | Q(status__in=REACHED) | opened
-    rows = (
-        invitations.values("wave_id", "wave__planned_at", "channel")
-        .annotate(
-            planned=Count("id"),
-            sent=Count("id", filter=sent),
-            bounced=Count("id", filter=Q(status=InvitationStatus.BOUNCED)),
-            opened=Count("id", filter=opened),
-            started=Count("id", filter=started),
-            completed=Count("id", filter=completed),
-        )
-        .order_by("wave__planned_at", "wave_id", "channel")
-    )
-    skipped: dict[tuple[int | None, str], list[tuple[str, int]]] = defaultdict(list)
-    reasons = (
-        invitations.filter(status=InvitationStatus.SKIPPED)
-        .values("wave_id", "channel", "skip_reason")
-        .annotate(count=Count("id"))
-        .order_by("wave_id", "channel", "-count", "skip_reason")
-    )
-    for row in reasons:
-        label = SkipReason(row["skip_reason"]).label if row["skip_reason"] in SkipReason else _("other")
-        skipped[row["wave_id"], row["channel"]].append((str(label), row["count"]))
-    channels = dict(Invitation._meta.get_field("channel").flatchoices)
-    return [
-        FunnelRow(
-            wave=_wave_label(row["wave__planned_at"]),
-            channel=str(channels.get(row["channel"], row["channel"])),
-            planned=row["planned"],
-            skipped=skipped[row["wave_id"], row["channel"]],
-            sent=row["sent"],
-            bounced=row["bounced"],
-            opened=row["opened"],
-            started=row["started"],
-            completed=row["completed"],
-        )
-        for row in rows
-    ]
-
-
-def responses_by_channel(survey: Survey) -> list[dict[str, Any]]:
-    """Responses per wave and answering channel (e-mail, web, kiosk, phone…), started and completed."""
-    rows = (
-        Response.objects.filter(survey=survey)
-        .values("invitation__wave__planned_at", "channel")
-        .annotate(started=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)))
-        .order_by("invitation__wave__planned_at", "channel")
-    )
-    return [
-        {
-            "wave": _wave_label(row["invitation__wave__planned_at"]),
-            "channel": ResponseChannel(row["channel"]).label
-            if row["channel"] in ResponseChannel
-            else row["channel"],
-            "started": row["started"],
-            "completed": row["completed"],
-        }
-        for row in rows
-    ]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.models import Survey
 from ecoute.listening.responses import NpsLevel
-from ecoute.listening.results import invitation_funnel, question_results, responses_by_channel, verbatims
+from ecoute.listening.results import question_results, verbatims
+from ecoute.listening.results_funnel import invitation_funnel, responses_by_channel
 
 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
