@@ -114,7 +114,8 @@ def _numeric_result(result: QuestionResult, scores: dict[int, int], minimum: int
         )
         result.nps = estimate
         value = "—" if estimate.estimate is None else signed(estimate.estimate)
-        result.figure = Figure("NPS", value, _interval(estimate.low, estimate.high, signed), n, enough)
+        interval = _interval(estimate.low, estimate.high, signed) if n else _("interval unknown")
+        result.figure = Figure("NPS", value, interval, n, enough)
         result.split = [
             (
                 level,
@@ -129,7 +130,7 @@ def _numeric_result(result: QuestionResult, scores: dict[int, int], minimum: int
         share = wilson(top, n)
         result.csat = share
         value = "—" if share.estimate is None else percent(share.estimate, 1)
-        interval = _interval(share.low, share.high, lambda v: percent(v, 1))
+        interval = _interval(share.low, share.high, lambda v: percent(v, 1)) if n else _("interval unknown")
         result.figure = Figure(_("CSAT (top 2 boxes)"), value, interval, n, enough)
     elif question.type in (QuestionType.CES, QuestionType.RATING, QuestionType.IMPORTANCE_SATISFACTION):
         # The mean of the grouped scores: each score repeated as often as it was given.

@@ -219,3 +219,19 @@ def test_choices_are_counted_per_option_with_their_labels(survey: Survey, owner_
     ]
     assert [(bar.label, bar.count) for bar in results["all"].bars] == [("Les prix", 3), ("Le conseil", 3)]
     assert results["all"].n == 3
+
+
+@pytest.mark.django_db
+def test_a_survey_without_answers_and_odd_filters_still_show_the_page(
+    survey: Survey, owner_client: Client
+) -> None:
+    # Given a survey nobody answered, asked for with an unknown level, a huge search and a bad page
+    params = {"level": "ambassador", "q": "x" * 5000, "page": "abc"}
+    # When the results are opened
+    html = _page(owner_client, survey, **params)
+    # Then the figures are greyed with n = 0, and the verbatims are simply empty
+    assert "n = 0 réponse" in html
+    assert "intervalle inconnu" in html
+    assert "−100" not in html
+    assert "Aucune réponse écrite ne correspond." in html
+    assert "Aucune invitation pour l’instant." in html
