@@ -50,6 +50,7 @@ class History:
     unresolved: dict[int, list[datetime]] = field(default_factory=lambda: defaultdict(list))
     praised: dict[int, list[datetime]] = field(default_factory=lambda: defaultdict(list))
     late_orders: set[str] = field(default_factory=set)
+    sales: list[tuple[int, datetime, str]] = field(default_factory=list)  # in the order they happened
 
 
 def _history(organization: Organization) -> History:
@@ -60,11 +61,12 @@ def _history(organization: Organization) -> History:
     )
     customers = [dict(row) for row in rows]
     history = History(customers)
-    for customer_id, at in (
+    history.sales = list(
         Transaction.objects.for_org(organization)
         .order_by("occurred_at", "id")
-        .values_list("customer_id", "occurred_at")
-    ):
+        .values_list("customer_id", "occurred_at", "external_id")
+    )
+    for customer_id, at, _order in history.sales:
         history.purchases[customer_id].append(at)
     problems = Interaction.objects.for_org(organization).filter(
         delivery_delay_days__gte=3
@@ -186,13 +188,8 @@ class _Program:
         rng, h = self.rng, self.history
         since = self.today - TRANSACTIONAL_SINCE
         consent = {c["id"]: c for c in h.customers}
-        sales = (
-            Transaction.objects.filter(organization_id=survey.organization_id, occurred_at__gte=since)
-            .order_by("occurred_at", "id")
-            .values_list("customer_id", "occurred_at", "external_id")
-        )
-        for customer_id, bought_at, order in sales:
-            if rng.random() >= TRANSACTIONAL_SHARE:
+        for customer_id, bought_at, order in h.sales:
+            if bought_at < since or rng.random() >= TRANSACTIONAL_SHARE:
                 continue
             customer = consent[customer_id]
             at = bought_at + timedelta(days=2)

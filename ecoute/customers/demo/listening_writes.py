@@ -1,8 +1,8 @@
 """The demo's invitations, responses and answers, gathered in memory then written in bulk.
 
 Invitations and answers are many and plain: they go in with one prepared INSERT run over every row
-(`executemany`), several times faster than building a model instance per row. Waves and responses,
-whose ids their children need, go through `bulk_create`, which returns them on both databases.
+(`executemany`), several times faster than building a model instance per row. Waves go through
+`bulk_create`; the ids of invitations and responses are read back by their token and invitation.
 """
 
 import json
@@ -34,8 +34,17 @@ class PlannedInvitation:
 
 
 @dataclass(slots=True)
+class PlannedResponse:
+    invitation: PlannedInvitation
+    language: str
+    started_at: datetime
+    nps_level: str
+    pk: int | None = None
+
+
+@dataclass(slots=True)
 class PlannedAnswer:
-    response: Response
+    response: PlannedResponse
     question_id: int
     answered_at: datetime
     number: int | None
@@ -47,7 +56,7 @@ class PlannedAnswer:
 class Planned:
     waves: list[Wave] = field(default_factory=list)
     invitations: list[PlannedInvitation] = field(default_factory=list)
-    responses: list[tuple[Response, str]] = field(default_factory=list)  # with its invitation's token hash
+    responses: list[PlannedResponse] = field(default_factory=list)
     answers: list[PlannedAnswer] = field(default_factory=list)
     questions: dict[tuple[int, str], int] = field(default_factory=dict)
 
@@ -100,24 +109,15 @@ class Planned:
         answered: datetime,
         level: str,
         trigger: str = "",
-    ) -> Response:
+    ) -> PlannedResponse:
         invitation = self.invite(survey, wave, customer, at, status="completed", trigger=trigger)
-        response = Response(
-            organization_id=survey.organization_id,
-            survey=survey,
-            customer_id=customer["id"],
-            channel="email",
-            language=customer["language"] or "fr",
-            started_at=answered,
-            completed_at=answered + timedelta(minutes=2),
-            nps_level=level,
-        )
-        self.responses.append((response, invitation.token_hash or ""))
+        response = PlannedResponse(invitation, customer["language"] or "fr", answered, level)
+        self.responses.append(response)
         return response
 
     def answer(
         self,
-        response: Response,
+        response: PlannedResponse,
         code: str,
         at: datetime,
         *,
@@ -125,9 +125,10 @@ class Planned:
         text: str = "",
         choices: list[str] | None = None,
     ) -> None:
-        key = (response.survey.pk, code)
+        survey = response.invitation.survey
+        key = (survey.pk, code)
         if key not in self.questions:
-            self.questions[key] = Question.objects.get(survey=response.survey, code=code).pk
+            self.questions[key] = Question.objects.get(survey=survey, code=code).pk
         self.answers.append(PlannedAnswer(response, self.questions[key], at, number, text, choices))
 
 
@@ -176,13 +177,24 @@ def write_program(planned: Planned) -> dict[str, int]:
         "skip_reason", "trigger_ref", "created_at", "sent_at", "expires_at", "opened_at",
     )  # fmt: skip
     _insert(Invitation, columns, invitations, {})
-    surveys = {response.survey_id for response, _token in planned.responses}
-    ids = dict(
+    surveys = {invitation.survey.pk for invitation in planned.invitations}
+    invitation_ids = dict(
         Invitation.objects.filter(survey_id__in=surveys, status="completed").values_list("token_hash", "id")
     )
-    for response, token in planned.responses:
-        response.invitation_id = ids[token]
-    Response.objects.bulk_create([response for response, _token in planned.responses], batch_size=BATCH)
+    responses = [
+        (r.invitation.survey.organization_id, r.invitation.survey.pk, invitation_ids[r.invitation.token_hash],
+         r.invitation.customer_id, "email", r.language, moment(r.started_at),
+         moment(r.started_at + timedelta(minutes=2)), r.nps_level)
+        for r in planned.responses
+    ]  # fmt: skip
+    response_columns = (
+        "organization_id", "survey_id", "invitation_id", "customer_id", "channel", "language", "started_at",
+        "completed_at", "nps_level",
+    )  # fmt: skip
+    _insert(Response, response_columns, responses, {})
+    response_ids = dict(Response.objects.filter(survey_id__in=surveys).values_list("invitation_id", "id"))
+    for response in planned.responses:
+        response.pk = response_ids[invitation_ids[response.invitation.token_hash]]
     answers = [
         (a.response.pk, a.question_id, a.number, None if a.choices is None else json.dumps(a.choices), a.text,
          moment(a.answered_at))
