@@ -5,7 +5,7 @@ import random
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership
@@ -48,6 +48,12 @@ def _survey_with_answers(owner: Membership) -> Survey:
     return survey
 
 
+def _console_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    return errors
+
+
 def test_the_results_page_reads_on_a_phone_and_on_a_laptop(
     browser: Browser, live_server: LiveServer, owner: Membership
 ) -> None:
@@ -58,11 +64,7 @@ def test_the_results_page_reads_on_a_phone_and_on_a_laptop(
             viewport={"width": width, "height": 900}, locale="fr-FR", is_mobile=mobile
         )
         page = context.new_page()
-        errors: list[str] = []
-        page.on(
-            "console",
-            lambda message, seen=errors: seen.append(message.text) if message.type == "error" else None,
-        )
+        errors = _console_errors(page)
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("E-mail").fill(owner.user.email)
         page.get_by_label("Mot de passe").fill(PASSWORD)

@@ -206,13 +206,13 @@ def test_choices_are_counted_per_option_with_their_labels(survey: Survey, owner_
     one = QuestionFactory.create(survey=survey, code="main", type="choice", options=options)
     several = QuestionFactory.create(survey=survey, code="all", type="multi", options=options)
     for picked in (["price"], ["price"], ["advice"]):
-        response = Response.objects.create(organization=survey.organization, survey=survey, channel="web")
-        Answer.objects.create(response=response, question=one, choices=picked)
-        Answer.objects.create(response=response, question=several, choices=["price", "advice"])
+        answered = Response.objects.create(organization=survey.organization, survey=survey, channel="web")
+        Answer.objects.create(response=answered, question=one, choices=picked)
+        Answer.objects.create(response=answered, question=several, choices=["price", "advice"])
     # When the results are opened
-    response = owner_client.get(reverse("listening:survey_results", args=[survey.pk]))
+    page = owner_client.get(reverse("listening:survey_results", args=[survey.pk]))
     # Then each option has its count and share of the answers, under its label
-    results = {r.question.code: r for r in response.context["questions"]}
+    results = {r.question.code: r for r in page.context["questions"]}
     assert [(bar.label, bar.count, bar.share) for bar in results["main"].bars] == [
         ("Les prix", 2, "67\xa0%"),
         ("Le conseil", 1, "33\xa0%"),
