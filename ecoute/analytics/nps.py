@@ -27,8 +27,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from scipy.stats import norm
-
 PSEUDO_ANSWERS = 0.75
 """Added to the promoters and to the detractors."""
 PSEUDO_N = 3
@@ -99,6 +97,9 @@ class NpsDifference:
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError(f"confidence is between 0 and 1, not {confidence}")
+    # Imported here: scipy.stats takes a second to import, and levels (level_of) need none of it.
+    from scipy.stats import norm
+
     return float(norm.ppf(0.5 + confidence / 2))
 
 
@@ -151,6 +152,8 @@ def nps_difference(first: NpsCounts, second: NpsCounts, confidence: float = 0.95
     standard_error = math.sqrt(variance_1 / (first.n + PSEUDO_N) + variance_2 / (second.n + PSEUDO_N))
     raw_1, raw_2 = _raw(first), _raw(second)
     known = raw_1 is not None and raw_2 is not None
+    from scipy.stats import norm
+
     p_value = 2 * float(norm.sf(abs(difference) / standard_error)) if known else None
     low = max(-2.0, difference - z * standard_error)
     high = min(2.0, difference + z * standard_error)

@@ -18,6 +18,7 @@ from ecoute.customers.queries import (
 )
 from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.listening.results import customer_listening
 
 PAGE_SIZE = 50
 
@@ -65,5 +66,6 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "consents": customer.consents.all()[:200],
             "timeline": customer_timeline(customer),
             "tags": customer.tags.all(),
+            "listening": customer_listening(customer),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecoute.listening import link_views, public_views, survey_views, views
+from ecoute.listening import link_views, public_views, results_views, survey_views, views
 
 app_name = "listening"
 
@@ -41,4 +41,5 @@ urlpatterns = [
     path("s/<str:token>", public_views.invitation_survey, name="answer"),
     path("s/<str:token>/<str:score>", public_views.invitation_one_click, name="answer_score"),
     path("p/<str:token>", public_views.public_survey, name="public_answer"),
+    path("surveys/<int:survey_id>/results/", results_views.survey_results, name="survey_results"),
 ]

@@ -18,6 +18,7 @@ from ecoute.accounts.actions import add_member, create_organization
 from ecoute.accounts.models import Organization, Role, User
 from ecoute.customers.actions import import_dir, run_import_job, start_import_job
 from ecoute.customers.demo.export import FILES, ExportCounts, export_demo
+from ecoute.customers.demo.listening import run_listening_program
 from ecoute.customers.demo.names import ORGANIZATION_NAME
 from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, LoyaltyAct, Transaction
 
@@ -42,6 +43,7 @@ class DemoReport:
     exported: ExportCounts
     members: list[tuple[str, str]] = field(default_factory=list)
     imports: list[ImportJob] = field(default_factory=list)
+    listening: dict[str, int] = field(default_factory=dict)
 
     def stored(self) -> dict[str, int]:
         """How many rows of each kind the organization holds now."""
@@ -100,6 +102,8 @@ def _fill(
             problems = "; ".join(p.describe() for p in outcome.problems[:5])
             raise DemoImportError(f"{name}: {problems}")
         report.imports.append(lease.job)
+    say(_("Running the listening programme over the history…"))
+    report.listening = run_listening_program(organization, seed=seed, today=today)
     return report
 
 
