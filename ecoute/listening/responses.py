@@ -84,6 +84,8 @@ class Invitation(OrgOwned):
                 condition=~Q(trigger_ref=""),
                 name="invitation_once_per_event",
             ),
+            # Planning a wave again adds only those not in it yet.
+            models.UniqueConstraint(fields=["wave", "customer"], name="invitation_once_per_wave"),
             models.CheckConstraint(
                 condition=Q(status="skipped") | Q(skip_reason=""), name="invitation_reason_only_when_skipped"
             ),
