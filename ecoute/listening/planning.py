@@ -19,16 +19,19 @@ moment after (in the organization's time zone), and every rule is evaluated at t
 `quiet` reason is never written by planning; the sender keeps it for messages it has to hold back.
 
 The outcome is one CASE expression over correlated subqueries (see contact_policy.py), so the database
-evaluates the whole audience in one statement; rows are then written with bulk inserts. Planning the
-same wave again adds only customers not in it yet: a wave stays open, and is reused, until one of its
-invitations has been queued; the database holds one invitation per customer in a wave and one per
-event of a transactional survey.
+evaluates the whole audience in one statement; rows are then written with bulk inserts.
+
+A survey has at most one wave a day (the day it leaves, in the organization's time zone): planning
+again that day adds to the same wave only the customers not in it yet, so a rerun never doubles an
+invitation, and those skipped keep their first reason. The database holds one invitation per
+customer in a wave and one per event of a transactional survey.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
@@ -50,17 +53,20 @@ from ecoute.messaging.models import Suppression
 INVITED = ""
 BATCH_SIZE = 2000
 SAMPLE_SIZE = 5
-OPEN_STATUSES = (InvitationStatus.PLANNED, InvitationStatus.SKIPPED)
 
 
-def open_wave(survey: Survey) -> Wave | None:
-    """The survey's latest wave when none of its invitations has gone to the outbox yet."""
+def open_wave(survey: Survey, at: datetime) -> Wave | None:
+    """The survey's wave of the day `at` falls on (in the organization's time zone), if planned already;
+    none for a transactional survey, whose invitations follow events."""
     if isinstance(read_audience(survey.audience, survey.kind), Trigger):
         return None
-    wave = survey.waves.order_by("-planned_at", "-id").first()
-    if wave is None or wave.invitations.exclude(status__in=OPEN_STATUSES).exists():
-        return None
-    return wave
+    zone = ZoneInfo(survey.organization.time_zone)
+    day_start = datetime.combine(at.astimezone(zone).date(), time(), zone)
+    return (
+        survey.waves.filter(planned_at__gte=day_start, planned_at__lt=day_start + timedelta(days=1))
+        .order_by("-planned_at", "-id")
+        .first()
+    )
 
 
 def send_time(survey: Survey, now: datetime) -> datetime:
@@ -123,7 +129,7 @@ def preview(survey: Survey, now: datetime | None = None, sample_size: int = SAMP
     """Planning's outcome without writing anything: the counts come from the same query planning runs."""
     now = now or timezone.now()
     at = send_time(survey, now)
-    rows = candidates(survey, at, open_wave(survey))
+    rows = candidates(survey, at, open_wave(survey, at))
     found = Preview(send_at=at, deferred=at != now)
     for row in rows.order_by().values("outcome").annotate(n=Count("pk")):
         if row["outcome"] == INVITED:
@@ -159,7 +165,7 @@ def plan_invitations(survey: Survey, now: datetime | None = None) -> PlannedInvi
     # One planner per survey at a time: a second one waits, then finds the first one's rows.
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     at = send_time(survey, now)
-    wave = open_wave(survey)
+    wave = open_wave(survey, at)
     trigger = isinstance(read_audience(survey.audience, survey.kind), Trigger)
     if wave is None and not trigger:
         wave = Wave.objects.create(survey=survey, planned_at=at)

@@ -1,0 +1,78 @@
+"""The e-mails of planned invitations, put in the outbox with the link token planning handed over.
+
+The token exists in clear only between planning and this function (only its hash is stored), so the
+two run in the same transaction: an invitation is never planned without its e-mail queued.
+"""
+
+from datetime import datetime
+from string import Formatter
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ecoute.customers.models import Channel, Customer, Purpose
+from ecoute.listening.models import Invitation, InvitationStatus, Survey
+from ecoute.messaging.actions import queue_message
+from ecoute.messaging.models import MessagePurpose
+
+INVITATION_REF = "invitation:{}"
+
+
+def invitation_link(token: str) -> str:
+    return f"{settings.SITE_URL}/s/{token}"
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _fill(template: str, customer: Customer) -> str:
+    """`{first_name}` style placeholders from the customer's fields and CRM fields; empty when unknown."""
+    values = _Blank(
+        {**customer.attributes, "first_name": customer.first_name, "last_name": customer.last_name}
+    )
+    names = {name for _text, name, _spec, _conv in Formatter().parse(template) if name}
+    return template.format_map(_Blank({name: values[name] for name in names}))
+
+
+def _language(survey: Survey, customer: Customer) -> str:
+    languages = survey.languages or [survey.organization.language]
+    wanted = (customer.language or survey.organization.language)[:2]
+    return wanted if wanted in languages else languages[0]
+
+
+def queue_invitation_emails(survey: Survey, tokens: dict[int, str], send_at: datetime) -> int:
+    """Queue the e-mail of each planned invitation in `tokens` (invitation id → link token), to leave
+    at `send_at` at the earliest; marks them queued. Returns how many were queued."""
+    invitations = Invitation.objects.filter(pk__in=list(tokens)).select_related("customer")
+    for invitation in invitations.iterator(chunk_size=2000):
+        customer = invitation.customer
+        language = _language(survey, customer)
+        with translation.override(language):
+            subject = getattr(survey, f"email_subject_{language}") or _("Your opinion about %(name)s") % {
+                "name": survey.organization.name
+            }
+            body = getattr(survey, f"email_body_{language}") or _(
+                "Hello {first_name},\n\nWould you tell us what you think? It takes two minutes."
+            )
+            link = invitation_link(tokens[invitation.pk])
+            text = "\n\n".join([_fill(body, customer), link, _("Unsubscribe: {unsubscribe_url}")])
+        queue_message(
+            survey.organization,
+            to_address=customer.email,
+            subject=_fill(subject, customer),
+            text_body=text,
+            purpose=MessagePurpose.SURVEY_INVITATION,
+            idempotency_key=INVITATION_REF.format(invitation.pk),
+            customer=customer,
+            language=language,
+            solicits=True,
+            consent_channel=Channel.EMAIL,
+            consent_purpose=Purpose.SURVEYS,
+            subject_ref=INVITATION_REF.format(invitation.pk),
+            send_after=send_at,
+        )
+    return Invitation.objects.filter(pk__in=list(tokens)).update(status=InvitationStatus.QUEUED)
