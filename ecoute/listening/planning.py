@@ -118,8 +118,12 @@ class Preview:
     samples: dict[str, list[Customer]] = field(default_factory=dict)
 
     @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    @property
     def total(self) -> int:
-        return self.invited + sum(self.skipped.values())
+        return self.invited + self.skipped_total
 
     def counts(self) -> dict[str, Any]:
         return {"planned": self.invited, "skipped": dict(sorted(self.skipped.items()))}
