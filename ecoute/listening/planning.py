@@ -34,7 +34,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils import timezone
 
 from ecoute.customers.models import Customer
@@ -85,8 +86,11 @@ def candidates(survey: Survey, at: datetime, wave: Wave | None = None) -> QueryS
     rules = [
         When(email="", then=Value(SkipReason.NO_ADDRESS)),
         When(Exists(suppressed.filter(customer=OuterRef("pk"))), then=Value(SkipReason.DO_NOT_CONTACT)),
-        When(Exists(suppressed.filter(address__iexact=OuterRef("email"))), then=Value(SkipReason.BOUNCED)),
-        When(Q(email_granted=False) | Q(email_granted__isnull=True), then=Value(SkipReason.CONSENT)),
+        # Suppressed addresses are kept in lower case (messaging), so the index on them serves.
+        When(
+            Exists(suppressed.filter(address=Lower(Trim(OuterRef("email"))))), then=Value(SkipReason.BOUNCED)
+        ),
+        When(email_granted=False, then=Value(SkipReason.CONSENT)),
         When(solicitations__gte=policy.max_solicitations, then=Value(SkipReason.PRESSURE)),
     ]
     if policy.min_gap_days:
@@ -101,7 +105,7 @@ def candidates(survey: Survey, at: datetime, wave: Wave | None = None) -> QueryS
             )
         )
     outcomes: QuerySet[Any] = customers.alias(
-        email_granted=consent_granted(),
+        email_granted=Coalesce(consent_granted(), Value(False)),
         solicitations=solicitations_since(at - timedelta(days=policy.per_days)),
     ).annotate(outcome=Case(*rules, default=Value(INVITED), output_field=CharField()))
     return outcomes

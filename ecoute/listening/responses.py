@@ -93,6 +93,8 @@ class Invitation(OrgOwned):
         indexes: ClassVar = [
             models.Index(fields=["customer", "sent_at"], name="invitation_customer_sent_idx"),
             models.Index(fields=["survey", "status"], name="invitation_survey_status_idx"),
+            # A survey's cooldown looks up each customer's invitations to it when planning.
+            models.Index(fields=["customer", "survey"], name="invitation_customer_survey_idx"),
         ]
         ordering: ClassVar = ["-created_at", "-id"]
         verbose_name = _("invitation")
