@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError, ValidationErrorContext
+from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
 from ecoute.accounts.api_auth import ApiKeyAuth, ApiRateLimitError
 from ecoute.api_docs import OfflineSwagger
@@ -83,6 +83,15 @@ def refuse_unreadable_request(request: HttpRequest, exc: HttpError) -> HttpRespo
     with in_api_language(request):
         detail = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
         return api.create_response(request, {"detail": detail, "problems": []}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def refuse_without_key(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    with in_api_language(request):
+        detail = _("A valid API key is required: Authorization: Bearer ek_…")
+        response = api.create_response(request, {"detail": detail, "problems": []}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(Http404)

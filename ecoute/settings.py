@@ -36,6 +36,7 @@ if not SECRET_KEY and (DEBUG or TESTING):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "ecoute.lib.error_views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "ecoute.customers",
     "ecoute.retention",
     "ecoute.listening",
+    "ecoute.messaging",
     # After ecoute.lib, whose `db_worker` command extends this one's.
     "django_tasks_db",
 ]
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ecoute.lib.api_method_not_allowed.ApiMethodNotAllowedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -196,7 +199,10 @@ TASKS = {
 # interrupted (its process died) and is resumed. Longer than the slowest step that reports nothing.
 IMPORT_LEASE_SECONDS = max(1, int(os.environ.get("IMPORT_LEASE_SECONDS", "60")))
 # What every worker does from time to time: pick up the work of workers that died.
-WORKER_HOUSEKEEPING = ["ecoute.customers.tasks.resume_interrupted_imports"]
+WORKER_HOUSEKEEPING = [
+    "ecoute.customers.tasks.resume_interrupted_imports",
+    "ecoute.messaging.tasks.send_when_due",
+]
 WORKER_HOUSEKEEPING_SECONDS = min(30.0, max(1.0, IMPORT_LEASE_SECONDS / 2))
 
 # E-mail: EMAIL_URL such as smtp://user:pass@host:587/?tls=1, or console:// for development.
@@ -204,6 +210,21 @@ EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEBUG else "smtp://127.0
 MAILERS = {"default": parse_email_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Écoute <ecoute@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as customers reach it, for the links of e-mails sent in the background
+# (unsubscribe links among them).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The outbox: a sender holds the messages it claimed this many seconds (renewed as it goes); those of
+# a sender that died are taken over once the lease has run out, or at once when its process is known
+# to have ended. A temporary SMTP error is retried after OUTBOX_RETRY_SECONDS, doubled at each attempt,
+# OUTBOX_MAX_ATTEMPTS times in all.
+# Unsubscribe links: at most so many requests per link, and so many of unknown links per address, in
+# each window (seconds).
+UNSUBSCRIBE_RATE_LIMIT = int(os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "30"))
+UNSUBSCRIBE_RATE_WINDOW = int(os.environ.get("UNSUBSCRIBE_RATE_WINDOW", "60"))
+OUTBOX_LEASE_SECONDS = max(1, int(os.environ.get("OUTBOX_LEASE_SECONDS", "120")))
+OUTBOX_BATCH_SIZE = max(1, int(os.environ.get("OUTBOX_BATCH_SIZE", "100")))
+OUTBOX_RETRY_SECONDS = max(1, int(os.environ.get("OUTBOX_RETRY_SECONDS", "60")))
+OUTBOX_MAX_ATTEMPTS = max(1, int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8")))
 
 # Security. The defaults suit production; `make demo` serves on plain HTTP locally.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not (DEBUG or TESTING))

@@ -11,8 +11,12 @@ urlpatterns = [
     path("accounts/", include("ecoute.accounts.urls")),
     path("", include("ecoute.customers.urls")),
     path("", include("ecoute.listening.urls")),
+    path("", include("ecoute.messaging.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
 handler400 = "ecoute.lib.error_views.bad_request"
+handler403 = "ecoute.lib.error_views.permission_denied"
+handler404 = "ecoute.lib.error_views.page_not_found"
+handler500 = "ecoute.lib.error_views.server_error"

@@ -18,6 +18,7 @@ NOT_ORG_DATA = {
     "accounts:password_reset_confirm",  # a signed token, not an id
     "accounts:login_link",  # a one-time token, not an id
     "accounts:invitation_accept",  # a one-time token, not an id
+    "messaging:unsubscribe",  # an unsubscribe link's token, not an id
     "api:openapi-json",
     "api:openapi-view",
 }

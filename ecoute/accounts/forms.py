@@ -78,11 +78,12 @@ class MemberPasswordResetForm(PasswordResetForm):
     def get_users(self, email: str) -> Iterator[User]:
         for user in User.objects.filter(email__iexact=email, is_active=True):
             # As Django does: the database's case-insensitive match may be looser than Unicode's.
-            if _casefolded(user.email) == _casefolded(email):
+            if casefolded_email(user.email) == casefolded_email(email):
                 yield user
 
 
-def _casefolded(text: str) -> str:
+def casefolded_email(text: str) -> str:
+    """The form in which two spellings of one address are equal, as Django compares them."""
     return unicodedata.normalize("NFKC", text).casefold()
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ecoute.accounts.emails import site_url
-from ecoute.accounts.forms import MemberPasswordResetForm, PasswordChangeForm
+from ecoute.accounts.forms import MemberPasswordResetForm, PasswordChangeForm, casefolded_email
 from ecoute.accounts.login_limits import client_address, forget_failed_logins
 from ecoute.accounts.tasks import send_password_reset_task
 from ecoute.lib.rate_limits import count_request
@@ -51,8 +51,12 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         email = form.cleaned_data["email"]
+        # Counted for the account, however the address is capitalised: each spelling reaches it.
         by_account = count_request(
-            "password_reset:account", email, limit=settings.PASSWORD_RESET_ACCOUNT_LIMIT, window=window
+            "password_reset:account",
+            casefolded_email(email),
+            limit=settings.PASSWORD_RESET_ACCOUNT_LIMIT,
+            window=window,
         )
         if by_account.allowed:
             base_url, language = site_url(self.request), translation.get_language()

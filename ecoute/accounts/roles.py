@@ -17,14 +17,31 @@ class Role(models.TextChoices):
 # (see `Membership.may_grant` and `may_manage`). Agents will see the customers behind the cases
 # assigned to them once cases exist; until then they see the overview only, like viewers.
 # Analysts and above build surveys and edit the criteria (`manage_surveys`); everyone sees results.
+# `manage_contacts` switches a customer's do-not-contact.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(
-        {"manage_members", "manage_api_keys", "import", "view_customers", "manage_surveys", "view_results"}
+        {
+            "manage_members",
+            "manage_api_keys",
+            "import",
+            "view_customers",
+            "manage_contacts",
+            "manage_surveys",
+            "view_results",
+        }
     ),
     Role.ADMIN: frozenset(
-        {"manage_members", "manage_api_keys", "import", "view_customers", "manage_surveys", "view_results"}
+        {
+            "manage_members",
+            "manage_api_keys",
+            "import",
+            "view_customers",
+            "manage_contacts",
+            "manage_surveys",
+            "view_results",
+        }
     ),
-    Role.ANALYST: frozenset({"import", "view_customers", "manage_surveys", "view_results"}),
+    Role.ANALYST: frozenset({"import", "view_customers", "manage_contacts", "manage_surveys", "view_results"}),
     Role.AGENT: frozenset({"view_results"}),
     Role.VIEWER: frozenset({"view_results"}),
 }

@@ -109,6 +109,8 @@ def _bulk_write(request: HttpRequest, kind: str, records: list[BaseModel]) -> St
     """Validate every record like an import row; write all of them or none."""
     org = current_organization(request)
     rows = [record.model_dump(exclude_unset=True, mode="json") for record in records]
+    if not rows:  # a synchronisation with nothing new: nothing to check, nothing to write
+        return Status(200, {"received": 0, "written": 0, "duplicates": 0})
 
     def write() -> tuple[int, Any]:
         if kind == "customers":

@@ -8,6 +8,9 @@ an offset (``Z``, ``+01:00``) that makes the result aware. Spreadsheet cells com
 ``date``/``datetime`` objects (kept) or as Excel serial numbers (1900 date system).
 A value without a time gives a ``date``, with a time a ``datetime``.
 
+The first and last days of the calendar (1 January of year 1, 31 December 9999) are refused: no
+time zone ahead of or behind UTC can place them in UTC, and exports use them only as placeholders.
+
 Two-digit years are put within ten years ahead of today: in 2025, ``35`` is 2035 and
 ``36`` is 1936.
 
@@ -88,8 +91,21 @@ def _two_digit_year(year: int, today: dt.date) -> int:
     return candidate - 100 if candidate > today.year + 10 else candidate
 
 
+# The days any zone (UTC-14 to UTC+14) can turn into UTC, with the day after still in the calendar.
+FIRST_DAY: Final = dt.date(1, 1, 2)
+LAST_DAY: Final = dt.date(9999, 12, 30)
+
+
+def _within_calendar(value: DateValue) -> DateValue:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError("at an end of the calendar")
+    return value
+
+
 def _build(match: re.Match[str], year: int, month: int, day: int) -> DateValue:
     """The date or datetime a match describes; ValueError when out of the calendar."""
+    _within_calendar(dt.date(year, month, day))
     hour = match["hour"]
     if hour is None:
         if match["tz"]:
@@ -166,10 +182,13 @@ def _from_excel_serial(serial: float) -> DateValue:
 
 def _read_cell(value: Cell, order: Order, today: dt.date) -> DateValue:
     if isinstance(value, dt.date):
-        return value
+        try:
+            return _within_calendar(value)
+        except ValueError:
+            raise InvalidValueError("invalid_date", value=value.isoformat()) from None
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            return _from_excel_serial(value)
+            return _within_calendar(_from_excel_serial(value))
         except (ValueError, OverflowError):
             raise InvalidValueError("invalid_date", value=value) from None
     if isinstance(value, str):

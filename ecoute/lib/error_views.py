@@ -1,16 +1,65 @@
-"""The page for a request Django refuses before any view runs: too many fields, too large a body, a bad host.
+"""The product's error pages, in the reader's language, in place of Django's bare ones.
 
-Django's own answer is a bare "Bad Request (400)"; this one is the product's page, in the reader's language,
-saying what was wrong and what the limit is.
+A request Django refuses before any view runs (too many fields, too large a body, a bad host) says what
+was wrong and what the limit is; a page not found, forbidden, refused for its CSRF token or failed on
+a fault of ours says so and offers a way back. Under the API's path the answer is the API's JSON.
 """
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+API_PATH = "/api/"
+
+
+def _api_refusal(detail: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail, "problems": []}, status=status)
+
+
+def _error_page(request: HttpRequest, template: str, context: dict[str, str], status: int) -> HttpResponse:
+    try:
+        return render(request, template, context, status=status)
+    # The page itself failed (a broken database under the header's menu): say it plainly.
+    except Exception:
+        message = context.get("message", "")
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PATH):
+        return _api_refusal(_("Not found."), 404)
+    return _error_page(request, "404.html", {}, 404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PATH):
+        return _api_refusal(_("Forbidden."), 403)
+    message = _("Your role in this organization does not allow this page. Ask an owner if you need it.")
+    return _error_page(request, "403.html", {"message": message}, 403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = _(
+        "The form was sent without the token that proves it came from this site: the page was open too "
+        "long, or cookies are blocked. Reload the page and try again."
+    )
+    return _error_page(request, "403.html", {"message": message}, 403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PATH):
+        return _api_refusal(_("Server error: the request was not completed."), 500)
+    # Without the request's context: what failed may be the database or a context processor.
+    try:
+        return HttpResponse(loader.render_to_string("500.html"), status=500)
+    except Exception:
+        message = _("Server error: the request was not completed.")
+        return HttpResponse(message, status=500, content_type="text/plain; charset=utf-8")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

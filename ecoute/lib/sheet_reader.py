@@ -7,9 +7,10 @@ its standard output, each a 4-byte length and a pickle: ``("sheet", name, all na
 calamine allocates in Rust, where running out of memory aborts the process: here, that ends this
 process only, and the importing process reports it (see ``sheet_source``).
 
-Cells come as calamine gives them, tidied: text stripped and ``None`` when empty, the apostrophe
-of the formula-safe writer removed, whole floats as ``int`` (``10023.0`` is a customer number, not a
-measure), dates and datetimes as objects when the cell has a date format. Line numbers are the
+Cells come as calamine gives them, tidied: text stripped and ``None`` when empty, NUL characters
+dropped as the CSV reader drops them (Excel spells them ``_x0000_``; PostgreSQL refuses them), the
+apostrophe of the formula-safe writer removed, whole floats as ``int`` (``10023.0`` is a customer
+number, not a measure), dates and datetimes as objects when the cell has a date format. Line numbers are the
 sheet's row numbers. Nothing here imports Django.
 """
 
@@ -55,6 +56,8 @@ def read_frame(stream: IO[bytes]) -> bytes | None:
 def _tidy(value: _RawCell) -> Cell:
     if value.__class__ is str:
         text: str = value.strip()
+        if "\x00" in text:
+            text = text.replace("\x00", "").strip()
         if not text:
             return None
         return restore_text(text) if text[0] == "'" else text

@@ -78,3 +78,18 @@ def test_the_answer_does_not_tell_whether_the_account_exists(
     assert response.status_code == 302
     page = Client().get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
     assert "If an account has this address" in page.content.decode()
+
+
+def test_the_account_limit_holds_however_the_address_is_capitalised(
+    owner: Membership, smtp_sink: SmtpSink, django_capture_on_commit_callbacks: Any, clock_mid_window: None
+) -> None:
+    # Given the default limit of three e-mails per account and hour, and the owner's address
+    email = owner.user.email
+    local, domain = email.split("@")
+    # When someone asks seven times, each time capitalising the address differently
+    spellings = [email, email.upper(), local.capitalize() + "@" + domain, local + "@" + domain.upper()]
+    spellings += [local.upper() + "@" + domain, local.swapcase() + "@" + domain.capitalize(), email.title()]
+    for n, spelling in enumerate(spellings):
+        _ask(spelling, f"198.51.100.{n}", django_capture_on_commit_callbacks)
+    # Then the owner still receives only three e-mails
+    assert len(smtp_sink.messages) == 3

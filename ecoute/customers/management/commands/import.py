@@ -1,3 +1,4 @@
+import os
 import sys
 from argparse import ArgumentParser
 from pathlib import Path
@@ -63,6 +64,8 @@ class Command(BaseCommand):
             raise CommandError(_("No file at %(path)s.") % {"path": path})
         if options["rejects"] and not options["skip_invalid"]:
             raise CommandError(_("--rejects goes with --skip-invalid."))
+        if options["rejects"]:
+            _check_rejects_destination(options["rejects"], path)
         lease = self._claim(org, path.resolve(), options)
         progress = TerminalProgress(sys.stderr)
         try:
@@ -155,6 +158,22 @@ class Command(BaseCommand):
             "process was stopped, run this command again in %(seconds)s seconds to resume the import.",
             seconds,
         ) % {"file": job.original_name, "id": job.pk, "seconds": seconds}
+
+
+def _check_rejects_destination(rejects: Path, source: Path) -> None:
+    """Refuse, before anything is imported, a rejects file that would overwrite the file being imported
+    or cannot be written: found after the valid rows are written, it would lose the rejected ones."""
+    target = rejects.resolve()
+    if target == source.resolve() or (target.exists() and source.exists() and target.samefile(source)):
+        raise CommandError(
+            _("--rejects names the file being imported: %(path)s. Choose another file.") % {"path": source}
+        )
+    writable = os.access(target, os.W_OK) if target.exists() else os.access(target.parent, os.W_OK | os.X_OK)
+    if (target.exists() and not target.is_file()) or not target.parent.is_dir() or not writable:
+        raise CommandError(
+            _("The rejects file cannot be written at %(path)s: choose a file in an existing folder.")
+            % {"path": rejects}
+        )
 
 
 def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:

@@ -1,0 +1,188 @@
+"""Writes of the outbox: queue a message, withdraw a consent from an unsubscribe link, suppress."""
+
+import hashlib
+from datetime import datetime
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ecoute.customers.models import Consent, Customer
+from ecoute.customers.queries import refresh_consent_flags
+from ecoute.lib.tokens import token_digest
+from ecoute.messaging.models import Message, MessageStatus, Suppression, SuppressionReason
+from ecoute.messaging.tasks import enqueue_sending_on_commit
+
+if TYPE_CHECKING:
+    from ecoute.accounts.models import Organization, User
+
+UNSUBSCRIBE_SOURCE = "unsubscribe link"
+
+
+def message_id_for(organization: "Organization", idempotency_key: str) -> str:
+    """The Message-ID of the message of `idempotency_key`: the same at every attempt, so that a
+    receiver can tell a message from a copy of it."""
+    digest = hashlib.sha256(f"{organization.pk}:{idempotency_key}".encode()).hexdigest()[:40]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{digest}@{domain}>"
+
+
+def queue_message(
+    organization: "Organization",
+    *,
+    to_address: str,
+    subject: str,
+    text_body: str,
+    purpose: str,
+    idempotency_key: str,
+    customer: Customer | None = None,
+    language: str = "",
+    html_body: str = "",
+    solicits: bool = False,
+    consent_channel: str = "",
+    consent_purpose: str = "",
+    subject_ref: str = "",
+    headers: dict[str, str] | None = None,
+    send_after: datetime | None = None,
+) -> Message:
+    """Put a message, rendered by the caller in the reader's language, in the outbox; it leaves once the
+    current transaction commits. Queued again with the same key, the message already queued is
+    returned and nothing is added.
+
+    A message checked against a consent (channel and purpose) of a customer carries a one-click
+    unsubscribe link (List-Unsubscribe, RFC 8058); `{unsubscribe_url}` in its bodies becomes that link
+    when it is sent (see sending.py: the link's token is made then, and only its digest is kept).
+    """
+    existing = Message.objects.filter(organization=organization, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    fields: dict[str, Any] = {
+        "organization": organization,
+        "customer": customer,
+        "to_address": to_address.strip(),
+        "language": language or (customer.language if customer else ""),
+        "purpose": purpose,
+        "solicits": solicits,
+        "consent_channel": consent_channel,
+        "consent_purpose": consent_purpose,
+        "subject": " ".join(subject.split())[:300],
+        "text_body": text_body,
+        "html_body": html_body,
+        "headers": dict(headers or {}),
+        "idempotency_key": idempotency_key,
+        "message_id": message_id_for(organization, idempotency_key),
+        "subject_ref": subject_ref,
+        "next_attempt_at": send_after or timezone.now(),
+    }
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(**fields)
+    except IntegrityError:
+        # The same key queued at the same moment by another process: theirs is the message.
+        return Message.objects.get(organization=organization, idempotency_key=idempotency_key)
+    enqueue_sending_on_commit()
+    return message
+
+
+def has_unsubscribe_link(message: Message) -> bool:
+    return message.customer_id is not None and bool(message.consent_channel and message.consent_purpose)
+
+
+def message_of_unsubscribe_token(token: str) -> Message | None:
+    """The message whose unsubscribe link holds `token`, when it may withdraw a consent."""
+    return (
+        Message.objects.select_related("customer", "organization")
+        .filter(unsubscribe_token_hash=token_digest(token), customer__isnull=False)
+        .exclude(consent_channel="")
+        .exclude(consent_purpose="")
+        .first()
+    )
+
+
+@transaction.atomic
+def withdraw_consent_from(message: Message) -> bool:
+    """Record that the customer of `message` withdraws the consent it was sent under; True when the
+    consent was granted until now, False when it was already withdrawn (nothing is added)."""
+    customer = Customer.objects.select_for_update().get(pk=message.customer_id or 0)
+    latest = (
+        Consent.objects.filter(
+            customer=customer, channel=message.consent_channel, purpose=message.consent_purpose
+        )
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    if latest is not None and not latest.granted:
+        return False
+    Consent.objects.create(
+        organization_id=message.organization_id,
+        customer=customer,
+        channel=message.consent_channel,
+        purpose=message.consent_purpose,
+        granted=False,
+        source=UNSUBSCRIBE_SOURCE,
+    )
+    refresh_consent_flags(message.organization_id, [customer.pk])
+    return True
+
+
+def do_not_contact(customer: Customer) -> Suppression | None:
+    """The customer's active do-not-contact, if any."""
+    return (
+        Suppression.objects.active()
+        .filter(
+            organization_id=customer.organization_id,
+            customer=customer,
+            reason=SuppressionReason.DO_NOT_CONTACT,
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def set_do_not_contact(
+    customer: Customer, on: bool, by: "User | None", source: str = "customer page"
+) -> bool:
+    """Switch the customer's do-not-contact on or off; True when that changed something. Messages still
+    waiting are checked again when they are sent."""
+    Customer.objects.select_for_update().get(pk=customer.pk)
+    current = do_not_contact(customer)
+    if on and current is None:
+        Suppression.objects.create(
+            organization_id=customer.organization_id,
+            customer=customer,
+            reason=SuppressionReason.DO_NOT_CONTACT,
+            source=source,
+            created_by=by,
+        )
+        return True
+    if not on and current is not None:
+        current.lifted_at, current.lifted_by = timezone.now(), by
+        current.save(update_fields=["lifted_at", "lifted_by"])
+        return True
+    return False
+
+
+def suppress_address(message: Message, reason: str, detail: str) -> None:
+    """Refuse every later message to the address of `message` (it bounced for good, say)."""
+    try:
+        with transaction.atomic():
+            Suppression.objects.get_or_create(
+                organization_id=message.organization_id,
+                address=message.to_address.strip().lower(),
+                reason=reason,
+                lifted_at=None,
+                defaults={"source": f"message {message.pk}", "detail": detail[:2000]},
+            )
+    except IntegrityError:
+        pass  # suppressed at the same moment by another sender
+
+
+def cancel_message(message: Message, reason: str) -> bool:
+    """Cancel a message that has not left yet; True when it was still waiting."""
+    return bool(
+        Message.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.CANCELLED, status_reason=reason
+        )
+    )

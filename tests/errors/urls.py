@@ -1,0 +1,22 @@
+"""The product's URLs plus a page and an API operation that fail, to see the error pages."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from ecoute.urls import urlpatterns as product_urls
+
+
+def failing_page(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [
+    path("failing/", failing_page),
+    path("api/v1/failing", failing_page),
+    *product_urls,
+]
+
+handler400 = "ecoute.lib.error_views.bad_request"
+handler403 = "ecoute.lib.error_views.permission_denied"
+handler404 = "ecoute.lib.error_views.page_not_found"
+handler500 = "ecoute.lib.error_views.server_error"
