@@ -41,7 +41,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "view_results",
         }
     ),
-    Role.ANALYST: frozenset({"import", "view_customers", "manage_contacts", "manage_surveys", "view_results"}),
+    Role.ANALYST: frozenset(
+        {"import", "view_customers", "manage_contacts", "manage_surveys", "view_results"}
+    ),
     Role.AGENT: frozenset({"view_results"}),
     Role.VIEWER: frozenset({"view_results"}),
 }
