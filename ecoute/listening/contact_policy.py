@@ -8,6 +8,7 @@ suppressed or failed. The conditions below are correlated subqueries on the cust
 evaluates them for a whole audience in one statement.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,26 +41,41 @@ def policy_of(organization: Organization) -> ContactPolicy:
     )
 
 
-def _invitations_since(since: datetime) -> QuerySet[Invitation]:
+@dataclass(frozen=True)
+class Besides:
+    """What a check at send time leaves out: the message being sent and the invitation it belongs to."""
+
+    invitation_id: int | None = None
+    message_id: int | None = None
+
+
+NOTHING_BESIDES = Besides()
+
+
+def _invitations_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> QuerySet[Invitation]:
     sent_or_planned = Q(sent_at__gte=since) | Q(sent_at=None, created_at__gte=since)
     return (
         Invitation.objects.filter(customer=OuterRef("pk"))
         .filter(sent_or_planned)
         .exclude(status=InvitationStatus.SKIPPED)
         .exclude(status=InvitationStatus.REVOKED, sent_at=None)
+        .exclude(pk=besides.invitation_id or 0)
     )
 
 
-def _reminders_since(since: datetime) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(customer=OuterRef("pk"), reminded_at__gte=since)
+def _reminders_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(customer=OuterRef("pk"), reminded_at__gte=since).exclude(
+        pk=besides.invitation_id or 0
+    )
 
 
-def _messages_since(since: datetime) -> QuerySet[Message]:
+def _messages_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> QuerySet[Message]:
     return (
         Message.objects.filter(customer=OuterRef("pk"), solicits=True)
         .filter(Q(sent_at__gte=since) | Q(sent_at=None, queued_at__gte=since))
         .exclude(status__in=NOT_SOLICITED)
         .exclude(subject_ref__startswith=INVITATION_REF)
+        .exclude(pk=besides.message_id or 0)
     )
 
 
@@ -68,19 +84,21 @@ def _count(rows: QuerySet[Invitation] | QuerySet[Message]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def solicitations_since(since: datetime) -> CombinedExpression:
+def solicitations_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> CombinedExpression:
     """How many times the customer was solicited since `since` (an expression on customers)."""
     return (
-        _count(_invitations_since(since)) + _count(_reminders_since(since)) + _count(_messages_since(since))
+        _count(_invitations_since(since, besides))
+        + _count(_reminders_since(since, besides))
+        + _count(_messages_since(since, besides))
     )
 
 
-def solicited_since(since: datetime) -> Q:
+def solicited_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> Q:
     """Whether the customer was solicited at all since `since` (a condition on customers)."""
     return (
-        Q(Exists(_invitations_since(since)))
-        | Q(Exists(_reminders_since(since)))
-        | Q(Exists(_messages_since(since)))
+        Q(Exists(_invitations_since(since, besides)))
+        | Q(Exists(_reminders_since(since, besides)))
+        | Q(Exists(_messages_since(since, besides)))
     )
 
 
