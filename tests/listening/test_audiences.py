@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -196,3 +197,17 @@ def test_an_audience_is_one_query_whatever_the_number_of_customers(org: Organiza
         list(audience_customers(survey, NOW))
     # then the database answered in one statement
     assert len(queries) == 1
+
+
+@pytest.mark.django_db
+def test_a_survey_with_a_bad_audience_does_not_validate(org: Organization) -> None:
+    # given a transactional survey whose trigger names an unknown event
+    survey = SurveyFactory.build(
+        organization=org, kind="transactional", audience={"trigger": {"event": "visit"}}
+    )
+    # when it is checked before saving, then the audience field carries the message
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        survey.full_clean()
+    assert (
+        "audience.trigger.event: one of: transaction, interaction." in refused.value.message_dict["audience"]
+    )
