@@ -5,6 +5,7 @@ two run in the same transaction: an invitation is never planned without its e-ma
 """
 
 from datetime import datetime
+from itertools import batched
 from string import Formatter
 from typing import Any
 
@@ -18,6 +19,7 @@ from ecoute.messaging.actions import queue_message
 from ecoute.messaging.models import MessagePurpose
 
 INVITATION_REF = "invitation:{}"
+CHUNK = 1000
 
 
 def invitation_link(token: str) -> str:
@@ -47,32 +49,40 @@ def _language(survey: Survey, customer: Customer) -> str:
 def queue_invitation_emails(survey: Survey, tokens: dict[int, str], send_at: datetime) -> int:
     """Queue the e-mail of each planned invitation in `tokens` (invitation id → link token), to leave
     at `send_at` at the earliest; marks them queued. Returns how many were queued."""
-    invitations = Invitation.objects.filter(pk__in=list(tokens)).select_related("customer")
-    for invitation in invitations.iterator(chunk_size=2000):
-        customer = invitation.customer
-        language = _language(survey, customer)
-        with translation.override(language):
-            subject = getattr(survey, f"email_subject_{language}") or _("Your opinion about %(name)s") % {
-                "name": survey.organization.name
-            }
-            body = getattr(survey, f"email_body_{language}") or _(
-                "Hello {first_name},\n\nWould you tell us what you think? It takes two minutes."
-            )
-            link = invitation_link(tokens[invitation.pk])
-            text = "\n\n".join([_fill(body, customer), link, _("Unsubscribe: {unsubscribe_url}")])
-        queue_message(
-            survey.organization,
-            to_address=customer.email,
-            subject=_fill(subject, customer),
-            text_body=text,
-            purpose=MessagePurpose.SURVEY_INVITATION,
-            idempotency_key=INVITATION_REF.format(invitation.pk),
-            customer=customer,
-            language=language,
-            solicits=True,
-            consent_channel=Channel.EMAIL,
-            consent_purpose=Purpose.SURVEYS,
-            subject_ref=INVITATION_REF.format(invitation.pk),
-            send_after=send_at,
+    for ids in batched(
+        sorted(tokens), CHUNK, strict=False
+    ):  # within every database's limit of query parameters
+        invitations = Invitation.objects.filter(pk__in=ids).select_related("customer")
+        for invitation in invitations:
+            _queue(survey, invitation, tokens[invitation.pk], send_at)
+        Invitation.objects.filter(pk__in=ids).update(status=InvitationStatus.QUEUED)
+    return len(tokens)
+
+
+def _queue(survey: Survey, invitation: Invitation, token: str, send_at: datetime) -> None:
+    customer = invitation.customer
+    language = _language(survey, customer)
+    with translation.override(language):
+        subject = getattr(survey, f"email_subject_{language}") or _("Your opinion about %(name)s") % {
+            "name": survey.organization.name
+        }
+        body = getattr(survey, f"email_body_{language}") or _(
+            "Hello {first_name},\n\nWould you tell us what you think? It takes two minutes."
         )
-    return Invitation.objects.filter(pk__in=list(tokens)).update(status=InvitationStatus.QUEUED)
+        link = invitation_link(token)
+        text = "\n\n".join([_fill(body, customer), link, _("Unsubscribe: {unsubscribe_url}")])
+    queue_message(
+        survey.organization,
+        to_address=customer.email,
+        subject=_fill(subject, customer),
+        text_body=text,
+        purpose=MessagePurpose.SURVEY_INVITATION,
+        idempotency_key=INVITATION_REF.format(invitation.pk),
+        customer=customer,
+        language=language,
+        solicits=True,
+        consent_channel=Channel.EMAIL,
+        consent_purpose=Purpose.SURVEYS,
+        subject_ref=INVITATION_REF.format(invitation.pk),
+        send_after=send_at,
+    )
