@@ -11,7 +11,7 @@ from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, Membership, Organization, Role
 from ecoute.customers.models import ImportJob
 from tests.conftest import member_client
-from tests.factories import CriterionFactory, CustomerFactory, MembershipFactory
+from tests.factories import CriterionFactory, CustomerFactory, MembershipFactory, SurveyFactory
 
 # Patterns with an id that are not an organization's data, and why.
 NOT_ORG_DATA = {
@@ -67,6 +67,7 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
         "job_id": job.pk,
         "external_id": customer.external_id,
         "criterion_id": criterion.pk,
+        "survey_slug": SurveyFactory.create(organization=other, slug="theirs").slug,
     }
 
 
@@ -80,6 +81,7 @@ def test_every_url_with_an_id_is_covered_by_this_test() -> None:
         "job_id",
         "external_id",
         "criterion_id",
+        "survey_slug",
     }
     # Then each parameter is one this test knows how to fill with another organization's object
     for name, route, params in _id_patterns():

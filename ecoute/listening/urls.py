@@ -12,7 +12,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("surveys/", survey_views.survey_list, name="survey_list"),
-    path("surveys/<slug:slug>/", survey_views.survey_detail, name="survey_detail"),
-    path("surveys/<slug:slug>/activate/", survey_views.survey_activate, name="survey_activate"),
-    path("surveys/<slug:slug>/plan/", survey_views.survey_plan, name="survey_plan"),
+    path("surveys/<slug:survey_slug>/", survey_views.survey_detail, name="survey_detail"),
+    path("surveys/<slug:survey_slug>/activate/", survey_views.survey_activate, name="survey_activate"),
+    path("surveys/<slug:survey_slug>/plan/", survey_views.survey_plan, name="survey_plan"),
 ]
