@@ -121,6 +121,7 @@ OTHER_FILES = {
     "customers/actions.py": "keeps the user's own upload, byte for byte",
     "customers/import_views.py": "serves the rejects file the import wrote through the formula-safe writer",
     "retention/management/commands/btyd.py": "draws the holdout chart as SVG",
+    "listening/management/commands/survey.py": "writes a survey as JSON, which no spreadsheet runs",
 }
 SPREADSHEET_LIBRARIES = {"openpyxl", "xlsxwriter", "odf", "pyexcel", "pandas", "polars", "tablib", "xlwt"}
 WRITES_A_FILE = re.compile(

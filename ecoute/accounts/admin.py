@@ -1,6 +1,6 @@
 """The support admin (staff only): organizations, people, memberships, API keys."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -23,6 +23,14 @@ class OrganizationAdmin(admin.ModelAdmin[Organization]):
     list_display = ("name", "slug", "language", "time_zone", "created_at")
     search_fields = ("name", "slug")
     inlines: ClassVar = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Imported here: listening's models build on accounts'.
+            from ecoute.listening.actions import ensure_listening_defaults
+
+            ensure_listening_defaults(obj)
 
 
 @admin.register(User)

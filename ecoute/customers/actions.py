@@ -56,6 +56,7 @@ def create_import_job(
     mapping: dict[str, str] | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    reading_options: dict[str, object] | None = None,
 ) -> ImportJob:
     """A new import of `path`, a draft whose columns are checked on its page before it runs."""
     return ImportJob.objects.create(
@@ -64,6 +65,7 @@ def create_import_job(
         original_name=original_name[:255],
         stored_path=str(path),
         mapping=mapping or {},
+        reading_options=reading_options or {},
         skip_invalid=skip_invalid,
         dry_run=dry_run,
         created_by=created_by,
@@ -79,6 +81,7 @@ def start_import_job(
     created_by: User | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    reading_options: dict[str, object] | None = None,
 ) -> ImportLease:
     """A new import of `path`, held by this process from its creation to run it at once (the command
     line, the demo): killed at any point, it is interrupted, never left waiting."""
@@ -88,6 +91,7 @@ def start_import_job(
         kind=kind,
         original_name=original_name[:255],
         stored_path=str(path),
+        reading_options=reading_options or {},
         skip_invalid=skip_invalid,
         dry_run=dry_run,
         created_by=created_by,
@@ -187,11 +191,12 @@ def read_headers_and_preview(job: ImportJob, rows: int = 10) -> bool:
     """Keep the uploaded file's headers and first rows on the job; False (and the job failed) when the file
     cannot be read as a table."""
     try:
-        with open_table(Path(job.stored_path)) as table:
+        with open_table(Path(job.stored_path), **job.reading_options) as table:
             headers = [
                 header[:PREVIEW_CHARS] for header in table.headers
             ]  # for display and mapping by position
-            _save(job, headers=headers, preview=table.preview(rows))
+            preview = table.preview(rows)
+            _save(job, headers=headers, preview=preview, reading=table.description())
     except TabularError as error:
         problem = ImportFileError(error.code, **error.params)
         _save(job, status=ImportStatus.FAILED, message=problem.describe(), finished_at=timezone.now())
@@ -239,6 +244,7 @@ def run_import_job(
         skip_invalid=job.skip_invalid,
         dry_run=job.dry_run,
         rejects_path=rejects_path,
+        reading_options=job.reading_options,
     )
     try:
         outcome = run_import(request, report)
@@ -274,6 +280,7 @@ def run_import_job(
         rows_duplicate=outcome.duplicates,
         rows_rejected=len(outcome.rejected_lines),
         errors=[p.as_dict() for p in outcome.problems],
+        reading=outcome.reading,
         rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not job.dry_run else "",
         finished_at=timezone.now(),
     )

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from ecoute.accounts.api_auth import api_language
 from ecoute.customers.importing.problems import RowProblem
 
 NOTHING_WRITTEN = gettext_lazy("Nothing was written: some records are invalid.")
@@ -54,16 +55,17 @@ _CODES = {
 _BRANCH = re.compile(r"str|int|float|bool|none|decimal|enum|\[key\]|[\w-]+\[.*\]")
 
 
-def api_language(request: HttpRequest) -> str:
+def request_language(request: HttpRequest) -> str:
+    """The API's language for this request: its key's organization's unless Accept-Language says."""
     organization = getattr(request, "organization", None)
-    if request.headers.get("Accept-Language") or organization is None:
+    if organization is None:
         return translation.get_language_from_request(request)
-    return str(organization.language)
+    return api_language(request, organization)
 
 
 @contextmanager
 def in_api_language(request: HttpRequest) -> Iterator[None]:
-    with translation.override(api_language(request)):
+    with translation.override(request_language(request)):
         yield
 
 

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.customers.importing.fields import FieldSpec
+from ecoute.customers.importing.reading import ENCODING_CHOICES
 from ecoute.customers.models import ImportKind, Tag
 
 LAST_PURCHASE_CHOICES = [
@@ -57,6 +58,29 @@ class CustomerFilterForm(forms.Form):
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
     file = forms.FileField(label=_("File"), help_text=_("CSV, Excel (.xlsx) or OpenDocument (.ods)."))
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV file"),
+        choices=[("", _("Found from the file")), *ENCODING_CHOICES],
+        required=False,
+    )
+    sheet = forms.CharField(
+        label=_("Sheet of a workbook"),
+        required=False,
+        max_length=100,
+        help_text=_("Its name, or “all” for every sheet of the same shape; found from the file when empty."),
+    )
+    header_row = forms.IntegerField(
+        label=_("Line of the column names"),
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        help_text=_("Found from the file when empty."),
+    )
+
+    def reading_options(self) -> dict[str, object]:
+        """How to read the file, as chosen: the options left empty are found from the file."""
+        chosen = {name: self.cleaned_data.get(name) for name in ("encoding", "sheet", "header_row")}
+        return {name: value for name, value in chosen.items() if value not in (None, "")}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

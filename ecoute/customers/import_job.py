@@ -43,6 +43,10 @@ class ImportJob(OrgOwned):
     # Read once at upload, for the mapping page: the file is not opened again to show it.
     headers = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=list, blank=True)
+    # How to read the file, as chosen (encoding, sheet, header_row), and how it was read (encoding
+    # found, sheets, totals lines skipped…), for the report.
+    reading_options = models.JSONField(default=dict, blank=True)
+    reading = models.JSONField(default=dict, blank=True)
     skip_invalid = models.BooleanField(_("import valid rows, reject the others"), default=False)
     dry_run = models.BooleanField(_("check only"), default=False)
     status = models.CharField(

@@ -26,6 +26,7 @@ from ecoute.customers.forms import ImportMappingForm, ImportUploadForm, MappingR
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import ImportFileError, RowProblem
+from ecoute.customers.importing.reading import reading_notes
 from ecoute.customers.models import ImportJob, ImportStatus
 from ecoute.customers.tasks import enqueue_resumed_import, run_import_task
 from ecoute.lib.htmx import wants_fragment
@@ -64,6 +65,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             path,
             original_name=upload.name,
             created_by=_user(request),
+            reading_options=form.reading_options(),
         )
         if not read_headers_and_preview(job, PREVIEW_ROWS):
             return redirect("customers:import_detail", job_id=job.pk)
@@ -113,6 +115,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
             "preview": preview,
             "headers": headers,
             "fields": fields,
+            "reading_notes": reading_notes(job.reading),
         },
         status=400 if form.errors else 200,
     )
@@ -146,7 +149,8 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     template = (
         "customers/_import_progress.html" if wants_fragment(request) else "customers/import_detail.html"
     )
-    return render(request, template, {"job": job, "problems": problems})
+    context = {"job": job, "problems": problems, "reading_notes": reading_notes(job.reading)}
+    return render(request, template, context)
 
 
 @require_POST

@@ -236,3 +236,12 @@ CRM_SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
     "channel": ("Canal", "Canal de vente", "Channel"),
     "store": ("Magasin", "Point de vente", "Boutique", "Store", "Shop"),
 }
+
+_KNOWN_HEADERS: Final = frozenset(
+    normalize_header(name) for field, names in CRM_SYNONYMS.items() for name in (field, *names)
+)
+
+
+def is_known_header(text: str) -> bool:
+    """Whether ``text`` is the usual name of a CRM or till column (``"Prénom"``, ``"N° client"``)."""
+    return normalize_header(text) in _KNOWN_HEADERS

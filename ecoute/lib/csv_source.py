@@ -1,10 +1,9 @@
-"""Streaming reader of CSV exports: encoding and delimiter found from the first 64 KiB.
+"""Streaming reader of CSV exports: encoding found from the whole file, delimiter from the first 64 KiB.
 
-Encoding: a UTF-8 or UTF-16 byte order mark says it; otherwise a sample that is valid
-UTF-8 with accents is UTF-8, and one that is not is Windows-1252 (the French Excel and
-till default; its five unassigned bytes read as the C1 controls, as Windows does, so it
-never fails). A sample of plain ASCII proves nothing: the file is read as UTF-8 until the
-first byte that is not, and from there, having emitted only ASCII, as Windows-1252.
+Encoding: given by the user, or found by ``text_encoding.detect_encoding`` (UTF-8, UTF-16 with or
+without byte order mark, Windows-1252, ISO-8859-15, CP850, Mac Roman; refused when it cannot be
+told). Windows-1252's five unassigned bytes read as the C1 controls, as Windows does. A UTF-8 file
+holding bytes that are not is refused naming those lines. A Ctrl-Z at the end of a DOS file ends it.
 
 Delimiter: whichever of ``;``, tab, ``,``, ``|`` splits most of the sample's records into
 the same number (two or more) of fields, ``;`` first on a tie.
@@ -13,7 +12,8 @@ Records are read from a binary handle chunk by chunk, decoded incrementally (a c
 end inside a multi-byte character), split into physical lines and fed to ``csv.reader``,
 so memory does not grow with the file. Line numbers are the physical lines a text editor
 shows, for the line where a record starts. Values are stripped; empty ones are ``None``.
-NUL characters, which only broken exports contain, are dropped. The apostrophe that the product's
+NUL characters, which only broken exports contain, and byte-order marks inside the file (exports
+joined end to end) are dropped. The apostrophe that the product's
 formula-safe writer puts before ``=``, ``+``, ``-``, ``@`` is removed (``formula_safe.restore_text``),
 so that a rejects file imports again as it was; only files holding such an apostrophe pay for it.
 """
@@ -26,16 +26,19 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import BinaryIO, Final, Protocol
 
 from ecoute.lib.formula_safe import restore_text
 from ecoute.lib.tabular_errors import TabularError
+from ecoute.lib.text_encoding import bad_utf8, check_encoding, detect_encoding, looks_binary, text_end
 from ecoute.lib.values import Cell
 
 SAMPLE_BYTES: Final = 1 << 16
 CHUNK_BYTES: Final = 1 << 16
 MAX_LINE_CHARS: Final = 1 << 22
+# A quoted field holding this many lines that look like records swallowed them: its quote is unclosed.
+_SWALLOWED_RECORDS: Final = 3
 _DELIMITERS: Final = (";", "\t", ",", "|")
 _CONTROL_CHARS = re.compile(r"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 # str.splitlines() also breaks on these; csv only on \r and \n.
@@ -62,46 +65,10 @@ class _Decoder(Protocol):
 
 
 class _Windows1252Decoder:
+    """Windows-1252 as Windows reads it: its five unassigned bytes are the C1 controls."""
+
     def decode(self, data: bytes, final: bool = False) -> str:
         return codecs.charmap_decode(data, "strict", _CP1252_TABLE)[0]
-
-
-class _Utf8OrWindows1252Decoder:
-    """UTF-8 while only ASCII has been seen; Windows-1252 from the first invalid byte."""
-
-    def __init__(self, on_switch: Callable[[], None]) -> None:
-        self._utf8 = codecs.getincrementaldecoder("utf-8")()
-        self._fallback: _Windows1252Decoder | None = None
-        self._ascii_so_far = True
-        self._on_switch = on_switch
-
-    def decode(self, data: bytes, final: bool = False) -> str:
-        if self._fallback is not None:
-            return self._fallback.decode(data, final)
-        pending = self._utf8.getstate()[0]
-        try:
-            text = self._utf8.decode(data, final)
-        except UnicodeDecodeError:
-            if not self._ascii_so_far:
-                raise
-            self._fallback = _Windows1252Decoder()
-            self._on_switch()
-            return self._fallback.decode(pending + data, final)
-        if self._ascii_so_far and not text.isascii():
-            self._ascii_so_far = False
-        return text
-
-
-def _sniff_encoding(sample: bytes, complete: bool) -> str:
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        text = codecs.getincrementaldecoder("utf-8")().decode(sample, complete)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8" if complete or not text.isascii() else "ascii"
 
 
 def _sniff_delimiter(sample: str, complete: bool) -> str:
@@ -137,14 +104,23 @@ class CsvSource:
 
     kind: Final = "csv"
 
-    def __init__(self, handle: BinaryIO) -> None:
+    def __init__(self, handle: BinaryIO, *, encoding: str | None = None) -> None:
         self._handle = handle
         self._start = handle.tell()
-        sample = handle.read(SAMPLE_BYTES)
-        complete = len(sample) < SAMPLE_BYTES
-        sniffed = _sniff_encoding(sample, complete)
-        self._adaptive = sniffed == "ascii"
-        self.encoding = "utf-8" if self._adaptive else sniffed
+        self._end = text_end(handle, self._start)
+        sample = handle.read(min(SAMPLE_BYTES, self._end - self._start))
+        if looks_binary(sample):
+            raise TabularError("unsupported_format", detected="binary")
+        # Given by the user, or read from the whole file.
+        self.encoding_given = encoding is not None
+        if encoding is not None:
+            self.encoding = check_encoding(encoding)
+        else:
+            self.encoding = detect_encoding(handle, self._start, self._end)
+        if self.encoding.replace("_", "-").startswith("utf-16"):
+            self._end = handle.seek(0, 2)  # a Ctrl-Z there is half of a character
+        handle.seek(self._start + len(sample))
+        complete = self._start + len(sample) >= self._end
         try:
             text = self._decoder().decode(sample, complete)
         except UnicodeDecodeError:
@@ -156,13 +132,7 @@ class CsvSource:
             raise TabularError("unsupported_format", detected="html")
         self.delimiter = _sniff_delimiter(text, complete)
 
-    def _switch_to_windows_1252(self) -> None:
-        self.encoding = "cp1252"
-        self._adaptive = False
-
     def _decoder(self) -> _Decoder:
-        if self._adaptive:
-            return _Utf8OrWindows1252Decoder(self._switch_to_windows_1252)
         if self.encoding == "cp1252":
             return _Windows1252Decoder()
         decoder: _Decoder = codecs.getincrementaldecoder(self.encoding)()
@@ -178,7 +148,7 @@ class CsvSource:
         pending = ""
         while True:
             self._handle.seek(position)  # another pass may have moved the shared handle
-            data = self._handle.read(CHUNK_BYTES)
+            data = self._handle.read(min(CHUNK_BYTES, self._end - position))
             position += len(data)
             final = not data
             try:
@@ -190,6 +160,9 @@ class CsvSource:
                 text = error.object[: error.start].decode(error.encoding, "replace")
             if "\x00" in text:
                 text = text.replace("\x00", "")
+            # U+FEFF is only ever a byte-order mark: inside the file, that of an export joined to another.
+            if "\ufeff" in text:
+                text = text.replace("\ufeff", "")
             if not marked[0] and "'" in text and _FORMULA_MARK.search(pending[-1:] + text):
                 marked[0] = True
             text = pending + text if pending else text
@@ -218,9 +191,14 @@ class CsvSource:
         marked = [False]
         reader = csv.reader(self._lines(failure, marked), delimiter=self.delimiter, quotechar='"')
         last = 0
+        widest = 0
         try:
             for row in reader:
                 start, last = last + 1, reader.line_num
+                if last > start:
+                    self._check_quotes(start, row, widest)
+                elif len(row) > widest:
+                    widest = len(row)
                 if row:
                     values: list[Cell] = [value.strip() or None for value in row]
                     if marked[0]:
@@ -233,8 +211,22 @@ class CsvSource:
             raise TabularError("malformed_csv", line=last + 1, detail=str(error)) from None
         if failure == ["line_too_long"]:
             raise TabularError("line_too_long", line=reader.line_num + 1, limit=MAX_LINE_CHARS)
+        if failure and self.encoding == "utf-8" and not self.encoding_given:
+            raise bad_utf8(self._handle, self._start, self._end)
         if failure:
             raise TabularError("undecodable", line=reader.line_num + 1, encoding=self.encoding)
+
+    def _check_quotes(self, line: int, row: list[str], widest: int) -> None:
+        """Refuse a record whose quoted field swallowed lines that look like records themselves: a quote
+        opened at the start of a field ("Très bon client) and never closed where it should have been."""
+        needed = max(2, widest - 1)
+        for value in row:
+            inner = value.splitlines()[1:]
+            if len(inner) < _SWALLOWED_RECORDS:
+                continue
+            like_records = sum(part.count(self.delimiter) >= needed for part in inner)
+            if like_records >= _SWALLOWED_RECORDS and like_records * 2 >= len(inner):
+                raise TabularError("unclosed_quote", line=line, swallowed=len(inner))
 
     def close(self) -> None:
         """Nothing to release: the handle belongs to the table or to the caller."""

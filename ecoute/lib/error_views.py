@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 API_PATH = "/api/"
 
 
-def _api_refusal(detail: str, status: int) -> JsonResponse:
+def api_refusal(detail: str, status: int) -> JsonResponse:
     return JsonResponse({"detail": detail, "problems": []}, status=status)
 
 
-def _error_page(request: HttpRequest, template: str, context: dict[str, str], status: int) -> HttpResponse:
+def error_page(request: HttpRequest, template: str, context: dict[str, str], status: int) -> HttpResponse:
     try:
         return render(request, template, context, status=status)
     # The page itself failed (a broken database under the header's menu): say it plainly.
@@ -32,15 +32,15 @@ def _error_page(request: HttpRequest, template: str, context: dict[str, str], st
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith(API_PATH):
-        return _api_refusal(_("Not found."), 404)
-    return _error_page(request, "404.html", {}, 404)
+        return api_refusal(_("Not found."), 404)
+    return error_page(request, "404.html", {}, 404)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith(API_PATH):
-        return _api_refusal(_("Forbidden."), 403)
+        return api_refusal(_("Forbidden."), 403)
     message = _("Your role in this organization does not allow this page. Ask an owner if you need it.")
-    return _error_page(request, "403.html", {"message": message}, 403)
+    return error_page(request, "403.html", {"message": message}, 403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -48,12 +48,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "The form was sent without the token that proves it came from this site: the page was open too "
         "long, or cookies are blocked. Reload the page and try again."
     )
-    return _error_page(request, "403.html", {"message": message}, 403)
+    return error_page(request, "403.html", {"message": message}, 403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith(API_PATH):
-        return _api_refusal(_("Server error: the request was not completed."), 500)
+        return api_refusal(_("Server error: the request was not completed."), 500)
     # Without the request's context: what failed may be the database or a context processor.
     try:
         return HttpResponse(loader.render_to_string("500.html"), status=500)
@@ -78,8 +78,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         message = _("The form sent more than %(limit)s of data.") % {
             "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         }
+    elif request.path.startswith(API_PATH):
+        message = _("The request could not be understood.")
     else:
         message = _("The request could not be understood. Go back and try again.")
+    if request.path.startswith(API_PATH):
+        return api_refusal(message, status)
     try:
         return render(request, "400.html", {"message": message}, status=status)
     # A request refused for its host cannot be rendered with the site's pages: say it plainly.

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal
 
 from ecoute.lib import table_limits as limits
-from ecoute.lib.sheet_reader import OUT_OF_MEMORY, read_frame
+from ecoute.lib.sheet_reader import ALL_SHEETS, OUT_OF_MEMORY, read_frame
 from ecoute.lib.tabular_errors import TabularError
 from ecoute.lib.values import Cell
 from ecoute.lib.workbook_checks import inspect_workbook
@@ -45,21 +45,26 @@ class SheetSource:
         self.encoding = None
         self.delimiter = None
         self._copy: Path | None = None
+        self._link_folder: Path | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._errors: IO[bytes] | None = None
         self._received: IO[bytes] = tempfile.TemporaryFile(prefix="ecoute-sheet-")  # noqa: SIM115
         self._ends: list[int] = []  # where each received batch ends in _received
         self._finished = False
+        # Where each sheet read starts (sheet name, line), once every row was received.
+        self.sheet_starts: list[tuple[str, int]] = []
         self._failure: TabularError | None = None
         try:
             path = self._path_of(source)
             with Path(path).open("rb") as handle:
-                plan = inspect_workbook(handle, sheet)
+                plan = inspect_workbook(handle, None if sheet == ALL_SHEETS else sheet)
                 self.kind: Literal["xlsx", "ods"] = plan.kind
                 self.sheet_names = plan.sheet_names
                 if plan.quick:
                     plan.finish()
-                self._start(path, plan.sheet)
+                self._start(
+                    self._named_for(path, plan.suffix), ALL_SHEETS if sheet == ALL_SHEETS else plan.sheet
+                )
                 plan.finish()
             self.sheet_name = self._first_message()
         except TabularError:
@@ -84,6 +89,16 @@ class SheetSource:
             shutil.copyfileobj(source, copy)
             source.seek(start)
         return str(self._copy)
+
+    def _named_for(self, path: str, suffix: str) -> str:
+        """A path to the workbook ending as its content says (an xlsx named .xls, an ods named .xlsx):
+        python-calamine reads a workbook as its name ends."""
+        if Path(path).suffix.lower() == suffix:
+            return path
+        self._link_folder = Path(tempfile.mkdtemp(prefix="ecoute-workbook-"))
+        link = self._link_folder / f"workbook{suffix}"
+        link.symlink_to(Path(path).resolve())
+        return str(link)
 
     def _start(self, path: str, sheet: str) -> None:
         self._errors = tempfile.TemporaryFile(prefix="ecoute-sheet-errors-")  # noqa: SIM115
@@ -131,7 +146,7 @@ class SheetSource:
         (kind, name, names), _frame = self._next_message()
         if kind != "sheet":
             raise TabularError("corrupt_spreadsheet", detail="unexpected answer from the reader")
-        self.sheet_names = self.sheet_names or names  # binary workbooks are not listed by the checks
+        self.sheet_names = list(names) or self.sheet_names
         return str(name)
 
     def _receive(self) -> list[tuple[int, list[Cell]]] | None:
@@ -141,6 +156,7 @@ class SheetSource:
         message, frame = self._next_message()
         if message[0] == "end":
             self._finished = True
+            self.sheet_starts = [tuple(start) for start in message[1] or []]
             return None
         self._received.seek(0, os.SEEK_END)
         self._received.write(frame)
@@ -181,3 +197,6 @@ class SheetSource:
         if self._copy is not None:
             self._copy.unlink(missing_ok=True)
             self._copy = None
+        if self._link_folder is not None:
+            shutil.rmtree(self._link_folder, ignore_errors=True)
+            self._link_folder = None

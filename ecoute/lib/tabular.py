@@ -10,26 +10,27 @@ messages (see ``ecoute.lib.tabular_errors``).
         for line, values in table.rows():                       # pass 2: write
             ...
 
-- ``open_table(source, *, original_name=None, sheet=None) -> Table`` recognises the kind
-  by content, not by name: a zip holding a workbook is xlsx or ods; anything else must
-  be text, read as CSV. Raises ``TabularError`` ("unreadable_file", "empty_file",
-  "unsupported_format", "corrupt_spreadsheet", "protected_spreadsheet",
-  "spreadsheet_too_large", "sheet_too_large", "too_many_texts", "spreadsheet_out_of_memory",
-  "too_many_columns", "sheet_not_found", "no_header"). Workbooks are checked before they
+- ``open_table(source, *, original_name=None, sheet=None, encoding=None, header_row=None) -> Table``
+  recognises the kind by content, not by name: a zip holding a workbook is xlsx or ods; anything
+  else must be text, read as CSV in the encoding given or found (``text_encoding``). Raises
+  ``TabularError`` with a code of ``tabular_errors.MESSAGES``. Workbooks are checked before they
   are read, and read in a process of their own (see ``sheet_source``); limits are in
   ``table_limits``.
-- ``Table.headers``: the header row: the first non-empty one, unless it has at most half
-  as many values as the fullest of the first ten (a title row above the header); in CSV
-  files trailing blank names are dropped, sheets keep their width.
+- ``Table.headers``: the header row: the row on line ``header_row`` when given; else the first of
+  the first ten rows with the most cells named like known columns (two at least), else the first
+  with more than half as many values as the fullest of them (a title row above the header). In CSV
+  files trailing blank names are dropped, sheets keep their width; a column without a name is
+  called "column N" (its position).
 - ``Table.rows(*, ragged="error")`` yields ``(line, values)`` for each non-empty row
   after the header: ``line`` is the line a user sees (CSV: the physical line where the
   record starts, the first line of the file being 1; sheets: the row number). Rows can be
-  read again, and two passes may even interleave. A row with more or fewer values than
+  read again, and two passes may even interleave. A totals line ("Total;;;1 333,56") is skipped
+  and its line kept in ``Table.totals_lines``. A row with more or fewer values than
   headers raises ``TabularError("ragged_row")``, or with ``ragged="keep"`` is yielded as
   it is for the caller to reject; surplus empty values at the end are dropped silently.
-  CSV errors during reading ("undecodable", "field_too_large", "line_too_long",
-  "malformed_csv") name the line.
-- ``Table.preview(n)``: the first rows as display text.
+  CSV errors during reading ("undecodable", "invalid_utf8", "unclosed_quote", "field_too_large",
+  "line_too_long", "malformed_csv") name the line.
+- ``Table.preview(n)``: the first rows as display text; ``Table.description()``: how it was read.
 
 Values (``Cell``): CSV gives stripped text or ``None``; workbooks also give numbers,
 booleans and dates. ``ecoute.lib.values`` and ``ecoute.lib.dates`` read them.
@@ -47,9 +48,12 @@ from types import TracebackType
 from typing import BinaryIO, Literal, Protocol, Self
 
 from ecoute.lib import table_limits as limits
+from ecoute.lib.columns import is_known_header
 from ecoute.lib.csv_source import CsvSource
+from ecoute.lib.sheet_reader import ALL_SHEETS
 from ecoute.lib.sheet_source import SheetSource
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
+from ecoute.lib.text import fold
 from ecoute.lib.values import Cell
 
 __all__ = ["Cell", "InvalidValueError", "Table", "TabularError", "open_table"]
@@ -70,6 +74,8 @@ _MAGIC_NUMBERS = {
 _HEADER_SEARCH_ROWS = 10
 PREVIEW_CHARS = 200
 # A header cell that is a number, a date, an amount or an e-mail address is data.
+# "Total", "TOTAL TTC", "Sous-total", "Totaux", "Total général :".
+_TOTALS = re.compile(r"(sous[- ]?)?(grand )?totau?[lx]( (general|ttc|ht|des ventes))?\s*:?")
 _DATA_LIKE = re.compile(r"[-+(]?[\d\s.,'/:€$£%()-]*\d[\d\s.,'/:€$£%()-]*|[^\s@]+@[^\s@]+\.\w+")
 
 
@@ -85,21 +91,32 @@ class _Source(Protocol):
     def close(self) -> None: ...
 
 
-def _find_header(source: _Source) -> tuple[int, list[str]]:
-    """The header's line and names: the first row about as full as the fullest nearby.
+def _find_header(source: _Source, header_row: int | None) -> tuple[int, list[str]]:
+    """The header's line and names.
 
-    Skips title rows above the header ("Export des ventes - mars 2024") that Excel users
-    add, by taking the first of the first rows with more than half as many values as the
-    fullest of them.
+    With ``header_row``, the row on that line. Otherwise the first of the first rows holding the
+    most cells named like known columns (at least two), which skips title rows of Sage and EBP
+    exports however full; failing that, the first row with more than half as many values as the
+    fullest of them, which skips the title rows ("Export des ventes - mars 2024") Excel users add.
     """
-    first_rows = list(itertools.islice(source.records(), _HEADER_SEARCH_ROWS))
-    if not first_rows:
-        raise TabularError("empty_file")
-    counts = [sum(value is not None for value in values) for _, values in first_rows]
-    line, values = next(
-        (row for row, count in zip(first_rows, counts, strict=True) if count * 2 > max(counts)),
-        first_rows[0],
-    )
+    if header_row is not None:
+        found = next((row for row in source.records() if row[0] >= header_row), None)
+        if found is None or found[0] != header_row:
+            raise TabularError("header_row_empty", line=header_row)
+        line, values = found
+    else:
+        first_rows = list(itertools.islice(source.records(), _HEADER_SEARCH_ROWS))
+        if not first_rows:
+            raise TabularError("empty_file")
+        known = [sum(isinstance(v, str) and is_known_header(v) for v in values) for _, values in first_rows]
+        counts = [sum(value is not None for value in values) for _, values in first_rows]
+        if max(known) >= 2:
+            line, values = first_rows[known.index(max(known))]
+        else:
+            line, values = next(
+                (row for row, count in zip(first_rows, counts, strict=True) if count * 2 > max(counts)),
+                first_rows[0],
+            )
     headers = [_display(value) for value in values]
     # CSV: a trailing delimiter adds an empty name. Sheets keep their width, so that a
     # column with data but no name keeps its place.
@@ -108,10 +125,27 @@ def _find_header(source: _Source) -> tuple[int, list[str]]:
     return line, headers
 
 
+def _is_totals_line(values: list[Cell], width: int) -> bool:
+    """A totals line of an accounting export: "Total" (or "Sous-total", "Total TTC"…) first, then only
+    numbers, in at most half of the columns."""
+    filled = [value for value in values if value is not None]
+    if not filled or len(filled) * 2 > max(width, 2) or not isinstance(filled[0], str):
+        return False
+    if not _TOTALS.fullmatch(fold(filled[0])):
+        return False
+    return all(
+        (isinstance(value, int | float) and not isinstance(value, bool))
+        or (isinstance(value, str) and bool(_DATA_LIKE.fullmatch(value)))
+        for value in filled[1:]
+    )
+
+
 class Table:
     """One sheet or CSV file as headers and rows; close it, or use it as a context manager."""
 
-    def __init__(self, source: _Source, *, name: str, handle: BinaryIO | None) -> None:
+    def __init__(
+        self, source: _Source, *, name: str, handle: BinaryIO | None, header_row: int | None = None
+    ) -> None:
         self._source = source
         self._handle = handle
         self.name = name
@@ -120,7 +154,12 @@ class Table:
         self.sheet_name: str | None = getattr(source, "sheet_name", None)
         self.sheet_names: list[str] = getattr(source, "sheet_names", [])
         try:
-            self.header_line, self.headers = _find_header(source)
+            self.header_line, self.headers = _find_header(source, header_row)
+            # Columns without a name get one of their own: "column 3", never "" twice.
+            self.unnamed = [index for index, header in enumerate(self.headers) if not header]
+            for index in self.unnamed:
+                self.headers[index] = f"column {index + 1}"
+            self.totals_lines: set[int] = set()
             if len(self.headers) > limits.MAX_COLUMNS:
                 raise TabularError("too_many_columns", found=len(self.headers), limit=limits.MAX_COLUMNS)
         except BaseException:
@@ -129,7 +168,7 @@ class Table:
 
     @property
     def encoding(self) -> str | None:
-        """The CSV encoding; a file that looked ASCII becomes cp1252 once a pass meets é."""
+        """The CSV encoding, given or found in the file; None for a workbook."""
         return self._source.encoding
 
     def rows(self, *, ragged: Literal["error", "keep"] = "error") -> Iterator[tuple[int, list[Cell]]]:
@@ -140,12 +179,30 @@ class Table:
             if line >= self.header_line:
                 break
         for line, values in records:
+            if _is_totals_line(values, width):
+                self.totals_lines.add(line)
+                continue
             if len(values) != width:
                 if len(values) > width and not any(values[width:]):
                     del values[width:]
                 elif ragged == "error":
                     raise TabularError("ragged_row", line=line, found=len(values), expected=width)
             yield line, values
+
+    def description(self) -> dict[str, object]:
+        """How the file was read, for the report: encoding, delimiter, sheets, header line, and the
+        totals lines skipped by the passes made so far."""
+        return {
+            "kind": self.kind,
+            "encoding": self.encoding,
+            "encoding_given": bool(getattr(self._source, "encoding_given", False)),
+            "delimiter": self.delimiter,
+            "sheet": self.sheet_name,
+            "sheets": list(self.sheet_names),
+            "header_line": self.header_line,
+            "totals_lines": sorted(self.totals_lines),
+            "sheet_starts": [list(start) for start in getattr(self._source, "sheet_starts", [])],
+        }
 
     def preview(self, n: int = 10) -> list[list[str]]:
         """The first ``n`` rows as text for display (dates in ISO form, empty as ""), as wide as the
@@ -188,25 +245,27 @@ def _display(value: Cell) -> str:
 
 
 def _check_header(table: Table) -> None:
-    filled = [header for header in table.headers if header]
+    filled = [header for index, header in enumerate(table.headers) if index not in table.unnamed]
     if sum(bool(_DATA_LIKE.fullmatch(header)) for header in filled) * 2 > len(filled):
         raise TabularError("no_header")
 
 
-def _open_source(handle: BinaryIO, path: str | None, sheet: str | None) -> _Source:
+def _open_source(handle: BinaryIO, path: str | None, sheet: str | None, encoding: str | None) -> _Source:
     start = handle.tell()
     head = handle.read(8)
     handle.seek(start)
     if not head:
         raise TabularError("empty_file")
     if head.startswith(b"PK\x03\x04"):
-        return SheetSource(path if path is not None else handle, sheet=sheet)
+        # "all": every sheet holding a table of the same shape, one after the other.
+        chosen = ALL_SHEETS if sheet is not None and sheet.strip().lower() == "all" else sheet
+        return SheetSource(path if path is not None else handle, sheet=chosen)
     if head.startswith(b"PK"):
         raise TabularError("unsupported_format", detected="zip")
     for magic, detected in _MAGIC_NUMBERS.items():
         if head.startswith(magic):
             raise TabularError("unsupported_format", detected=detected)
-    return CsvSource(handle)
+    return CsvSource(handle, encoding=encoding)
 
 
 def open_table(
@@ -214,6 +273,8 @@ def open_table(
     *,
     original_name: str | None = None,
     sheet: str | None = None,
+    encoding: str | None = None,
+    header_row: int | None = None,
 ) -> Table:
     """Open a CSV file or a workbook by path or from a seekable binary file object.
 
@@ -233,7 +294,8 @@ def open_table(
         name = original_name or str(getattr(source, "name", "")) or "upload"
     table: Table | None = None
     try:
-        table = Table(_open_source(handle, path, sheet), name=name, handle=owned)
+        source_read = _open_source(handle, path, sheet, encoding)
+        table = Table(source_read, name=name, handle=owned, header_row=header_row)
         _check_header(table)
     except BaseException:
         if table is not None:

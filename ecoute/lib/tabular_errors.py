@@ -38,13 +38,30 @@ MESSAGES: Mapping[str, str] = {
         "Reading the spreadsheet needs more than the {limit_mb} MB of memory allowed."
     ),
     "too_many_columns": "The file has {found} columns: at most {limit} can be imported.",
+    "header_row_empty": "Line {line}, given as the header, is empty or beyond the end of the file.",
+    "ambiguous_sheets": (
+        "Several sheets hold data of the same shape ({sheets}): name the one to import (--sheet NAME), "
+        "or import them all (--sheet all)."
+    ),
     "sheet_not_found": "The workbook has no sheet named {sheet} (sheets: {available}).",
+    "weak_encoding": (
+        "The encoding of the file cannot be told for sure (it could be {candidates}): give it (--encoding)."
+    ),
+    "unknown_encoding": "{encoding!r} is not an encoding that can be read (for example {available}).",
+    "invalid_utf8": (
+        "The file is UTF-8 text except for {count} line(s) holding bytes that are not: {lines}. "
+        "Correct them, or give the encoding of the file (--encoding)."
+    ),
     # One line of a CSV file.
     "undecodable": "Line {line}: bytes that are not valid {encoding} text.",
     "field_too_large": (
         'Line {line}: a field is longer than {limit} characters; a quote (") may never be closed.'
     ),
     "line_too_long": "Line {line}: the line is longer than {limit} characters.",
+    "unclosed_quote": (
+        'Line {line}: a quote (") opens a field and is not closed where it should be: the field swallows '
+        "the {swallowed} lines after it. Close the quote or remove it."
+    ),
     "malformed_csv": "Line {line}: the line cannot be read as CSV: {detail}.",
     "ragged_row": "Line {line}: {found} fields where the header has {expected}.",
     # Column mapping given by the user ("COLUMN=field").

@@ -46,6 +46,8 @@ class WorkbookPlan:
     _rest: Iterator[None] = field(repr=False, default_factory=lambda: iter(()))
     # Whether finishing the checks is cheap: then it is done before the sheet is read at all.
     quick: bool = True
+    # The file name ending python-calamine needs to read this kind, whatever the file is called.
+    suffix: str = ".xlsx"
 
     def finish(self) -> None:
         """Check the rest of the sheet to read and of the parts calamine reads; raises if they do not fit."""
@@ -64,11 +66,12 @@ def inspect_workbook(handle: BinaryIO, sheet: str | None) -> WorkbookPlan:
         plan = _plan_xlsx(archive, sheet)
     elif "xl/workbook.bin" in archive.parts:
         # A binary workbook (xlsb) has no XML to scan: the reading process's memory limit guards it.
-        plan = WorkbookPlan("xlsx", [], sheet or "")
+        plan = WorkbookPlan("xlsx", [], sheet or "", suffix=".xlsb")
     elif "mimetype" in archive.parts and archive.read_small("mimetype").strip() == _ODS_MIMETYPE:
         if "content.xml" not in archive.parts:
             raise TabularError("corrupt_spreadsheet", detail="content.xml is missing")
         plan = _plan_ods(archive, sheet)
+        plan.suffix = ".ods"
     else:
         raise TabularError("unsupported_format", detected="zip")
     plan.quick = unpacked < _QUICK
@@ -183,6 +186,7 @@ def _plan_xlsx(archive: _Archive, sheet: str | None) -> WorkbookPlan:
             raise TabularError("sheet_not_found", sheet=sheet, available=", ".join(names))
     else:
         candidates = [(name, part) for name, part, visible in sheets if visible]
+    with_values: list[_Started] = []
     for name, part in candidates:
         if part is None:
             continue
@@ -191,12 +195,24 @@ def _plan_xlsx(archive: _Archive, sheet: str | None) -> WorkbookPlan:
             scan.read(piece)
             if scan.extent.has_values:
                 break
-        if scan.extent.has_values or sheet is not None:
-            rest = _finish_xlsx(archive, opened, _Started(archive, name, part, scan, chunks))
-            return WorkbookPlan("xlsx", names, name, rest)
-        _finish_sheet(archive, name, part, scan, chunks)
+        if sheet is not None:
+            return WorkbookPlan(
+                "xlsx",
+                names,
+                name,
+                _finish_xlsx(archive, opened, [_Started(archive, name, part, scan, chunks)]),
+            )
+        if scan.extent.has_values:
+            with_values.append(_Started(archive, name, part, scan, chunks))
+        else:
+            _finish_sheet(archive, name, part, scan, chunks)
+    if with_values:
+        # Several sheets with values: the reading process chooses by their content (see sheet_reader),
+        # and each is checked, as it may be read.
+        chosen = with_values[0].name if len(with_values) == 1 else ""
+        return WorkbookPlan("xlsx", names, chosen, _finish_xlsx(archive, opened, with_values))
     first = candidates[0][0] if candidates else (names[0] if names else "")
-    return WorkbookPlan("xlsx", names, first, _finish_xlsx(archive, opened))
+    return WorkbookPlan("xlsx", names, first, _finish_xlsx(archive, opened, []))
 
 
 class _Started(NamedTuple):
@@ -209,8 +225,8 @@ class _Started(NamedTuple):
     chunks: Iterator[bytes]
 
 
-def _finish_xlsx(archive: _Archive, opened: list[str], sheet: _Started | None = None) -> Iterator[None]:
-    if sheet is not None:
+def _finish_xlsx(archive: _Archive, opened: list[str], sheets: list[_Started]) -> Iterator[None]:
+    for sheet in sheets:
         _finish_sheet(*sheet)
     archive.drain(opened)
     yield None
@@ -249,7 +265,8 @@ def _plan_ods(archive: _Archive, sheet: str | None) -> WorkbookPlan:
         for piece in chunks:
             scan.read(piece)
             if scan.extent.has_values:
-                return WorkbookPlan("ods", scan.names, scan.current, _finish_ods(scan, chunks, sheet))
+                # The reading process chooses the sheet by content (see sheet_reader).
+                return WorkbookPlan("ods", scan.names, "", _finish_ods(scan, chunks, sheet))
     rest = _finish_ods(scan, chunks, sheet)
     next(rest)
     chosen = sheet if sheet is not None else (scan.names[0] if scan.names else "")

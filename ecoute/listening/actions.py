@@ -1,15 +1,23 @@
 """Operations of the listening program that write several rows, each in one transaction."""
 
-from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
-from ecoute.listening.audiences import read_audience
 from ecoute.listening.defaults import create_defaults
-from ecoute.listening.invitation_emails import queue_invitation_emails
-from ecoute.listening.models import MAX_KEY_CRITERIA, ContactPolicy, Criterion, Survey, SurveyStatus
-from ecoute.listening.planning import PlannedInvitations, plan_invitations
+from ecoute.listening.models import (
+    MAX_KEY_CRITERIA,
+    Answer,
+    ContactPolicy,
+    Criterion,
+    Question,
+    Survey,
+    SurveyKind,
+)
+from ecoute.listening.queries import known_customer_fields
+from ecoute.listening.survey_files import Problem, SurveyFileError, check_document, criterion_codes
 
 
 @transaction.atomic
@@ -29,9 +37,8 @@ def save_criterion(criterion: Criterion) -> Criterion:
     The organization's criteria are locked first, so that two people marking a key criterion at the
     same moment cannot make four between them.
     """
-    others = Criterion.objects.select_for_update().filter(organization=criterion.organization)
-    if criterion.pk:
-        others = others.exclude(pk=criterion.pk)
+    locked = Criterion.objects.select_for_update().filter(organization=criterion.organization)
+    others = list(locked.exclude(pk=criterion.pk) if criterion.pk else locked)
     key_others = sum(1 for other in others if other.is_key)
     if criterion.is_key and key_others >= MAX_KEY_CRITERIA:
         raise TooManyKeyCriteriaError
@@ -41,24 +48,77 @@ def save_criterion(criterion: Criterion) -> Criterion:
     return criterion
 
 
-class SurveyNotActiveError(Exception):
-    """Only an active survey invites."""
-
-
 @transaction.atomic
-def invite(survey: Survey, now: datetime | None = None) -> PlannedInvitations:
-    """Plan the survey's wave (or its invitations now due) and queue the e-mail of every invited
-    customer, in one transaction: the link tokens never outlive it in clear."""
-    if survey.status != SurveyStatus.ACTIVE:
-        raise SurveyNotActiveError
-    planned = plan_invitations(survey, now)
-    queue_invitation_emails(survey, planned.tokens, planned.send_at)
-    return planned
+def import_survey(organization: Organization, document: object) -> tuple[Survey, bool]:
+    """Create the survey of `document`, or update the organization's survey with its slug; all or nothing.
+
+    Questions are matched by code: changed in place, added, or removed when absent from the file.
+    A question that has answers is never removed nor given another type, so that no answer is lost:
+    the file is refused, naming it. A new survey is a draft; an existing one keeps its status.
+    Returns the survey and whether it was created.
+    """
+    checked = check_document(document, criterion_codes(organization.pk), known_customer_fields(organization))
+    survey = (
+        Survey.objects.select_for_update().filter(organization=organization, slug=checked["slug"]).first()
+    )
+    created = survey is None
+    if survey is None:
+        survey = Survey(organization=organization, slug=checked["slug"])
+    _fill_survey(survey, checked)
+    survey.save()
+    _replace_questions(survey, checked["questions"])
+    return survey, created
 
 
-@transaction.atomic
-def activate_survey(survey: Survey) -> None:
-    """Make the survey active, once its audience reads well (AudienceError otherwise)."""
-    read_audience(survey.audience, survey.kind)
-    survey.status = SurveyStatus.ACTIVE
-    survey.save(update_fields=["status", "updated_at"])
+def _fill_survey(survey: Survey, document: dict[str, Any]) -> None:
+    defaults = Survey()
+    texts = {key: document.get(key, {}) for key in ("intro", "email")}
+    survey.name = document["name"]
+    survey.kind = document.get("kind", SurveyKind.RELATIONSHIP)
+    survey.languages = document.get("languages", ["fr", "en"])
+    for field in ("cooldown_days", "reminder_after_days", "expires_after_days", "min_answers"):
+        setattr(survey, field, document.get(field, getattr(defaults, field)))
+    survey.audience = document.get("audience", {})
+    survey.intro_fr = texts["intro"].get("fr", "")
+    survey.intro_en = texts["intro"].get("en", "")
+    survey.thanks = document.get("thanks", {})
+    survey.email_subject_fr = texts["email"].get("subject", {}).get("fr", "")
+    survey.email_subject_en = texts["email"].get("subject", {}).get("en", "")
+    survey.email_body_fr = texts["email"].get("body", {}).get("fr", "")
+    survey.email_body_en = texts["email"].get("body", {}).get("en", "")
+
+
+def _replace_questions(survey: Survey, entries: list[dict[str, Any]]) -> None:
+    existing = {question.code: question for question in survey.questions.select_for_update()}
+    answered = set(
+        Answer.objects.filter(question__survey=survey).values_list("question__code", flat=True).distinct()
+    )
+    problems = [
+        Problem(
+            f"/questions/{index}/type",
+            _("“%(code)s” has answers: its type cannot change.") % {"code": entry["code"]},
+        )
+        for index, entry in enumerate(entries)
+        if entry["code"] in answered and existing[entry["code"]].type != entry["type"]
+    ]
+    kept = {entry["code"] for entry in entries}
+    problems += [
+        Problem("/questions", _("“%(code)s” has answers: keep it in the file.") % {"code": code})
+        for code in sorted(answered - kept)
+    ]
+    if problems:
+        raise SurveyFileError(problems)
+    survey.questions.exclude(code__in=kept).delete()
+    criteria = {c.code: c for c in Criterion.objects.filter(organization_id=survey.organization_id)}
+    for position, entry in enumerate(entries):
+        question = existing.get(entry["code"]) or Question(survey=survey, code=entry["code"])
+        question.position = position
+        question.type = entry["type"]
+        question.text_fr = entry["text"].get("fr", "")
+        question.text_en = entry["text"].get("en", "")
+        question.options = entry.get("options", [])
+        question.criterion = criteria.get(entry.get("criterion") or "")
+        question.known_from = entry.get("known_from") or ""
+        question.show_if = entry.get("show_if")
+        question.required = entry.get("required", False)
+        question.save()

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from ecoute.accounts.decorators import member_required
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
-from ecoute.listening.actions import activate_survey, invite
 from ecoute.listening.audiences import AudienceError, read_audience
 from ecoute.listening.contact_policy import AlwaysQuietError
 from ecoute.listening.models import SkipReason, Survey, SurveyStatus
 from ecoute.listening.planning import INVITED, preview
 from ecoute.listening.queries import audience_overlaps
+from ecoute.listening.wave_actions import activate_survey, invite
 
 
 @member_required("view_results")

@@ -1,6 +1,7 @@
 """The listening pages: the organization's satisfaction criteria."""
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +37,11 @@ def _edit(request: HttpRequest, criterion: Criterion) -> HttpResponse:
             save_criterion(form.instance)
         except TooManyKeyCriteriaError:
             form.add_error("is_key", too_many_key_criteria())
+        except IntegrityError:
+            # Someone created a criterion with this code between the form's check and the save.
+            form.add_error(
+                "code" if "code" in form.fields else None, _("Another criterion already has this code.")
+            )
         else:
             messages.success(request, _("The criterion “%(name)s” is saved.") % {"name": criterion.name})
             return redirect("listening:criterion_list")

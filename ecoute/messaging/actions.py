@@ -1,9 +1,11 @@
 """Writes of the outbox: queue a message, withdraw a consent from an unsubscribe link, suppress."""
 
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parseaddr
-from typing import TYPE_CHECKING, Any
+from itertools import batched
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from ecoute.accounts.models import Organization, User
 
 UNSUBSCRIBE_SOURCE = "unsubscribe link"
+KEY_LENGTH = 200  # Message.idempotency_key
 
 
 def message_id_for(organization: "Organization", idempotency_key: str) -> str:
@@ -29,61 +32,92 @@ def message_id_for(organization: "Organization", idempotency_key: str) -> str:
     return f"<outbox.{digest}@{domain}>"
 
 
-def queue_message(
-    organization: "Organization",
-    *,
-    to_address: str,
-    subject: str,
-    text_body: str,
-    purpose: str,
-    idempotency_key: str,
-    customer: Customer | None = None,
-    language: str = "",
-    html_body: str = "",
-    solicits: bool = False,
-    consent_channel: str = "",
-    consent_purpose: str = "",
-    subject_ref: str = "",
-    headers: dict[str, str] | None = None,
-    send_after: datetime | None = None,
-) -> Message:
-    """Put a message, rendered by the caller in the reader's language, in the outbox; it leaves once the
-    current transaction commits. Queued again with the same key, the message already queued is
-    returned and nothing is added.
+class _RequiredDraftFields(TypedDict):
+    to_address: str
+    subject: str
+    text_body: str
+    purpose: str
+    idempotency_key: str
+
+
+class MessageDraft(_RequiredDraftFields, total=False):
+    """What the app that sends a message gives the outbox, rendered in the reader's language."""
+
+    customer: Customer | None
+    language: str
+    html_body: str
+    solicits: bool
+    consent_channel: str
+    consent_purpose: str
+    subject_ref: str
+    headers: dict[str, str]
+    send_after: datetime | None
+
+
+def queue_message(organization: "Organization", **draft: Unpack[MessageDraft]) -> Message:
+    """Put a message in the outbox; it leaves once the current transaction commits. Queued again with
+    the same idempotency key, the message already queued is returned and nothing is added.
 
     A message checked against a consent (channel and purpose) of a customer carries a one-click
     unsubscribe link (List-Unsubscribe, RFC 8058); `{unsubscribe_url}` in its bodies becomes that link
     when it is sent (see sending.py: the link's token is made then, and only its digest is kept).
     """
-    existing = Message.objects.filter(organization=organization, idempotency_key=idempotency_key).first()
+    message = _unsaved_message(organization, draft)
+    key = message.idempotency_key
+    existing = Message.objects.filter(organization=organization, idempotency_key=key).first()
     if existing is not None:
         return existing
-    fields: dict[str, Any] = {
-        "organization": organization,
-        "customer": customer,
-        "to_address": to_address.strip(),
-        "language": language or (customer.language if customer else ""),
-        "purpose": purpose,
-        "solicits": solicits,
-        "consent_channel": consent_channel,
-        "consent_purpose": consent_purpose,
-        "subject": " ".join(subject.split())[:300],
-        "text_body": text_body,
-        "html_body": html_body,
-        "headers": dict(headers or {}),
-        "idempotency_key": idempotency_key,
-        "message_id": message_id_for(organization, idempotency_key),
-        "subject_ref": subject_ref,
-        "next_attempt_at": send_after or timezone.now(),
-    }
     try:
         with transaction.atomic():
-            message = Message.objects.create(**fields)
+            message.save(force_insert=True)
     except IntegrityError:
         # The same key queued at the same moment by another process: theirs is the message.
-        return Message.objects.get(organization=organization, idempotency_key=idempotency_key)
+        return Message.objects.get(organization=organization, idempotency_key=key)
     enqueue_sending_on_commit()
     return message
+
+
+def queue_messages(
+    organization: "Organization", drafts: Iterable[MessageDraft], batch_size: int = 1000
+) -> int:
+    """Queue many messages at once (a wave of invitations), as queue_message does one; keys already
+    queued are left as they are. Returns how many messages were added."""
+    added = 0
+    for chunk in batched(drafts, batch_size, strict=False):
+        messages = {m.idempotency_key: m for m in (_unsaved_message(organization, draft) for draft in chunk)}
+        queued = Message.objects.filter(organization=organization, idempotency_key__in=list(messages))
+        for key in queued.values_list("idempotency_key", flat=True):
+            del messages[key]
+        # A key queued meanwhile by another process is skipped by the database.
+        added += len(Message.objects.bulk_create(messages.values(), ignore_conflicts=True))
+    if added:
+        enqueue_sending_on_commit()
+    return added
+
+
+def _unsaved_message(organization: "Organization", draft: MessageDraft) -> Message:
+    key = draft["idempotency_key"]
+    if not 0 < len(key) <= KEY_LENGTH:
+        raise ValueError(f"An idempotency key has 1 to {KEY_LENGTH} characters, not {len(key)}")
+    customer = draft.get("customer")
+    return Message(
+        organization=organization,
+        customer=customer,
+        to_address=draft["to_address"].strip(),
+        language=draft.get("language") or (customer.language if customer else ""),
+        purpose=draft["purpose"],
+        solicits=draft.get("solicits", False),
+        consent_channel=draft.get("consent_channel", ""),
+        consent_purpose=draft.get("consent_purpose", ""),
+        subject=" ".join(draft["subject"].split())[:300],
+        text_body=draft["text_body"],
+        html_body=draft.get("html_body", ""),
+        headers=dict(draft.get("headers") or {}),
+        idempotency_key=key,
+        message_id=message_id_for(organization, key),
+        subject_ref=draft.get("subject_ref", ""),
+        next_attempt_at=draft.get("send_after") or timezone.now(),
+    )
 
 
 def has_unsubscribe_link(message: Message) -> bool:
@@ -136,6 +170,17 @@ def do_not_contact(customer: Customer) -> Suppression | None:
             customer=customer,
             reason=SuppressionReason.DO_NOT_CONTACT,
         )
+        .first()
+    )
+
+
+def blocked_address(customer: Customer) -> Suppression | None:
+    """The active suppression of the customer's e-mail address (a hard bounce, a complaint), if any."""
+    if not customer.email:
+        return None
+    return (
+        Suppression.objects.active()
+        .filter(organization_id=customer.organization_id, address=customer.email.strip().lower())
         .first()
     )
 

@@ -1,6 +1,6 @@
 """The outbox: every e-mail the product sends is a Message; Suppressions say who must receive none."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -148,3 +148,8 @@ class Suppression(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.address or self.customer_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Compared with the address of each message, lowercased too, on an index.
+        self.address = self.address.strip().lower()
+        super().save(*args, **kwargs)

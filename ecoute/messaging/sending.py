@@ -34,6 +34,7 @@ written in the e-mail and stored only as its SHA-256, with the `sent` mark: the 
 moment the message can reach anyone, and no clear token is ever stored.
 """
 
+import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -58,6 +59,8 @@ from ecoute.messaging.transport import LeaseLostError, RecipientRefusedError, Tr
 
 if TYPE_CHECKING:
     from ecoute.accounts.models import Organization
+
+logger = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = timedelta(hours=6)
 # Written in a body by the app that queues it, replaced by the message's own unsubscribe link.
@@ -132,7 +135,7 @@ def refusal_at_send_time(message: Message) -> Refusal | None:
 def email_of(message: Message, unsubscribe_token: str | None) -> EmailMultiAlternatives:
     """The e-mail of `message`; with a token, its unsubscribe link in the headers and in place of
     `{unsubscribe_url}` in the bodies."""
-    headers = {"Message-ID": message.message_id, **message.headers}
+    headers = {**message.headers, "Message-ID": message.message_id}  # the outbox's, whatever was given
     if message.language:
         headers["Content-Language"] = message.language
     text, html = message.text_body, message.html_body
@@ -281,12 +284,18 @@ def _send_one(batch: _Batch, transport: Transport, message: Message) -> None:
         if isinstance(error, RecipientRefusedError):
             suppress_address(message, SuppressionReason.HARD_BOUNCE, _describe(error))
         return
-    except ValueError as error:  # an address the mail library cannot write
-        batch.fail(message, _describe(error), "invalid_address")
+    except ValueError as error:  # an address or a header the mail library cannot write
+        batch.fail(message, _describe(error), "invalid_message")
         return
-    except (OSError, smtplib.SMTPException) as error:
+    except OSError as error:  # smtplib's errors among them: the connection broke or never opened
         batch.fail_for_now(message, _describe(error))
         raise _ServerUnreachableError(_describe(error)) from error
+    except Exception as error:
+        # Whatever this one message holds, the others of the batch still go: it fails, with the error.
+        logger.exception("Message %s could not be sent", message.pk)
+        transport.drop()
+        batch.fail(message, _describe(error), "error")
+        return
     batch.report.sent += 1
 
 

@@ -29,6 +29,9 @@ class RecipientRefusedError(smtplib.SMTPResponseException):
 class Transport(Protocol):
     def send(self, message: EmailMessage, mark_sent: Callable[[], bool]) -> None: ...
 
+    def drop(self) -> None:
+        """End the connection at once, whatever state it is in."""
+
     def close(self) -> None: ...
 
 
@@ -79,7 +82,9 @@ class SmtpTransport:
                 smtp.rset()
                 raise smtplib.SMTPDataError(code, reply)
             smtp.send(_data_without_final_dot(content))
-        except (OSError, smtplib.SMTPServerDisconnected):
+        except smtplib.SMTPResponseException:
+            raise  # an answer of the server: the connection goes on with the next message
+        except OSError:  # the connection broke (smtplib's errors are OSErrors too)
             self.drop()
             raise
         if not mark_sent():
@@ -89,7 +94,7 @@ class SmtpTransport:
         try:
             smtp.send(b".\r\n")
             code, reply = smtp.getreply()
-        except (OSError, smtplib.SMTPServerDisconnected):
+        except OSError:
             self.drop()
             raise
         if code != 250:
@@ -123,6 +128,10 @@ class BackendTransport:
         if not mark_sent():
             raise LeaseLostError
         self.backend.send_messages([message])
+
+    def drop(self) -> None:
+        self.close()
+        self.opened = False
 
     def close(self) -> None:
         if self.opened:

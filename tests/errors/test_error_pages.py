@@ -116,3 +116,30 @@ def test_an_api_request_without_a_valid_key_answers_401_in_the_client_language(
         "detail": "Une clé d’API valide est requise : Authorization: Bearer ek_…",
         "problems": [],
     }
+
+
+def test_an_api_request_for_an_unknown_host_answers_json(org: Organization) -> None:
+    # When a client calls the API through a host name the server does not serve
+    response = Client().get(
+        "/api/v1/customers", headers={"Host": "attacker.example", "Accept-Language": "en"}
+    )
+
+    # Then the refusal is the API's JSON, not a web page
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request could not be understood.",
+        "problems": [],
+    }
+
+
+@pytest.mark.parametrize("path", ["/accounts/logout/", "/accounts/language/", "/imports/1/run/"])
+def test_a_button_address_opened_directly_is_the_product_page(owner_client: Client, path: str) -> None:
+    # When a member opens the address of a button (log out, change language, run an import) directly
+    response = owner_client.get(path, HTTP_ACCEPT_LANGUAGE="fr")
+
+    # Then the page is the product's, in French, telling them to use the button
+    assert response.status_code == 405
+    html = response.content.decode()
+    assert STYLED in html
+    assert '<html lang="fr">' in html
+    assert "Revenez en arrière et utilisez le bouton." in html

@@ -26,14 +26,37 @@ from .spreadsheet_files import write_ods, write_xlsx
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # A workbook that passes the checks is read by a process of its own: fewer examples.
 WORKBOOKS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252", "latin-1", "shift_jis", "koi8-r", "ascii"]
+ENCODINGS = [
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "cp1252",
+    "iso-8859-15",
+    "cp850",
+    "mac-roman",
+    "latin-1",
+    "shift_jis",
+    "koi8-r",
+    "ascii",
+]
 
 
-def _read(data: bytes, name: str = "upload") -> None:
+def _read(
+    data: bytes,
+    name: str = "upload",
+    *,
+    encoding: str | None = None,
+    header_row: int | None = None,
+    sheet: str | None = None,
+) -> None:
     """Open, preview and read ``data`` whole, twice; reading problems are the expected outcome."""
     problem: TabularError | InvalidValueError | None = None
     try:
-        with open_table(io.BytesIO(data), original_name=name) as table:
+        with open_table(
+            io.BytesIO(data), original_name=name, encoding=encoding, header_row=header_row, sheet=sheet
+        ) as table:
             table.preview(5)
             for _ in table.rows(ragged="keep"):
                 pass
@@ -54,7 +77,9 @@ def test_random_bytes(data: bytes) -> None:
     _read(data)
 
 
-cells = st.text(alphabet=st.sampled_from(list("abcé€;,\t|\"'\r\n =+-@0123456789\x00\x85\u2028")), max_size=12)
+cells = st.text(
+    alphabet=st.sampled_from(list("abcéèŒœ€°Total;,\t|\"'\r\n =+-@0123456789\x00\x1a\x85\u2028")), max_size=12
+)
 
 
 @FAST
@@ -63,12 +88,16 @@ cells = st.text(alphabet=st.sampled_from(list("abcé€;,\t|\"'\r\n =+-@01234567
     st.sampled_from([";", ",", "\t", "|"]),
     st.sampled_from(ENCODINGS),
     st.sampled_from(["\r\n", "\n", "\r"]),
+    st.tuples(st.booleans(), st.none() | st.integers(min_value=1, max_value=6)),
 )
 def test_csv_with_broken_quotes_in_random_encodings(
-    rows: list[list[str]], delimiter: str, encoding: str, newline: str
+    rows: list[list[str]], delimiter: str, encoding: str, newline: str, options: tuple[bool, int | None]
 ) -> None:
+    # The encoding found from the file, or given; the header found, or given.
+    given, header_row = options
     text = newline.join(delimiter.join(row) for row in rows)
-    _read(text.encode(encoding, errors="replace"), "export.csv")
+    data = text.encode(encoding, errors="replace")
+    _read(data, "export.csv", encoding=encoding if given else None, header_row=header_row)
 
 
 def _workbook(kind: str, rows: list[list[str | int | None]]) -> bytes:
@@ -96,6 +125,25 @@ def test_workbooks_cut_short_or_with_bytes_changed(
     if data.draw(st.booleans()):
         del damaged[data.draw(st.integers(0, len(damaged))) :]
     _read(bytes(damaged), f"classeur.{kind}")
+
+
+@WORKBOOKS
+@given(
+    st.sampled_from(["xlsx", "ods"]),
+    st.lists(small_rows, min_size=1, max_size=3),
+    st.sampled_from([None, "all", "S1"]),
+    st.sampled_from(["xlsx", "ods", "xls", "csv"]),
+)
+def test_workbooks_of_several_sheets_read_whole_or_by_name_whatever_their_name(
+    kind: str, sheets: list[list[list[str | int | None]]], sheet: str | None, ending: str
+) -> None:
+    # Sheets S0, S1… of random rows, one chosen or all of them, in a file named with any ending.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"classeur.{kind}"
+        *before, last = sheets
+        named = {f"S{index}": rows for index, rows in enumerate(before)}
+        (write_xlsx if kind == "xlsx" else write_ods)(path, last, sheet=f"S{len(before)}", before=named)
+        _read(path.read_bytes(), f"classeur.{ending}", sheet=sheet)
 
 
 def _rewrite(book: bytes, part: str, change: re.Pattern[str], replacement: str) -> bytes:

@@ -271,8 +271,9 @@ def test_invalid_utf8_after_accented_utf8_names_the_line() -> None:
     # Then the undecodable line is named
     with pytest.raises(TabularError) as raised:
         read_all(data)
-    assert raised.value.code == "undecodable"
-    assert raised.value.params == {"line": lines + 2, "encoding": "utf-8"}
+    assert raised.value.code == "invalid_utf8"
+    expected = {"line": lines + 2, "lines": str(lines + 2), "count": 1, "encoding": "utf-8"}
+    assert raised.value.params == expected
 
 
 def test_nul_bytes_from_a_broken_export_are_dropped() -> None:

@@ -109,8 +109,8 @@ def test_a_column_with_data_but_no_header_keeps_its_place(tmp_path: Path) -> Non
     with open_table(path) as table:
         rows = list(table.rows())
 
-    # Then the unnamed column is there with an empty name, and no row is ragged
-    assert table.headers == ["Nom", "", "Ville"]
+    # Then the unnamed column is there with a name of its own, and no row is ragged
+    assert table.headers == ["Nom", "column 2", "Ville"]
     assert rows == [(2, ["Durand", "note", "Lyon"])]
 
 

@@ -12,6 +12,7 @@ LIB = Path(ecoute.lib.__file__).parent
 READING_MODULES = [
     "tabular.py",
     "csv_source.py",
+    "text_encoding.py",
     "sheet_source.py",
     "sheet_reader.py",
     "workbook_checks.py",

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from ecoute.accounts.models import Organization
-from ecoute.listening.actions import invite
+from ecoute.listening.wave_actions import invite
 from ecoute.messaging.models import Message
 from ecoute.messaging.sending import send_due_messages
 from tests.factories import SurveyFactory

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from ecoute.accounts.models import Organization, Role
 from ecoute.listening.actions import ensure_listening_defaults
+from ecoute.listening.forms import CriterionForm
 from ecoute.listening.models import Criterion
 from tests.conftest import member_client
 from tests.factories import CriterionFactory, MembershipFactory
@@ -160,3 +161,22 @@ def test_another_organizations_criterion_answers_404(owner_client: Client, other
     # and their criteria are not listed
     with translation.override("fr"):
         assert theirs.name_fr not in owner_client.get(reverse("listening:criterion_list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_code_taken_between_the_check_and_the_save_is_refused_not_crashed_on(
+    owner_client: Client, org: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a criterion "parking", created by someone else after the form checked the code
+    CriterionFactory.create(organization=org, code="parking")
+    monkeypatch.setattr(CriterionForm, "clean_code", lambda form: form.cleaned_data["code"])
+    # when the new criterion with the same code is saved
+    response = owner_client.post(
+        reverse("listening:criterion_new"),
+        {"code": "parking", "name_fr": "Parking", "name_en": "Parking", "importance": 2, "target_score": "7"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    # then the form says so, and one criterion remains
+    assert response.status_code == 400
+    assert "Un autre critère a déjà ce code." in response.content.decode()
+    assert Criterion.objects.filter(organization=org, code="parking").count() == 1

@@ -1,13 +1,17 @@
 """Every organization starts with the shipped criteria and a contact policy."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
 from ecoute.accounts.actions import create_organization
-from ecoute.accounts.models import Organization
+from ecoute.accounts.models import Membership, Organization
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.defaults import default_criteria
 from ecoute.listening.models import ContactPolicy, Criterion
+from tests.conftest import member_client
+from tests.factories import OrganizationFactory
 
 
 @pytest.mark.django_db
@@ -47,4 +51,41 @@ def test_the_org_command_creates_an_organization_ready_to_listen() -> None:
     call_command("org", "create", "boulangerie", "--name", "Boulangerie Martin")
     # then it has its criteria
     org = Organization.objects.get(slug="boulangerie")
+    assert Criterion.objects.for_org(org).filter(is_key=True).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_demo_command_gives_an_existing_organization_its_criteria() -> None:
+    # given an organization made before listening existed, without criteria
+    org = OrganizationFactory.create(slug="ancienne")
+    assert not Criterion.objects.for_org(org).exists()
+    # when `ecoute demo` is run on it
+    call_command("demo", "--org", "ancienne", stdout=StringIO())
+    # then it has the shipped criteria and a contact policy, and nothing else was built
+    assert Criterion.objects.for_org(org).count() == len(default_criteria())
+    assert ContactPolicy.objects.filter(organization=org).exists()
+
+
+def test_an_organization_added_in_the_support_admin_gets_its_criteria(owner: Membership) -> None:
+    # given a staff member in the support admin
+    owner.user.is_staff = owner.user.is_superuser = True
+    owner.user.save()
+    client = member_client(owner)
+    # when they add an organization there
+    response = client.post(
+        "/admin/accounts/organization/add/",
+        {
+            "slug": "nouvelle",
+            "name": "Nouvelle",
+            "language": "fr",
+            "time_zone": "Europe/Paris",
+            "created_at_0": "2026-12-07",
+            "created_at_1": "10:00:00",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    # then it has the shipped criteria
+    assert response.status_code == 302, response.content.decode()[:2000]
+    org = Organization.objects.get(slug="nouvelle")
     assert Criterion.objects.for_org(org).filter(is_key=True).count() == 3

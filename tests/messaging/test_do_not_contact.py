@@ -92,3 +92,16 @@ def test_the_switch_needs_the_csrf_token_of_its_form(customer: Customer, owner: 
 def test_the_switch_is_a_post(customer: Customer, owner_client: Client) -> None:
     response = owner_client.get(reverse("messaging:do_not_contact", args=[customer.pk]))
     assert response.status_code == 405
+
+
+def test_the_customer_page_says_when_their_address_bounced(customer: Customer, owner_client: Client) -> None:
+    Suppression.objects.create(
+        organization=customer.organization,
+        address=customer.email,
+        reason="hard_bounce",
+        detail="550 5.1.1 <script>No such user</script>",
+    )
+    page = _page(owner_client, customer)
+    assert "Rejet définitif" in page
+    assert "Plus aucun e-mail n’est envoyé à cette adresse" in page
+    assert "550 5.1.1 &lt;script&gt;No such user&lt;/script&gt;" in page

@@ -13,10 +13,11 @@ from django.db import connection, transaction
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Consent, Customer
+from ecoute.messaging.actions import MessageDraft, queue_messages
 from ecoute.messaging.models import Message
 from ecoute.messaging.sending import SendReport, send_due_messages
 from tests.conftest import subprocess_env
-from tests.messaging.conftest import DUMMY_TASKS, queue_invitation
+from tests.messaging.conftest import DUMMY_TASKS
 from tests.processes import ecoute, started, wait_until
 from tests.smtp_sink import SmtpSink
 
@@ -37,9 +38,23 @@ def _queue_invitations(org: Organization, count: int) -> None:
         Consent(organization=org, customer=c, channel="email", purpose="surveys", granted=True)
         for c in customers
     )
+    drafts: list[MessageDraft] = [
+        {
+            "to_address": customer.email,
+            "subject": "Votre avis compte",
+            "text_body": "Bonjour, donnez-nous votre avis.\nSe désabonner : {unsubscribe_url}\n",
+            "html_body": '<p>Bonjour</p><p><a href="{unsubscribe_url}">Se désabonner</a></p>',
+            "purpose": "survey_invitation",
+            "idempotency_key": f"invitation:{customer.external_id}",
+            "customer": customer,
+            "solicits": True,
+            "consent_channel": "email",
+            "consent_purpose": "surveys",
+        }
+        for customer in customers
+    ]
     with transaction.atomic():
-        for customer in customers:
-            queue_invitation(customer, key=f"invitation:{customer.external_id}")
+        assert queue_messages(org, drafts) == count
 
 
 def _assert_each_message_arrived_once(sink: SmtpSink, count: int) -> None:

@@ -9,8 +9,9 @@ from django_tasks_db.models import DBTaskResult
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
-from ecoute.messaging.actions import queue_message
+from ecoute.messaging.actions import MessageDraft, message_id_for, queue_message, queue_messages
 from ecoute.messaging.models import Message
+from tests.factories import CustomerFactory
 from tests.messaging.conftest import queue_invitation
 from tests.smtp_sink import SmtpSink
 
@@ -91,3 +92,37 @@ def test_a_queued_message_leaves_through_the_worker_task(
     assert received["Subject"] == "Votre avis compte"
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("sent", 1)
+
+
+@pytest.mark.parametrize("key", ["", "k" * 201])
+def test_an_idempotency_key_empty_or_too_long_is_refused_before_anything_is_written(
+    customer: Customer, key: str
+) -> None:
+    with pytest.raises(ValueError, match="idempotency key"):
+        queue_invitation(customer, key=key)
+    assert not Message.objects.exists()
+
+
+def test_many_messages_are_queued_at_once_each_key_once(org: Organization) -> None:
+    # Given one key queued already
+    customers = CustomerFactory.create_batch(3, organization=org)
+    queue_invitation(customers[0], key="wave:0")
+    drafts: list[MessageDraft] = [
+        {
+            "to_address": c.email,
+            "subject": "Votre avis",
+            "text_body": "…",
+            "purpose": "survey_invitation",
+            "idempotency_key": f"wave:{n}",
+            "customer": c,
+            "consent_channel": "email",
+            "consent_purpose": "surveys",
+        }
+        for n, c in enumerate(customers)
+    ]
+    # When the wave is queued, twice
+    added = [queue_messages(org, drafts, batch_size=2), queue_messages(org, drafts)]
+    # Then each key is queued once, with its Message-ID
+    assert added == [2, 0]
+    assert sorted(Message.objects.values_list("idempotency_key", flat=True)) == ["wave:0", "wave:1", "wave:2"]
+    assert Message.objects.get(idempotency_key="wave:2").message_id == message_id_for(org, "wave:2")

@@ -48,10 +48,13 @@ def test_a_batch_is_sent_over_one_connection(org: Organization, smtp_sink: SmtpS
     assert set(Message.objects.values_list("status", "claimed_by")) == {("sent", "")}
 
 
-def test_the_message_has_a_text_and_an_html_part(customer: Customer, smtp_sink: SmtpSink) -> None:
-    queue_invitation(customer)
+def test_the_message_has_a_text_and_an_html_part_and_the_outboxs_message_id(
+    customer: Customer, smtp_sink: SmtpSink
+) -> None:
+    message = queue_invitation(customer, headers={"Message-ID": "<mine@example.fr>", "X-Survey": "nps"})
     send_due_messages()
     [received] = smtp_sink.messages
+    assert (received["Message-ID"], received["X-Survey"]) == (message.message_id, "nps")
     assert received["To"] == "jeanne@example.fr"
     assert received["Content-Language"] == "fr"
     types = [part.get_content_type() for part in received.walk()]
@@ -117,7 +120,7 @@ def test_do_not_contact_set_after_queueing_suppresses_the_message(
 
 def test_a_suppressed_address_gets_nothing_whatever_its_case(customer: Customer, smtp_sink: SmtpSink) -> None:
     Suppression.objects.create(
-        organization=customer.organization, address="jeanne@example.fr", reason="complaint"
+        organization=customer.organization, address=" Jeanne@EXAMPLE.fr", reason="complaint"
     )
     message = queue_invitation(customer, to_address="Jeanne@Example.fr")
     send_due_messages()
@@ -212,11 +215,16 @@ def test_too_many_temporary_failures_fail_the_message(
 def test_a_permanent_refusal_of_the_recipient_fails_and_suppresses_the_address(
     customer: Customer, smtp_sink: SmtpSink
 ) -> None:
-    # Given a server that says the mailbox does not exist
+    # Given a server that says the mailbox does not exist, and another message after it
     smtp_sink.refuse("jeanne@example.fr", "550 5.1.1 No such user")
     message = queue_invitation(customer)
-    # When it is sent
+    [other] = _customers(customer.organization, 1)
+    queue_invitation(other, key="invitation:other")
+    # When they are sent
     send_due_messages()
+    # Then the other one went, over the same connection
+    assert [m["To"] for m in smtp_sink.messages] == [other.email]
+    assert smtp_sink.connections == 1
     # Then the message failed with the answer kept, and the address bounces hard from now on
     message.refresh_from_db()
     assert (message.status, message.status_reason) == ("failed", "refused_by_server")
@@ -298,3 +306,20 @@ def test_a_mailer_other_than_smtp_gets_the_message_once_marked_sent(
     assert received.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     message.refresh_from_db()
     assert message.status == "sent"
+
+
+def test_a_message_that_cannot_be_written_fails_without_stopping_the_batch(
+    org: Organization, smtp_sink: SmtpSink
+) -> None:
+    # Given a message whose address the mail library refuses, queued before a good one
+    first, second = _customers(org, 2)
+    bad = queue_invitation(first, key="bad", to_address="é@exemple.fr")
+    queue_invitation(second, key="good")
+    # When the outbox is sent
+    report = send_due_messages()
+    # Then the bad one failed with the reason, and the good one left
+    bad.refresh_from_db()
+    assert (bad.status, bad.status_reason) == ("failed", "invalid_message")
+    assert "non-ASCII" in bad.last_error
+    assert (report.sent, report.failed) == (1, 1)
+    assert [m["To"] for m in smtp_sink.messages] == [second.email]

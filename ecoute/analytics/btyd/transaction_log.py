@@ -260,7 +260,13 @@ def _split_at_last_line(text: bytes) -> tuple[bytes, bytes]:
 
 
 def _header_names(header: bytes) -> list[str]:
-    text = header.decode("utf-8")
+    """The column names; TransactionFileError when the header is no text (a workbook, an image)."""
+    try:
+        text = header.decode("utf-8")
+    except UnicodeDecodeError:
+        text = header.decode("cp1252", errors="replace")  # a Windows export, as its rows are read
+    if any(char < " " and char != "\t" for char in text) or "\ufffd" in text:
+        raise TransactionFileError
     delimiter = _sniff_delimiter(header).decode()
     row = next(csv.reader([text], delimiter=delimiter), [])
     return [name.strip() for name in row]

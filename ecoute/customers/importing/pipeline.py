@@ -65,6 +65,8 @@ class ImportOutcome:
     rejected_lines: dict[int, str] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     problem_count: int = 0
+    # How the file was read (see Table.description): encoding, sheets, totals lines skipped.
+    reading: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +91,8 @@ class ImportRequest:
     skip_invalid: bool = False
     dry_run: bool = False
     rejects_path: Path | None = None
+    # How to read the file: encoding, sheet, header_row (see open_table).
+    reading_options: dict[str, Any] = field(default_factory=dict)
 
 
 def _no_progress(_phase: str, _done: int, _total: int) -> None:
@@ -239,7 +243,7 @@ def _open_source(request: ImportRequest) -> Any:
         return RecordsTable(request.records, PLANS[request.kind].fields)
     if request.path is None:
         raise ValueError("an import reads a file or records")
-    return open_table(request.path)
+    return open_table(request.path, **request.reading_options)
 
 
 def run_import(request: ImportRequest, progress: Progress = _no_progress) -> ImportOutcome:
@@ -253,6 +257,8 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
                 first = _Pass1(plan, table.headers, columns)
                 _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
+                if not isinstance(table, RecordsTable):
+                    outcome.reading = table.description()
                 if outcome.rows == 0:
                     raise ImportFileError("no_rows")
                 to_database = _resolve_dates(first, request.time_zone, outcome)
@@ -314,7 +320,10 @@ def _check_rows(
     expected = len(first.headers)
     for line, cells in rows:
         outcome.rows += 1
-        if len(cells) > expected and any(c not in (None, "") for c in cells[expected:]):
+        # A short row is an error too: its values would land in the wrong fields.
+        if len(cells) < expected or (
+            len(cells) > expected and any(c not in (None, "") for c in cells[expected:])
+        ):
             outcome.add(
                 RowProblem(line, "", "", "wrong_field_count", {"found": len(cells), "expected": expected})
             )

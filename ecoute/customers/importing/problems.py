@@ -70,12 +70,35 @@ FILE_PROBLEMS = {
         "The file has %(found)s columns: at most %(limit)s can be imported. Delete the columns you do not "
         "need, or split the file."
     ),
+    "header_row_empty": gettext_lazy(
+        "Line %(line)s, given as the header, is empty or beyond the end of the file."
+    ),
+    "ambiguous_sheets": gettext_lazy(
+        "Several sheets hold data of the same shape (%(sheets)s): choose the one to import (--sheet NAME "
+        "on the command line), or import them all (--sheet all)."
+    ),
     "sheet_not_found": gettext_lazy("The workbook has no sheet named “%(sheet)s” (sheets: %(available)s)."),
+    "weak_encoding": gettext_lazy(
+        "The encoding of the file cannot be told for sure (it could be %(candidates)s). Give it: "
+        "--encoding on the command line, or the encoding choice when uploading."
+    ),
+    "unknown_encoding": gettext_lazy(
+        "“%(encoding)s” is not an encoding that can be read (for example: %(available)s)."
+    ),
+    "invalid_utf8": gettext_lazy(
+        "The file is UTF-8 text except for lines holding bytes that are not (%(count)s in all): "
+        "%(lines)s. Correct them, or give the encoding of the file (--encoding on the command line, "
+        "or the encoding choice when uploading)."
+    ),
     "undecodable": gettext_lazy("Line %(line)s holds bytes that are not %(encoding)s text."),
     "field_too_large": gettext_lazy(
         'Line %(line)s: a field is longer than %(limit)s characters; a quote (") may never be closed.'
     ),
     "line_too_long": gettext_lazy("Line %(line)s is longer than %(limit)s characters."),
+    "unclosed_quote": gettext_lazy(
+        'Line %(line)s: a quote (") opens a field and is not closed where it should be: the field '
+        "swallows the %(swallowed)s lines after it. Close the quote or remove it."
+    ),
     "malformed_csv": gettext_lazy("Line %(line)s cannot be read as CSV."),
     "ragged_row": gettext_lazy("Line %(line)s has %(found)s fields where the header has %(expected)s."),
     "missing_columns": gettext_lazy(

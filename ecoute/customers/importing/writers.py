@@ -92,7 +92,12 @@ class Upsert:
         if not rows:
             return
         if connection.vendor == "postgresql":
-            self._write_postgresql(rows)
+            # Rows written in the order of their keys: two imports sharing keys then wait for each
+            # other instead of each holding a key the other needs (a deadlock that kills one of them).
+            key_at = [self.columns.index(c) for c in self.conflict]
+            self._write_postgresql(
+                sorted(rows, key=lambda row: [(v is None, str(v)) for v in map(row.__getitem__, key_at)])
+            )
         else:
             self._write_sqlite(rows)
 

@@ -1,12 +1,12 @@
 """`{% do_not_contact_panel customer %}`: the do-not-contact state of a customer, with its switch for
-those who may change it."""
+those who may change it, and whether their address is refused (it bounced, they complained)."""
 
 from typing import Any
 
 from django import template
 
 from ecoute.customers.models import Customer
-from ecoute.messaging.actions import do_not_contact
+from ecoute.messaging.actions import blocked_address, do_not_contact
 
 register = template.Library()
 
@@ -16,6 +16,7 @@ def do_not_contact_panel(context: template.Context, customer: Customer) -> dict[
     return {
         "customer": customer,
         "suppression": do_not_contact(customer),
+        "address_suppression": blocked_address(customer),
         "may_change": "manage_contacts" in (context.get("membership_permissions") or ()),
         "csrf_token": context.get("csrf_token"),
     }

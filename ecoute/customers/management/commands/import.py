@@ -16,6 +16,7 @@ from ecoute.customers.actions import run_import_job, start_import_job
 from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_import_run
 from ecoute.customers.importing.pipeline import ImportOutcome
 from ecoute.customers.importing.problems import ImportFileError
+from ecoute.customers.importing.reading import reading_notes
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind
 from ecoute.lib.progress import TerminalProgress
 
@@ -46,6 +47,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
         parser.add_argument(
+            "--encoding",
+            help="encoding of a CSV file (utf-8, utf-16, cp1252, iso-8859-15, cp850, mac-roman); "
+            "found from the file when not given",
+        )
+        parser.add_argument(
+            "--sheet", help="sheet of a workbook to import, or 'all' for every sheet of the same shape"
+        )
+        parser.add_argument(
+            "--header-row",
+            type=int,
+            metavar="N",
+            help="line (or sheet row) holding the column names; found by content when not given",
+        )
+        parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             help="language of the messages (default: the organization's)",
@@ -66,6 +81,8 @@ class Command(BaseCommand):
             raise CommandError(_("--rejects goes with --skip-invalid."))
         if options["rejects"]:
             _check_rejects_destination(options["rejects"], path)
+        if options["header_row"] is not None and options["header_row"] < 1:
+            raise CommandError(_("--header-row is a line number, from 1."))
         lease = self._claim(org, path.resolve(), options)
         progress = TerminalProgress(sys.stderr)
         try:
@@ -82,6 +99,8 @@ class Command(BaseCommand):
                 % {"id": lease.job.pk}
             ) from error
         progress.close()
+        for note in reading_notes(outcome.reading):
+            self.stdout.write(note)
         for problem in outcome.problems[:SHOWN_PROBLEMS]:
             self.stderr.write(problem.describe())
         if outcome.problem_count > SHOWN_PROBLEMS:
@@ -129,6 +148,7 @@ class Command(BaseCommand):
                 original_name=path.name,
                 skip_invalid=options["skip_invalid"],
                 dry_run=options["dry_run"],
+                reading_options=reading_options(options),
             )
         lease = claim_import_run(earlier.pk) if earlier.is_interrupted else None
         if lease is None:
@@ -174,6 +194,12 @@ def _check_rejects_destination(rejects: Path, source: Path) -> None:
             _("The rejects file cannot be written at %(path)s: choose a file in an existing folder.")
             % {"path": rejects}
         )
+
+
+def reading_options(options: dict[str, Any]) -> dict[str, object]:
+    """The options saying how to read the file, as open_table takes them."""
+    chosen = {"encoding": options["encoding"], "sheet": options["sheet"], "header_row": options["header_row"]}
+    return {name: value for name, value in chosen.items() if value is not None}
 
 
 def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:

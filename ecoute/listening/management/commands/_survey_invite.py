@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ecoute.accounts.models import Organization
-from ecoute.listening.actions import SurveyNotActiveError, invite
 from ecoute.listening.audiences import AudienceError
 from ecoute.listening.contact_policy import AlwaysQuietError
 from ecoute.listening.models import SkipReason, Survey
 from ecoute.listening.planning import Preview, preview
+from ecoute.listening.wave_actions import SurveyNotActiveError, invite
 
 HELP = "Invite the survey's audience (a wave, or the invitations now due for a transactional survey)."
 
