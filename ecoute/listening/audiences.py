@@ -12,9 +12,9 @@ A relationship survey asks a segment, in waves; a transactional survey follows e
         "consent": {"channel": "email", "purpose": "panel"},  # granted now (true: surveys by e-mail)
         "nps_level": ["detractor", "none"]}}        # level of the latest NPS answer; none: never answered
 
-    {"trigger": {"event": "interaction", "kind": "support_ticket", "days_after": 2, "within_days": 7}}
+    {"trigger": {"event": "interaction", "kind": "support_ticket", "after_days": 2, "within_days": 7}}
 
-An empty audience is every customer of the organization. A trigger's event is due `days_after` days
+An empty audience is every customer of the organization. A trigger's event is due `after_days` days
 after it happened and stays due for `within_days` more days; each event is asked about at most once
 (`Invitation.trigger_ref`, unique with the survey). Everything compiles to one queryset of customers,
 so that planning evaluates the contact rules on the same set in SQL, never customer by customer.
@@ -42,7 +42,7 @@ from ecoute.listening.models import Invitation, Response, Survey, SurveyKind
 from ecoute.listening.responses import NpsLevel
 
 SEGMENT_KEYS = ("tags", "attributes", "region", "store", "last_purchase", "purchases", "consent", "nps_level")
-TRIGGER_KEYS = ("event", "kind", "days_after", "within_days")
+TRIGGER_KEYS = ("event", "kind", "after_days", "within_days")
 EVENTS = ("transaction", "interaction")
 NO_LEVEL = "none"
 DEFAULT_WITHIN_DAYS = 7
@@ -76,7 +76,7 @@ class Segment:
 class Trigger:
     event: str
     kind: str = ""
-    days_after: int = 0
+    after_days: int = 0
     within_days: int = DEFAULT_WITHIN_DAYS
 
 
@@ -231,9 +231,9 @@ def _read_trigger(reader: _Reader, value: object) -> Trigger:
             _("for an interaction only, one of: %(choices)s.")
             % {"choices": ", ".join(InteractionKind.values)},
         )
-    days_after = reader.whole("trigger.days_after", given.get("days_after", 0))
+    after_days = reader.whole("trigger.after_days", given.get("after_days", 0))
     within_days = reader.whole("trigger.within_days", given.get("within_days", DEFAULT_WITHIN_DAYS), low=1)
-    return Trigger(str(event), str(kind), days_after or 0, within_days or DEFAULT_WITHIN_DAYS)
+    return Trigger(str(event), str(kind), after_days or 0, within_days or DEFAULT_WITHIN_DAYS)
 
 
 def latest_nps_level() -> Subquery:
@@ -317,7 +317,7 @@ def audience_customers(survey: Survey, now: datetime) -> QuerySet[Any]:
 def due_events(survey: Survey, trigger: Trigger, now: datetime) -> QuerySet[Any]:
     """The events of the trigger that are due now and that the survey has not yet asked about, each with
     its `trigger_ref` ("transaction:<its id>")."""
-    newest = now - timedelta(days=trigger.days_after)
+    newest = now - timedelta(days=trigger.after_days)
     model: type[Transaction] | type[Interaction] = (
         Transaction if trigger.event == "transaction" else Interaction
     )

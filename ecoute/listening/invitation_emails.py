@@ -6,8 +6,6 @@ two run in the same transaction: an invitation is never planned without its e-ma
 
 from datetime import datetime
 from itertools import batched
-from string import Formatter
-from typing import Any
 
 from django.conf import settings
 from django.utils import translation
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ecoute.customers.models import Channel, Customer, Purpose
 from ecoute.listening.models import Invitation, InvitationStatus, Survey
+from ecoute.listening.personalize import customer_values, render
 from ecoute.messaging.actions import queue_message
 from ecoute.messaging.models import MessagePurpose
 
@@ -26,20 +25,6 @@ def invitation_link(token: str) -> str:
     return f"{settings.SITE_URL}/s/{token}"
 
 
-class _Blank(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def _fill(template: str, customer: Customer) -> str:
-    """`{first_name}` style placeholders from the customer's fields and CRM fields; empty when unknown."""
-    values = _Blank(
-        {**customer.attributes, "first_name": customer.first_name, "last_name": customer.last_name}
-    )
-    names = {name for _text, name, _spec, _conv in Formatter().parse(template) if name}
-    return template.format_map(_Blank({name: values[name] for name in names}))
-
-
 def _language(survey: Survey, customer: Customer) -> str:
     languages = survey.languages or [survey.organization.language]
     wanted = (customer.language or survey.organization.language)[:2]
@@ -49,9 +34,8 @@ def _language(survey: Survey, customer: Customer) -> str:
 def queue_invitation_emails(survey: Survey, tokens: dict[int, str], send_at: datetime) -> int:
     """Queue the e-mail of each planned invitation in `tokens` (invitation id → link token), to leave
     at `send_at` at the earliest; marks them queued. Returns how many were queued."""
-    for ids in batched(
-        sorted(tokens), CHUNK, strict=False
-    ):  # within every database's limit of query parameters
+    # A thousand at a time: within every database's limit of query parameters.
+    for ids in batched(sorted(tokens), CHUNK, strict=False):
         invitations = Invitation.objects.filter(pk__in=ids).select_related("customer")
         for invitation in invitations:
             _queue(survey, invitation, tokens[invitation.pk], send_at)
@@ -61,6 +45,7 @@ def queue_invitation_emails(survey: Survey, tokens: dict[int, str], send_at: dat
 
 def _queue(survey: Survey, invitation: Invitation, token: str, send_at: datetime) -> None:
     customer = invitation.customer
+    values = customer_values(customer)
     language = _language(survey, customer)
     with translation.override(language):
         subject = getattr(survey, f"email_subject_{language}") or _("Your opinion about %(name)s") % {
@@ -70,11 +55,11 @@ def _queue(survey: Survey, invitation: Invitation, token: str, send_at: datetime
             "Hello {first_name},\n\nWould you tell us what you think? It takes two minutes."
         )
         link = invitation_link(token)
-        text = "\n\n".join([_fill(body, customer), link, _("Unsubscribe: {unsubscribe_url}")])
+        text = "\n\n".join([render(body, values), link, _("Unsubscribe: {unsubscribe_url}")])
     queue_message(
         survey.organization,
         to_address=customer.email,
-        subject=_fill(subject, customer),
+        subject=render(subject, values),
         text_body=text,
         purpose=MessagePurpose.SURVEY_INVITATION,
         idempotency_key=INVITATION_REF.format(invitation.pk),

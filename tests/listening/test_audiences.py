@@ -173,7 +173,7 @@ def test_a_trigger_follows_each_due_event_once(org: Organization) -> None:
         organization=org,
         kind="transactional",
         audience={
-            "trigger": {"event": "interaction", "kind": "support_ticket", "days_after": 2, "within_days": 7}
+            "trigger": {"event": "interaction", "kind": "support_ticket", "after_days": 2, "within_days": 7}
         },
     )
     # then only B's ticket is due, with its reference

@@ -155,7 +155,7 @@ def test_a_transactional_survey_asks_about_each_event_once(org: Organization) ->
         organization=org,
         kind="transactional",
         cooldown_days=0,
-        audience={"trigger": {"event": "interaction", "kind": "support_ticket", "days_after": 2}},
+        audience={"trigger": {"event": "interaction", "kind": "support_ticket", "after_days": 2}},
     )
     # when the due invitations are planned twice, a day apart
     first = plan_invitations(survey)
