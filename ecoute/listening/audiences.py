@@ -174,6 +174,10 @@ def _read_segment(reader: _Reader, value: object) -> Segment:
         else:
             found["attributes"] = {}
             for name, wanted in fields.items():
+                if "__" in name or not name.strip():
+                    # Django would read a double underscore as a path into the field.
+                    reader.fail(f"segment.attributes.{name}", _("a CRM field name without “__”."))
+                    continue
                 values = wanted if isinstance(wanted, list) else [wanted]
                 if not values or not all(isinstance(v, str | int | float | bool) for v in values):
                     reader.fail(

@@ -40,6 +40,7 @@ def matched(survey: Survey) -> set[str]:
         ({"segment": {"nps_level": ["fan"]}}, "audience.segment.nps_level: “fan”"),
         ({"segment": {"consent": {"purpose": "spam"}}}, "audience.segment.consent.purpose"),
         ({"segment": {"region": []}}, "audience.segment.region"),
+        ({"segment": {"attributes": {"a__b": "x"}}}, "audience.segment.attributes.a__b"),
         ({"segment": {}, "trigger": {}}, "not both"),
         ({"trigger": {"event": "transaction"}}, "audience.trigger: only a transactional survey"),
     ],
