@@ -42,7 +42,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "ecoute_bench"
+# Another name with BENCH_PG_DB, so that runs on one server do not share a database.
+BENCH_DB = os.environ.get("BENCH_PG_DB", "ecoute_bench")
 ZONE = "Europe/Paris"
 TODAY = date(2025, 6, 2)
 PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -26,6 +26,7 @@ from ecoute.customers.api_problems import (
     problems_from_schema,
 )
 from ecoute.customers.api_schemas import MAX_RECORDS
+from ecoute.listening.api import router as listening_router
 
 
 class EcouteApi(NinjaAPI):
@@ -64,6 +65,7 @@ api = EcouteApi(
     docs=OfflineSwagger(),
 )
 api.add_router("/", customers_router)
+api.add_router("/", listening_router)
 
 
 @api.exception_handler(ValidationError)

@@ -149,6 +149,9 @@ PASSWORD_RESET_TIMEOUT = 3600
 # API: at most API_RATE_LIMIT requests per key in each window of API_RATE_LIMIT_WINDOW seconds.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
 API_RATE_LIMIT_WINDOW = int(os.environ.get("API_RATE_LIMIT_WINDOW", "60"))
+# Public survey links: at most so many responses started from one address in the window (seconds).
+PUBLIC_RESPONSE_RATE_LIMIT = int(os.environ.get("PUBLIC_RESPONSE_RATE_LIMIT", "20"))
+PUBLIC_RESPONSE_RATE_WINDOW = int(os.environ.get("PUBLIC_RESPONSE_RATE_WINDOW", "3600"))
 
 # An invitation to join an organization works for so many days after it was (last) sent.
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))

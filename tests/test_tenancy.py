@@ -11,13 +11,22 @@ from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, Membership, Organization, Role
 from ecoute.customers.models import ImportJob
 from tests.conftest import member_client
-from tests.factories import CriterionFactory, CustomerFactory, MembershipFactory, SurveyFactory
+from tests.factories import (
+    CriterionFactory,
+    CustomerFactory,
+    MembershipFactory,
+    PublicLinkFactory,
+    SurveyFactory,
+)
 
 # Patterns with an id that are not an organization's data, and why.
 NOT_ORG_DATA = {
     "accounts:password_reset_confirm",  # a signed token, not an id
     "accounts:login_link",  # a one-time token, not an id
     "accounts:invitation_accept",  # a one-time token, not an id
+    "listening:answer",  # a survey invitation's token, not an id
+    "listening:answer_score",  # the same token, with a score
+    "listening:public_answer",  # a public link's token, not an id
     "messaging:unsubscribe",  # an unsubscribe link's token, not an id
     "api:openapi-json",
     "api:openapi-view",
@@ -50,6 +59,8 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
     member = MembershipFactory.create(organization=other, role=Role.ADMIN)
     key, _secret = ApiKey.issue(other, "theirs")
     criterion = CriterionFactory.create(organization=other)
+    survey = SurveyFactory.create(organization=other, slug="leur-enquete")
+    link = PublicLinkFactory.create(survey=survey)
     invitation, _token = invite(other, "someone@autre.fr", Role.VIEWER, by=member)
     job = ImportJob.objects.create(
         organization=other,
@@ -67,7 +78,9 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
         "job_id": job.pk,
         "external_id": customer.external_id,
         "criterion_id": criterion.pk,
-        "survey_slug": SurveyFactory.create(organization=other, slug="theirs").slug,
+        "survey_id": survey.pk,
+        "link_id": link.pk,
+        "slug": survey.slug,
     }
 
 
@@ -81,7 +94,9 @@ def test_every_url_with_an_id_is_covered_by_this_test() -> None:
         "job_id",
         "external_id",
         "criterion_id",
-        "survey_slug",
+        "survey_id",
+        "link_id",
+        "slug",
     }
     # Then each parameter is one this test knows how to fill with another organization's object
     for name, route, params in _id_patterns():

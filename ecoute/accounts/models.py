@@ -36,6 +36,10 @@ class Organization(models.Model):
         _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone]
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The currency of a sale whose file names none (ISO 4217); with `single_currency`, an import refuses
+    # a sale written in another one instead of storing it in its own currency.
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    single_currency = models.BooleanField(_("keep every sale in this currency"), default=False)
 
     class Meta:
         ordering: ClassVar = ["name"]

@@ -210,6 +210,7 @@ def run_import_job(
     overrides: list[str] | None = None,
     rejects_path: Path | None = None,
     progress: Progress | None = None,
+    date_order: str | None = None,
 ) -> ImportOutcome:
     """Run the job `lease` holds and record what happened on it; returns the outcome.
 
@@ -245,6 +246,9 @@ def run_import_job(
         dry_run=job.dry_run,
         rejects_path=rejects_path,
         reading_options=job.reading_options,
+        date_order=date_order,
+        currency=organization.currency,
+        single_currency=organization.single_currency,
     )
     try:
         outcome = run_import(request, report)
@@ -281,6 +285,7 @@ def run_import_job(
         rows_rejected=len(outcome.rejected_lines),
         errors=[p.as_dict() for p in outcome.problems],
         reading=outcome.reading,
+        notes=[note.as_dict() for note in outcome.notes],
         rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not job.dry_run else "",
         finished_at=timezone.now(),
     )

@@ -59,6 +59,8 @@ class ImportJob(OrgOwned):
     rows_duplicate = models.PositiveIntegerField(_("duplicates"), default=0)
     rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
     errors = models.JSONField(default=list, blank=True)
+    # What the import decided without refusing anything (lines gathered into sales, repeated customers…).
+    notes = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     rejects_path = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(

@@ -25,7 +25,7 @@ from ecoute.customers.actions import (
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm, MappingRow
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
-from ecoute.customers.importing.problems import ImportFileError, RowProblem
+from ecoute.customers.importing.problems import ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.reading import reading_notes
 from ecoute.customers.models import ImportJob, ImportStatus
 from ecoute.customers.tasks import enqueue_resumed_import, run_import_task
@@ -149,7 +149,9 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     template = (
         "customers/_import_progress.html" if wants_fragment(request) else "customers/import_detail.html"
     )
-    context = {"job": job, "problems": problems, "reading_notes": reading_notes(job.reading)}
+    # Said again in the reader's language, from their code and parameters.
+    notes = [ImportNote(note["code"], note.get("params", {})).describe() for note in job.notes]
+    context = {"job": job, "problems": problems, "reading_notes": reading_notes(job.reading), "notes": notes}
     return render(request, template, context)
 
 

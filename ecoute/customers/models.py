@@ -40,6 +40,8 @@ class Customer(OrgOwned):
     external_id = models.CharField(_("CRM id"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The phone in E.164 (+33612345678) when it can be told, to match customers whatever its spelling.
+    phone_e164 = models.CharField(max_length=16, blank=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     company = models.CharField(_("company"), max_length=200, blank=True)
@@ -68,6 +70,7 @@ class Customer(OrgOwned):
         ]
         indexes: ClassVar = [
             models.Index(fields=["organization", "email"], name="customer_email_idx"),
+            models.Index(fields=["organization", "phone_e164"], name="customer_phone_idx"),
             models.Index(fields=["organization", "search_name", "id"], name="customer_search_name_idx"),
             models.Index(
                 fields=["organization", "last_purchase_at", "id"], name="customer_last_purchase_idx"
@@ -134,14 +137,24 @@ class Consent(OrgOwned):
 
 
 class Transaction(OrgOwned):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="transactions")
-    # The file's own id, or a key derived from customer + date + amount when the file has none.
+    """A sale: its total, and how many item lines of the file it gathers (see TransactionLine)."""
+
+    # Not indexed alone: (organization, occurred_at) and the unique key start with it.
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Not indexed alone: (customer, occurred_at) starts with it.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="transactions", db_index=False
+    )
+    # The file's own id, or a key derived from the sale's values when the file has none.
     external_id = models.CharField(_("transaction id"), max_length=120)
     occurred_at = models.DateTimeField(_("date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     channel = models.CharField(_("channel"), max_length=50, blank=True)
     store = models.CharField(_("store"), max_length=100, blank=True)
+    lines_count = models.PositiveIntegerField(_("lines"), db_default=1)
 
     class Meta:
         constraints: ClassVar = [
@@ -157,6 +170,28 @@ class Transaction(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.external_id} {self.amount} {self.currency}"
+
+
+class TransactionLine(models.Model):
+    """One item line of a sale, as the till or invoice export gave it."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("line"))
+    product = models.CharField(_("product"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, null=True, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["transaction", "position"], name="transaction_line_position")
+        ]
+        ordering: ClassVar = ["transaction", "position"]
+        verbose_name = _("sale line")
+        verbose_name_plural = _("sale lines")
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
 
 
 class InteractionKind(models.TextChoices):

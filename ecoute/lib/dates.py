@@ -27,6 +27,13 @@ column takes two passes, which the importer's validation pass provides::
 The column is day first if one value can only be read day first (``13/04/2024``), month
 first if one can only be read month first (``04/13/2024``), day first (the French
 convention) when every value reads both ways, and an error when both kinds are present.
+Month first must be told by at least as many distinct values as those that read both ways:
+one ``05/13/2024`` among a hundred ambiguous dates is more likely a typo than an American
+export, so ``resolve`` refuses it (``date_order_minority``, with the lines that told)
+unless the order is given (``DateColumn(order="mdy")``).
+
+With ``years=(first, last)``, a value outside those years is refused (``date_out_of_window``):
+the year does not depend on the day/month order, so the check is made as each value is seen.
 """
 
 from __future__ import annotations
@@ -39,7 +46,10 @@ from typing import Final, Literal
 from ecoute.lib.tabular_errors import InvalidValueError
 from ecoute.lib.values import Cell
 
-Order = Literal["dmy", "mdy"]
+Order = Literal["dmy", "mdy", "ymd"]
+ORDERS: Final = ("dmy", "mdy", "ymd")
+# Lines kept to show which values told a column's day/month order.
+EVIDENCE_LINES: Final = 5
 DateValue = dt.date | dt.datetime
 
 _TIME = (
@@ -155,7 +165,13 @@ def _read_text(text: str, order: Order, today: dt.date) -> DateValue:
     text = text.strip()
     match = _NUMERIC_DATE.fullmatch(text)
     if match is not None:
-        a, b, year = int(match["a"]), int(match["b"]), _year(match, today)
+        a, b = int(match["a"]), int(match["b"])
+        if order == "ymd":
+            # yy/mm/dd: only with two digits at each end, a four-digit year last is not year first.
+            if len(match["year"]) != 2 or len(match["a"]) != 2:
+                raise ValueError("not year first")
+            return _build(match, _two_digit_year(a, today), b, int(match["year"]))
+        year = _year(match, today)
         return _build(match, year, b, a) if order == "dmy" else _build(match, year, a, b)
     match = _ISO_DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
     if match is not None:
@@ -233,39 +249,94 @@ class DateParser:
 class DateColumn:
     """Gathers the evidence of day/month order over a whole column, then gives a parser."""
 
-    def __init__(self, *, day_first: bool | None = None, today: dt.date | None = None) -> None:
-        self._forced: Order | None = None if day_first is None else ("dmy" if day_first else "mdy")
+    def __init__(
+        self,
+        *,
+        day_first: bool | None = None,
+        order: Order | None = None,
+        today: dt.date | None = None,
+        years: tuple[int, int] | None = None,
+    ) -> None:
+        if order is None and day_first is not None:
+            order = "dmy" if day_first else "mdy"
+        self._forced: Order | None = order
         self._today = today or _today()
+        self._years = years
         self._seen: set[str] = set()
         self.day_first_evidence: tuple[str, int | None] | None = None
         self.month_first_evidence: tuple[str, int | None] | None = None
+        # Distinct values that read both ways, and those that read one way only (with their first lines).
+        self.ambiguous_count = 0
+        self.day_first_count = 0
+        self.month_first_count = 0
+        self.day_first_lines: list[int] = []
+        self.month_first_lines: list[int] = []
+
+    def _check_year(self, year: int, value: object) -> None:
+        if self._years is not None and not self._years[0] <= year <= self._years[1]:
+            raise InvalidValueError(
+                "date_out_of_window",
+                value=str(value)[:100],
+                first=str(self._years[0]),
+                last=str(self._years[1]),
+            )
 
     def observe(self, value: Cell, *, line: int | None = None) -> None:
         """Check one value (``None`` and blanks are skipped); InvalidValueError when it is no date."""
         if value is None or value.__class__ is not str:
             if value is not None:
-                _read_cell(value, "dmy", self._today)
+                self._check_year(_read_cell(value, self._forced or "dmy", self._today).year, value)
             return
         text: str = value
         if text in self._seen or not text.strip():
             return
         match = None if self._forced else _NUMERIC_DATE.fullmatch(text.strip())
         if match is None:
-            _read_cell(text, self._forced or "dmy", self._today)
+            self._check_year(_read_cell(text, self._forced or "dmy", self._today).year, text)
         else:
             day_first, month_first = _day_month_readings(match, self._today)
             if day_first is None and month_first is None:
                 raise InvalidValueError("invalid_date", value=text[:100])
-            if month_first is None and self.day_first_evidence is None:
-                self.day_first_evidence = (text, line)
-            elif day_first is None and self.month_first_evidence is None:
-                self.month_first_evidence = (text, line)
+            self._check_year(_year(match, self._today), text)
+            if month_first is None:
+                self.day_first_count += 1
+                if self.day_first_evidence is None:
+                    self.day_first_evidence = (text, line)
+                if line is not None and len(self.day_first_lines) < EVIDENCE_LINES:
+                    self.day_first_lines.append(line)
+            elif day_first is None:
+                self.month_first_count += 1
+                if self.month_first_evidence is None:
+                    self.month_first_evidence = (text, line)
+                if line is not None and len(self.month_first_lines) < EVIDENCE_LINES:
+                    self.month_first_lines.append(line)
+            else:
+                self.ambiguous_count += 1
         if len(self._seen) >= _CACHE_SIZE:
             self._seen.clear()
         self._seen.add(text)
 
+    def minority_evidence(self) -> dict[str, object] | None:
+        """What tells the order when fewer distinct values tell it than read both ways, else None."""
+        if self._forced is not None:
+            return None
+        for order, count, lines, evidence in (
+            ("mdy", self.month_first_count, self.month_first_lines, self.month_first_evidence),
+            ("dmy", self.day_first_count, self.day_first_lines, self.day_first_evidence),
+        ):
+            if count and evidence and count < self.ambiguous_count:
+                return {
+                    "order": order,
+                    "deciding": count,
+                    "ambiguous": self.ambiguous_count,
+                    "value": evidence[0],
+                    "lines": ", ".join(map(str, lines)),
+                }
+        return None
+
     def resolve(self) -> DateParser:
-        """The parser for the column; InvalidValueError("mixed_date_order") if the orders conflict."""
+        """The parser for the column; InvalidValueError("mixed_date_order") if the orders conflict,
+        InvalidValueError("date_order_minority") if a minority of values would make it month first."""
         if self._forced is not None:
             return DateParser(self._forced, today=self._today)
         if self.day_first_evidence and self.month_first_evidence:
@@ -276,5 +347,8 @@ class DateColumn:
                 month_first_value=self.month_first_evidence[0],
                 month_first_line=self.month_first_evidence[1],
             )
+        minority = self.minority_evidence()
+        if minority is not None and minority["order"] == "mdy":
+            raise InvalidValueError("date_order_minority", **minority)
         order: Order = "mdy" if self.month_first_evidence else "dmy"
         return DateParser(order, today=self._today)

@@ -80,6 +80,11 @@ MESSAGES: Mapping[str, str] = {
         "Dates in this column are written day first ({day_first_value}, line {day_first_line}) "
         "and month first ({month_first_value}, line {month_first_line})."
     ),
+    "date_order_minority": (
+        "Only {deciding} date(s) such as {value} (lines {lines}) tell this column's day/month order, "
+        "while {ambiguous} read both ways."
+    ),
+    "date_out_of_window": "{value!r} is outside the years {first} to {last}.",
 }
 
 

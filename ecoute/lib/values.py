@@ -201,3 +201,18 @@ def parse_bool(value: Cell) -> bool:
     if value is None:
         raise InvalidValueError("empty_value")
     raise _invalid("invalid_bool", value)
+
+
+# Digits after the decimal point of the currencies whose minor unit is not the cent (ISO 4217).
+_MINOR_UNITS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "XOF": 0, "XAF": 0, "XPF": 0}
+
+
+def currency_decimals(code: str) -> int:
+    """How many decimals an amount in the currency `code` has: 2, or 0 for the yen, the CFA franc…"""
+    return _MINOR_UNITS.get(code.upper(), 2)
+
+
+def decimals_of(number: str) -> int:
+    """The decimals a number needs: "12.505" → 3, "12.500" → 1 (its trailing zeros say nothing)."""
+    exponent = Decimal(number).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -24,8 +24,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required("view_results")
-def survey_detail(request: HttpRequest, survey_slug: str) -> HttpResponse:
-    survey = get_for_org_or_404(Survey, current_organization(request), slug=survey_slug)
+def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = get_for_org_or_404(Survey, current_organization(request), pk=survey_id)
     return render(
         request, "listening/survey_detail.html", {"survey": survey, "waves": survey.waves.all()[:20]}
     )
@@ -41,13 +41,13 @@ def _audience_problems(survey: Survey) -> list[str]:
 
 @member_required("manage_surveys")
 @require_http_methods(["GET", "POST"])
-def survey_activate(request: HttpRequest, survey_slug: str) -> HttpResponse:
-    survey = get_for_org_or_404(Survey, current_organization(request), slug=survey_slug)
+def survey_activate(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = get_for_org_or_404(Survey, current_organization(request), pk=survey_id)
     problems = _audience_problems(survey)
     if request.method == "POST" and not problems and survey.status != SurveyStatus.ACTIVE:
         activate_survey(survey)
         messages.success(request, _("The survey “%(name)s” is active.") % {"name": survey.name})
-        return redirect("listening:survey_detail", survey_slug=survey.slug)
+        return redirect("listening:survey_detail", survey_id=survey.pk)
     overlaps = [] if problems else audience_overlaps(survey)
     context = {"survey": survey, "problems": problems, "overlaps": overlaps}
     return render(request, "listening/survey_activate.html", context, status=422 if problems else 200)
@@ -55,8 +55,8 @@ def survey_activate(request: HttpRequest, survey_slug: str) -> HttpResponse:
 
 @member_required("manage_surveys")
 @require_http_methods(["GET", "POST"])
-def survey_plan(request: HttpRequest, survey_slug: str) -> HttpResponse:
-    survey = get_for_org_or_404(Survey, current_organization(request), slug=survey_slug)
+def survey_plan(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = get_for_org_or_404(Survey, current_organization(request), pk=survey_id)
     problems = _audience_problems(survey)
     if problems:
         return render(
@@ -66,7 +66,7 @@ def survey_plan(request: HttpRequest, survey_slug: str) -> HttpResponse:
         if request.method == "POST" and survey.status == SurveyStatus.ACTIVE:
             planned = invite(survey)
             messages.success(request, _invited_message(planned.invited, sum(planned.skipped.values())))
-            return redirect("listening:survey_detail", survey_slug=survey.slug)
+            return redirect("listening:survey_detail", survey_id=survey.pk)
         seen = preview(survey)
     except AlwaysQuietError:
         problems = [_("The contact policy makes every day quiet: nothing can be sent.")]

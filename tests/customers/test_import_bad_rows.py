@@ -78,7 +78,7 @@ def test_skip_invalid_imports_the_valid_rows_and_writes_the_others_with_their_re
     assert rows[0] == ["N° commande", "N° client", "Date de commande", "Montant TTC", "reason"]
     assert [row[0] for row in rows[1:]] == ["V2", "V3", "V4"]
     assert rows[2][-1] == "no customer has this CRM id (import the customers first)"
-    assert "1 row imported, 3 rejected, from 4 lines." in out
+    assert "1 sale imported, 3 rejected, from 4 lines." in out
     job = ImportJob.objects.get(original_name="ventes.csv")
     assert (job.status, job.rows_written, job.rows_rejected) == ("succeeded", 1, 3)
 

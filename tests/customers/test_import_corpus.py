@@ -23,7 +23,7 @@ def _run(case: Case, path: Path, org: Organization, *extra: str) -> tuple[bool, 
 
 
 def _report(job: ImportJob) -> tuple[object, ...]:
-    return (job.rows_total, job.rows_written, job.rows_duplicate, job.rows_rejected, job.errors)
+    return (job.rows_total, job.rows_written, job.rows_duplicate, job.rows_rejected, job.errors, job.notes)
 
 
 @pytest.mark.parametrize("case", all_cases(), ids=lambda case: case.name)

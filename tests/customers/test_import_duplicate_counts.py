@@ -42,13 +42,18 @@ def test_a_dry_run_predicts_the_same_counts(tmp_path: Path, org: Organization) -
     assert (job.status, job.rows_written, job.rows_duplicate) == ("checked", 2, 1)
 
 
-def test_sales_without_an_id_repeated_in_the_file_are_one_sale(tmp_path: Path, org: Organization) -> None:
+def test_sales_without_an_id_repeated_in_the_file_are_distinct_purchases(
+    tmp_path: Path, org: Organization
+) -> None:
+    # Given two identical purchases of a day, without a sale id
     CustomerFactory.create(organization=org, external_id="C1")
     sales = "N° client;Date;Montant\nC1;03/04/2024;12,50\nC1;03/04/2024;12,50\nC1;04/04/2024;12,50\n"
     path = write_csv(tmp_path / "ventes.csv", sales)
+    # When they are imported
     outcome = run_import_job(start_import_job(org, "transactions", path, original_name="ventes.csv"))
-    assert (outcome.written, outcome.duplicates) == (2, 1)
-    assert Transaction.objects.filter(organization=org).count() == 2
+    # Then each is a sale
+    assert (outcome.written, outcome.duplicates) == (3, 0)
+    assert Transaction.objects.filter(organization=org).count() == 3
 
 
 def test_the_import_page_shows_the_duplicates_folded(
@@ -62,3 +67,19 @@ def test_the_import_page_shows_the_duplicates_folded(
     html = " ".join(page.content.decode().split())
     assert 'Imported</span><span class="stat-value">2</span>' in html
     assert 'Duplicates folded</span><span class="stat-value">1</span>' in html
+
+
+def test_the_import_page_says_which_line_won_in_the_readers_language(
+    owner_client: Client, org: Organization, tmp_path: Path
+) -> None:
+    # Given customers imported with C1 on lines 2 and 4
+    path = write_csv(tmp_path / "clients.csv", CUSTOMERS)
+    lease = start_import_job(org, "customers", path, original_name="clients.csv")
+    run_import_job(lease)
+    # When a French reader opens the import's page
+    page = owner_client.get(
+        reverse("customers:import_detail", args=[lease.job.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    # Then it names the lines of C1 and the one that won
+    html = " ".join(page.content.decode().split())
+    assert "C1 (2, 4) ; la dernière ligne l’emporte." in html

@@ -251,8 +251,15 @@ def test_any_column_written_month_first_reads_back_when_one_day_passes_12(dates:
     texts = [f"{day:%m/%d/%Y}" for day in dates]
     for text in texts:
         column.observe(text)
+    telling = {text for text, day in zip(texts, dates, strict=True) if day.day > 12}
+    both_ways = {text for text, day in zip(texts, dates, strict=True) if day.day <= 12}
 
-    # When it is resolved and read
+    # When it is resolved: refused when fewer distinct dates tell month first than read both ways
+    if telling and len(telling) < len(both_ways):
+        with pytest.raises(InvalidValueError) as raised:
+            column.resolve()
+        assert raised.value.code == "date_order_minority"
+        return
     parse = column.resolve()
     read = [parse(text) for text in texts]
 
@@ -263,3 +270,46 @@ def test_any_column_written_month_first_reads_back_when_one_day_passes_12(dates:
     else:
         assert parse.order == "dmy"
         assert all((got == day) == (day.day == day.month) for got, day in zip(read, dates, strict=True))
+
+
+def test_one_month_first_date_among_many_ambiguous_ones_is_refused_with_its_lines() -> None:
+    # Given twenty ambiguous dates and one that only reads month first, on line 30
+    column = DateColumn(today=TODAY)
+    for line in range(2, 22):
+        column.observe(f"{line % 12 + 1:02d}/{line % 11 + 1:02d}/2024", line=line)
+    column.observe("05/13/2024", line=30)
+
+    # When the column is resolved
+    # Then it is refused, naming the line that would have decided it
+    with pytest.raises(InvalidValueError) as raised:
+        column.resolve()
+    assert raised.value.code == "date_order_minority"
+    assert raised.value.params["lines"] == "30"
+    # and a forced order reads it
+    forced = DateColumn(order="mdy", today=TODAY)
+    forced.observe("05/13/2024")
+    assert forced.resolve()("05/13/2024") == dt.date(2024, 5, 13)
+
+
+def test_years_outside_the_window_are_refused_with_the_window() -> None:
+    # Given a column of sales dates from 1950 to 2025
+    column = DateColumn(today=TODAY, years=(1950, 2025))
+    column.observe("15/03/2024")
+
+    # When years 0024, 1900 and 2099 come
+    # Then each is refused with the window
+    for value in ("15/03/0024", "01/01/1900", "2099-03-15", dt.date(1900, 1, 1)):
+        with pytest.raises(InvalidValueError) as raised:
+            column.observe(value)
+        assert raised.value.code == "date_out_of_window"
+        assert (raised.value.params["first"], raised.value.params["last"]) == ("1950", "2025")
+
+
+def test_year_first_order_reads_two_digit_years_first() -> None:
+    # Given a column declared year first
+    column = DateColumn(order="ymd", today=TODAY)
+    column.observe("24/03/15")
+    # Then 24/03/15 is 15 March 2024, and a four-digit year last is refused
+    assert column.resolve()("24/03/15") == dt.date(2024, 3, 15)
+    with pytest.raises(InvalidValueError):
+        column.observe("15/03/2024")

@@ -79,6 +79,7 @@ def test_an_organization_added_in_the_support_admin_gets_its_criteria(owner: Mem
             "name": "Nouvelle",
             "language": "fr",
             "time_zone": "Europe/Paris",
+            "currency": "EUR",
             "created_at_0": "2026-12-07",
             "created_at_1": "10:00:00",
             "memberships-TOTAL_FORMS": "0",

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from ecoute.customers.importing.fields import FieldSpec, ValueType
 from ecoute.lib.columns import normalize_header
-from ecoute.lib.dates import DateColumn
+from ecoute.lib.dates import DateColumn, parse_date
 from ecoute.lib.tabular_errors import InvalidValueError
-from ecoute.lib.values import parse_bool, parse_decimal, parse_int
+from ecoute.lib.values import parse_amount, parse_bool, parse_decimal, parse_int
 
 type Cell = str | float | int | date | datetime | None
 type Converter = Callable[[Cell], Any]
@@ -101,9 +101,35 @@ def _bounded_decimal(spec: FieldSpec) -> Converter:
             return None
         whole = text.partition(".")[0].lstrip("-")
         too_big = digits is not None and len(whole.lstrip("0")) > digits
-        if too_big or (minimum is not None and Decimal(text) < minimum):
-            raise CellError("out_of_range", **_range(spec))
+        if minimum is not None and Decimal(text) < minimum:
+            raise CellError("out_of_range_minimum", minimum=minimum)
+        if too_big:
+            raise _out_of_range(spec, low=None)
         return text
+
+    return convert
+
+
+def _money(spec: FieldSpec) -> Converter:
+    """An amount as canonical text, followed by the ISO code of the currency the cell names, if any
+    ("12,50 $" → "12.50 USD"); `money.SaleAmounts` then settles the sale's currency."""
+    digits = spec.integer_digits
+
+    def convert(value: Cell) -> str | None:
+        if value is None or value == "":
+            return None
+        currency = None
+        if value.__class__ is str and _PLAIN_DECIMAL.fullmatch(value):
+            text = value.replace(",", ".")
+        else:
+            try:
+                number, currency = parse_amount(value)
+            except InvalidValueError as error:
+                raise CellError(error.code, **error.params) from None
+            text = str(number)
+        if digits is not None and len(text.partition(".")[0].lstrip("-").lstrip("0")) > digits:
+            raise CellError("out_of_range_digits", digits=digits)
+        return f"{text} {currency}" if currency else text
 
     return convert
 
@@ -117,14 +143,21 @@ def _bounded_integer(spec: FieldSpec) -> Converter:
     def convert(value: Cell) -> int | None:
         number: int | None = parse(value)
         if number is not None and not low <= number <= high:
-            raise CellError("out_of_range", **_range(spec))
+            raise _out_of_range(spec, low=low, high=high)
         return number
 
     return convert
 
 
-def _range(spec: FieldSpec) -> dict[str, Any]:
-    return {"minimum": spec.minimum, "maximum": spec.maximum, "digits": spec.integer_digits}
+def _out_of_range(spec: FieldSpec, *, low: int | None = None, high: int | None = None) -> CellError:
+    """The error of a value out of the field's bounds, naming them."""
+    low = spec.minimum if low is None else low
+    high = spec.maximum if high is None else high
+    if low is not None and high is not None:
+        return CellError("out_of_range_between", minimum=low, maximum=high)
+    if low is not None and (spec.integer_digits is None):
+        return CellError("out_of_range_minimum", minimum=low)
+    return CellError("out_of_range_digits", digits=spec.integer_digits, minimum=low)
 
 
 def _choice(spec: FieldSpec) -> Converter:
@@ -172,6 +205,8 @@ def converter_for(spec: FieldSpec) -> Converter:
             return _email(spec)
         case ValueType.DECIMAL:
             return _bounded_decimal(spec)
+        case ValueType.MONEY:
+            return _money(spec)
         case ValueType.INTEGER:
             return _bounded_integer(spec)
         case ValueType.BOOLEAN:
@@ -206,6 +241,53 @@ class LocalToUtc:
 
 
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+# Beyond this many cells on days when the clocks change, the rest are not checked one by one.
+MAX_CLOCK_CHANGE_CELLS = 10_000
+
+
+def _may_hold_a_time(value: Cell) -> bool:
+    """Whether a cell may name a time of day (a day alone never falls in a clock change)."""
+    if isinstance(value, str):
+        return ":" in value or "h" in value or "H" in value
+    return isinstance(value, datetime | float)
+
+
+def _readings(value: Cell) -> list[date]:
+    """The value read day first and month first (one reading when the order makes no difference)."""
+    found = []
+    for day_first in (True, False):
+        try:
+            found.append(parse_date(value, day_first=day_first))
+        except InvalidValueError:
+            continue
+    return found
+
+
+def _clocks_change_on(value: date, zone: ZoneInfo) -> bool:
+    """Whether the zone's offset changes during the day of `value` (a date, or a naive local time)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return False
+        value = value.date()
+    start = datetime.combine(value, time(), tzinfo=zone)
+    end = datetime.combine(value, time(23, 59, 59), tzinfo=zone)
+    return start.utcoffset() != end.utcoffset()
+
+
+def local_time_problem(value: date, zone: ZoneInfo) -> str | None:
+    """ "nonexistent_local_time" when the naive local time `value` is skipped by the clocks going forward
+    (02:30 on the last Sunday of March in Paris), "ambiguous_local_time" when it happens twice as they go
+    back (02:30 on the last Sunday of October: read as the first, summer-time one), else None."""
+    if not isinstance(value, datetime) or value.tzinfo is not None:
+        return None
+    local = value.replace(tzinfo=zone)
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+        return "nonexistent_local_time"
+    if local.utcoffset() != local.replace(fold=1).utcoffset():
+        return "ambiguous_local_time"
+    return None
+
+
 _NO_FAST_PATH = False
 
 
@@ -220,10 +302,16 @@ class DateCells:
     from small tables. Any other cell takes the general path, and the results are the same.
     """
 
-    def __init__(self, column: DateColumn | None = None) -> None:
+    def __init__(self, column: DateColumn | None = None, zone: str = "UTC") -> None:
         self.column = column or DateColumn()
+        self.zone = ZoneInfo(zone)
         self._clocks: dict[str, timedelta | None] = {}
-        self._days: set[str] = set()
+        # Per distinct day seen on the fast path: whether the zone's clocks change on it (in either
+        # day/month order), so that its times are checked once the order is known.
+        self._days: dict[str, bool] = {}
+        self._checked: set[Any] = set()
+        # Cells that may name a local time that does not exist, or exists twice: (cell, line).
+        self.clock_change_cells: list[tuple[Cell, int]] = []
 
     def _clock(self, text: str) -> timedelta | None:
         found = self._clocks.get(text, _NO_FAST_PATH)
@@ -247,12 +335,23 @@ class DateCells:
                 if delta is _NO_FAST_PATH:
                     delta = self._clock(clock)
                 if delta is not None:
-                    if day not in self._days:
-                        self._observe_day(day, str(value), line)
+                    changes = self._days.get(day)
+                    if changes is None:
+                        changes = self._observe_day(day, str(value), line)
+                    if changes and len(self.clock_change_cells) < MAX_CLOCK_CHANGE_CELLS:
+                        self.clock_change_cells.append((value, line))
                     return
         self.column.observe(value, line=line)
+        if not _may_hold_a_time(value) or value in self._checked:
+            return
+        if len(self._checked) < 100_000:
+            self._checked.add(value)
+        readings = [value] if isinstance(value, datetime) else _readings(value)
+        changes = any(isinstance(r, datetime) and _clocks_change_on(r, self.zone) for r in readings)
+        if changes and len(self.clock_change_cells) < MAX_CLOCK_CHANGE_CELLS:
+            self.clock_change_cells.append((value, line))
 
-    def _observe_day(self, day: str, value: str, line: int) -> None:
+    def _observe_day(self, day: str, value: str, line: int) -> bool:
         column = self.column
         day_first, month_first = column.day_first_evidence, column.month_first_evidence
         try:
@@ -264,8 +363,10 @@ class DateCells:
             column.day_first_evidence = (value, line)
         if column.month_first_evidence is not month_first:
             column.month_first_evidence = (value, line)
+        changes = any(_clocks_change_on(reading, self.zone) for reading in _readings(day))
         if len(self._days) < 100_000:
-            self._days.add(day)
+            self._days[day] = changes
+        return changes
 
     def to_database(
         self,
@@ -316,7 +417,8 @@ class DateCells:
         def convert(value: Cell) -> Any:
             if value.__class__ is str:
                 day, space, time_of_day = value.partition(" ")
-                if space:
+                # "15 mars 2024" has a space too: only "DAY HH:MM" takes the fast path, as in observe.
+                if space and self._clock(time_of_day) is not None:
                     found = days.get(day, _NO_FAST_PATH)
                     if found is _NO_FAST_PATH:
                         found = day_of(day)

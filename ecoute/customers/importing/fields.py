@@ -11,6 +11,7 @@ class ValueType(StrEnum):
     TEXT = "text"
     EMAIL = "email"
     DECIMAL = "decimal"
+    MONEY = "money"  # a decimal that may carry its currency: "12,50 $", "12.50 USD"
     INTEGER = "integer"
     BOOLEAN = "boolean"
     DATETIME = "datetime"
@@ -279,14 +280,50 @@ TRANSACTION_FIELDS = (
         "amount incl tax",
         "total amount",
         "price",
-        type=ValueType.DECIMAL,
+        type=ValueType.MONEY,
         required=True,
         integer_digits=12,
     ),
     _spec("currency", _("currency"), "devise", "monnaie", max_length=3),
     _spec("channel", _("channel"), "canal", "canal de vente", "source", max_length=50),
     _spec("store", _("store"), "magasin", "point de vente", "boutique", "site", "shop", max_length=100),
+    # Item lines of a till or invoice export: several lines share the sale's id.
+    _spec(
+        "product",
+        _("product"),
+        "produit",
+        "article",
+        "libelle",
+        "libelle article",
+        "designation",
+        "reference article",
+        "item",
+        max_length=200,
+    ),
+    _spec(
+        "quantity",
+        _("quantity"),
+        "quantite",
+        "qte",
+        "qty",
+        "nombre",
+        type=ValueType.DECIMAL,
+        integer_digits=9,
+    ),
+    _spec(
+        "unit_price",
+        _("unit price"),
+        "prix unitaire",
+        "pu",
+        "pu ttc",
+        "prix unitaire ttc",
+        type=ValueType.DECIMAL,
+        integer_digits=12,
+    ),
 )
+
+# The fields of a sale's item lines: when a file maps one of them, each line is kept as a TransactionLine.
+ITEM_FIELDS = frozenset({"product", "quantity", "unit_price"})
 
 INTERACTION_FIELDS = (
     _spec(

@@ -1,9 +1,11 @@
 """Per kind of import: the fields, how a row becomes a database row, and what to refresh afterwards."""
 
+import hashlib
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cached_property
 from itertools import repeat
 from typing import Any
@@ -21,6 +23,7 @@ from ecoute.customers.models import (
     customer_search_name,
 )
 from ecoute.customers.queries import refresh_consent_flags, refresh_purchase_stats, refresh_search_names
+from ecoute.lib.contacts import phone_e164, repair_phone, repair_postcode
 from ecoute.lib.tabular_errors import InvalidValueError
 
 type Row = dict[str, Any]
@@ -37,6 +40,11 @@ class WriteContext:
     mapped: frozenset[str]
     now: datetime
     db_datetime: Callable[[datetime], Any]
+    # Sales without an id: how many times each sale's values came so far in the file, so that identical
+    # purchases stay distinct, in the order they appear, and a rerun finds the same keys.
+    occurrences: dict[str, int] = field(default_factory=dict)
+    # Whether the organization is in France: a row without a country follows French rules.
+    in_france: bool = False
 
     @cached_property
     def db_now(self) -> Any:
@@ -104,6 +112,8 @@ class CustomerPlan(ImportPlan):
 
     def upsert(self, mapped: frozenset[str]) -> Upsert:
         updated = tuple(c for c in self.COLUMNS if c in mapped)
+        if "phone" in mapped:
+            updated += ("phone_e164",)
         if "created_at" in mapped:
             updated += ("created_at",)
         return Upsert(
@@ -112,6 +122,7 @@ class CustomerPlan(ImportPlan):
                 "organization_id",
                 "external_id",
                 *self.COLUMNS,
+                "phone_e164",
                 "created_at",
                 "updated_at",
                 "attributes",
@@ -125,10 +136,16 @@ class CustomerPlan(ImportPlan):
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
+        values = {c: row.get(c) or "" for c in self.COLUMNS}
+        # French rules for a row of France, or without a country in an organization of France.
+        french = values["country"].upper() == "FR" or (not values["country"] and ctx.in_france)
+        values["postcode"] = repair_postcode(values["postcode"], french=french)
+        values["phone"] = repair_phone(values["phone"], french=french)
         return (
             ctx.organization_id,
             row["external_id"],
-            *((row.get(c) or "") for c in self.COLUMNS),
+            *values.values(),
+            phone_e164(values["phone"], french=french),
             row.get("created_at") or ctx.db_now,
             ctx.db_now,
             json.dumps(row.get("attributes") or {}),
@@ -180,6 +197,23 @@ class ConsentPlan(ImportPlan):
         refresh_consent_flags(organization_id, customer_ids)
 
 
+CENT = Decimal("0.01")
+
+
+def sale_key(ctx: WriteContext, customer: str, occurred: Any, amount: str, store: str | None) -> str:
+    """The key of a sale the file gives no id: its values as they are meant, not as they are written
+    ("10,00" and "10" are one amount; a CSV and an xlsx export of a sale give one key), and the number
+    of the same values earlier in the file: two identical purchases of a day are two sales."""
+    moment = str(occurred)[:19]  # the UTC time, whichever way the database takes it
+    base = f"{customer}|{moment}|{Decimal(amount).quantize(CENT)}|{store or ''}"
+    count = ctx.occurrences.get(base, 0) + 1
+    ctx.occurrences[base] = count
+    key = f"{base}|{count}"
+    if len(key) > 120:
+        key = "~" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
 class TransactionPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
         return Upsert.by_external_id(
@@ -190,20 +224,25 @@ class TransactionPlan(ImportPlan):
             "currency",
             "channel",
             "store",
+            "lines_count",
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
         occurred = row["occurred_at"]
-        external_id = row.get("external_id") or _derived_id(row["customer"], occurred, row["amount"])
+        amount = str(row["amount"])
+        external_id = row.get("external_id") or sale_key(
+            ctx, row["customer"], occurred, amount, row.get("store")
+        )
         return (
             ctx.organization_id,
             external_id,
             ctx.customer_ids[row["customer"]],
             occurred,
-            str(row["amount"]),
+            amount,
             (row.get("currency") or "EUR").upper(),
             row.get("channel") or "",
             row.get("store") or "",
+            1,
         )
 
     def batch_builder(
@@ -233,10 +272,11 @@ class TransactionPlan(ImportPlan):
                 return None  # a row to reject: the caller goes row by row
             totals = columns[amount]
             externals = column(external)
+            stores = column(store)
             if not all(externals):
                 externals = tuple(
-                    e or _derived_id(r, o, t)
-                    for e, r, o, t in zip(externals, refs, occurred, totals, strict=True)
+                    e or sale_key(ctx, r, o, t, s)
+                    for e, r, o, t, s in zip(externals, refs, occurred, totals, stores, strict=True)
                 )
             return list(
                 zip(
@@ -247,7 +287,8 @@ class TransactionPlan(ImportPlan):
                     totals,
                     [(c or "EUR").upper() for c in column(currency)],
                     [c or "" for c in column(channel)],
-                    [s or "" for s in column(store)],
+                    [s or "" for s in stores],
+                    repeat(1, len(rows)),
                     strict=True,
                 )
             )

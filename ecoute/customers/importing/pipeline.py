@@ -1,9 +1,10 @@
 """Run one import: check every row, then write in batches that a rerun redoes without duplicates.
 
-Pass 1 reads the file once, converts every cell, collects the problems and spills the converted rows
-to a temporary file, so memory does not grow with the file. Dates are only observed in pass 1: the
-day/month order is decided from the whole column, then each distinct day is parsed once.
-Pass 2 reads the spill back and upserts batches, each in its own transaction.
+Pass 1 (first_pass.py) reads the file once, converts every cell, collects the problems and spills the
+converted rows to a temporary file, so memory does not grow with the file. Dates are only observed in
+pass 1: the day/month order is decided from the whole column (resolution.py), then each distinct day is
+parsed once. Pass 2 reads the spill back and upserts batches, each in its own transaction; the lines of
+a sale that spans several lines are held until the end of the file and written as one sale (sales.py).
 
 A million rows go through in about twice the time of the database's own bulk path (see
 bench/import.py), so the per-row work is kept small: rows are converted in blocks, column by column
@@ -15,9 +16,7 @@ paused while rows flow; on PostgreSQL the next batch is prepared while the serve
 
 import gc
 import pickle
-import queue
 import tempfile
-import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,22 +26,28 @@ from typing import IO, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for
-from ecoute.customers.importing.fields import FieldSpec, ValueType
+from ecoute.customers.importing.cells import as_text
+from ecoute.customers.importing.fields import ITEM_FIELDS, FieldSpec
+from ecoute.customers.importing.first_pass import FirstPass
+from ecoute.customers.importing.handoff import one_ahead
 from ecoute.customers.importing.kinds import (
     PLANS,
     ImportPlan,
     WriteContext,
-    customer_ids_for,
-    database_takes_naive_text,
     db_datetime_for_connection,
 )
 from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
-from ecoute.customers.importing.problems import REASONS, ImportFileError, RowProblem
+from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
+from ecoute.customers.importing.resolution import resolve_customers, resolve_dates
+from ecoute.customers.importing.sales import (
+    SaleGatherer,
+    SaleLine,
+    item_lines,
+    write_sale_lines,
+)
 from ecoute.customers.importing.tags import set_customer_tags
 from ecoute.customers.importing.writers import DistinctKeys, bulk_writing
-from ecoute.lib.dates import DateColumn
 from ecoute.lib.formula_safe import FormulaSafeCsvWriter
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
@@ -67,6 +72,10 @@ class ImportOutcome:
     problem_count: int = 0
     # How the file was read (see Table.description): encoding, sheets, totals lines skipped.
     reading: dict[str, Any] = field(default_factory=dict)
+    # What the import decided that the user should know, without being a problem.
+    notes: list[ImportNote] = field(default_factory=list)
+    # Each column's field (None: ignored).
+    mapping: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -93,149 +102,15 @@ class ImportRequest:
     rejects_path: Path | None = None
     # How to read the file: encoding, sheet, header_row (see open_table).
     reading_options: dict[str, Any] = field(default_factory=dict)
+    # "dmy", "mdy" or "ymd": how numeric dates are read, rather than deciding it from each column.
+    date_order: str | None = None
+    # The organization's currency, and whether it refuses sales in others (see money.py).
+    currency: str = "EUR"
+    single_currency: bool = False
 
 
 def _no_progress(_phase: str, _done: int, _total: int) -> None:
     return None
-
-
-class _RowByRowError(Exception):
-    """A batch to convert row by row, so that each problem is named."""
-
-
-class _Pass1:
-    """Convert every row, collect problems, spill good rows, observe dates."""
-
-    def __init__(self, plan: ImportPlan, headers: list[str], columns: dict[int, FieldSpec]) -> None:
-        self.plan = plan
-        self.headers = headers
-        self.columns = columns
-        self.order = [spec.name for spec in columns.values()]
-        self.dates = {spec.name: DateCells() for spec in columns.values() if spec.type is ValueType.DATETIME}
-        # Per mapped column: where its cell is, how it is converted (a date is only observed, plain
-        # text is converted inline: the most common cell), and whether it is required; prepared once
-        # so that the per-row loop does no lookups.
-        self.steps = [
-            (
-                index,
-                spec.max_length if spec.type is ValueType.TEXT else None,
-                self.dates[spec.name].observe if spec.type is ValueType.DATETIME else None,
-                None if spec.type is ValueType.DATETIME else converter_for(spec),
-                spec.required,
-            )
-            for index, spec in columns.items()
-        ]
-        self.customer_at = self.order.index("customer") if plan.needs_customers else -1
-        self.customer_refs: dict[str, int] = {}
-        self.unmapped = [i for i in range(len(headers)) if i not in columns]
-        self.with_attributes = plan.kind == "customers"
-        self.width = max(columns, default=-1) + 1
-
-    def convert_batch(
-        self, batch: list[tuple[int, list[Any]]], outcome: ImportOutcome
-    ) -> list[tuple[int, tuple[Any, ...]]]:
-        """The rows of `batch` that are good, converted; problems go to `outcome`.
-
-        Column by column first, which is several times faster than row by row; a batch with any
-        problem, or with cells that are not plain text, is done again row by row, which names each
-        problem in the order of the file."""
-        if not batch:
-            return []
-        try:
-            good = self._convert_columns(batch)
-        except (_RowByRowError, CellError, InvalidValueError, AttributeError, TypeError):
-            good = None
-        if good is None:
-            good = []
-            for line, cells in batch:
-                values = self.convert(line, cells, outcome)
-                if values is not None:
-                    good.append((line, values))
-        return good
-
-    def _convert_columns(self, batch: list[tuple[int, list[Any]]]) -> list[tuple[int, tuple[Any, ...]]]:
-        lines, rows = zip(*batch, strict=True)
-        if min(map(len, rows)) < self.width:
-            raise _RowByRowError
-        transposed = list(zip(*rows, strict=False))  # the columns, as far as the shortest row goes
-        columns: list[list[Any]] = []
-        for index, text_limit, observe, convert, required in self.steps:
-            raw = transposed[index]
-            if text_limit is not None:
-                # Text cells are str or None; anything else (a spreadsheet number) raises TypeError
-                # or AttributeError, and the block goes row by row.
-                if None in raw:
-                    column = ["" if value is None else value.strip() for value in raw]
-                else:
-                    column = list(map(str.strip, raw))
-                if text_limit and max(map(len, column)) > text_limit:
-                    raise _RowByRowError
-                if required and "" in column:
-                    raise _RowByRowError
-            elif observe is not None:
-                column = [value.strip() if value.__class__ is str else value for value in raw]
-                for _ in map(observe, column, lines):
-                    pass
-                if required and any(value is None or value == "" for value in column):
-                    raise _RowByRowError
-            else:
-                column = list(map(convert, raw))  # type: ignore[arg-type]
-                if required and any(value is None or value in ("", []) for value in column):
-                    raise _RowByRowError
-            columns.append(column)
-        if self.customer_at >= 0:
-            refs = self.customer_refs
-            for ref, line in zip(columns[self.customer_at], lines, strict=True):
-                if ref not in refs:
-                    refs[ref] = line
-        if self.with_attributes:
-            headers, unmapped = self.headers, self.unmapped
-            columns.append(
-                [
-                    {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
-                    for cells in rows
-                ]
-            )
-        return list(zip(lines, zip(*columns, strict=True), strict=True))
-
-    def convert(self, line: int, cells: list[Any], outcome: ImportOutcome) -> tuple[Any, ...] | None:
-        values: list[Any] = []
-        append = values.append
-        bad = False
-        width = len(cells)
-        for index, text_limit, observe, convert, required in self.steps:
-            raw = cells[index] if index < width else None
-            value: Any
-            try:
-                if text_limit is not None and raw.__class__ is str:
-                    value = raw.strip()
-                    if text_limit and len(value) > text_limit:
-                        raise CellError("too_long", max_length=text_limit)
-                elif observe is not None:
-                    value = raw.strip() if raw.__class__ is str else raw
-                    observe(value, line)
-                else:
-                    value = convert(raw)  # type: ignore[misc]
-            except (CellError, InvalidValueError) as error:
-                outcome.add(RowProblem(line, self.headers[index], as_text(raw), error.code, error.params))
-                bad = True
-                continue
-            if required and (value is None or value in ("", [])):
-                outcome.add(RowProblem(line, self.headers[index], "", "required"))
-                bad = True
-            append(value)
-        if bad:
-            return None
-        if self.customer_at >= 0:
-            ref = values[self.customer_at]
-            if ref not in self.customer_refs:
-                self.customer_refs[ref] = line
-        if self.with_attributes:
-            attributes = {
-                self.headers[i]: as_text(cells[i]) for i in self.unmapped if i < len(cells) and cells[i]
-            }
-            append(attributes)
-        return tuple(values)
 
 
 def _open_source(request: ImportRequest) -> Any:
@@ -254,15 +129,18 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
         with _open_source(request) as table, _cycle_collection_paused():
             columns = _columns(table, plan, request)
             outcome = ImportOutcome()
+            outcome.mapping = [
+                (header, columns[i].name if i in columns else None) for i, header in enumerate(table.headers)
+            ]
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
-                first = _Pass1(plan, table.headers, columns)
+                first = FirstPass(plan, table.headers, columns, request)
                 _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
                 if not isinstance(table, RecordsTable):
                     outcome.reading = table.description()
                 if outcome.rows == 0:
                     raise ImportFileError("no_rows")
-                to_database = _resolve_dates(first, request.time_zone, outcome)
-                customer_ids = _resolve_customers(plan, first, request.organization_id, outcome)
+                to_database = resolve_dates(first, request.time_zone, outcome)
+                customer_ids = resolve_customers(plan, first, request.organization_id, outcome, spill)
                 if not outcome.ok and not request.skip_invalid:
                     return outcome
                 spill.seek(0)
@@ -310,7 +188,7 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 def _check_rows(
     rows: Iterator[tuple[int, list[Any]]],
-    first: _Pass1,
+    first: FirstPass,
     outcome: ImportOutcome,
     spill: IO[bytes],
     progress: Progress,
@@ -349,48 +227,10 @@ def _spill(batch: list[tuple[int, tuple[Any, ...]]], spill: IO[bytes]) -> None:
     pickler.dump(batch)
 
 
-def _resolve_dates(first: _Pass1, zone: str, outcome: ImportOutcome) -> dict[str, Callable[[Any], Any]]:
-    """Decide each date column's day/month order from all its values; per column, cell → database value."""
-    converters: dict[str, Callable[[Any], Any]] = {}
-    header_of = {spec.name: first.headers[i] for i, spec in first.columns.items()}
-    db_datetime, naive_text = db_datetime_for_connection(), database_takes_naive_text()
-    for name, cells in first.dates.items():
-        try:
-            parse = cells.column.resolve()
-        except InvalidValueError as error:
-            line = error.params.get("month_first_line")
-            outcome.add(
-                RowProblem(
-                    line if isinstance(line, int) else 0,
-                    header_of[name],
-                    str(error.params.get("month_first_value", "")),
-                    error.code,
-                    error.params,
-                )
-            )
-            # Read as French (day first); the rows that do not fit are rejected when written.
-            parse = DateColumn(day_first=True).resolve()
-        converters[name] = cells.to_database(parse, zone, db_datetime, naive_text=naive_text)
-    return converters
-
-
-def _resolve_customers(
-    plan: ImportPlan, first: _Pass1, organization_id: int, outcome: ImportOutcome
-) -> dict[str, int]:
-    if not plan.needs_customers:
-        return {}
-    ids = customer_ids_for(organization_id, first.customer_refs)
-    column = next(first.headers[i] for i, spec in first.columns.items() if spec.name == "customer")
-    for ref, line in first.customer_refs.items():
-        if ref not in ids:
-            outcome.add(RowProblem(line, column, ref, "unknown_customer"))
-    return ids
-
-
 def _write_rows(
     request: ImportRequest,
     plan: ImportPlan,
-    first: _Pass1,
+    first: FirstPass,
     spill: IO[bytes],
     *,
     to_database: dict[str, Callable[[Any], Any]],
@@ -402,19 +242,36 @@ def _write_rows(
     names = first.order + (["attributes"] if plan.kind == "customers" else [])
     mapped = frozenset(first.order) | ({"attributes"} if plan.kind == "customers" else set())
     ctx = WriteContext(
-        request.organization_id, customer_ids, mapped, timezone.now(), db_datetime_for_connection()
+        request.organization_id,
+        customer_ids,
+        mapped,
+        timezone.now(),
+        db_datetime_for_connection(),
+        in_france=request.time_zone == "Europe/Paris",
     )
     upsert = plan.upsert(mapped)
-    batches = _database_rows(plan, names, spill, ctx=ctx, to_database=to_database, outcome=outcome)
+    gatherer = None
+    if plan.kind == "transactions" and first.keys is not None:
+        gatherer = SaleGatherer(names, first.keys.repeated)
+    with_items = plan.kind == "transactions" and bool(mapped & ITEM_FIELDS)
+    batches = _database_rows(
+        plan,
+        names,
+        _spilled(spill, gatherer),
+        ctx=ctx,
+        to_database=to_database,
+        outcome=outcome,
+        with_items=with_items,
+    )
     if connection.vendor == "postgresql":
         # The server checks a batch's foreign keys at its commit while this process waits: the next
         # batch is prepared meanwhile. Not on SQLite, which writes within this process.
-        batches = _one_ahead(batches)
+        batches = one_ahead(batches)
     done = 0
     keys = DistinctKeys(upsert)
     try:
         with bulk_writing():
-            for count, db_rows, tags in batches:
+            for count, db_rows, tags, items in batches:
                 done += count
                 if request.dry_run:
                     progress("validating", done, outcome.rows)
@@ -423,6 +280,7 @@ def _write_rows(
                         upsert.write(db_rows)
                         if tags:
                             set_customer_tags(request.organization_id, tags)
+                        write_sale_lines(request.organization_id, items)
                         # Within the batch's transaction: a caller that no longer holds the import raises
                         # here, and the batch is not committed.
                         progress("writing", done, outcome.rows)
@@ -432,24 +290,58 @@ def _write_rows(
         batches.close()
     outcome.duplicates = outcome.written - keys.count()
     outcome.written -= outcome.duplicates
+    _note_repeats(plan, first, gatherer, outcome)
     if not request.dry_run:
         with transaction.atomic():
             plan.after_write(request.organization_id, set(customer_ids.values()))
 
 
-type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]]]
+type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]], list[SaleLine]]
+type _Spilled = tuple[list[tuple[int, tuple[Any, ...]]], dict[Any, list[tuple[Any, ...]]] | None, int]
+
+
+def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None) -> Iterator[_Spilled]:
+    """The spilled batches, the lines of sales spanning several lines held back; then those sales,
+    one row each, with their lines."""
+    while True:
+        try:
+            batch = pickle.load(spill)  # noqa: S301 - our own spill file
+        except EOFError:
+            break
+        yield (batch if gatherer is None else gatherer.hold(batch)), None, len(batch)
+    if gatherer is not None and gatherer.held:
+        held = sum(map(len, gatherer.held.values()))
+        yield (*gatherer.sales(), held)
+
+
+def _note_repeats(
+    plan: ImportPlan, first: FirstPass, gatherer: SaleGatherer | None, outcome: ImportOutcome
+) -> None:
+    """Say which lines were gathered into sales, folded as duplicates, or won for a repeated customer."""
+    if gatherer is not None:
+        outcome.duplicates += gatherer.duplicates
+        if gatherer.lines:
+            outcome.notes.append(
+                ImportNote("sale_lines", {"lines": gatherer.lines, "sales": gatherer.sales_count})
+            )
+    if plan.kind == "customers" and first.keys is not None and first.keys.repeated:
+        outcome.notes.append(
+            ImportNote("customer_repeated", {"count": len(first.keys.repeated), "shown": first.keys.shown()})
+        )
 
 
 def _database_rows(
     plan: ImportPlan,
     names: list[str],
-    spill: IO[bytes],
+    spilled: Iterator[_Spilled],
     *,
     ctx: WriteContext,
     to_database: dict[str, Callable[[Any], Any]],
     outcome: ImportOutcome,
+    with_items: bool = False,
 ) -> Generator[_Batch]:
-    """Per spilled batch: its number of rows, its database rows, and the tags of its customers.
+    """Per spilled batch: its number of rows, its database rows, the tags of its customers, and the
+    item lines of its sales.
 
     Works on plain values only, never on the database: it may run in another thread."""
     date_fields = [(names.index(n), to_database[n]) for n in to_database]
@@ -460,15 +352,15 @@ def _database_rows(
     build = plan.row_builder(names, ctx)
     build_batch = plan.batch_builder(names, ctx, to_database)
     rejected = outcome.rejected_lines
-    invalid_date, unknown_customer = str(REASONS["invalid_date"]), str(REASONS["unknown_customer"])
-    while True:
-        try:
-            batch = pickle.load(spill)  # noqa: S301 - our own spill file
-        except EOFError:
-            return
+    unknown_customer = str(REASONS["unknown_customer"])
+    for batch, gathered, count in spilled:
+        if not batch:  # every line of the batch held back for a sale of several lines
+            yield count, [], [], []
+            continue
         tags: list[tuple[str, list[str]]] = []
         built = build_batch([values for _line, values in batch]) if build_batch else None
         db_rows: list[tuple[Any, ...]] = built if built is not None else []
+        kept: list[tuple[Any, ...]] = [values for _line, values in batch] if built is not None else []
         for line, values in batch if built is None else ():
             row = list(values)
             # Swap raw dates for database values; a bad date or an unknown customer rejects the row.
@@ -480,59 +372,31 @@ def _database_rows(
                 try:
                     row[at] = convert(raw)
                 except (InvalidValueError, ValueError):
-                    rejected.setdefault(line, invalid_date)
+                    # Pass 1 checks every date the way it is written here: never silent if that fails.
+                    outcome.add(RowProblem(line, "", as_text(raw), "invalid_date"))
                     break
             else:
                 if customer_at >= 0 and row[customer_at] not in customer_ids:
                     rejected.setdefault(line, unknown_customer)
                     continue
                 db_rows.append(build(row))
+                kept.append(values)
                 if tags_at >= 0:
                     tags.append((row[external_at], row[tags_at]))
-        count = len(batch)
+        items: list[SaleLine] = []
+        if gathered is not None:
+            # A sale gathered from several lines: their number is the row's last column.
+            by_key = {values[external_at]: len(gathered[values[external_at]]) for values in kept}
+            db_rows = [
+                (*db_row[:-1], by_key[values[external_at]])
+                for db_row, values in zip(db_rows, kept, strict=True)
+            ]
+        if with_items:
+            for db_row, values in zip(db_rows, kept, strict=True):
+                sale_lines = gathered[values[external_at]] if gathered is not None else [values]
+                items += item_lines(names, db_row[1], sale_lines)
         del batch, built  # not kept while the caller writes
-        yield count, db_rows, tags
-
-
-def _one_ahead[T](items: Iterator[T]) -> Generator[T]:
-    """`items`, drawn by a thread one item ahead of the caller (never more: each is a batch of rows
-    in memory); close it when done."""
-    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-    taken, stop = threading.Event(), threading.Event()
-
-    def offer(message: tuple[str, Any]) -> bool:
-        """Hand `message` over, and wait until the caller takes it before drawing the next item."""
-        taken.clear()
-        handoff.put(message)  # the slot is free: the previous message was taken
-        while not taken.wait(0.05):
-            if stop.is_set():
-                return False
-        return True
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not offer(("item", item)):
-                    return
-        except BaseException as error:  # handed to the caller, raised there
-            offer(("error", error))
-        else:
-            offer(("end", None))
-
-    thread = threading.Thread(target=produce, name="import-batches", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, item = handoff.get()
-            taken.set()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join()
+        yield count, db_rows, tags, items
 
 
 def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> None:

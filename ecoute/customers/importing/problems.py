@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ecoute.lib.tabular_errors import default_message
 
@@ -21,15 +21,47 @@ REASONS = {
         "this column writes dates day first (%(day_first_value)s, line %(day_first_line)s) and month "
         "first (%(month_first_value)s, line %(month_first_line)s)"
     ),
+    "date_order_minority": (
+        "deciding",
+        lambda n: ngettext(
+            "this column would be read month first because of %(deciding)s date such as %(value)s (lines "
+            "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, "
+            "mdy or ymd",
+            "this column would be read month first because of %(deciding)s dates such as %(value)s (lines "
+            "%(lines)s), while %(ambiguous)s read both ways: say how to read it with --date-order dmy, "
+            "mdy or ymd",
+            n,
+        ),
+    ),
+    "date_out_of_window": gettext_lazy("a date outside the years %(first)s to %(last)s"),
+    "nonexistent_local_time": gettext_lazy(
+        "this time does not exist in %(zone)s: the clocks go forward that night (write the time before "
+        "or after the change)"
+    ),
     "too_long": gettext_lazy("longer than %(max_length)s characters"),
+    "currency_conflict": gettext_lazy(
+        "the amount is written in %(written)s but the currency column says %(column)s"
+    ),
+    "currency_not_kept": gettext_lazy(
+        "a sale in %(currency)s, while the organization keeps every sale in %(kept)s"
+    ),
+    "too_many_decimals": gettext_lazy(
+        "more decimals than %(currency)s has: at most %(decimals)s (amounts are never rounded)"
+    ),
     "invalid_email": gettext_lazy("not a valid e-mail address"),
     "invalid_number": gettext_lazy("not a number"),
     "invalid_integer": gettext_lazy("not a whole number"),
     "invalid_date": gettext_lazy("not a date (expected for example 31/12/2024 or 2024-12-31)"),
     "invalid_choice": gettext_lazy("not one of: %(choices)s"),
     "unknown_customer": gettext_lazy("no customer has this CRM id (import the customers first)"),
+    "unknown_customer_lines": gettext_lazy(
+        "no customer has this CRM id (import the customers first); it is on %(count)s lines: %(lines)s"
+    ),
     "invalid_url": gettext_lazy("not a web address"),
     "out_of_range": gettext_lazy("out of range"),
+    "out_of_range_between": gettext_lazy("out of range: from %(minimum)s to %(maximum)s"),
+    "out_of_range_minimum": gettext_lazy("out of range: %(minimum)s or more"),
+    "out_of_range_digits": gettext_lazy("out of range: at most %(digits)s digits before the decimal point"),
     "wrong_field_count": gettext_lazy("the line has %(found)s fields where the header has %(expected)s"),
     "control_character": gettext_lazy("holds a control character or half of a character"),
     # Records sent to the API: their shape, checked before their values.
@@ -115,6 +147,46 @@ FILE_PROBLEMS = {
 }
 
 
+NOTES = {
+    "sale_lines": (
+        "sales",
+        lambda n: ngettext(
+            "%(lines)s lines → %(sales)s sale of several items, stored with its total.",
+            "%(lines)s lines → %(sales)s sales of several items, each stored with its total.",
+            n,
+        ),
+    ),
+    "customer_repeated": (
+        "count",
+        lambda n: ngettext(
+            "%(count)s CRM id comes on several lines: %(shown)s; the last line wins.",
+            "%(count)s CRM ids come on several lines: %(shown)s; the last line of each wins.",
+            n,
+        ),
+    ),
+    "date_order_minority": (
+        "deciding",
+        lambda n: ngettext(
+            "Column “%(column)s”: its day/month order is told by %(deciding)s date only, such as %(value)s "
+            "(lines %(lines)s), while %(ambiguous)s read both ways; read day first.",
+            "Column “%(column)s”: its day/month order is told by %(deciding)s dates only, such as %(value)s "
+            "(lines %(lines)s), while %(ambiguous)s read both ways; read day first.",
+            n,
+        ),
+    ),
+    "ambiguous_local_time": (
+        "count",
+        lambda n: ngettext(
+            "Column “%(column)s”: %(count)s time happens twice in %(zone)s as the clocks go back (lines "
+            "%(lines)s); it is read as the first one, in summer time.",
+            "Column “%(column)s”: %(count)s times happen twice in %(zone)s as the clocks go back (lines "
+            "%(lines)s); each is read as the first one, in summer time.",
+            n,
+        ),
+    ),
+}
+
+
 def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
     """The sentence for `code` in the active language, its numbers written the reader's way; the reader's
     English text for a code we do not know, and the bare sentence when a parameter is missing: never an
@@ -122,6 +194,9 @@ def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
     sentence = sentences.get(code)
     if sentence is None:
         return default_message(code, params)
+    if isinstance(sentence, tuple):  # (the parameter that counts, its sentence in the right plural)
+        counted, plural = sentence
+        sentence = plural(int(params.get(counted) or 0))
     shown = {
         name: number_format(value, force_grouping=True)
         if isinstance(value, int) and not isinstance(value, bool)
@@ -180,3 +255,17 @@ class ImportFileError(Exception):
 
     def describe(self) -> str:
         return _say(FILE_PROBLEMS, self.code, self.params)
+
+
+@dataclass(frozen=True)
+class ImportNote:
+    """Something the import decided that the user should know, though nothing was refused."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return _say(NOTES, self.code, self.params)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": self.params, "message": self.describe()}

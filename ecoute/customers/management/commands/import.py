@@ -1,3 +1,4 @@
+import json
 import os
 import sys
 from argparse import ArgumentParser
@@ -18,6 +19,7 @@ from ecoute.customers.importing.pipeline import ImportOutcome
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.importing.reading import reading_notes
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind
+from ecoute.lib.dates import ORDERS
 from ecoute.lib.progress import TerminalProgress
 
 SHOWN_PROBLEMS = 50
@@ -61,6 +63,16 @@ class Command(BaseCommand):
             help="line (or sheet row) holding the column names; found by content when not given",
         )
         parser.add_argument(
+            "--date-order",
+            choices=ORDERS,
+            help="read numeric dates day first (dmy), month first (mdy) or year first (ymd)",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="print the report as JSON (counts, mapping, encoding, sheet, notes)",
+        )
+        parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             help="language of the messages (default: the organization's)",
@@ -87,7 +99,11 @@ class Command(BaseCommand):
         progress = TerminalProgress(sys.stderr)
         try:
             outcome = run_import_job(
-                lease, overrides=options["map"], rejects_path=options["rejects"], progress=progress
+                lease,
+                overrides=options["map"],
+                rejects_path=options["rejects"],
+                progress=progress,
+                date_order=options["date_order"],
             )
         except ImportFileError as error:
             progress.close()
@@ -99,8 +115,13 @@ class Command(BaseCommand):
                 % {"id": lease.job.pk}
             ) from error
         progress.close()
-        for note in reading_notes(outcome.reading):
-            self.stdout.write(note)
+        lease.job.refresh_from_db()
+        if options["json"]:
+            self.stdout.write(json.dumps(json_report(outcome, lease.job), ensure_ascii=False, indent=2))
+        else:
+            for note in reading_notes(outcome.reading):
+                self.stdout.write(note)
+            self._say_how_it_was_read(outcome)
         for problem in outcome.problems[:SHOWN_PROBLEMS]:
             self.stderr.write(problem.describe())
         if outcome.problem_count > SHOWN_PROBLEMS:
@@ -115,14 +136,33 @@ class Command(BaseCommand):
                 )
                 % {"count": outcome.problem_count, "rows": outcome.rows}
             )
+        if options["json"]:
+            return
         if options["dry_run"]:
             self.stdout.write(
-                _("Dry run, nothing written: %(summary)s.") % {"summary": summary(outcome, dry_run=True)}
+                _("Dry run, nothing written: %(summary)s.")
+                % {"summary": summary(outcome, dry_run=True, kind=options["kind"])}
             )
             return
-        self.stdout.write(self.style.SUCCESS(summary(outcome, dry_run=False) + "."))
-        if options["rejects"] and outcome.rejected_lines:
-            self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": options["rejects"]})
+        self.stdout.write(self.style.SUCCESS(summary(outcome, dry_run=False, kind=options["kind"]) + "."))
+        if lease.job.rejects_path:
+            self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": lease.job.rejects_path})
+
+    def _say_how_it_was_read(self, outcome: ImportOutcome) -> None:
+        """The columns imported into each field, the columns ignored, and the notes."""
+        used = [(header, name) for header, name in outcome.mapping if name]
+        ignored = [header for header, name in outcome.mapping if not name]
+        self.stdout.write(
+            _("Columns imported: %(columns)s.")
+            % {"columns": ", ".join(f"{header or '?'} → {name}" for header, name in used)}
+        )
+        if ignored:
+            self.stdout.write(
+                ngettext("Column ignored: %(columns)s.", "Columns ignored: %(columns)s.", len(ignored))
+                % {"columns": ", ".join(header or "?" for header in ignored)}
+            )
+        for note in outcome.notes:
+            self.stdout.write(note.describe())
 
     def _claim(self, org: Organization, path: Path, options: dict[str, Any]) -> ImportLease:
         """This run's hold on its import: the interrupted import of the same file, resumed, or a new one.
@@ -202,7 +242,7 @@ def reading_options(options: dict[str, Any]) -> dict[str, object]:
     return {name: value for name, value in chosen.items() if value is not None}
 
 
-def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:
+def summary(outcome: ImportOutcome, *, dry_run: bool, kind: str = "") -> str:
     """ "2 rows imported, 1 duplicate line folded, 0 rejected, from 3 lines", in the active language."""
 
     def count(number: int) -> str:
@@ -210,7 +250,14 @@ def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:
 
     written, duplicates = outcome.written, outcome.duplicates
     rejected, lines = len(outcome.rejected_lines), outcome.rows
-    if dry_run:
+    if kind == "transactions":
+        # A sale may gather several lines: the count is of sales.
+        if dry_run:
+            sentence = ngettext("%(count)s sale to import", "%(count)s sales to import", written)
+        else:
+            sentence = ngettext("%(count)s sale imported", "%(count)s sales imported", written)
+        parts = [sentence % {"count": count(written)}]
+    elif dry_run:
         parts = [
             ngettext("%(count)s row to import", "%(count)s rows to import", written)
             % {"count": count(written)}
@@ -231,3 +278,28 @@ def summary(outcome: ImportOutcome, *, dry_run: bool) -> str:
     parts.append(ngettext("%(count)s rejected", "%(count)s rejected", rejected) % {"count": count(rejected)})
     parts.append(ngettext("from %(count)s line", "from %(count)s lines", lines) % {"count": count(lines)})
     return ", ".join(parts)
+
+
+def json_report(outcome: ImportOutcome, job: ImportJob) -> dict[str, Any]:
+    """The report of `ecoute import --json`: what a script needs to act on the outcome."""
+    return {
+        "import": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "dry_run": job.dry_run,
+        "counts": {
+            "lines": outcome.rows,
+            "written": outcome.written,
+            "duplicates": outcome.duplicates,
+            "rejected": len(outcome.rejected_lines),
+            "problems": outcome.problem_count,
+        },
+        "mapping": [{"column": header, "field": name} for header, name in outcome.mapping],
+        "ignored_columns": [header for header, name in outcome.mapping if not name],
+        "encoding": outcome.reading.get("encoding"),
+        "sheet": outcome.reading.get("sheet"),
+        "reading": outcome.reading,
+        "notes": [note.as_dict() for note in outcome.notes],
+        "problems": [{**problem.as_dict(), "message": problem.describe()} for problem in outcome.problems],
+        "rejects_file": job.rejects_path or None,
+    }
