@@ -8,6 +8,7 @@ from datetime import datetime
 from itertools import batched
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ CHUNK = 1000
 
 
 def invitation_link(token: str) -> str:
-    return f"{settings.SITE_URL}/s/{token}"
+    return settings.SITE_URL + reverse("listening:answer", args=[token])
 
 
 def _language(survey: Survey, customer: Customer) -> str:
