@@ -5,6 +5,12 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["btyd"]:
+        # A command on a file alone: it starts without the web application (see btyd_console).
+        from ecoute.retention.btyd_console import run_btyd
+
+        run_btyd(sys.argv)
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecoute.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

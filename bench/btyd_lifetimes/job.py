@@ -2,7 +2,7 @@
 
 Same steps as `ecoute btyd --model bgnbd --scores`: read the CSV, summarise, fit BG/NBD and
 Gamma-Gamma, score every customer (P(alive), expected purchases, CLV), write the scores.
-Usage: job.py TRANSACTIONS.csv CALIBRATION_END HORIZON_WEEKS SCORES.csv PARAMS.json
+Usage: job.py TRANSACTIONS.csv CALIBRATION_END HORIZON_WEEKS SCORES.csv PARAMS.json [french|plain]
 """
 
 import json
@@ -17,10 +17,14 @@ from lifetimes.utils import summary_data_from_transaction_data  # type: ignore
 
 def main() -> None:
     source, calibration_end, horizon, scores_path, params_path = sys.argv[1:6]
+    plain = sys.argv[6:7] == ["plain"]
     transactions = pd.read_csv(
-        source, sep=";", decimal=",", dtype={"customer_id": str, "date": str, "amount": float}
+        source,
+        sep="," if plain else ";",
+        decimal="." if plain else ",",
+        dtype={"customer_id": str, "date": str, "amount": float},
     )
-    transactions["date"] = pd.to_datetime(transactions["date"], format="%d/%m/%Y")
+    transactions["date"] = pd.to_datetime(transactions["date"], format="%Y-%m-%d" if plain else "%d/%m/%Y")
     summary = summary_data_from_transaction_data(
         transactions,
         "customer_id",

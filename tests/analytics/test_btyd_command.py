@@ -66,13 +66,28 @@ def test_holdout_scores_and_chart_are_written(tmp_path: Path) -> None:
         "T",
         "monetary_value",
         "p_alive",
+        "p_alive_low",
+        "p_alive_high",
         "expected_purchases",
+        "expected_purchases_low",
+        "expected_purchases_high",
         "clv",
+        "clv_low",
+        "clv_high",
+        "dert",
+        "dert_value",
     ]
     first = rows[0]
     assert first["customer_id"] == "00004"
     assert 0.0 < float(first["p_alive"]) <= 1.0
     assert float(first["clv"]) > 0.0
+    for name in ("p_alive", "expected_purchases", "clv"):
+        assert float(first[f"{name}_low"]) <= float(first[name]) <= float(first[f"{name}_high"])
+    assert float(first["dert_value"]) > 0.0
+    totals = report["totals"]
+    assert totals["dert_value"] > totals["clv"]["estimate"]
+    assert totals["clv"]["low"] < totals["clv"]["estimate"] < totals["clv"]["high"]
+    assert totals["expected_purchases"]["low"] < totals["expected_purchases"]["estimate"]
     assert chart.read_text().startswith("<svg")
 
 

@@ -13,6 +13,9 @@ MODELS: list[PurchaseModel] = [
     ParetoNbd(r=0.553, alpha=10.578, s=0.606, beta=11.669),
     BgNbd(r=2.0, alpha=0.5, a=3.0, b=0.7),
     ParetoNbd(r=1.2, alpha=0.4, s=2.5, beta=40.0),
+    # fits at the edge of the parameter space: nobody drops out, everybody buys at one rate
+    BgNbd(r=1e6, alpha=2e6, a=0.8, b=2.4),
+    MbgNbd(r=1e8, alpha=1e8, a=3.0, b=1e7),
 ]
 model_ids = [f"{model.name}-{index}" for index, model in enumerate(MODELS)]
 

@@ -32,3 +32,40 @@ def test_small_values_keep_their_leading_zero(tmp_path: Path) -> None:
     path = tmp_path / "scores.csv"
     write_score_file(path, ["id", "p"], np.array([b"1", b"2"]), [(np.array([0.000123, 0.5]), 6)])
     assert path.read_text().splitlines()[1:] == ["1,0.000123", "2,0.500000"]
+
+
+def test_full_precision_columns_read_back_as_the_same_numbers(tmp_path: Path) -> None:
+    # given values of every size, a P(alive) of 1e-14 among them
+    path = tmp_path / "scores.csv"
+    rng = np.random.default_rng(11)
+    values = np.concatenate(
+        [
+            [1e-14, 0.1, 0.1 + 0.2, 79.32, -0.75, 2.0, 0.0, 5e-324, 1e300, np.nan, 1.2345678901234567e-10],
+            rng.random(2000),
+            rng.integers(0, 400, 2000) / 7.0,
+            np.round(rng.gamma(2.0, 30.0, 2000), 2),
+            rng.random(2000) ** 40,
+        ]
+    )
+    ids = np.array([str(index).encode() for index in range(values.size)])
+    # when they are written at full precision
+    write_score_file(path, ["id", "p"], ids, [(values, None)])
+    # then each reads back as the very same double, and is written as briefly as repr writes it
+    with path.open(newline="") as stream:
+        texts = [row["p"] for row in csv.DictReader(stream)]
+    assert texts[:9] == [
+        "1e-14",
+        "0.1",
+        "0.30000000000000004",
+        "79.32",
+        "-0.75",
+        "2",
+        "0",
+        "5e-324",
+        "1e+300",
+    ]
+    assert texts[9] == ""
+    for text, value in zip(texts, values.tolist(), strict=True):
+        if np.isfinite(value):
+            assert float(text) == value
+            assert len(text.lstrip("-").lstrip("0.")) <= len(repr(value)) + 1

@@ -12,14 +12,19 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln, hyp2f1
 
-from ecoute.analytics.btyd.fitting import aic, dot, maximise_log_likelihood
+from ecoute.analytics.btyd.diagnostics import VANISHING_DROPOUT, diagnose_fit, log_covariance
+from ecoute.analytics.btyd.fitting import aic, dot, log_parameter_hessian, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import Histories, sorted_unique
+from ecoute.analytics.btyd.hypergeometric import log_decay_hyp2f1
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
 
 type FloatArray = npt.NDArray[np.float64]
 
 # (a - 1) divides the expectations; the limit at a = 1 is finite, the formula is 0 / 0.
 _A_NEAR_ONE = 1e-7
+# Up to these parameters scipy's hyp2f1 of the transformed decay is exact to 1e-9 (checked
+# against mpmath); beyond, its terms cancel.
+_SCIPY_EXACT_UP_TO = 100.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ class BgNbd(PurchaseModel):
         log_odds = (
             np.log(self.a)
             - np.log(safe_drop)
-            + (self.r + x) * (np.log(self.alpha + age) - np.log(self.alpha + t_x))
+            # log1p keeps the digits of the ratio when α is large (a rate that never changes).
+            + (self.r + x) * np.log1p((age - t_x) / (self.alpha + t_x))
         )
         return np.where(can_be_dead, log_odds, -np.inf)
 
@@ -63,30 +69,34 @@ class BgNbd(PurchaseModel):
     def _growth(self, x: FloatArray, age: FloatArray, t: FloatArray) -> FloatArray:
         # The decay ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x+k; a+b+x+k-1; z) lies in [0, 1]. Euler's
         # transformation (1-z)^(a-1) 2F1(a+b+k-1-r, a-1; a+b+x+k-1; z) has parameters that do
-        # not grow with x, so it neither overflows nor loses precision for heavy buyers; when
-        # a itself is huge (a degenerate fit) the direct form is the one that stays finite.
+        # not grow with x, so scipy evaluates it fast and exactly for heavy buyers. At the edge
+        # of the parameter space (customers who never drop out: r and α, or b, very large) its
+        # terms cancel and scipy loses every digit; there, and wherever scipy gives up, the
+        # direct form is summed as a series of positive terms.
         a_minus_one = self._a_minus_one()
         z = t / (self.alpha + age + t)
         c = a_minus_one + self.b + x + self._shift
-        log_stay = np.log1p(-z)
-        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            log_decay = a_minus_one * log_stay + np.log(
-                hyp2f1(a_minus_one + self.b + self._shift - self.r, a_minus_one, c, z)
+        shape = np.broadcast_shapes(np.shape(x), np.shape(age), np.shape(t))
+        if max(self.r, self.a, self.b) > _SCIPY_EXACT_UP_TO:
+            log_decay = np.empty(shape)
+            by_series = np.ones(shape, dtype=np.bool_)
+        else:
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                log_decay = np.broadcast_to(
+                    a_minus_one * np.log1p(-z)
+                    + np.log(hyp2f1(a_minus_one + self.b + self._shift - self.r, a_minus_one, c, z)),
+                    shape,
+                ).copy()
+            by_series = ~np.isfinite(log_decay)
+        # The series needs a positive third parameter: only a + b < 1 with x = 0 lacks one.
+        by_series &= np.broadcast_to(c > 0, shape)
+        if by_series.any():
+            log_decay[by_series] = log_decay_hyp2f1(
+                np.broadcast_to(self.r + x, shape)[by_series],
+                np.broadcast_to(self.b + x + self._shift, shape)[by_series],
+                np.broadcast_to(c, shape)[by_series],
+                np.broadcast_to(z, shape)[by_series],
             )
-            direct = ~np.isfinite(log_decay)
-            if direct.any():
-                r_x = np.broadcast_to(self.r + x, log_decay.shape)[direct]
-                log_decay[direct] = r_x * np.broadcast_to(log_stay, log_decay.shape)[direct] + np.log(
-                    hyp2f1(
-                        r_x,
-                        np.broadcast_to(self.b + x + self._shift, log_decay.shape)[direct],
-                        np.broadcast_to(c, log_decay.shape)[direct],
-                        np.broadcast_to(z, log_decay.shape)[direct],
-                    )
-                )
-        # Where neither form is finite (parameters at the edge of the space), no growth rather
-        # than NaN. The decay exceeds 1 when a < 1, where (a - 1) in the scale is negative.
-        log_decay = np.where(np.isnan(log_decay) | (log_decay == np.inf), 0.0, log_decay)
         return -np.expm1(log_decay)
 
     def _vector(self) -> FloatArray:
@@ -103,16 +113,12 @@ class MbgNbd(BgNbd):
 
 def fit_bgnbd(histories: Histories) -> FittedModel:
     """BG/NBD at its maximum likelihood."""
-    params, log_likelihood, converged = _fit(histories, shift=0.0)
-    model = BgNbd(*params)
-    return FittedModel(model, log_likelihood, aic(log_likelihood, 4), round(histories.customers), converged)
+    return _fit(histories, shift=0.0, model_class=BgNbd)
 
 
 def fit_mbgnbd(histories: Histories) -> FittedModel:
     """MBG/NBD at its maximum likelihood."""
-    params, log_likelihood, converged = _fit(histories, shift=1.0)
-    model = MbgNbd(*params)
-    return FittedModel(model, log_likelihood, aic(log_likelihood, 4), round(histories.customers), converged)
+    return _fit(histories, shift=1.0, model_class=MbgNbd)
 
 
 def bgnbd_log_likelihood(params: FloatArray, histories: Histories) -> tuple[float, FloatArray]:
@@ -125,7 +131,7 @@ def mbgnbd_log_likelihood(params: FloatArray, histories: Histories) -> tuple[flo
     return _total(params, histories, 1.0)
 
 
-def _fit(histories: Histories, shift: float) -> tuple[tuple[float, float, float, float], float, bool]:
+def _fit(histories: Histories, shift: float, model_class: type[BgNbd]) -> FittedModel:
     # Time is rescaled so that the oldest customer is 10 periods old: α then starts near 1 like
     # the other parameters, whatever the period length.
     scale = 10.0 / histories.max_age
@@ -135,9 +141,28 @@ def _fit(histories: Histories, shift: float) -> tuple[tuple[float, float, float,
     )
     maximum = maximise_log_likelihood(scaled.total, np.ones(4), histories.customers)
     r, alpha, a, b = (float(value) for value in maximum.params)
-    alpha /= scale
-    log_likelihood = _total(np.array([r, alpha, a, b]), histories, shift)[0]
-    return (r, alpha, a, b), log_likelihood, maximum.converged
+    model = model_class(r, alpha / scale, a, b)
+    log_likelihood = _total(np.array([r, alpha / scale, a, b]), histories, shift)[0]
+    # The Hessian in log parameters does not change with the time scale.
+    hessian = log_parameter_hessian(scaled.total, maximum.params)
+    customers = round(histories.customers)
+    warnings = diagnose_fit(
+        scaled_params={"r": r, "alpha": alpha, "a": a, "b": b},
+        log_hessian=hessian,
+        customers=customers,
+        repeat_buyers=round(float(histories.weight[histories.frequency > 0].sum())),
+        optimizer_converged=maximum.converged,
+        dropout_vanishes=a / (a + b) < VANISHING_DROPOUT,
+    )
+    return FittedModel(
+        model,
+        log_likelihood,
+        aic(log_likelihood, 4),
+        customers,
+        maximum.converged,
+        warnings,
+        log_covariance(hessian, customers),
+    )
 
 
 def _total(params: FloatArray, histories: Histories, shift: float) -> tuple[float, FloatArray]:

@@ -119,3 +119,31 @@ def dot(left: FloatArray, right: FloatArray) -> float:
 def aic(log_likelihood: float, parameters: int) -> float:
     """Akaike information criterion: lower is better."""
     return 2.0 * parameters - 2.0 * log_likelihood
+
+
+# Step in log parameters of the central differences of the exact gradient: the error of the
+# difference (step² × third derivative) and of rounding (ε / step) are both near 1e-9.
+_HESSIAN_STEP = 1e-5
+
+
+def log_parameter_hessian(log_likelihood: LogLikelihood, params: FloatArray) -> FloatArray:
+    """Hessian of the total log-likelihood with respect to the log parameters.
+
+    Central differences of the exact gradient. At the maximum, minus its inverse is the
+    asymptotic covariance of the log parameters, and θ_i² times its diagonal the variance of
+    θ_i (the delta method; lifetimes' `standard_errors_` are the same quantity).
+    """
+    log_params = np.log(params)
+    size = params.size
+    hessian = np.empty((size, size))
+    for column in range(size):
+        sides = []
+        for sign in (1.0, -1.0):
+            shifted = log_params.copy()
+            shifted[column] += sign * _HESSIAN_STEP
+            point = np.exp(shifted)
+            with np.errstate(all="ignore"):
+                gradient = log_likelihood(point)[1]
+            sides.append(gradient * point)
+        hessian[:, column] = (sides[0] - sides[1]) / (2.0 * _HESSIAN_STEP)
+    return (hessian + hessian.T) / 2.0

@@ -15,8 +15,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
-from ecoute.analytics.btyd.fitting import aic, dot, maximise_log_likelihood
+from ecoute.analytics.btyd.diagnostics import FitWarning, diagnose_fit, log_covariance
+from ecoute.analytics.btyd.fitting import aic, dot, log_parameter_hessian, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import sorted_unique
+from ecoute.analytics.btyd.model import standard_errors
 
 type FloatArray = npt.NDArray[np.float64]
 
@@ -63,7 +65,21 @@ class FittedSpend:
     log_likelihood: float
     aic: float
     customers: int
-    converged: bool
+    optimizer_converged: bool
+    warnings: tuple[FitWarning, ...] = ()
+    log_covariance: FloatArray | None = None
+    """Asymptotic covariance of ln p, ln q, ln γ; None when the likelihood is flat."""
+
+    @property
+    def degenerate(self) -> bool:
+        return any(warning.degenerate for warning in self.warnings)
+
+    @property
+    def converged(self) -> bool:
+        return self.optimizer_converged and not self.degenerate
+
+    def standard_errors(self) -> dict[str, float] | None:
+        return standard_errors(self.model.params(), self.log_covariance)
 
 
 def repeat_buyers(frequency: FloatArray, monetary_value: FloatArray) -> npt.NDArray[np.bool_]:
@@ -85,7 +101,24 @@ def fit_gamma_gamma(frequency: FloatArray, monetary_value: FloatArray) -> Fitted
     p, q, v = (float(value) for value in maximum.params)
     model = GammaGamma(p, q, v * scale)
     log_likelihood = float(model.log_likelihood(x, m).sum())
-    return FittedSpend(model, log_likelihood, aic(log_likelihood, 3), int(x.size), maximum.converged)
+    # The Hessian in log parameters does not change with the money scale.
+    hessian = log_parameter_hessian(spends.log_likelihood, maximum.params)
+    warnings = diagnose_fit(
+        scaled_params={"p": p, "q": q, "v": v},
+        log_hessian=hessian,
+        customers=int(x.size),
+        repeat_buyers=int(x.size),
+        optimizer_converged=maximum.converged,
+    )
+    return FittedSpend(
+        model,
+        log_likelihood,
+        aic(log_likelihood, 3),
+        int(x.size),
+        maximum.converged,
+        warnings,
+        log_covariance(hessian, int(x.size)),
+    )
 
 
 def gamma_gamma_log_likelihood(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.fitting import dot
 from ecoute.analytics.btyd.histories import Histories, unique_pairs
 
@@ -126,6 +127,44 @@ class PurchaseModel(ABC):
             discounted_purchases=scale * discounted[pair_of_row],
         )
 
+    def dert(
+        self, discount_rate: float, frequency: npt.ArrayLike, recency: npt.ArrayLike, age: npt.ArrayLike
+    ) -> FloatArray:
+        """Discounted expected residual transactions (Fader, Hardie & Lee 2005): every purchase
+        still to come, over an infinite horizon, discounted continuously at δ = ln(1 + rate).
+
+        DERT = ∫ e^(-δt) dE[X(t)] = δ ∫ e^(-δt) E[X(t)] dt, integrated on a logarithmic time
+        scale (where the integrand is smooth from the first day to centuries) by Gauss-Legendre.
+        """
+        x, t_x, t = as_floats(frequency), as_floats(recency), as_floats(age)
+        delta = float(np.log1p(discount_rate))
+        if delta <= 0.0:
+            return np.full(x.size, np.inf)
+        log_t, weights = _dert_nodes(delta)
+        times = np.exp(log_t)
+        # δ e^(-δt) t: the density of the discounting on the log scale, times the node weights.
+        kernel = weights * delta * np.exp(-delta * times) * times
+        pair_x, pair_age, pair_of_row = unique_pairs(x, t)
+        integral = np.empty(pair_x.size)
+        for start in range(0, pair_x.size, _PAIRS_PER_CHUNK // 4):
+            chunk = slice(start, start + _PAIRS_PER_CHUNK // 4)
+            growth = self._growth(pair_x[chunk, None], pair_age[chunk, None], times[None, :])
+            integral[chunk] = np.einsum("ij,j->i", growth, kernel)
+        scale = self.p_alive(x, t_x, t) * self._purchase_scale(x, t)
+        return scale * integral[pair_of_row]
+
+
+# Logarithmic time from 1e-9 / δ (no purchase yet) to 60 / δ (e^-60 discounting: nothing left);
+# 64 nodes agree with 480 to 1e-12.
+_DERT_NODES = 64
+
+
+def _dert_nodes(delta: float) -> tuple[FloatArray, FloatArray]:
+    low, high = np.log(1e-9 / delta), np.log(60.0 / delta)
+    nodes, weights = np.polynomial.legendre.leggauss(_DERT_NODES)
+    half = (high - low) / 2.0
+    return low + half * (nodes + 1.0), half * weights
+
 
 @dataclass(frozen=True)
 class Forecast:
@@ -136,10 +175,37 @@ class Forecast:
 
 @dataclass(frozen=True)
 class FittedModel:
-    """A model at its maximum likelihood, with what is needed to compare it to others."""
+    """A model at its maximum likelihood, with what is needed to compare it to others and to
+    know how far to trust it."""
 
     model: PurchaseModel
     log_likelihood: float
     aic: float
     customers: int
-    converged: bool
+    optimizer_converged: bool
+    warnings: tuple[FitWarning, ...] = ()
+    log_covariance: FloatArray | None = None
+    """Asymptotic covariance of the log parameters (in the order of params()); None when the
+    likelihood is flat in some direction."""
+
+    @property
+    def degenerate(self) -> bool:
+        return any(warning.degenerate for warning in self.warnings)
+
+    @property
+    def converged(self) -> bool:
+        """The optimiser stopped at a maximum that identifies every parameter."""
+        return self.optimizer_converged and not self.degenerate
+
+    def standard_errors(self) -> dict[str, float] | None:
+        return standard_errors(self.model.params(), self.log_covariance)
+
+
+def standard_errors(params: dict[str, float], log_covariance: FloatArray | None) -> dict[str, float] | None:
+    """θ times the standard error of ln θ: the delta method, as lifetimes' `standard_errors_`."""
+    if log_covariance is None:
+        return None
+    return {
+        name: value * float(np.sqrt(max(log_covariance[index, index], 0.0)))
+        for index, (name, value) in enumerate(params.items())
+    }

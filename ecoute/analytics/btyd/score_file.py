@@ -2,8 +2,9 @@
 
 Each field becomes a zero-padded byte matrix (one row per line); the matrices are laid side by
 side with the separators and the padding is dropped in one pass, since no field holds a zero
-byte. Numbers have a fixed number of decimals (a point, no exponent); NaN and infinities are
-empty fields. Python's own formatting would take seconds for a million rows of eight columns.
+byte. Numbers have a fixed number of decimals (a point, no exponent), or, where no number of
+decimals is given, their full precision (text that reads back as the same double); NaN and
+infinities are empty fields. Python's own formatting would take seconds for a million rows of eight columns.
 Ids come from the customer's file: the few that a spreadsheet could run as a formula, or that hold
 CSV specials, go through the formula-safe writer's field encoding (``ecoute.lib.formula_safe``).
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from ecoute.analytics.btyd.exact_numbers import exact_number_text
 from ecoute.lib.formula_safe import csv_field
 
 type FloatArray = npt.NDArray[np.float64]
@@ -33,15 +35,19 @@ def write_score_file(
     path: Path,
     header: Sequence[str],
     ids: npt.NDArray[np.bytes_],
-    columns: Sequence[tuple[FloatArray, int]],
+    columns: Sequence[tuple[FloatArray, int | None]],
 ) -> None:
-    """One row per id: the id (UTF-8 bytes), then each column with its number of decimals."""
+    """One row per id: the id (UTF-8 bytes), then each column with its number of decimals
+    (None: full precision)."""
     with path.open("wb") as stream:
         stream.write((",".join(header) + "\n").encode())
         for start in range(0, ids.size, _ROWS_PER_WRITE):
             rows = slice(start, min(start + _ROWS_PER_WRITE, ids.size))
             fields = [_id_text(ids[rows])]
-            fields += [_number_text(values[rows], decimals) for values, decimals in columns]
+            fields += [
+                exact_number_text(values[rows]) if decimals is None else _number_text(values[rows], decimals)
+                for values, decimals in columns
+            ]
             stream.write(_rows_text(fields).tobytes())
 
 

@@ -1,20 +1,25 @@
 """The whole job on a transaction log: summarise, fit, compare, validate, score every customer."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from ecoute.analytics.btyd.bgnbd import fit_bgnbd, fit_mbgnbd
+from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.gamma_gamma import FittedSpend, NoRepeatBuyerError, fit_gamma_gamma
 from ecoute.analytics.btyd.holdout import HoldoutComparison, compare_holdout
 from ecoute.analytics.btyd.model import FittedModel
 from ecoute.analytics.btyd.pareto import fit_pareto_nbd
 from ecoute.analytics.btyd.score_file import write_score_file
 from ecoute.analytics.btyd.summary import CustomerSummary, summarise_transactions
+from ecoute.analytics.btyd.tracking import track_repeat_purchases
 from ecoute.analytics.btyd.transaction_log import TransactionLog
+from ecoute.analytics.btyd.uncertainty import Band, ScoreIntervals, score_intervals
 
 type FloatArray = npt.NDArray[np.float64]
 
@@ -27,10 +32,25 @@ SCORE_COLUMNS = (
     "T",
     "monetary_value",
     "p_alive",
+    "p_alive_low",
+    "p_alive_high",
     "expected_purchases",
+    "expected_purchases_low",
+    "expected_purchases_high",
     "clv",
+    "clv_low",
+    "clv_high",
+    "dert",
+    "dert_value",
 )
 _EPOCH = dt.date(1970, 1, 1)
+# Version of the JSON report's layout (README, "The JSON report"); raised when a key changes meaning.
+FORMAT_VERSION = 2
+type Describe = Callable[[FitWarning], str]
+
+
+def _code(warning: FitWarning) -> str:
+    return warning.code
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,11 @@ class Scores:
     p_alive: FloatArray
     expected_purchases: FloatArray
     clv: FloatArray | None
+    intervals: ScoreIntervals
+    dert: FloatArray
+    """Discounted expected residual transactions: infinite horizon, continuous discounting."""
+    dert_value: FloatArray | None
+    """DERT times the expected spend per purchase."""
 
 
 @dataclass(frozen=True)
@@ -50,42 +75,107 @@ class LifetimeReport:
     scored_model: str
     horizon: int
     discount_rate: float
+    calibration_end: dt.date
+    holdout_end: dt.date | None = None
+    start: dt.date | None = None
 
+    @property
+    def chosen_by_aic(self) -> bool:
+        """Whether the scored model was chosen among several, as the one of lowest AIC."""
+        return len(self.fits) > 1
+
+    @cached_property
     def scores(self) -> Scores:
-        """P(alive), expected purchases over the horizon and CLV of every customer."""
-        model = self.fits[self.scored_model].model
+        """P(alive), expected purchases over the horizon and CLV of every customer, with intervals."""
+        fitted = self.fits[self.scored_model]
         summary = self.summary
         x, t_x, age = summary.frequency, summary.recency, summary.age
-        forecast = model.forecast(self.horizon, self.discount_rate, x, t_x, age)
-        clv = None
+        forecast = fitted.model.forecast(self.horizon, self.discount_rate, x, t_x, age)
+        dert = fitted.model.dert(self.discount_rate, x, t_x, age)
+        clv = dert_value = None
         if self.spend is not None:
             spend = self.spend.model.expected_spend(x, summary.monetary_value)
             clv = forecast.discounted_purchases * spend
-        return Scores(forecast.p_alive, forecast.expected_purchases, clv)
+            dert_value = dert * spend
+        intervals = score_intervals(
+            fitted,
+            self.spend,
+            forecast,
+            horizon=self.horizon,
+            discount_rate=self.discount_rate,
+            frequency=x,
+            recency=t_x,
+            age=age,
+            monetary_value=summary.monetary_value,
+        )
+        return Scores(forecast.p_alive, forecast.expected_purchases, clv, intervals, dert, dert_value)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, describe: Describe = _code) -> dict[str, object]:
+        """The report as JSON-ready values; `describe` turns a warning into a sentence."""
         result: dict[str, object] = {
+            "format_version": FORMAT_VERSION,
+            "scored_model": self.scored_model,
+            "scored_model_chosen_by": "lowest_aic" if self.chosen_by_aic else "request",
+            "calibration_end": self.calibration_end.isoformat(),
+            "holdout_end": None if self.holdout_end is None else self.holdout_end.isoformat(),
+            "start": None if self.start is None else self.start.isoformat(),
+            "period_days": self.summary.period_days,
+            "horizon": self.horizon,
+            "discount_rate": self.discount_rate,
             "customers": self.summary.customers,
-            "models": {
-                name: {
-                    "params": fitted.model.params(),
-                    "loglik": fitted.log_likelihood,
-                    "aic": fitted.aic,
-                    "converged": fitted.converged,
-                }
-                for name, fitted in self.fits.items()
-            },
+            "rows": self.summary.rows.as_dict(),
+            "models": {name: _fit_dict(fitted, describe) for name, fitted in self.fits.items()},
         }
         if self.spend is not None:
             result["gamma_gamma"] = {
-                "params": self.spend.model.params(),
                 "customers": self.spend.customers,
-                "loglik": self.spend.log_likelihood,
-                "converged": self.spend.converged,
+                **_fit_dict(self.spend, describe),
             }
-        if self.holdout is not None:
-            result["holdout"] = {"model": self.scored_model, **self.holdout.as_dict()}
+        intervals = self.scores.intervals
+        scores = self.scores
+        totals: dict[str, object] = {
+            "expected_purchases": intervals.total_expected_purchases.as_dict(),
+            "dert": float(np.nansum(scores.dert)),
+        }
+        if intervals.total_clv is not None and scores.dert_value is not None:
+            totals["clv"] = intervals.total_clv.as_dict()
+            totals["dert_value"] = float(np.nansum(scores.dert_value))
+        result["totals"] = totals
+        if self.holdout is not None and self.holdout_end is not None:
+            tracking = track_repeat_purchases(
+                self.fits[self.scored_model].model,
+                first_day=self.summary.first_day,
+                repeat_days=self.summary.repeat_days,
+                last_day=(self.holdout_end - _EPOCH).days,
+                period_days=self.summary.period_days,
+            )
+            result["holdout"] = {
+                "model": self.scored_model,
+                **self.holdout.as_dict(),
+                "weekly_tracking": [
+                    {
+                        "week_end": (_EPOCH + dt.timedelta(days=day)).isoformat(),
+                        "actual": actual,
+                        "predicted": predicted,
+                    }
+                    for day, actual, predicted in zip(
+                        tracking.day, tracking.actual, tracking.predicted, strict=True
+                    )
+                ],
+            }
         return result
+
+
+def _fit_dict(fitted: FittedModel | FittedSpend, describe: Describe) -> dict[str, object]:
+    return {
+        "params": fitted.model.params(),
+        "standard_errors": fitted.standard_errors(),
+        "loglik": fitted.log_likelihood,
+        "aic": fitted.aic,
+        "converged": fitted.converged,
+        "degenerate": fitted.degenerate,
+        "warnings": [{**warning.as_dict(), "message": describe(warning)} for warning in fitted.warnings],
+    }
 
 
 def build_report(
@@ -97,10 +187,11 @@ def build_report(
     period_days: float = 7.0,
     horizon: int = 52,
     discount_rate: float = 0.01,
+    start: dt.date | None = None,
 ) -> LifetimeReport:
     """Fit the models asked for ('all' or one name of FITTERS) and Gamma-Gamma when amounts exist.
 
-    Customers are scored with BG/NBD when it was fitted, otherwise with the one model asked for.
+    Customers are scored with the model of lowest AIC among those fitted.
     """
     summary = summarise_transactions(
         log.customer,
@@ -109,11 +200,12 @@ def build_report(
         calibration_end=(calibration_end - _EPOCH).days,
         holdout_end=None if holdout_end is None else (holdout_end - _EPOCH).days,
         period_days=period_days,
+        start=None if start is None else (start - _EPOCH).days,
     )
     names = list(FITTERS) if models == "all" else [models]
     histories = summary.histories()
     fits = {name: FITTERS[name](histories) for name in names}
-    scored_model = names[0]
+    scored_model = _lowest_aic(fits)
     spend = None
     if log.amount is not None:
         try:
@@ -139,25 +231,45 @@ def build_report(
         scored_model=scored_model,
         horizon=horizon,
         discount_rate=discount_rate,
+        calibration_end=calibration_end,
+        holdout_end=holdout_end,
+        start=start,
     )
+
+
+def _lowest_aic(fits: dict[str, FittedModel]) -> str:
+    """The fit of lowest AIC among those that are not degenerate (among all if every one is)."""
+    sound = {name: fitted for name, fitted in fits.items() if not fitted.degenerate} or fits
+    return min(sound, key=lambda name: sound[name].aic)
 
 
 def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> None:
     """One CSV row per customer (comma-separated, decimal point), in customer id order."""
-    scores = report.scores()
+    scores = report.scores
+    intervals = scores.intervals
     summary = report.summary
-    clv = scores.clv if scores.clv is not None else np.full(summary.customers, np.nan)
+    missing = np.full(summary.customers, np.nan)
+    clv = scores.clv if scores.clv is not None else missing
+    clv_band = intervals.clv if intervals.clv is not None else Band(missing, missing)
     write_score_file(
         path,
         SCORE_COLUMNS,
         log.customer_ids[summary.customer],
         [
             (summary.frequency, 0),
-            (summary.recency, 6),
-            (summary.age, 6),
-            (summary.monetary_value, 4),
-            (scores.p_alive, 6),
-            (scores.expected_purchases, 6),
-            (clv, 4),
+            (summary.recency, None),
+            (summary.age, None),
+            (summary.monetary_value, None),
+            (scores.p_alive, None),
+            (intervals.p_alive.low, None),
+            (intervals.p_alive.high, None),
+            (scores.expected_purchases, None),
+            (intervals.expected_purchases.low, None),
+            (intervals.expected_purchases.high, None),
+            (clv, None),
+            (clv_band.low, None),
+            (clv_band.high, None),
+            (scores.dert, None),
+            (scores.dert_value if scores.dert_value is not None else missing, None),
         ],
     )

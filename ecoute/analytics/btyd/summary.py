@@ -6,6 +6,13 @@ days after the first within the calibration period; recency and age are measured
 purchase, in days divided by the period length; monetary value is the mean spend of the repeat
 purchase days, the first excluded. Customers whose first purchase falls after the calibration end
 are not part of the calibration.
+
+With amounts, a row of negative amount is a refund: not a purchase, so it adds nothing to
+frequency, recency or spend (a refund never makes a customer look more alive nor their value
+negative). A row of zero amount is a purchase with nothing paid (a free item, a voucher): it
+counts as a purchase and adds nothing to spend, as in the CDNOW data of the papers. Rows before
+the start, when one is given, and after the end of the period studied are left out. Every row
+left out, and every zero amount, is counted in RowCounts.
 """
 
 from dataclasses import dataclass
@@ -24,6 +31,40 @@ class NoCustomerError(ValueError):
 
 
 @dataclass(frozen=True)
+class RowCounts:
+    """What became of each row of the log."""
+
+    read: int
+    purchases: int
+    """Rows kept as purchases of the customers scored, holdout included (several on one day
+    make one purchase day)."""
+    refunds: int
+    refund_amount: float
+    """Sum of the refunds' amounts (negative)."""
+    zero_amounts: int
+    """Purchases of zero amount (kept as purchases)."""
+    before_start: int
+    in_holdout: int
+    after_end: int
+    """After the calibration end, or after the holdout end when there is one."""
+    customers_after_calibration: int
+    """Customers whose first purchase falls after the calibration end: not scored."""
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "read": self.read,
+            "purchases": self.purchases,
+            "refunds": self.refunds,
+            "refund_amount": self.refund_amount,
+            "zero_amounts": self.zero_amounts,
+            "before_start": self.before_start,
+            "in_holdout": self.in_holdout,
+            "after_end": self.after_end,
+            "customers_after_calibration": self.customers_after_calibration,
+        }
+
+
+@dataclass(frozen=True)
 class CustomerSummary:
     """One row per customer of the calibration period (arrays of equal length)."""
 
@@ -38,6 +79,12 @@ class CustomerSummary:
     """Purchase days after the calibration end and up to the holdout end, when one is given."""
     holdout_periods: float | None
     period_days: float
+    rows: RowCounts
+    first_day: IntArray
+    """Day number of each customer's first purchase."""
+    repeat_days: IntArray
+    """Repeat purchase days of these customers, calibration and holdout, per day number from
+    the earliest first purchase (index 0)."""
 
     @property
     def customers(self) -> int:
@@ -71,6 +118,7 @@ def summarise_transactions(
     calibration_end: int,
     holdout_end: int | None = None,
     period_days: float = 7.0,
+    start: int | None = None,
 ) -> CustomerSummary:
     """Summarise transactions given as customer codes, day numbers and optional amounts.
 
@@ -83,20 +131,37 @@ def summarise_transactions(
     customer = np.asarray(customer, dtype=np.int64)
     day = np.asarray(day, dtype=np.int64)
     last_day = calibration_end if holdout_end is None else holdout_end
+    read = int(customer.size)
     if customer.size == 0:
         raise NoCustomerError
     customers = int(customer.max()) + 1
+    customer, day, amount, left_out = _purchase_rows(customer, day, amount, start)
+    late = day > last_day
+    after_end = int(late.sum())
+    in_holdout = 0 if holdout_end is None else int(((day > calibration_end) & ~late).sum())
     # First purchase day of every customer, then only customers seen by the calibration end.
     first_day = np.full(customers, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_day, customer, day)
     eligible = first_day <= calibration_end
     if not eligible.any():
         raise NoCustomerError
-    kept = (day <= last_day) & eligible[customer]
+    seen = first_day < np.iinfo(np.int64).max
+    kept = ~late & eligible[customer]
     if not kept.all():
         customer, day = customer[kept], day[kept]
         amount = None if amount is None else amount[kept]
-    del kept
+    del kept, late
+    rows = RowCounts(
+        read=read,
+        purchases=int(customer.size),
+        refunds=left_out.refunds,
+        refund_amount=left_out.refund_amount,
+        zero_amounts=left_out.zero_amounts,
+        before_start=left_out.before_start,
+        in_holdout=in_holdout,
+        after_end=after_end,
+        customers_after_calibration=int((seen & ~eligible).sum()),
+    )
 
     monetary_sum = None
     if amount is not None:
@@ -108,7 +173,7 @@ def summarise_transactions(
         del after_first
 
     origin = int(first_day[eligible].min())
-    purchase_days, last_calibration_day, holdout = _purchase_days(
+    purchase_days, last_calibration_day, holdout, repeat_days = _purchase_days(
         customer,
         day,
         customers=customers,
@@ -128,17 +193,49 @@ def summarise_transactions(
             monetary_sum[eligible], frequency, out=np.zeros_like(frequency), where=frequency > 0
         )
 
-    start = first_day[eligible]
+    first_purchase = first_day[eligible]
     return CustomerSummary(
         customer=np.flatnonzero(eligible).astype(np.int64),
         frequency=frequency,
-        recency=(last_calibration_day[eligible] - start) / period_days,
-        age=(calibration_end - start) / period_days,
+        recency=(last_calibration_day[eligible] - first_purchase) / period_days,
+        age=(calibration_end - first_purchase) / period_days,
         monetary_value=monetary,
         holdout_frequency=None if holdout is None else holdout.astype(np.float64),
         holdout_periods=None if holdout_end is None else (holdout_end - calibration_end) / period_days,
         period_days=period_days,
+        rows=rows,
+        first_day=first_purchase,
+        repeat_days=repeat_days,
     )
+
+
+@dataclass(frozen=True)
+class _LeftOut:
+    refunds: int = 0
+    refund_amount: float = 0.0
+    zero_amounts: int = 0
+    before_start: int = 0
+
+
+def _purchase_rows(
+    customer: IntArray, day: IntArray, amount: FloatArray | None, start: int | None
+) -> tuple[IntArray, IntArray, FloatArray | None, _LeftOut]:
+    """The rows that are purchases: no refund, none before the start."""
+    left_out = _LeftOut()
+    kept = None
+    if amount is not None:
+        refund = amount < 0
+        left_out = _LeftOut(int(refund.sum()), float(amount[refund].sum()), int((amount == 0).sum()))
+        kept = ~refund
+    if start is not None:
+        early = day < start
+        before_start = int((early if kept is None else early & kept).sum())
+        left_out = _LeftOut(left_out.refunds, left_out.refund_amount, left_out.zero_amounts, before_start)
+        kept = ~early if kept is None else kept & ~early
+    if kept is not None and not kept.all():
+        customer, day = customer[kept], day[kept]
+        amount = None if amount is None else amount[kept]
+    return customer, day, amount, left_out
 
 
 def _purchase_days(
@@ -150,9 +247,10 @@ def _purchase_days(
     calibration_end: int,
     last_day: int,
     with_holdout: bool,
-) -> tuple[IntArray, IntArray, IntArray | None]:
+) -> tuple[IntArray, IntArray, IntArray | None, IntArray]:
     """Per customer: distinct purchase days in the calibration, the last of them, and the
-    distinct purchase days in the holdout (when there is one)."""
+    distinct purchase days in the holdout (when there is one); and the number of repeat purchase
+    days on each day from the origin."""
     # Distinct (customer, day) pairs: sorting plain integers is what numpy does fastest, and
     # in place it needs no more memory than the keys.
     span = last_day - origin + 1
@@ -168,6 +266,12 @@ def _purchase_days(
     pair_customer = pairs // span
     pairs -= pair_customer * span  # now the day, from origin
     pair_offset = pairs
+    # Pairs are sorted by customer, then day: a customer's first pair is their first purchase.
+    repeat = np.empty(pair_customer.size, dtype=np.bool_)
+    repeat[:1] = False
+    np.equal(pair_customer[1:], pair_customer[:-1], out=repeat[1:])
+    repeat_days = np.bincount(pair_offset[repeat], minlength=span)
+    del repeat
     holdout = None
     if not with_holdout:
         purchase_days = np.bincount(pair_customer, minlength=customers)
@@ -179,4 +283,4 @@ def _purchase_days(
     last_calibration_day = np.zeros(customers, dtype=np.int64)
     np.maximum.at(last_calibration_day, pair_customer, pair_offset)
     last_calibration_day += origin
-    return purchase_days, last_calibration_day, holdout
+    return purchase_days, last_calibration_day, holdout, repeat_days

@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.holdout import ChartLabels, holdout_chart_svg
 from ecoute.analytics.btyd.scoring import MODEL_CHOICES, LifetimeReport, build_report, write_scores
-from ecoute.analytics.btyd.summary import NoCustomerError
+from ecoute.analytics.btyd.summary import NoCustomerError, RowCounts
 from ecoute.analytics.btyd.transaction_log import (
     BadValueError,
     EmptyFileError,
@@ -24,6 +27,8 @@ from ecoute.analytics.btyd.transaction_log import (
     TransactionFileError,
     read_transaction_log,
 )
+from ecoute.retention.btyd_options import checked_numbers
+from ecoute.retention.btyd_warnings import warning_message
 
 
 def _date(value: str) -> dt.date:
@@ -33,16 +38,6 @@ def _date(value: str) -> dt.date:
         raise ArgumentTypeError(
             _("expected a date as YYYY-MM-DD, got %(value)s") % {"value": value}
         ) from None
-
-
-def _positive(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not number > 0:
-        raise ArgumentTypeError(_("expected a positive number, got %(value)s") % {"value": value})
-    return number
 
 
 class Command(BaseCommand):
@@ -59,6 +54,12 @@ class Command(BaseCommand):
             help=_("last day of the period the models learn from"),
         )
         parser.add_argument(
+            "--start",
+            type=_date,
+            metavar="YYYY-MM-DD",
+            help=_("first day a transaction may be dated; earlier rows are counted and left out"),
+        )
+        parser.add_argument(
             "--holdout-end",
             type=_date,
             metavar="YYYY-MM-DD",
@@ -67,13 +68,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--model", choices=MODEL_CHOICES, default="all", help=_("models to fit (default: all)")
         )
-        parser.add_argument(
-            "--period-days", type=_positive, default=7.0, help=_("length of a period in days")
-        )
-        parser.add_argument(
-            "--horizon", type=int, default=52, help=_("periods ahead for purchases and value")
-        )
-        parser.add_argument("--discount-rate", type=float, default=0.01, help=_("discount rate per period"))
+        parser.add_argument("--period-days", default="7", help=_("length of a period in days"))
+        parser.add_argument("--horizon", default="52", help=_("periods ahead for purchases and value"))
+        parser.add_argument("--discount-rate", default="0.01", help=_("discount rate per period"))
         parser.add_argument("--customer-col", default="customer_id", help=_("customer id column"))
         parser.add_argument("--date-col", default="date", help=_("purchase date column"))
         parser.add_argument(
@@ -92,8 +89,9 @@ class Command(BaseCommand):
             raise CommandError(_("The holdout end must come after the calibration end."))
         if options["svg"] is not None and holdout_end is None:
             raise CommandError(_("--svg draws the holdout comparison: give --holdout-end too."))
-        if options["horizon"] < 1:
-            raise CommandError(_("--horizon must be at least 1 period."))
+        numbers = checked_numbers(
+            str(options["period_days"]), str(options["horizon"]), str(options["discount_rate"])
+        )
 
         path: Path = options["file"]
         progress = _Progress(self.stderr) if sys.stderr.isatty() else None
@@ -120,9 +118,10 @@ class Command(BaseCommand):
                 calibration_end=calibration_end,
                 holdout_end=holdout_end,
                 models=options["model"],
-                period_days=options["period_days"],
-                horizon=options["horizon"],
-                discount_rate=options["discount_rate"],
+                period_days=numbers.period_days,
+                horizon=numbers.horizon,
+                discount_rate=numbers.discount_rate,
+                start=options["start"],
             )
         except NoCustomerError:
             raise CommandError(
@@ -144,7 +143,7 @@ class Command(BaseCommand):
         if progress:
             progress.done()
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict()))
+            self.stdout.write(json.dumps(report.as_dict(warning_message)))
         else:
             self.stdout.write(_report_table(report))
 
@@ -202,18 +201,37 @@ def _report_table(report: LifetimeReport) -> str:
     lines = [
         _("%(customers)d customers, %(transactions)d transactions.")
         % {"customers": report.summary.customers, "transactions": report.transactions},
+        *_row_lines(report.summary.rows),
         "",
-        f"{_('model'):<10} {_('parameters'):<56} {_('log-lik.'):>12} {'AIC':>12}",
+        f"{_('model'):<10} {_('parameters'):<56} {_('log-lik.'):>12} {'AIC':>12}  {_('converged')}",
     ]
     for name, fitted in report.fits.items():
         params = "  ".join(f"{key}={value:.4g}" for key, value in fitted.model.params().items())
-        lines.append(f"{name:<10} {params:<56} {fitted.log_likelihood:>12.1f} {fitted.aic:>12.1f}")
+        lines.append(
+            f"{name:<10} {params:<56} {fitted.log_likelihood:>12.1f} {fitted.aic:>12.1f}  "
+            + (_("yes") if fitted.converged else _("no"))
+        )
     if report.spend is not None:
         params = "  ".join(f"{key}={value:.4g}" for key, value in report.spend.model.params().items())
         lines.append(
             f"{'gamma':<10} {params:<56} "
             + _("(%(count)d repeat buyers)") % {"count": report.spend.customers}
         )
+    if report.chosen_by_aic:
+        lines.append(
+            _("Customers are scored with %(model)s, the model of lowest AIC.")
+            % {"model": report.scored_model}
+        )
+    warned: list[tuple[str, tuple[FitWarning, ...]]] = [
+        (name, fit.warnings) for name, fit in report.fits.items()
+    ]
+    if report.spend is not None:
+        warned.append(("gamma", report.spend.warnings))
+    lines += [
+        _("Warning (%(model)s): %(message)s") % {"model": name, "message": warning_message(warning)}
+        for name, warnings in warned
+        for warning in warnings
+    ]
     if report.holdout is not None:
         lines += [
             "",
@@ -231,6 +249,59 @@ def _report_table(report: LifetimeReport) -> str:
             f"{holdout.total_predicted:>10.0f}"
         )
     return "\n".join(lines)
+
+
+def _row_lines(rows: RowCounts) -> list[str]:
+    """How refunds, zero amounts and rows outside the period were treated, when there are any."""
+    lines = []
+    if rows.refunds:
+        lines.append(
+            ngettext(
+                "%(count)d refund (negative amount, %(amount)s in all) is not a purchase: left out of "
+                "frequency, recency and spend.",
+                "%(count)d refunds (negative amounts, %(amount)s in all) are not purchases: left out of "
+                "frequency, recency and spend.",
+                rows.refunds,
+            )
+            % {"count": rows.refunds, "amount": number_format(rows.refund_amount, 2)}
+        )
+    if rows.zero_amounts:
+        lines.append(
+            ngettext(
+                "%(count)d row of zero amount counts as a purchase with nothing spent.",
+                "%(count)d rows of zero amount count as purchases with nothing spent.",
+                rows.zero_amounts,
+            )
+            % {"count": rows.zero_amounts}
+        )
+    if rows.before_start:
+        lines.append(
+            ngettext(
+                "%(count)d row dated before the start: left out.",
+                "%(count)d rows dated before the start: left out.",
+                rows.before_start,
+            )
+            % {"count": rows.before_start}
+        )
+    if rows.after_end:
+        lines.append(
+            ngettext(
+                "%(count)d row dated after the end of the period studied: left out.",
+                "%(count)d rows dated after the end of the period studied: left out.",
+                rows.after_end,
+            )
+            % {"count": rows.after_end}
+        )
+    if rows.customers_after_calibration:
+        lines.append(
+            ngettext(
+                "%(count)d customer first bought after the calibration end: not scored.",
+                "%(count)d customers first bought after the calibration end: not scored.",
+                rows.customers_after_calibration,
+            )
+            % {"count": rows.customers_after_calibration}
+        )
+    return lines
 
 
 class _Progress:

@@ -1,0 +1,32 @@
+"""`ecoute btyd` from the console without the web application.
+
+The command works on a file alone: no database, no other app. Loading every app of the project
+(models, admin, API schemas) would cost more than a second of a run that takes a few, so the
+console starts Django with this app only, the project's language settings and nothing else.
+"""
+
+import os
+from collections.abc import Sequence
+
+# What the command reads of the settings: the language of its messages and how numbers are written.
+_LANGUAGE_SETTINGS = ("LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS", "TIME_ZONE", "USE_I18N", "USE_TZ")
+
+
+def run_btyd(argv: Sequence[str]) -> None:
+    """Run `ecoute btyd` with argv as the console gave it (argv[1] is "btyd")."""
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecoute.settings")
+        from importlib import import_module
+
+        project = import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+        settings.configure(
+            INSTALLED_APPS=["ecoute.retention"],
+            **{name: getattr(project, name) for name in _LANGUAGE_SETTINGS if hasattr(project, name)},
+        )
+    django.setup()
+    from ecoute.retention.management.commands.btyd import Command
+
+    Command().run_from_argv([argv[0], "btyd", *argv[2:]])
