@@ -7,6 +7,7 @@ Django and callers find every model of the app in one place.
 from datetime import time
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -182,6 +183,15 @@ class Survey(OrgOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse an audience that planning could not read, naming each bad key."""
+        from ecoute.listening.audiences import AudienceError, read_audience
+
+        try:
+            read_audience(self.audience, self.kind)
+        except AudienceError as error:
+            raise ValidationError({"audience": error.problems}) from error
 
 
 class QuestionType(models.TextChoices):

@@ -84,6 +84,8 @@ class Invitation(OrgOwned):
                 condition=~Q(trigger_ref=""),
                 name="invitation_once_per_event",
             ),
+            # Planning a wave again adds only those not in it yet.
+            models.UniqueConstraint(fields=["wave", "customer"], name="invitation_once_per_wave"),
             models.CheckConstraint(
                 condition=Q(status="skipped") | Q(skip_reason=""), name="invitation_reason_only_when_skipped"
             ),
@@ -91,6 +93,8 @@ class Invitation(OrgOwned):
         indexes: ClassVar = [
             models.Index(fields=["customer", "sent_at"], name="invitation_customer_sent_idx"),
             models.Index(fields=["survey", "status"], name="invitation_survey_status_idx"),
+            # A survey's cooldown looks up each customer's invitations to it when planning.
+            models.Index(fields=["customer", "survey"], name="invitation_customer_survey_idx"),
         ]
         ordering: ClassVar = ["-created_at", "-id"]
         verbose_name = _("invitation")

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from ecoute.listening.models import SCALES, Criterion, Survey
+from ecoute.listening.audiences import AudienceError, read_audience
+from ecoute.listening.models import SCALES, Criterion, Survey, SurveyKind
 from ecoute.listening.personalize import check_placeholders
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "survey.schema.json"
@@ -138,6 +139,10 @@ def content_problems(
         seen.setdefault(code, question["type"])
     for path, text in _texts(document):
         problems += [Problem(path, message) for message in check_placeholders(text, known_fields)]
+    try:
+        read_audience(document.get("audience", {}), document.get("kind", SurveyKind.RELATIONSHIP))
+    except AudienceError as error:
+        problems += [Problem("/audience", message) for message in error.problems]
     return problems
 
 

@@ -152,6 +152,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "elsewhere": [
             (_("Results"), optional_url("listening:survey_results", survey.pk)),
             (_("Invitations / plan a wave"), optional_url("listening:survey_plan", survey.pk)),
+            (_("Activate"), optional_url("listening:survey_activate", survey.pk)),
             (_("Public links"), optional_url("listening:public_links", survey.pk)),
         ],
     }

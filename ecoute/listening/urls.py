@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecoute.listening import link_views, public_views, results_views, survey_views, views
+from ecoute.listening import link_views, public_views, results_views, survey_views, views, wave_views
 
 app_name = "listening"
 
@@ -42,4 +42,6 @@ urlpatterns = [
     path("s/<str:token>/<str:score>", public_views.invitation_one_click, name="answer_score"),
     path("p/<str:token>", public_views.public_survey, name="public_answer"),
     path("surveys/<int:survey_id>/results/", results_views.survey_results, name="survey_results"),
+    path("surveys/<int:survey_id>/activate/", wave_views.survey_activate, name="survey_activate"),
+    path("surveys/<int:survey_id>/plan/", wave_views.survey_plan, name="survey_plan"),
 ]

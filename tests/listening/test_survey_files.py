@@ -187,3 +187,13 @@ def test_a_file_that_is_not_json_or_not_an_object_is_refused_clearly(org: Organi
             parse_json('{"slug": "x",')
     assert str(refused.value.problems[0]).startswith("/: not valid JSON: line 1, column 14")
     assert problems_of(org, ["not", "an", "object"], "en") == ["/: must be of type object."]
+
+
+@pytest.mark.django_db
+def test_a_file_whose_audience_planning_could_not_read_is_refused(org: Organization) -> None:
+    # given the relationship NPS template with a misspelt segment key and a trigger on a relationship survey
+    misspelt = template("relationship-nps.json") | {"audience": {"segment": {"regoin": "Bretagne"}}}
+    triggered = template("relationship-nps.json") | {"audience": {"trigger": {"event": "transaction"}}}
+    # then each is refused, naming the key
+    assert any("audience.segment.regoin : clé inconnue" in p for p in problems_of(org, misspelt))
+    assert any("seule une enquête transactionnelle" in p for p in problems_of(org, triggered))

@@ -1,0 +1,33 @@
+"""Writes of the invitation program: activating a survey, inviting its audience."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from ecoute.listening.audiences import read_audience
+from ecoute.listening.invitation_emails import queue_invitation_emails
+from ecoute.listening.models import Survey, SurveyStatus
+from ecoute.listening.planning import PlannedInvitations, plan_invitations
+
+
+class SurveyNotActiveError(Exception):
+    """Only an active survey invites."""
+
+
+@transaction.atomic
+def invite(survey: Survey, now: datetime | None = None) -> PlannedInvitations:
+    """Plan the survey's wave (or its invitations now due) and queue the e-mail of every invited
+    customer, in one transaction: the link tokens never outlive it in clear."""
+    if survey.status != SurveyStatus.ACTIVE:
+        raise SurveyNotActiveError
+    planned = plan_invitations(survey, now)
+    queue_invitation_emails(survey, planned.tokens, planned.send_at)
+    return planned
+
+
+@transaction.atomic
+def activate_survey(survey: Survey) -> None:
+    """Make the survey active, once its audience reads well (AudienceError otherwise)."""
+    read_audience(survey.audience, survey.kind)
+    survey.status = SurveyStatus.ACTIVE
+    survey.save(update_fields=["status", "updated_at"])
