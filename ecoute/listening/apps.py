@@ -6,3 +6,9 @@ class ListeningConfig(AppConfig):
     name = "ecoute.listening"
     label = "listening"
     verbose_name = _("Listening")
+
+    def ready(self) -> None:
+        from ecoute.listening.invitation_email import survey_links
+        from ecoute.messaging import links
+
+        links.register("invitation", survey_links)

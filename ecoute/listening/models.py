@@ -18,6 +18,7 @@ from ecoute.lib.tenancy import OrgOwned
 from ecoute.listening.responses import (
     Answer,
     Invitation,
+    InvitationLink,
     InvitationStatus,
     PublicLink,
     Response,
@@ -29,6 +30,7 @@ from ecoute.listening.responses import (
 __all__ = [
     "Answer",
     "Invitation",
+    "InvitationLink",
     "InvitationStatus",
     "PublicLink",
     "Response",
