@@ -6,10 +6,10 @@ bounced suppressions, past invitations to other surveys and to this one at vario
 and soliciting outbox messages, so that every rule has work to do. Then, alternately, `runs` times:
 
 - ours: `plan_invitations` — the audience, the CASE of every rule (suppressions, latest consent,
-  solicitations counted over the policy's window, gap, cooldown) in one SELECT, a token for each
-  invited customer, the rows written with bulk inserts, the wave's counts;
+  solicitations counted over the policy's window, gap, cooldown) in one SELECT, the rows written
+  with bulk inserts, the wave's counts;
 - baseline: a plain SELECT of the same customers' ids with no rule, the same number of Invitation
-  rows built with a token each and written with the same bulk inserts.
+  rows written with the same bulk inserts.
 
 Rows are deleted after each run. Prints the fastest of each and the ratio ours / baseline.
 """
@@ -156,7 +156,6 @@ def baseline(survey: Any) -> float:
     from django.db import transaction
 
     from ecoute.customers.models import Customer
-    from ecoute.lib.tokens import new_token, token_digest
     from ecoute.listening.models import Invitation, Wave
 
     started = time.perf_counter()
@@ -174,7 +173,6 @@ def baseline(survey: Any) -> float:
                 wave=wave,
                 customer_id=pk,
                 status="planned",
-                token_hash=token_digest(new_token()),
                 created_at=NOW,
                 expires_at=NOW + timedelta(days=14),
             )

@@ -206,6 +206,7 @@ IMPORT_LEASE_SECONDS = max(1, int(os.environ.get("IMPORT_LEASE_SECONDS", "60")))
 WORKER_HOUSEKEEPING = [
     "ecoute.customers.tasks.resume_interrupted_imports",
     "ecoute.messaging.tasks.send_when_due",
+    "ecoute.listening.invitation_sending.remind_when_due",
 ]
 WORKER_HOUSEKEEPING_SECONDS = min(30.0, max(1.0, IMPORT_LEASE_SECONDS / 2))
 

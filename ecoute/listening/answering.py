@@ -63,9 +63,16 @@ def find_invitation(token: str) -> Invitation | None:
     return (
         answerable_invitations()
         .select_related("survey", "customer", "organization")
-        .filter(token_hash=token_digest(token))
+        .filter(of_token(token))
         .first()
     )
+
+
+def of_token(token: str, through: str = "") -> Q:
+    """The invitation of a link's token, whether the first e-mail's (token_hash) or a later one's; with
+    `through` ("invitation__"), as seen from a model that points to invitations."""
+    digest = token_digest(token)
+    return Q(**{f"{through}token_hash": digest}) | Q(**{f"{through}links__token_hash": digest})
 
 
 def find_public_link(token: str) -> PublicLink | None:

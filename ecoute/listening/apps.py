@@ -8,7 +8,9 @@ class ListeningConfig(AppConfig):
     verbose_name = _("Listening")
 
     def ready(self) -> None:
+        from ecoute.listening.invitation_email import survey_links
         from ecoute.listening.send_rules import contact_pressure
-        from ecoute.messaging import send_rules
+        from ecoute.messaging import links, send_rules
 
         send_rules.register(contact_pressure)
+        links.register("invitation", survey_links)

@@ -19,6 +19,7 @@ from ecoute.lib.tenancy import OrgOwned
 from ecoute.listening.responses import (
     Answer,
     Invitation,
+    InvitationLink,
     InvitationStatus,
     PublicLink,
     Response,
@@ -30,6 +31,7 @@ from ecoute.listening.responses import (
 __all__ = [
     "Answer",
     "Invitation",
+    "InvitationLink",
     "InvitationStatus",
     "PublicLink",
     "Response",

@@ -39,7 +39,6 @@ from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils import timezone
 
 from ecoute.customers.models import Customer
-from ecoute.lib.tokens import new_token, token_digest
 from ecoute.listening.audiences import Trigger, audience_customers, consent_granted, read_audience
 from ecoute.listening.contact_policy import (
     invited_to_since,
@@ -152,14 +151,13 @@ def preview(survey: Survey, now: datetime | None = None, sample_size: int = SAMP
 
 @dataclass
 class PlannedInvitations:
-    """What planning wrote. `tokens` holds each invited one's link token, given once to the caller
-    that sends the invitations: only its SHA-256 is stored."""
+    """What planning wrote. An invited one has no link yet: each of its e-mails gets its own when it is
+    sent (see invitation_email.survey_links)."""
 
     wave: Wave | None
     send_at: datetime
     invited: int
     skipped: dict[str, int]
-    tokens: dict[int, str]
 
     def counts(self) -> dict[str, Any]:
         return {"planned": self.invited, "skipped": dict(sorted(self.skipped.items()))}
@@ -168,7 +166,7 @@ class PlannedInvitations:
 @transaction.atomic
 def plan_invitations(survey: Survey, now: datetime | None = None) -> PlannedInvitations:
     """Plan the survey's wave (or, for a transactional survey, the invitations now due): one row per
-    candidate, invited with a token or skipped with its reason. Rerunnable without duplicates."""
+    candidate, invited or skipped with its reason. Rerunnable without duplicates."""
     now = now or timezone.now()
     # One planner per survey at a time: a second one waits, then finds the first one's rows.
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -179,33 +177,29 @@ def plan_invitations(survey: Survey, now: datetime | None = None) -> PlannedInvi
         wave = Wave.objects.create(survey=survey, planned_at=at)
     rows = list(candidates(survey, at, wave).order_by("pk").values_list("pk", "outcome", "trigger_ref"))
     expires_at = at + timedelta(days=survey.expires_after_days)
-    tokens: list[str | None] = []
     invitations = []
     for customer_id, outcome, trigger_ref in rows:
-        token = new_token() if outcome == INVITED else None
-        tokens.append(token)
+        invited = outcome == INVITED
         invitations.append(
             Invitation(
                 organization_id=survey.organization_id,
                 survey=survey,
                 wave=wave,
                 customer_id=customer_id,
-                status=InvitationStatus.PLANNED if token else InvitationStatus.SKIPPED,
+                status=InvitationStatus.PLANNED if invited else InvitationStatus.SKIPPED,
                 skip_reason=outcome,
-                token_hash=token_digest(token) if token else None,
                 trigger_ref=trigger_ref or "",
                 created_at=now,
-                expires_at=expires_at if token else None,
+                expires_at=expires_at if invited else None,
             )
         )
-    created = Invitation.objects.bulk_create(invitations, batch_size=BATCH_SIZE)
+    Invitation.objects.bulk_create(invitations, batch_size=BATCH_SIZE)
     by_outcome = Counter(outcome for _id, outcome, _ref in rows)
     planned = PlannedInvitations(
         wave=wave,
         send_at=at,
         invited=by_outcome.pop(INVITED, 0),
         skipped=dict(by_outcome),
-        tokens={row.pk: token for row, token in zip(created, tokens, strict=True) if token},
     )
     if wave is not None:
         wave.counts = wave_counts(wave)

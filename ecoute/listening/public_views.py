@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from ecoute.accounts.login_limits import client_address
 from ecoute.lib.rate_limits import count_request
-from ecoute.lib.tokens import token_digest
 from ecoute.listening.answering import (
     find_invitation,
     find_public_link,
     mark_opened,
+    of_token,
     record_invitation_answer,
     record_public_answer,
 )
@@ -128,7 +128,7 @@ def invitation_one_click(request: HttpRequest, token: str, score: str) -> HttpRe
 
 def _completed_response(token: str) -> Response | None:
     return (
-        Response.objects.filter(invitation__token_hash=token_digest(token), completed_at__isnull=False)
+        Response.objects.filter(of_token(token, "invitation__"), completed_at__isnull=False)
         .select_related("survey")
         .first()
     )

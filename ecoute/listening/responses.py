@@ -104,6 +104,23 @@ class Invitation(OrgOwned):
         return f"{self.survey} → {self.customer_id} ({self.status})"
 
 
+class InvitationLink(models.Model):
+    """A link to an invitation carried by one e-mail (the invitation, then its reminder): each e-mail has
+    its own token, made when it is sent, of which only the SHA-256 is kept; all lead to the invitation
+    until it expires."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation link")
+        verbose_name_plural = _("invitation links")
+
+    def __str__(self) -> str:
+        return f"{self.invitation_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ResponseChannel(models.TextChoices):
     EMAIL = "email", _("e-mail")
     WEB = "web", _("web")

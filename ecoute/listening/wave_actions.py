@@ -5,8 +5,8 @@ from datetime import datetime
 from django.db import transaction
 
 from ecoute.listening.audiences import read_audience
-from ecoute.listening.invitation_emails import queue_invitation_emails
-from ecoute.listening.models import Survey, SurveyStatus
+from ecoute.listening.invitation_sending import queue_invitations
+from ecoute.listening.models import Invitation, Survey, SurveyStatus
 from ecoute.listening.planning import PlannedInvitations, plan_invitations
 
 
@@ -17,11 +17,11 @@ class SurveyNotActiveError(Exception):
 @transaction.atomic
 def invite(survey: Survey, now: datetime | None = None) -> PlannedInvitations:
     """Plan the survey's wave (or its invitations now due) and queue the e-mail of every invited
-    customer, in one transaction: the link tokens never outlive it in clear."""
+    customer, in one transaction: an invitation is never planned without its e-mail queued."""
     if survey.status != SurveyStatus.ACTIVE:
         raise SurveyNotActiveError
     planned = plan_invitations(survey, now)
-    queue_invitation_emails(survey, planned.tokens, planned.send_at)
+    queue_invitations(Invitation.objects.filter(survey=survey), now, send_after=planned.send_at)
     return planned
 
 

@@ -53,6 +53,7 @@ from ecoute.lib.process_identity import has_ended, this_process
 from ecoute.lib.tokens import new_token, token_digest
 from ecoute.messaging import send_rules
 from ecoute.messaging.actions import has_unsubscribe_link, suppress_address
+from ecoute.messaging.links import links_of
 from ecoute.messaging.models import Message, MessageStatus, Suppression, SuppressionReason
 from ecoute.messaging.send_rules import Refusal
 from ecoute.messaging.transport import LeaseLostError, RecipientRefusedError, Transport, open_transport
@@ -132,9 +133,12 @@ def refusal_at_send_time(message: Message) -> Refusal | None:
     return send_rules.first_refusal(message)
 
 
-def email_of(message: Message, unsubscribe_token: str | None) -> EmailMultiAlternatives:
+def email_of(
+    message: Message, unsubscribe_token: str | None, links: dict[str, str] | None = None
+) -> EmailMultiAlternatives:
     """The e-mail of `message`; with a token, its unsubscribe link in the headers and in place of
-    `{unsubscribe_url}` in the bodies."""
+    `{unsubscribe_url}` in the bodies; each of `links` (placeholder → address) in place of its
+    placeholder."""
     headers = {**message.headers, "Message-ID": message.message_id}  # the outbox's, whatever was given
     if message.language:
         headers["Content-Language"] = message.language
@@ -143,6 +147,8 @@ def email_of(message: Message, unsubscribe_token: str | None) -> EmailMultiAlter
         url = settings.SITE_URL + reverse("messaging:unsubscribe", args=[unsubscribe_token])
         headers |= {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         text, html = text.replace(UNSUBSCRIBE_URL, url), html.replace(UNSUBSCRIBE_URL, escape(url))
+    for placeholder, address in (links or {}).items():
+        text, html = text.replace(placeholder, address), html.replace(placeholder, escape(address))
     email = EmailMultiAlternatives(
         subject=message.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[message.to_address],
         headers=headers,
@@ -273,7 +279,7 @@ def _send_one(batch: _Batch, transport: Transport, message: Message) -> None:
         return marked
 
     try:
-        transport.send(email_of(message, token), mark_sent)
+        transport.send(email_of(message, token, links_of(message)), mark_sent)
     except LeaseLostError:
         return
     except smtplib.SMTPResponseException as error:

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ecoute.accounts.models import Organization
-from ecoute.lib.tokens import token_digest
 from ecoute.listening.models import Invitation
 from ecoute.listening.planning import plan_invitations, preview
 from tests.factories import InteractionFactory, SurveyFactory
@@ -42,7 +41,7 @@ def test_each_customer_is_invited_or_skipped_with_the_first_reason_that_applies(
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-def test_only_the_hash_of_each_invitations_token_is_stored(org: Organization) -> None:
+def test_planning_stores_no_link_token_and_dates_each_invitation_expiry(org: Organization) -> None:
     # given two consenting customers and one without consent
     policy(org)
     survey = SurveyFactory.create(organization=org)
@@ -51,13 +50,12 @@ def test_only_the_hash_of_each_invitations_token_is_stored(org: Organization) ->
     consenting(org, "C").consents.all().delete()
     # when the wave is planned
     planned = plan_invitations(survey)
-    # then the caller gets one token per invited customer, of at least 128 bits, stored only as its hash
+    # then the invited ones are planned with their expiry and no link yet (each e-mail makes its own
+    # when it is sent), and the skipped one keeps its reason
     invited = Invitation.objects.filter(survey=survey, status="planned")
-    assert set(planned.tokens) == set(invited.values_list("pk", flat=True))
+    assert planned.invited == invited.count() == 2
     for invitation in invited:
-        token = planned.tokens[invitation.pk]
-        assert len(token) >= 22
-        assert invitation.token_hash == token_digest(token) != token
+        assert invitation.token_hash is None
         assert invitation.expires_at == NOW + timedelta(days=survey.expires_after_days)
     skipped = Invitation.objects.get(survey=survey, status="skipped")
     assert (skipped.token_hash, skipped.skip_reason) == (None, "consent")
