@@ -67,6 +67,7 @@ test-postgresql: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/import.py
 	$(PY) bench/btyd.py
+	$(PY) bench/listening.py
 
 clean:
 	rm -rf $(VENV) var

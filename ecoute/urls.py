@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ecoute.api import api
+from ecoute.lib.health import health
 
 admin.site.site_header = "Écoute"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("ecoute.messaging.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
 ]
 
 handler400 = "ecoute.lib.error_views.bad_request"

@@ -20,6 +20,7 @@ from ecoute.listening.flow import AnswerValue, next_question, visible_questions
 from ecoute.listening.models import (
     Answer,
     Invitation,
+    InvitationLink,
     InvitationStatus,
     PublicLink,
     Question,
@@ -59,20 +60,22 @@ def answerable_invitations(now: datetime | None = None) -> QuerySet[Invitation]:
 
 
 def find_invitation(token: str) -> Invitation | None:
-    """The open invitation of a link's token; None for unknown, expired, used and revoked alike."""
-    return (
-        answerable_invitations()
-        .select_related("survey", "customer", "organization")
-        .filter(of_token(token))
-        .first()
-    )
+    """The open invitation of a link's token; None for unknown, expired, used and revoked alike.
+
+    Two lookups on unique indexes (the e-mails' links, then the invitation's own token) rather than
+    one OR across two tables, which no index serves."""
+    digest = token_digest(token)
+    linked = InvitationLink.objects.filter(token_hash=digest).values_list("invitation_id", flat=True).first()
+    found = Q(pk=linked) if linked is not None else Q(token_hash=digest)
+    return answerable_invitations().select_related("survey", "customer", "organization").filter(found).first()
 
 
 def of_token(token: str, through: str = "") -> Q:
     """The invitation of a link's token, whether the first e-mail's (token_hash) or a later one's; with
     `through` ("invitation__"), as seen from a model that points to invitations."""
     digest = token_digest(token)
-    return Q(**{f"{through}token_hash": digest}) | Q(**{f"{through}links__token_hash": digest})
+    linked = InvitationLink.objects.filter(token_hash=digest).values("invitation_id")
+    return Q(**{f"{through}token_hash": digest}) | Q(**{f"{through}pk__in": linked})
 
 
 def find_public_link(token: str) -> PublicLink | None:
@@ -110,10 +113,15 @@ def record_invitation_answer(
     """Save one answer for the invitation's response, starting it if needed, completing it when no
     question is left; a response already completed is returned unchanged."""
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        locked = (
+            Invitation.objects.select_related("survey", "customer")
+            .select_for_update(of=("self",))
+            .get(pk=invitation.pk)
+        )
         response = Response.objects.filter(invitation=locked).first()
         if response is None:
             response = _start_for_invitation(locked, language)
+        response.survey = locked.survey  # already read: spares a query per answer
         if response.completed_at is not None:
             return Recorded(response, completed=True)
         if locked.status in NOT_YET_OPENED or locked.status == InvitationStatus.OPENED:
