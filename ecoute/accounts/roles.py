@@ -18,32 +18,12 @@ class Role(models.TextChoices):
 # assigned to them once cases exist; until then they see the overview only, like viewers.
 # Analysts and above build surveys and edit the criteria (`manage_surveys`); everyone sees results.
 # `manage_contacts` switches a customer's do-not-contact.
+_ANALYST = frozenset({"import", "view_customers", "manage_contacts", "manage_surveys", "view_results"})
+_MANAGER = _ANALYST | {"manage_members", "manage_api_keys"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OWNER: frozenset(
-        {
-            "manage_members",
-            "manage_api_keys",
-            "import",
-            "view_customers",
-            "manage_contacts",
-            "manage_surveys",
-            "view_results",
-        }
-    ),
-    Role.ADMIN: frozenset(
-        {
-            "manage_members",
-            "manage_api_keys",
-            "import",
-            "view_customers",
-            "manage_contacts",
-            "manage_surveys",
-            "view_results",
-        }
-    ),
-    Role.ANALYST: frozenset(
-        {"import", "view_customers", "manage_contacts", "manage_surveys", "view_results"}
-    ),
+    Role.OWNER: _MANAGER,
+    Role.ADMIN: _MANAGER,
+    Role.ANALYST: _ANALYST,
     Role.AGENT: frozenset({"view_results"}),
     Role.VIEWER: frozenset({"view_results"}),
 }

@@ -18,7 +18,7 @@ from scipy.special import digamma, gammaln
 from ecoute.analytics.btyd.diagnostics import FitWarning, diagnose_fit, log_covariance
 from ecoute.analytics.btyd.fitting import aic, dot, log_parameter_hessian, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import sorted_unique
-from ecoute.analytics.btyd.model import standard_errors
+from ecoute.analytics.btyd.model import FitQuality
 
 type FloatArray = npt.NDArray[np.float64]
 
@@ -60,7 +60,7 @@ class GammaGamma:
 
 
 @dataclass(frozen=True)
-class FittedSpend:
+class FittedSpend(FitQuality):
     model: GammaGamma
     log_likelihood: float
     aic: float
@@ -69,17 +69,6 @@ class FittedSpend:
     warnings: tuple[FitWarning, ...] = ()
     log_covariance: FloatArray | None = None
     """Asymptotic covariance of ln p, ln q, ln γ; None when the likelihood is flat."""
-
-    @property
-    def degenerate(self) -> bool:
-        return any(warning.degenerate for warning in self.warnings)
-
-    @property
-    def converged(self) -> bool:
-        return self.optimizer_converged and not self.degenerate
-
-    def standard_errors(self) -> dict[str, float] | None:
-        return standard_errors(self.model.params(), self.log_covariance)
 
 
 def repeat_buyers(frequency: FloatArray, monetary_value: FloatArray) -> npt.NDArray[np.bool_]:

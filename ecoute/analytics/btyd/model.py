@@ -8,6 +8,7 @@ only through (x, T). Discounted sums over a horizon then need the growth curve o
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,10 @@ _PAIRS_PER_CHUNK = 20_000
 
 def as_floats(values: npt.ArrayLike) -> FloatArray:
     return np.atleast_1d(np.asarray(values, dtype=np.float64))
+
+
+class HasParams(Protocol):
+    def params(self) -> dict[str, float]: ...
 
 
 class PurchaseModel(ABC):
@@ -173,20 +178,13 @@ class Forecast:
     discounted_purchases: FloatArray
 
 
-@dataclass(frozen=True)
-class FittedModel:
-    """A model at its maximum likelihood, with what is needed to compare it to others and to
-    know how far to trust it."""
+class FitQuality:
+    """How far to trust a fit: a model's parameters, the fit's warnings and covariance."""
 
-    model: PurchaseModel
-    log_likelihood: float
-    aic: float
-    customers: int
+    model: "PurchaseModel | HasParams"
     optimizer_converged: bool
-    warnings: tuple[FitWarning, ...] = ()
-    log_covariance: FloatArray | None = None
-    """Asymptotic covariance of the log parameters (in the order of params()); None when the
-    likelihood is flat in some direction."""
+    warnings: tuple[FitWarning, ...]
+    log_covariance: FloatArray | None
 
     @property
     def degenerate(self) -> bool:
@@ -199,6 +197,22 @@ class FittedModel:
 
     def standard_errors(self) -> dict[str, float] | None:
         return standard_errors(self.model.params(), self.log_covariance)
+
+
+@dataclass(frozen=True)
+class FittedModel(FitQuality):
+    """A model at its maximum likelihood, with what is needed to compare it to others and to
+    know how far to trust it."""
+
+    model: PurchaseModel
+    log_likelihood: float
+    aic: float
+    customers: int
+    optimizer_converged: bool
+    warnings: tuple[FitWarning, ...] = ()
+    log_covariance: FloatArray | None = None
+    """Asymptotic covariance of the log parameters (in the order of params()); None when the
+    likelihood is flat in some direction."""
 
 
 def standard_errors(params: dict[str, float], log_covariance: FloatArray | None) -> dict[str, float] | None:
