@@ -14,7 +14,9 @@ without the conflict clause until one meets an existing key (see writers.py); th
 paused while rows flow; on PostgreSQL the next batch is prepared while the server commits the last.
 """
 
+import contextlib
 import gc
+import os
 import pickle
 import tempfile
 from collections.abc import Callable, Generator, Iterator
@@ -76,6 +78,9 @@ class ImportOutcome:
     notes: list[ImportNote] = field(default_factory=list)
     # Each column's field (None: ignored).
     mapping: list[tuple[str, str | None]] = field(default_factory=list)
+    # Why the rejects file asked for could not be written (the valid rows were), if it could not.
+    rejects_error: str | None = None
+    rejects_path: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -155,7 +160,8 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     progress=progress,
                 )
             if request.rejects_path is not None and outcome.rejected_lines and not request.dry_run:
-                _write_rejects(table, outcome, request.rejects_path)
+                outcome.rejects_path = request.rejects_path
+                outcome.rejects_error = _write_rejects(table, outcome, request.rejects_path)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome
@@ -399,13 +405,24 @@ def _database_rows(
         yield count, db_rows, tags, items
 
 
-def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> None:
+def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> str | None:
     """The rejected rows as they were in the file, with a last column saying why; a cell that a spreadsheet
-    would run as a formula is neutralised (the importer reads it back as it was)."""
-    with path.open("w", newline="", encoding="utf-8-sig") as out:
-        writer = FormulaSafeCsvWriter(out, delimiter=";")
-        writer.writerow([*table.headers, "reason"])
-        for line, cells in table.rows(ragged="keep"):
-            reason = outcome.rejected_lines.get(line)
-            if reason is not None:
-                writer.writerow([as_text(c) for c in cells] + [reason])
+    would run as a formula is neutralised (the importer reads it back as it was).
+
+    Written beside `path` then renamed, so a file cut short (disk full, folder gone) is never left
+    there; returns why it could not be written, the valid rows being already stored."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with partial.open("w", newline="", encoding="utf-8-sig") as out:
+            writer = FormulaSafeCsvWriter(out, delimiter=";")
+            writer.writerow([*table.headers, "reason"])
+            for line, cells in table.rows(ragged="keep"):
+                reason = outcome.rejected_lines.get(line)
+                if reason is not None:
+                    writer.writerow([as_text(c) for c in cells] + [reason])
+        partial.replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return error.strerror or str(error)
+    return None

@@ -79,7 +79,7 @@ FILE_PROBLEMS = {
     "empty_file": gettext_lazy("The file is empty."),
     "no_header": gettext_lazy("The file has no header line with column names."),
     "unsupported_format": gettext_lazy(
-        "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file (it looks like %(detected)s)."
+        "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file: it looks like %(detected)s."
     ),
     "unreadable_file": gettext_lazy("The file cannot be opened."),
     "corrupt_spreadsheet": gettext_lazy("The spreadsheet cannot be read: it may be damaged."),
@@ -187,6 +187,25 @@ NOTES = {
 }
 
 
+# What the reader found instead of a table (see ecoute/lib/tabular.py), in words.
+FORMATS_DETECTED = {
+    "binary": gettext_lazy("a binary file, not text"),
+    "html": gettext_lazy("a web page (HTML)"),
+    "zip": gettext_lazy("a ZIP archive"),
+    "pdf": gettext_lazy("a PDF document"),
+    "png": gettext_lazy("an image"),
+    "jpeg": gettext_lazy("an image"),
+    "gif": gettext_lazy("an image"),
+    "gzip": gettext_lazy("a compressed archive"),
+    "rar": gettext_lazy("a compressed archive"),
+    "7z": gettext_lazy("a compressed archive"),
+    "rtf": gettext_lazy("a word-processing document (RTF)"),
+    "xls": gettext_lazy(
+        "an Excel 97-2003 (.xls) workbook, a Word document or a workbook protected by a password"
+    ),
+}
+
+
 def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
     """The sentence for `code` in the active language, its numbers written the reader's way; the reader's
     English text for a code we do not know, and the bare sentence when a parameter is missing: never an
@@ -254,7 +273,11 @@ class ImportFileError(Exception):
         self.params = params
 
     def describe(self) -> str:
-        return _say(FILE_PROBLEMS, self.code, self.params)
+        params = self.params
+        if self.code == "unsupported_format" and "detected" in params:
+            detected = FORMATS_DETECTED.get(str(params["detected"]))
+            params = {**params, "detected": detected or params["detected"]}
+        return _say(FILE_PROBLEMS, self.code, params)
 
 
 @dataclass(frozen=True)
