@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for
-from ecoute.customers.importing.fields import FieldSpec, ValueType
+from ecoute.customers.importing.fields import MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE, FieldSpec, ValueType
 from ecoute.customers.importing.money import SaleAmounts
-from ecoute.customers.importing.problems import RowProblem
+from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.importing.resolution import date_window
 from ecoute.customers.importing.sales import RepeatedKeys
 from ecoute.lib.dates import DateColumn
@@ -62,6 +62,13 @@ class FirstPass:
         self.customer_refs: dict[str, int] = {}
         self.unmapped = [i for i in range(len(headers)) if i not in columns]
         self.with_attributes = plan.kind == "customers"
+        if self.with_attributes:
+            # The other columns are the customer's CRM fields, named by their header as the API names them.
+            for i in self.unmapped:
+                if len(headers[i]) > MAX_ATTRIBUTE_NAME:
+                    raise ImportFileError(
+                        "crm_field_name_too_long", column=headers[i][:80], limit=MAX_ATTRIBUTE_NAME
+                    )
         self.width = max(columns, default=-1) + 1
         # Customers and sales whose id comes on several lines (repeated customers, items of one sale).
         keyed = plan.kind in ("customers", "transactions") and "external_id" in self.order
@@ -145,12 +152,13 @@ class FirstPass:
                     refs[ref] = line
         if self.with_attributes:
             headers, unmapped = self.headers, self.unmapped
-            columns.append(
-                [
-                    {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
-                    for cells in rows
-                ]
-            )
+            attributes = [
+                {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
+                for cells in rows
+            ]
+            if any(len(value) > MAX_ATTRIBUTE_VALUE for values in attributes for value in values.values()):
+                raise _RowByRowError
+            columns.append(attributes)
         return list(zip(lines, zip(*columns, strict=True), strict=True))
 
     def convert(self, line: int, cells: list[Any], outcome: ImportOutcome) -> tuple[Any, ...] | None:
@@ -179,15 +187,24 @@ class FirstPass:
                 outcome.add(RowProblem(line, self.headers[index], "", "required"))
                 bad = True
             append(value)
+        if self.with_attributes:
+            attributes = {}
+            for i in self.unmapped:
+                if i < width and cells[i]:
+                    text = as_text(cells[i])
+                    if len(text) > MAX_ATTRIBUTE_VALUE:
+                        outcome.add(
+                            RowProblem(
+                                line, self.headers[i], text, "too_long", {"max_length": MAX_ATTRIBUTE_VALUE}
+                            )
+                        )
+                        bad = True
+                    attributes[self.headers[i]] = text
+            append(attributes)
         if bad:
             return None
         if self.customer_at >= 0:
             ref = values[self.customer_at]
             if ref not in self.customer_refs:
                 self.customer_refs[ref] = line
-        if self.with_attributes:
-            attributes = {
-                self.headers[i]: as_text(cells[i]) for i in self.unmapped if i < len(cells) and cells[i]
-            }
-            append(attributes)
         return tuple(values)

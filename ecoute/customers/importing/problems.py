@@ -143,6 +143,10 @@ FILE_PROBLEMS = {
     "unknown_field": gettext_lazy("“%(field)s” is not a field that can be imported (fields: %(available)s)."),
     "duplicate_field": gettext_lazy("The field “%(field)s” is given to several columns."),
     "no_rows": gettext_lazy("The file has a header but no data rows."),
+    "crm_field_name_too_long": gettext_lazy(
+        "The column “%(column)s…” would be a CRM field of each customer, whose name is at most %(limit)s "
+        "characters: shorten its header, or leave it out of the file."
+    ),
     "unknown_kind": gettext_lazy("Unknown kind of import: %(kind)s"),
 }
 
