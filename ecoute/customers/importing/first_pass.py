@@ -85,6 +85,14 @@ class FirstPass:
                 request.currency,
                 request.single_currency,
             )
+            if self.keys is not None:
+                header_of = {spec.name: headers[i] for i, spec in columns.items()}
+                header_of.setdefault("currency", header_of["amount"])  # a currency written with the amount
+                self.keys.sale_fields = [
+                    (self.order.index(name), header_of[name])
+                    for name in ("customer", "occurred_at", "currency", "channel", "store")
+                    if name in self.order
+                ]
 
     def convert_batch(
         self, batch: list[tuple[int, list[Any]]], outcome: ImportOutcome
@@ -112,7 +120,10 @@ class FirstPass:
             for problem in problems:
                 outcome.add(problem)
         if self.keys is not None:
-            self.keys.see(good)
+            problems = []
+            good = self.keys.see(good, problems)
+            for problem in problems:
+                outcome.add(problem)
         return good
 
     def _convert_columns(self, batch: list[tuple[int, list[Any]]]) -> list[tuple[int, tuple[Any, ...]]]:

@@ -39,6 +39,10 @@ REASONS = {
         "or after the change)"
     ),
     "too_long": gettext_lazy("longer than %(max_length)s characters"),
+    "sale_lines_disagree": gettext_lazy(
+        "line %(first_line)s has the same sale id but not this value: the lines of one sale (the items of "
+        "one ticket) share its customer, date, currency, channel and store"
+    ),
     "currency_conflict": gettext_lazy(
         "the amount is written in %(written)s but the currency column says %(column)s"
     ),

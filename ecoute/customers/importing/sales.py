@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoute.customers.importing.fields import ITEM_FIELDS
+from ecoute.customers.importing.problems import RowProblem
 from ecoute.customers.models import Transaction, TransactionLine
 
 # Repeated keys listed in a note, with the lines of each.
@@ -24,22 +25,43 @@ type SaleLine = tuple[
 ]  # sale id, position, product, quantity, unit price, amount
 
 
-class RepeatedKeys:
-    """Pass 1: the keys (customer CRM ids, sale ids) that come on several lines, with their lines."""
+_LINE_BITS = 32
+_HASH_BITS = 64
+_FIELD_BITS = 8
 
-    def __init__(self, key_at: int) -> None:
+
+class RepeatedKeys:
+    """Pass 1: the keys (customer CRM ids, sale ids) that come on several lines, with their lines.
+
+    For sales, the lines sharing an id are the items of one sale only if they agree on what belongs to
+    the sale (customer, date, currency, channel, store: `sale_fields`); a line that does not is a
+    problem, never summed into another customer's, day's or currency's sale. A key's first line and a
+    fingerprint of its sale fields are packed in one number, so that a million sales stay small."""
+
+    def __init__(self, key_at: int, sale_fields: Sequence[tuple[int, str]] = ()) -> None:
         self.key_at = key_at
+        self.sale_fields = sale_fields  # (position in the values, column to name in a problem)
         self.first_line: dict[Any, int] = {}
         self.repeated: dict[Any, list[int]] = {}
 
-    def see(self, rows: Iterable[tuple[int, Values]]) -> None:
-        first, repeated, at = self.first_line, self.repeated, self.key_at
+    def see(self, rows: list[tuple[int, Values]], problems: list[RowProblem]) -> list[tuple[int, Values]]:
+        """Note the keys of `rows`; returns the rows, less those that disagree with their sale's first line
+        (a problem each)."""
+        first, repeated, at, fields = self.first_line, self.repeated, self.key_at, self.sale_fields
+        kept = []
+        line_mask = (1 << _LINE_BITS) - 1
         for line, values in rows:
             key = values[at]
             if not key:
+                kept.append((line, values))
                 continue
-            earlier = first.setdefault(key, line)
+            packed = line | (_fingerprint(values, fields) << _LINE_BITS) if fields else line
+            earlier_packed = first.setdefault(key, packed)
+            earlier = earlier_packed & line_mask
             if earlier != line:
+                if fields and earlier_packed >> _LINE_BITS != packed >> _LINE_BITS:
+                    problems.append(self._disagreement(line, values, earlier, earlier_packed >> _LINE_BITS))
+                    continue
                 lines = repeated.get(key)
                 if lines is None:
                     repeated[key] = [earlier, line]
@@ -47,6 +69,28 @@ class RepeatedKeys:
                     lines.append(line)
                 else:
                     lines[-1] = line  # the first lines, and the last, which wins
+            kept.append((line, values))
+        return kept
+
+    def _disagreement(self, line: int, values: Values, first_line: int, first_print: int) -> RowProblem:
+        this_print = _fingerprint(values, self.sale_fields)
+        # The first field whose own fingerprint differs (the first field, should two differ only in full).
+        shift = _HASH_BITS
+        at, column = self.sale_fields[0]
+        for i, name in self.sale_fields:
+            mask = (1 << _FIELD_BITS) - 1
+            if (this_print >> shift) & mask != (first_print >> shift) & mask:
+                at, column = i, name
+                break
+            shift += _FIELD_BITS
+        value = values[at]
+        return RowProblem(
+            line,
+            column,
+            "" if value is None else str(value),
+            "sale_lines_disagree",
+            {"first_line": first_line},
+        )
 
     def shown(self) -> str:
         """ "C1 (lines 2, 5), C7 (lines 3, 9)…": the first repeated keys with their lines."""
@@ -100,6 +144,17 @@ class SaleGatherer:
             items[key] = distinct
         self.held = {}
         return rows, items
+
+
+def _fingerprint(values: Values, fields: Sequence[tuple[int, str]]) -> int:
+    """A hash of the sale fields (64 bits), then a short one of each field, to name the one that differs."""
+    sale = tuple(values[i] for i, _column in fields)
+    packed = hash(sale) & ((1 << _HASH_BITS) - 1)
+    shift = _HASH_BITS
+    for value in sale:
+        packed |= (hash(value) & ((1 << _FIELD_BITS) - 1)) << shift
+        shift += _FIELD_BITS
+    return packed
 
 
 def item_lines(names: Sequence[str], sale_id: str, lines: Sequence[Values]) -> list[SaleLine]:
