@@ -14,6 +14,7 @@ from ecoute.customers.importing.money import SaleAmounts
 from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.importing.resolution import date_window
 from ecoute.customers.importing.sales import RepeatedKeys
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.dates import DateColumn
 from ecoute.lib.tabular_errors import InvalidValueError
 
@@ -143,6 +144,8 @@ class FirstPass:
                     column = list(map(str.strip, raw))
                 if text_limit and max(map(len, column)) > text_limit:
                     raise _RowByRowError
+                if CONTROL_CHARACTERS.search("".join(column)):
+                    raise _RowByRowError
                 if required and "" in column:
                     raise _RowByRowError
             elif observe is not None:
@@ -167,7 +170,11 @@ class FirstPass:
                 {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
                 for cells in rows
             ]
-            if any(len(value) > MAX_ATTRIBUTE_VALUE for values in attributes for value in values.values()):
+            if any(
+                len(value) > MAX_ATTRIBUTE_VALUE or CONTROL_CHARACTERS.search(value)
+                for values in attributes
+                for value in values.values()
+            ):
                 raise _RowByRowError
             columns.append(attributes)
         return list(zip(lines, zip(*columns, strict=True), strict=True))
@@ -185,6 +192,8 @@ class FirstPass:
                     value = raw.strip()
                     if text_limit and len(value) > text_limit:
                         raise CellError("too_long", max_length=text_limit)
+                    if CONTROL_CHARACTERS.search(value):
+                        raise CellError("control_character")
                 elif observe is not None:
                     value = raw.strip() if raw.__class__ is str else raw
                     observe(value, line)
@@ -209,6 +218,9 @@ class FirstPass:
                                 line, self.headers[i], text, "too_long", {"max_length": MAX_ATTRIBUTE_VALUE}
                             )
                         )
+                        bad = True
+                    elif CONTROL_CHARACTERS.search(text):
+                        outcome.add(RowProblem(line, self.headers[i], text, "control_character"))
                         bad = True
                     attributes[self.headers[i]] = text
             append(attributes)

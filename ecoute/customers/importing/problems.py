@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.tabular_errors import default_message
 
 REASONS = {
@@ -236,6 +237,11 @@ def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
         return str(sentence)
 
 
+def _visible(value: str) -> str:
+    """A control character spelled out (\\x1b), so that a value quoted to a terminal is never run by it."""
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """One bad value: the line in the file, the column, the value and why."""
@@ -254,7 +260,7 @@ class RowProblem:
         return _("line %(line)s, column “%(column)s”, value “%(value)s”: %(reason)s") % {
             "line": self.line,
             "column": self.column,
-            "value": self.value[:80],
+            "value": _visible(self.value[:80]),
             "reason": self.reason,
         }
 
