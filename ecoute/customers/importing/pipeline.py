@@ -16,6 +16,7 @@ paused while rows flow; on PostgreSQL the next batch is prepared while the serve
 
 import contextlib
 import gc
+import itertools
 import os
 import pickle
 import tempfile
@@ -144,8 +145,12 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     outcome.reading = table.description()
                 if outcome.rows == 0:
                     raise ImportFileError("no_rows")
+                rejected_in_pass_1 = len(outcome.rejected_lines)
                 to_database = resolve_dates(first, request.time_zone, outcome)
                 customer_ids = resolve_customers(plan, first, request.organization_id, outcome, spill)
+                # Rows found bad once the whole file was seen (a time skipped by the clocks…) were
+                # spilled as good: they are left out when written.
+                late = set(itertools.islice(outcome.rejected_lines, rejected_in_pass_1, None))
                 if not outcome.ok and not request.skip_invalid:
                     return outcome
                 spill.seek(0)
@@ -158,6 +163,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     customer_ids=customer_ids,
                     outcome=outcome,
                     progress=progress,
+                    late_rejected=late,
                 )
             if request.rejects_path is not None and outcome.rejected_lines and not request.dry_run:
                 outcome.rejects_path = request.rejects_path
@@ -243,6 +249,7 @@ def _write_rows(
     customer_ids: dict[str, int],
     outcome: ImportOutcome,
     progress: Progress,
+    late_rejected: set[int],
 ) -> None:
     """Write the spilled rows in batches, and count them by key; a dry run only counts."""
     names = first.order + (["attributes"] if plan.kind == "customers" else [])
@@ -263,7 +270,7 @@ def _write_rows(
     batches = _database_rows(
         plan,
         names,
-        _spilled(spill, gatherer),
+        _spilled(spill, gatherer, late_rejected),
         ctx=ctx,
         to_database=to_database,
         outcome=outcome,
@@ -306,14 +313,16 @@ type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]], lis
 type _Spilled = tuple[list[tuple[int, tuple[Any, ...]]], dict[Any, list[tuple[Any, ...]]] | None, int]
 
 
-def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None) -> Iterator[_Spilled]:
-    """The spilled batches, the lines of sales spanning several lines held back; then those sales,
-    one row each, with their lines."""
+def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None, rejected: set[int]) -> Iterator[_Spilled]:
+    """The spilled batches less the `rejected` lines, the lines of sales spanning several lines held
+    back; then those sales, one row each, with their lines."""
     while True:
         try:
             batch = pickle.load(spill)  # noqa: S301 - our own spill file
         except EOFError:
             break
+        if rejected:
+            batch = [row for row in batch if row[0] not in rejected]
         yield (batch if gatherer is None else gatherer.hold(batch)), None, len(batch)
     if gatherer is not None and gatherer.held:
         held = sum(map(len, gatherer.held.values()))
