@@ -86,6 +86,25 @@ def _first_lines_only(org: Organization) -> None:
     }, sales
 
 
+def _formula_amounts(folder: Path) -> Path:
+    # Totals computed by Excel formulas: 2,20 + 3,60 + 2,00 is stored as 7.800000000000001.
+    path = folder / "caisse_formules.xlsx"
+    write_xlsx(
+        path,
+        [
+            ["N° ticket", "Code client", "Date", "Montant"],
+            ["T1", "C1", dt.datetime(2024, 3, 15, 10, 2), 2.2 + 3.6 + 2.0],
+            ["T2", "C1", dt.datetime(2024, 3, 15, 10, 5), 0.1 + 0.2],
+        ],
+    )
+    return path
+
+
+def _amounts_as_shown(org: Organization) -> None:
+    sales = dict(Transaction.objects.filter(organization=org).values_list("external_id", "amount"))
+    assert sales == {"T1": Decimal("7.80"), "T2": Decimal("0.30")}, sales
+
+
 def _sales_without_id(folder: Path) -> Path:
     # Two identical purchases of the same day, and one amount written two ways.
     return write_lines(
@@ -220,6 +239,13 @@ CASES = [
         Expected(succeeds=True, written=4, rejected=3, stored=_first_lines_only),
         args=("--skip-invalid",),
         given=customers_given("C1", "C2"),
+    ),
+    Case(
+        "amounts computed by spreadsheet formulas are read as the spreadsheet shows them",
+        "transactions",
+        _formula_amounts,
+        Expected(succeeds=True, written=2, rejected=0, stored=_amounts_as_shown),
+        given=customers_given("C1"),
     ),
     Case(
         "identical sales without an id are distinct purchases",
