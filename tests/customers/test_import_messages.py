@@ -59,3 +59,19 @@ def test_the_refusal_counts_problems_and_rows_in_proper_french_plurals(
     # Then the counts read as French does, without "(s)"
     assert "1 problème sur 1 ligne." in message, message
     assert "(s)" not in message
+
+
+def test_missing_required_columns_are_counted_in_proper_french_plurals(tmp_path: Path, org: Organization) -> None:
+    # Given a sales file without the customer column, and one without customer nor date
+    one = write_csv(tmp_path / "ventes.csv", "N° ticket;Date;Montant\nT1;01/03/2024;10\n")
+    two = write_csv(tmp_path / "ventes2.csv", "N° ticket;Montant\nT1;10\n")
+
+    # When a French user imports each
+    said = [
+        failing_import("transactions", str(p), "--org", org.slug, "--language", "fr")[0] for p in (one, two)
+    ]
+
+    # Then each says how many columns are missing as French does, without "(s)"
+    assert said[0].startswith("Une colonne obligatoire manque"), said[0]
+    assert said[1].startswith("2 colonnes obligatoires manquent"), said[1]
+    assert "(s)" not in said[0] + said[1]

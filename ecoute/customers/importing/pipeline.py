@@ -179,7 +179,10 @@ def _columns(table: Any, plan: ImportPlan, request: ImportRequest) -> dict[int, 
         return resolve_mapping(table.headers, plan.fields, request.overrides, request.mapping)
     if missing := missing_fields(table.columns, plan.fields):
         raise ImportFileError(
-            "missing_columns", fields=", ".join(s.name for s in missing), found=", ".join(table.headers)
+            "missing_columns",
+            count=len(missing),
+            fields=", ".join(s.name for s in missing),
+            found=", ".join(table.headers),
         )
     return table.columns
 

@@ -138,9 +138,15 @@ FILE_PROBLEMS = {
     ),
     "malformed_csv": gettext_lazy("Line %(line)s cannot be read as CSV."),
     "ragged_row": gettext_lazy("Line %(line)s has %(found)s fields where the header has %(expected)s."),
-    "missing_columns": gettext_lazy(
-        "Required column(s) missing: %(fields)s. Columns found: %(found)s. "
-        "Name the column with --map COLUMN=field or in the mapping form."
+    "missing_columns": (
+        "count",
+        lambda n: ngettext(
+            "A required column is missing: %(fields)s. Columns found: %(found)s. "
+            "Name the column with --map COLUMN=field or in the mapping form.",
+            "%(count)s required columns are missing: %(fields)s. Columns found: %(found)s. "
+            "Name the columns with --map COLUMN=field or in the mapping form.",
+            n,
+        ),
     ),
     "invalid_override": gettext_lazy("“%(spec)s” should read COLUMN=field."),
     "unknown_column": gettext_lazy("No column is named “%(column)s” (columns: %(available)s)."),
