@@ -61,7 +61,9 @@ def test_the_refusal_counts_problems_and_rows_in_proper_french_plurals(
     assert "(s)" not in message
 
 
-def test_missing_required_columns_are_counted_in_proper_french_plurals(tmp_path: Path, org: Organization) -> None:
+def test_missing_required_columns_are_counted_in_proper_french_plurals(
+    tmp_path: Path, org: Organization
+) -> None:
     # Given a sales file without the customer column, and one without customer nor date
     one = write_csv(tmp_path / "ventes.csv", "N° ticket;Date;Montant\nT1;01/03/2024;10\n")
     two = write_csv(tmp_path / "ventes2.csv", "N° ticket;Montant\nT1;10\n")
