@@ -77,3 +77,15 @@ def test_missing_required_columns_are_counted_in_proper_french_plurals(
     assert said[0].startswith("Une colonne obligatoire manque"), said[0]
     assert said[1].startswith("2 colonnes obligatoires manquent"), said[1]
     assert "(s)" not in said[0] + said[1]
+
+
+def test_a_problem_of_a_whole_line_names_the_line_without_an_empty_column() -> None:
+    # Given a line with more fields than the header, a problem of the line rather than of a cell
+    problem = RowProblem(2, "", "", "wrong_field_count", {"found": 5, "expected": 3})
+
+    # When it is said in French
+    with translation.override("fr"):
+        said = problem.describe()
+
+    # Then it names the line and the reason, without an empty column and value
+    assert said == "ligne 2\u00a0: la ligne compte 5 champs alors que l’en-tête en compte 3", said

@@ -263,6 +263,8 @@ class RowProblem:
         return _say(REASONS, self.code, self.params)
 
     def describe(self) -> str:
+        if not self.column and not self.value:  # a problem of the whole line (its number of fields…)
+            return _("line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
         return _("line %(line)s, column “%(column)s”, value “%(value)s”: %(reason)s") % {
             "line": self.line,
             "column": self.column,
