@@ -89,11 +89,14 @@ class FirstPass:
             if self.keys is not None:
                 header_of = {spec.name: headers[i] for i, spec in columns.items()}
                 header_of.setdefault("currency", header_of["amount"])  # a currency written with the amount
-                self.keys.sale_fields = [
-                    (self.order.index(name), header_of[name])
-                    for name in ("customer", "occurred_at", "currency", "channel", "store")
-                    if name in self.order
-                ]
+                self.keys.check_sales(
+                    [
+                        (self.order.index(name), header_of[name])
+                        for name in ("customer", "occurred_at", "currency", "channel", "store")
+                        if name in self.order
+                    ],
+                    header_of["external_id"],
+                )
 
     def convert_batch(
         self, batch: list[tuple[int, list[Any]]], outcome: ImportOutcome

@@ -7,7 +7,8 @@ duplicate, folded. Pass 1 finds the ids that come on several lines; pass 2 holds
 end of the file, then gathers each sale; the other lines go straight through.
 """
 
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -26,8 +27,9 @@ type SaleLine = tuple[
 
 
 _LINE_BITS = 32
-_HASH_BITS = 64
-_FIELD_BITS = 8
+# First lines whose values are kept to name the field a later line of the same sale changes: the lines
+# of one ticket follow each other in a till export, so the last few thousand are enough.
+_RECENT_FIRST_LINES = 20_000
 
 
 class RepeatedKeys:
@@ -36,18 +38,35 @@ class RepeatedKeys:
     For sales, the lines sharing an id are the items of one sale only if they agree on what belongs to
     the sale (customer, date, currency, channel, store: `sale_fields`); a line that does not is a
     problem, never summed into another customer's, day's or currency's sale. A key's first line and a
-    fingerprint of its sale fields are packed in one number, so that a million sales stay small."""
+    hash of its sale fields are packed in one number, so that a million sales stay small and fast."""
 
     def __init__(self, key_at: int, sale_fields: Sequence[tuple[int, str]] = ()) -> None:
         self.key_at = key_at
-        self.sale_fields = sale_fields  # (position in the values, column to name in a problem)
         self.first_line: dict[Any, int] = {}
         self.repeated: dict[Any, list[int]] = {}
+        self.sale_fields: Sequence[tuple[int, str]] = ()
+        self._sale_of: Callable[[Values], Any] | None = None
+        self._recent: dict[Any, Values] = {}
+        self.key_column = ""
+        self.check_sales(sale_fields)
+
+    def check_sales(self, sale_fields: Sequence[tuple[int, str]], key_column: str = "") -> None:
+        """Refuse a line whose `sale_fields` (position in the values, column to name) differ from its key's
+        first line."""
+        self.sale_fields = sale_fields
+        self.key_column = key_column
+        self._sale_of = operator.itemgetter(*[i for i, _column in sale_fields]) if sale_fields else None
 
     def see(self, rows: list[tuple[int, Values]], problems: list[RowProblem]) -> list[tuple[int, Values]]:
         """Note the keys of `rows`; returns the rows, less those that disagree with their sale's first line
         (a problem each)."""
-        first, repeated, at, fields = self.first_line, self.repeated, self.key_at, self.sale_fields
+        first, repeated, at, sale_of, recent = (
+            self.first_line,
+            self.repeated,
+            self.key_at,
+            self._sale_of,
+            self._recent,
+        )
         kept = []
         line_mask = (1 << _LINE_BITS) - 1
         for line, values in rows:
@@ -55,13 +74,20 @@ class RepeatedKeys:
             if not key:
                 kept.append((line, values))
                 continue
-            packed = line | (_fingerprint(values, fields) << _LINE_BITS) if fields else line
-            earlier_packed = first.setdefault(key, packed)
-            earlier = earlier_packed & line_mask
-            if earlier != line:
-                if fields and earlier_packed >> _LINE_BITS != packed >> _LINE_BITS:
-                    problems.append(self._disagreement(line, values, earlier, earlier_packed >> _LINE_BITS))
+            if sale_of is None:
+                earlier = first.setdefault(key, line)
+            else:
+                packed = line | ((hash(sale_of(values)) & 0xFFFFFFFFFFFFFFFF) << _LINE_BITS)
+                earlier_packed = first.setdefault(key, packed)
+                earlier = earlier_packed & line_mask
+                if earlier == line:
+                    if len(recent) >= _RECENT_FIRST_LINES:
+                        recent.clear()
+                    recent[key] = values
+                elif earlier_packed != packed - line + earlier:
+                    problems.append(self._disagreement(line, values, earlier))
                     continue
+            if earlier != line:
                 lines = repeated.get(key)
                 if lines is None:
                     repeated[key] = [earlier, line]
@@ -72,17 +98,14 @@ class RepeatedKeys:
             kept.append((line, values))
         return kept
 
-    def _disagreement(self, line: int, values: Values, first_line: int, first_print: int) -> RowProblem:
-        this_print = _fingerprint(values, self.sale_fields)
-        # The first field whose own fingerprint differs (the first field, should two differ only in full).
-        shift = _HASH_BITS
-        at, column = self.sale_fields[0]
-        for i, name in self.sale_fields:
-            mask = (1 << _FIELD_BITS) - 1
-            if (this_print >> shift) & mask != (first_print >> shift) & mask:
-                at, column = i, name
-                break
-            shift += _FIELD_BITS
+    def _disagreement(self, line: int, values: Values, first_line: int) -> RowProblem:
+        """The problem of a line that changes a field of its sale: the field named when the first line is
+        recent enough to be known, the sale id otherwise."""
+        first = self._recent.get(values[self.key_at])
+        at, column = next(
+            ((i, name) for i, name in self.sale_fields if first is not None and first[i] != values[i]),
+            (self.key_at, self.key_column),
+        )
         value = values[at]
         return RowProblem(
             line,
@@ -144,17 +167,6 @@ class SaleGatherer:
             items[key] = distinct
         self.held = {}
         return rows, items
-
-
-def _fingerprint(values: Values, fields: Sequence[tuple[int, str]]) -> int:
-    """A hash of the sale fields (64 bits), then a short one of each field, to name the one that differs."""
-    sale = tuple(values[i] for i, _column in fields)
-    packed = hash(sale) & ((1 << _HASH_BITS) - 1)
-    shift = _HASH_BITS
-    for value in sale:
-        packed |= (hash(value) & ((1 << _FIELD_BITS) - 1)) << shift
-        shift += _FIELD_BITS
-    return packed
 
 
 def item_lines(names: Sequence[str], sale_id: str, lines: Sequence[Values]) -> list[SaleLine]:
