@@ -278,6 +278,7 @@ def _write_rows(
         to_database=to_database,
         outcome=outcome,
         with_items=with_items,
+        headers={spec.name: first.headers[i] for i, spec in first.columns.items()},
     )
     if connection.vendor == "postgresql":
         # The server checks a batch's foreign keys at its commit while this process waits: the next
@@ -357,12 +358,14 @@ def _database_rows(
     to_database: dict[str, Callable[[Any], Any]],
     outcome: ImportOutcome,
     with_items: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> Generator[_Batch]:
     """Per spilled batch: its number of rows, its database rows, the tags of its customers, and the
     item lines of its sales.
 
     Works on plain values only, never on the database: it may run in another thread."""
-    date_fields = [(names.index(n), to_database[n]) for n in to_database]
+    headers = headers or {}
+    date_fields = [(names.index(n), to_database[n], headers.get(n, "")) for n in to_database]
     customer_at = names.index("customer") if plan.needs_customers else -1
     tags_at = names.index("tags") if "tags" in names else -1
     external_at = names.index("external_id") if "external_id" in names else -1
@@ -382,7 +385,7 @@ def _database_rows(
         for line, values in batch if built is None else ():
             row = list(values)
             # Swap raw dates for database values; a bad date or an unknown customer rejects the row.
-            for at, convert in date_fields:
+            for at, convert, header in date_fields:
                 raw = row[at]
                 if raw is None or raw == "":
                     row[at] = None
@@ -391,7 +394,7 @@ def _database_rows(
                     row[at] = convert(raw)
                 except (InvalidValueError, ValueError):
                     # Pass 1 checks every date the way it is written here: never silent if that fails.
-                    outcome.add(RowProblem(line, "", as_text(raw), "invalid_date"))
+                    outcome.add(RowProblem(line, header, as_text(raw), "invalid_date"))
                     break
             else:
                 if customer_at >= 0 and row[customer_at] not in customer_ids:

@@ -100,6 +100,19 @@ CASES = [
         given=customers_given("C1"),
     ),
     Case(
+        "with --skip-invalid, one month-first date among ambiguous ones rejects its line, counted once",
+        "transactions",
+        _one_month_first_value,
+        Expected(
+            succeeds=True,
+            written=40,
+            rejected=1,
+            says=("line 12, column “Date”, value “05/13/2024”: this column would be read month first",),
+        ),
+        args=("--skip-invalid",),
+        given=customers_given("C1"),
+    ),
+    Case(
         "--date-order mdy reads the column month first",
         "transactions",
         _one_month_first_value,
