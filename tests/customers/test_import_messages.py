@@ -7,7 +7,8 @@ from django.utils import translation
 from ecoute.accounts.models import Organization
 from ecoute.customers.importing.problems import FILE_PROBLEMS, REASONS, ImportFileError, RowProblem
 from ecoute.lib.tabular_errors import MESSAGES
-from tests.customers.importing import failing_import, write_csv
+from tests.customers.importing import failing_import, run_import, write_csv
+from tests.lib.spreadsheet_files import write_xlsx
 
 
 def test_every_code_of_the_file_reader_has_a_translated_sentence() -> None:
@@ -89,3 +90,18 @@ def test_a_problem_of_a_whole_line_names_the_line_without_an_empty_column() -> N
 
     # Then it names the line and the reason, without an empty column and value
     assert said == "ligne 2\u00a0: la ligne compte 5 champs alors que l’en-tête en compte 3", said
+
+
+def test_the_sheets_of_a_workbook_are_quoted_the_french_way(tmp_path: Path, org: Organization) -> None:
+    # Given a workbook of one sheet
+    path = tmp_path / "clients.xlsx"
+    write_xlsx(path, [["N° client", "Nom"], ["C1", "Martin"]], sheet="Export")
+
+    # When a French user imports it
+    out, _err = run_import("customers", str(path), "--org", org.slug, "--language", "fr", "--dry-run")
+
+    # Then the sheets are quoted with French quotation marks, as the sheet read
+    assert (
+        "Feuille lue\u00a0: «\u00a0Export\u00a0» (le classeur a 1 feuille\u00a0: «\u00a0Export\u00a0»)."
+        in out
+    ), out
