@@ -6,6 +6,7 @@ problem is done again row by row, to name each problem in the order of the file.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 
 class _RowByRowError(Exception):
     """A batch to convert row by row, so that each problem is named."""
+
+
+def _cell(cells: list[Any] | None, index: int) -> Any:
+    return cells[index] if cells is not None and index < len(cells) else None
 
 
 class FirstPass:
@@ -79,6 +84,7 @@ class FirstPass:
             if "currency" not in self.order:
                 self.order.append("currency")  # set for each sale by SaleAmounts
             amount_at = self.order.index("amount")
+            self.amount_column = next(i for i, spec in columns.items() if spec.name == "amount")
             self.amounts = SaleAmounts(
                 amount_at,
                 self.order.index("currency"),
@@ -121,6 +127,15 @@ class FirstPass:
         if self.amounts is not None:
             problems: list[RowProblem] = []
             good = self.amounts.settle(good, problems)
+            if problems:
+                # Each amount quoted as the file writes it ("0,005"), so that it can be found there.
+                written = dict(batch)
+                problems = [
+                    dataclasses.replace(p, value=as_text(cell))
+                    if (cell := _cell(written.get(p.line), self.amount_column)) is not None
+                    else p
+                    for p in problems
+                ]
             for problem in problems:
                 outcome.add(problem)
         if self.keys is not None:

@@ -286,7 +286,8 @@ CASES = [
         "amounts with more decimals than their currency are refused",
         "transactions",
         _too_many_decimals,
-        Expected(succeeds=False, says=("line 2,", "line 3,", "at most 2", "JPY")),
+        # Each amount quoted as the file writes it, so that it can be found there.
+        Expected(succeeds=False, says=("line 2,", "value “0,005”", "at most 2", "JPY")),
         given=customers_given("C1"),
     ),
     Case(
