@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ecoute.accounts.models import Organization, User
 from ecoute.customers.import_lease import ImportLease, LeaseLostError, held_by_process, interrupted
@@ -276,8 +276,13 @@ def run_import_job(
         status = ImportStatus.CHECKED if job.dry_run else ImportStatus.SUCCEEDED
     else:
         status = ImportStatus.FAILED
+    message = ""
+    if outcome.rejects_error is not None:
+        with translation.override(organization.language):
+            message = rejects_not_written(outcome)
     lease.end(
         status=status,
+        message=message,
         rows_total=outcome.rows,
         rows_done=outcome.rows,
         rows_written=outcome.written,
@@ -286,10 +291,23 @@ def run_import_job(
         errors=[p.as_dict() for p in outcome.problems],
         reading=outcome.reading,
         notes=[note.as_dict() for note in outcome.notes],
-        rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not job.dry_run else "",
+        rejects_path=str(rejects_path)
+        if rejects_path and outcome.rejected_lines and not job.dry_run and not message
+        else "",
         finished_at=timezone.now(),
     )
     return outcome
+
+
+def rejects_not_written(outcome: ImportOutcome) -> str:
+    """Said when the valid rows were stored but the rejects file could not be written."""
+    return ngettext(
+        "%(written)s row was imported, but the rejected rows could not be written to %(path)s "
+        "(%(reason)s): they are listed with their reasons in this import's report.",
+        "%(written)s rows were imported, but the rejected rows could not be written to %(path)s "
+        "(%(reason)s): they are listed with their reasons in this import's report.",
+        outcome.written,
+    ) % {"written": outcome.written, "path": outcome.rejects_path, "reason": outcome.rejects_error}
 
 
 def _save(job: ImportJob, **changes: object) -> None:

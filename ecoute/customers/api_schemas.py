@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictFloat, StrictInt, WithJsonSchema
 
+from ecoute.customers.importing.fields import MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE, MAX_TAG_LENGTH
 from ecoute.customers.models import Channel, Purpose
 from ecoute.lib.api_values import TEXT_PATTERN, Name, Offset, Text
 
@@ -21,8 +22,7 @@ DATE = (
     "or Z if not in the organization's time zone) or as French exports write it (15/01/2026 10:30)."
 )
 FiniteNumber = Annotated[StrictFloat, Field(allow_inf_nan=False)]
-Tag = Annotated[Name, Field(max_length=100)]
-MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE = 100, 1000
+Tag = Annotated[Name, Field(max_length=MAX_TAG_LENGTH)]
 Attributes = Annotated[
     dict[
         Annotated[Name, Field(max_length=MAX_ATTRIBUTE_NAME)],

@@ -330,6 +330,7 @@ class DateColumn:
                     "deciding": count,
                     "ambiguous": self.ambiguous_count,
                     "value": evidence[0],
+                    "line": evidence[1],
                     "lines": ", ".join(map(str, lines)),
                 }
         return None

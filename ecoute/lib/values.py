@@ -149,8 +149,9 @@ def parse_decimal(value: Cell | Decimal) -> Decimal:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise _invalid("invalid_number", value)
-        # repr gives the shortest text that reads back as the same float: 0.1 stays 0.1.
-        return parse_decimal(Decimal(repr(value)))
+        # A spreadsheet keeps and shows 15 significant digits: a cell computed by a formula as
+        # 7.800000000000001 is the 7.8 it shows, and 0.1 stays 0.1.
+        return parse_decimal(Decimal(format(value, ".15g")))
     if isinstance(value, Decimal) and value.is_finite():
         if not -_MAX_EXPONENT < value.adjusted() < _MAX_EXPONENT:
             raise _invalid("invalid_number", value)

@@ -97,7 +97,7 @@ def test_a_dry_run_checks_everything_and_writes_nothing(
     [
         (b"", "The file is empty"),
         (b"%PDF-1.4 binary", "is not a CSV"),
-        (b"Nom;Ville\nDurand;Paris\n", "Required column(s) missing: CRM id"),
+        (b"Nom;Ville\nDurand;Paris\n", "A required column is missing: CRM id"),
         (b"N\xc2\xb0 client;Nom\n", "no data rows"),
     ],
 )
@@ -134,7 +134,7 @@ def test_the_command_exits_1_with_a_message_and_no_traceback(tmp_path: Path, org
         env=subprocess_env(),
     )
     assert result.returncode == 1
-    assert "Required column(s) missing" in result.stderr
+    assert "A required column is missing" in result.stderr
     assert "Traceback" not in result.stderr
 
 

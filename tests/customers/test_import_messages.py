@@ -1,9 +1,14 @@
 """Every problem the file reader can report has a sentence in the user's language."""
 
+from pathlib import Path
+
 from django.utils import translation
 
+from ecoute.accounts.models import Organization
 from ecoute.customers.importing.problems import FILE_PROBLEMS, REASONS, ImportFileError, RowProblem
 from ecoute.lib.tabular_errors import MESSAGES
+from tests.customers.importing import failing_import, run_import, write_csv
+from tests.lib.spreadsheet_files import write_xlsx
 
 
 def test_every_code_of_the_file_reader_has_a_translated_sentence() -> None:
@@ -23,3 +28,80 @@ def test_a_problem_missing_a_detail_is_still_said_rather_than_failing() -> None:
     assert "CSV" in ImportFileError("unsupported_format").describe()
     assert RowProblem(3, "Montant", "x", "too_long").reason
     assert ImportFileError("some_new_code", detail="x").describe() == "some_new_code"
+
+
+def test_a_file_that_is_not_text_is_named_in_french_words(tmp_path: Path, org: Organization) -> None:
+    # Given a binary file and a PDF given to the importer by a French user
+    binary = tmp_path / "clients.csv"
+    binary.write_bytes(b"\x00\x01\x02\x03" * 200)
+    pdf = tmp_path / "clients.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+
+    # When each is imported
+    said = [
+        failing_import("customers", str(p), "--org", org.slug, "--language", "fr")[0] for p in (binary, pdf)
+    ]
+
+    # Then what each looks like is said in French
+    assert "un fichier binaire" in said[0], said[0]
+    assert "un document PDF" in said[1], said[1]
+    assert "binary" not in said[0]
+
+
+def test_the_refusal_counts_problems_and_rows_in_proper_french_plurals(
+    tmp_path: Path, org: Organization
+) -> None:
+    # Given a file of one row with one bad e-mail address
+    path = write_csv(tmp_path / "clients.csv", "Code client;E-mail\nC1;pas-une-adresse\n")
+
+    # When a French user imports it
+    message, _problems = failing_import("customers", str(path), "--org", org.slug, "--language", "fr")
+
+    # Then the counts read as French does, without "(s)"
+    assert "1 problème sur 1 ligne." in message, message
+    assert "(s)" not in message
+
+
+def test_missing_required_columns_are_counted_in_proper_french_plurals(
+    tmp_path: Path, org: Organization
+) -> None:
+    # Given a sales file without the customer column, and one without customer nor date
+    one = write_csv(tmp_path / "ventes.csv", "N° ticket;Date;Montant\nT1;01/03/2024;10\n")
+    two = write_csv(tmp_path / "ventes2.csv", "N° ticket;Montant\nT1;10\n")
+
+    # When a French user imports each
+    said = [
+        failing_import("transactions", str(p), "--org", org.slug, "--language", "fr")[0] for p in (one, two)
+    ]
+
+    # Then each says how many columns are missing as French does, without "(s)"
+    assert said[0].startswith("Une colonne obligatoire manque"), said[0]
+    assert said[1].startswith("2 colonnes obligatoires manquent"), said[1]
+    assert "(s)" not in said[0] + said[1]
+
+
+def test_a_problem_of_a_whole_line_names_the_line_without_an_empty_column() -> None:
+    # Given a line with more fields than the header, a problem of the line rather than of a cell
+    problem = RowProblem(2, "", "", "wrong_field_count", {"found": 5, "expected": 3})
+
+    # When it is said in French
+    with translation.override("fr"):
+        said = problem.describe()
+
+    # Then it names the line and the reason, without an empty column and value
+    assert said == "ligne 2\u00a0: la ligne compte 5 champs alors que l’en-tête en compte 3", said
+
+
+def test_the_sheets_of_a_workbook_are_quoted_the_french_way(tmp_path: Path, org: Organization) -> None:
+    # Given a workbook of one sheet
+    path = tmp_path / "clients.xlsx"
+    write_xlsx(path, [["N° client", "Nom"], ["C1", "Martin"]], sheet="Export")
+
+    # When a French user imports it
+    out, _err = run_import("customers", str(path), "--org", org.slug, "--language", "fr", "--dry-run")
+
+    # Then the sheets are quoted with French quotation marks, as the sheet read
+    assert (
+        "Feuille lue\u00a0: «\u00a0Export\u00a0» (le classeur a 1 feuille\u00a0: «\u00a0Export\u00a0»)."
+        in out
+    ), out

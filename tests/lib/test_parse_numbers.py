@@ -257,3 +257,14 @@ def test_any_whole_number_with_thousands_separators_reads_back_equal(number: int
     # When it is parsed
     # Then it is the same number
     assert parse_int(text) == number
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [(2.2 + 3.6 + 2.0, "7.8"), (0.1 + 0.2, "0.3"), (1234.5, "1234.5"), (0.1, "0.1"), (19.99 * 3, "59.97")],
+)
+def test_a_spreadsheet_number_reads_as_the_spreadsheet_shows_it(cell: float, expected: str) -> None:
+    # Given a cell computed by a formula, its binary float a hair off the decimal it shows (7.800000000000001)
+    # When it is parsed
+    # Then it reads to the 15 significant digits a spreadsheet keeps and shows
+    assert parse_decimal(cell) == Decimal(expected)

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ecoute.customers.importing.fields import FieldSpec, ValueType
+from ecoute.customers.importing.fields import MAX_TAG_LENGTH, FieldSpec, ValueType
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.columns import normalize_header
 from ecoute.lib.dates import DateColumn, parse_date
 from ecoute.lib.tabular_errors import InvalidValueError
@@ -43,6 +44,8 @@ def _text(spec: FieldSpec) -> Converter:
         text = value.strip() if value.__class__ is str else as_text(value)
         if limit and len(text) > limit:
             raise CellError("too_long", max_length=limit)
+        if CONTROL_CHARACTERS.search(text):
+            raise CellError("control_character")
         return text
 
     return convert
@@ -192,8 +195,14 @@ def _web_address(spec: FieldSpec) -> Converter:
 def _tags(_spec: FieldSpec) -> Converter:
     def convert(value: Cell | list[str]) -> list[str]:
         if isinstance(value, list):  # sent to the API as a list: each item is a tag, commas and all
-            return [tag.strip()[:100] for tag in value if tag.strip()]
-        return [tag.strip()[:100] for tag in re.split(r"[,;|]", as_text(value)) if tag.strip()]
+            tags = [tag.strip() for tag in value if tag.strip()]
+        else:
+            tags = [tag.strip() for tag in re.split(r"[,;|]", as_text(value)) if tag.strip()]
+        if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise CellError("too_long", max_length=MAX_TAG_LENGTH)
+        if any(CONTROL_CHARACTERS.search(tag) for tag in tags):
+            raise CellError("control_character")
+        return tags
 
     return convert
 

@@ -6,6 +6,11 @@ from enum import StrEnum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+# A customer's tags and CRM fields (attributes), whether they come in a file or through the API.
+MAX_TAG_LENGTH = 100
+MAX_ATTRIBUTE_NAME = 100
+MAX_ATTRIBUTE_VALUE = 1000
+
 
 class ValueType(StrEnum):
     TEXT = "text"

@@ -6,14 +6,16 @@ problem is done again row by row, to name each problem in the order of the file.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for
-from ecoute.customers.importing.fields import FieldSpec, ValueType
+from ecoute.customers.importing.fields import MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE, FieldSpec, ValueType
 from ecoute.customers.importing.money import SaleAmounts
-from ecoute.customers.importing.problems import RowProblem
+from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.importing.resolution import date_window
 from ecoute.customers.importing.sales import RepeatedKeys
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.dates import DateColumn
 from ecoute.lib.tabular_errors import InvalidValueError
 
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
 
 class _RowByRowError(Exception):
     """A batch to convert row by row, so that each problem is named."""
+
+
+def _cell(cells: list[Any] | None, index: int) -> Any:
+    return cells[index] if cells is not None and index < len(cells) else None
 
 
 class FirstPass:
@@ -62,6 +68,13 @@ class FirstPass:
         self.customer_refs: dict[str, int] = {}
         self.unmapped = [i for i in range(len(headers)) if i not in columns]
         self.with_attributes = plan.kind == "customers"
+        if self.with_attributes:
+            # The other columns are the customer's CRM fields, named by their header as the API names them.
+            for i in self.unmapped:
+                if len(headers[i]) > MAX_ATTRIBUTE_NAME:
+                    raise ImportFileError(
+                        "crm_field_name_too_long", column=headers[i][:80], limit=MAX_ATTRIBUTE_NAME
+                    )
         self.width = max(columns, default=-1) + 1
         # Customers and sales whose id comes on several lines (repeated customers, items of one sale).
         keyed = plan.kind in ("customers", "transactions") and "external_id" in self.order
@@ -71,6 +84,7 @@ class FirstPass:
             if "currency" not in self.order:
                 self.order.append("currency")  # set for each sale by SaleAmounts
             amount_at = self.order.index("amount")
+            self.amount_column = next(i for i, spec in columns.items() if spec.name == "amount")
             self.amounts = SaleAmounts(
                 amount_at,
                 self.order.index("currency"),
@@ -78,6 +92,17 @@ class FirstPass:
                 request.currency,
                 request.single_currency,
             )
+            if self.keys is not None:
+                header_of = {spec.name: headers[i] for i, spec in columns.items()}
+                header_of.setdefault("currency", header_of["amount"])  # a currency written with the amount
+                self.keys.check_sales(
+                    [
+                        (self.order.index(name), header_of[name])
+                        for name in ("customer", "occurred_at", "currency", "channel", "store")
+                        if name in self.order
+                    ],
+                    header_of["external_id"],
+                )
 
     def convert_batch(
         self, batch: list[tuple[int, list[Any]]], outcome: ImportOutcome
@@ -102,10 +127,22 @@ class FirstPass:
         if self.amounts is not None:
             problems: list[RowProblem] = []
             good = self.amounts.settle(good, problems)
+            if problems:
+                # Each amount quoted as the file writes it ("0,005"), so that it can be found there.
+                written = dict(batch)
+                problems = [
+                    dataclasses.replace(p, value=as_text(cell))
+                    if (cell := _cell(written.get(p.line), self.amount_column)) is not None
+                    else p
+                    for p in problems
+                ]
             for problem in problems:
                 outcome.add(problem)
         if self.keys is not None:
-            self.keys.see(good)
+            problems = []
+            good = self.keys.see(good, problems)
+            for problem in problems:
+                outcome.add(problem)
         return good
 
     def _convert_columns(self, batch: list[tuple[int, list[Any]]]) -> list[tuple[int, tuple[Any, ...]]]:
@@ -124,6 +161,8 @@ class FirstPass:
                 else:
                     column = list(map(str.strip, raw))
                 if text_limit and max(map(len, column)) > text_limit:
+                    raise _RowByRowError
+                if CONTROL_CHARACTERS.search("".join(column)):
                     raise _RowByRowError
                 if required and "" in column:
                     raise _RowByRowError
@@ -145,12 +184,17 @@ class FirstPass:
                     refs[ref] = line
         if self.with_attributes:
             headers, unmapped = self.headers, self.unmapped
-            columns.append(
-                [
-                    {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
-                    for cells in rows
-                ]
-            )
+            attributes = [
+                {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
+                for cells in rows
+            ]
+            if any(
+                len(value) > MAX_ATTRIBUTE_VALUE or CONTROL_CHARACTERS.search(value)
+                for values in attributes
+                for value in values.values()
+            ):
+                raise _RowByRowError
+            columns.append(attributes)
         return list(zip(lines, zip(*columns, strict=True), strict=True))
 
     def convert(self, line: int, cells: list[Any], outcome: ImportOutcome) -> tuple[Any, ...] | None:
@@ -166,6 +210,8 @@ class FirstPass:
                     value = raw.strip()
                     if text_limit and len(value) > text_limit:
                         raise CellError("too_long", max_length=text_limit)
+                    if CONTROL_CHARACTERS.search(value):
+                        raise CellError("control_character")
                 elif observe is not None:
                     value = raw.strip() if raw.__class__ is str else raw
                     observe(value, line)
@@ -179,15 +225,27 @@ class FirstPass:
                 outcome.add(RowProblem(line, self.headers[index], "", "required"))
                 bad = True
             append(value)
+        if self.with_attributes:
+            attributes = {}
+            for i in self.unmapped:
+                if i < width and cells[i]:
+                    text = as_text(cells[i])
+                    if len(text) > MAX_ATTRIBUTE_VALUE:
+                        outcome.add(
+                            RowProblem(
+                                line, self.headers[i], text, "too_long", {"max_length": MAX_ATTRIBUTE_VALUE}
+                            )
+                        )
+                        bad = True
+                    elif CONTROL_CHARACTERS.search(text):
+                        outcome.add(RowProblem(line, self.headers[i], text, "control_character"))
+                        bad = True
+                    attributes[self.headers[i]] = text
+            append(attributes)
         if bad:
             return None
         if self.customer_at >= 0:
             ref = values[self.customer_at]
             if ref not in self.customer_refs:
                 self.customer_refs[ref] = line
-        if self.with_attributes:
-            attributes = {
-                self.headers[i]: as_text(cells[i]) for i in self.unmapped if i < len(cells) and cells[i]
-            }
-            append(attributes)
         return tuple(values)

@@ -47,6 +47,9 @@ def resolve_mapping(
     columns = guess_columns(headers, fields, overrides, chosen)
     if missing := missing_fields(columns, fields):
         raise ImportFileError(
-            "missing_columns", fields=", ".join(str(spec.label) for spec in missing), found=", ".join(headers)
+            "missing_columns",
+            count=len(missing),
+            fields=", ".join(str(spec.label) for spec in missing),
+            found=", ".join(headers),
         )
     return columns

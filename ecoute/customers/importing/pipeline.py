@@ -14,7 +14,10 @@ without the conflict clause until one meets an existing key (see writers.py); th
 paused while rows flow; on PostgreSQL the next batch is prepared while the server commits the last.
 """
 
+import contextlib
 import gc
+import itertools
+import os
 import pickle
 import tempfile
 from collections.abc import Callable, Generator, Iterator
@@ -76,6 +79,9 @@ class ImportOutcome:
     notes: list[ImportNote] = field(default_factory=list)
     # Each column's field (None: ignored).
     mapping: list[tuple[str, str | None]] = field(default_factory=list)
+    # Why the rejects file asked for could not be written (the valid rows were), if it could not.
+    rejects_error: str | None = None
+    rejects_path: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -139,8 +145,12 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     outcome.reading = table.description()
                 if outcome.rows == 0:
                     raise ImportFileError("no_rows")
+                rejected_in_pass_1 = len(outcome.rejected_lines)
                 to_database = resolve_dates(first, request.time_zone, outcome)
                 customer_ids = resolve_customers(plan, first, request.organization_id, outcome, spill)
+                # Rows found bad once the whole file was seen (a time skipped by the clocks…) were
+                # spilled as good: they are left out when written.
+                late = set(itertools.islice(outcome.rejected_lines, rejected_in_pass_1, None))
                 if not outcome.ok and not request.skip_invalid:
                     return outcome
                 spill.seek(0)
@@ -153,9 +163,11 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     customer_ids=customer_ids,
                     outcome=outcome,
                     progress=progress,
+                    late_rejected=late,
                 )
             if request.rejects_path is not None and outcome.rejected_lines and not request.dry_run:
-                _write_rejects(table, outcome, request.rejects_path)
+                outcome.rejects_path = request.rejects_path
+                outcome.rejects_error = _write_rejects(table, outcome, request.rejects_path)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome
@@ -167,7 +179,10 @@ def _columns(table: Any, plan: ImportPlan, request: ImportRequest) -> dict[int, 
         return resolve_mapping(table.headers, plan.fields, request.overrides, request.mapping)
     if missing := missing_fields(table.columns, plan.fields):
         raise ImportFileError(
-            "missing_columns", fields=", ".join(s.name for s in missing), found=", ".join(table.headers)
+            "missing_columns",
+            count=len(missing),
+            fields=", ".join(s.name for s in missing),
+            found=", ".join(table.headers),
         )
     return table.columns
 
@@ -237,6 +252,7 @@ def _write_rows(
     customer_ids: dict[str, int],
     outcome: ImportOutcome,
     progress: Progress,
+    late_rejected: set[int],
 ) -> None:
     """Write the spilled rows in batches, and count them by key; a dry run only counts."""
     names = first.order + (["attributes"] if plan.kind == "customers" else [])
@@ -257,11 +273,12 @@ def _write_rows(
     batches = _database_rows(
         plan,
         names,
-        _spilled(spill, gatherer),
+        _spilled(spill, gatherer, late_rejected),
         ctx=ctx,
         to_database=to_database,
         outcome=outcome,
         with_items=with_items,
+        headers={spec.name: first.headers[i] for i, spec in first.columns.items()},
     )
     if connection.vendor == "postgresql":
         # The server checks a batch's foreign keys at its commit while this process waits: the next
@@ -300,14 +317,16 @@ type _Batch = tuple[int, list[tuple[Any, ...]], list[tuple[str, list[str]]], lis
 type _Spilled = tuple[list[tuple[int, tuple[Any, ...]]], dict[Any, list[tuple[Any, ...]]] | None, int]
 
 
-def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None) -> Iterator[_Spilled]:
-    """The spilled batches, the lines of sales spanning several lines held back; then those sales,
-    one row each, with their lines."""
+def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None, rejected: set[int]) -> Iterator[_Spilled]:
+    """The spilled batches less the `rejected` lines, the lines of sales spanning several lines held
+    back; then those sales, one row each, with their lines."""
     while True:
         try:
             batch = pickle.load(spill)  # noqa: S301 - our own spill file
         except EOFError:
             break
+        if rejected:
+            batch = [row for row in batch if row[0] not in rejected]
         yield (batch if gatherer is None else gatherer.hold(batch)), None, len(batch)
     if gatherer is not None and gatherer.held:
         held = sum(map(len, gatherer.held.values()))
@@ -339,12 +358,14 @@ def _database_rows(
     to_database: dict[str, Callable[[Any], Any]],
     outcome: ImportOutcome,
     with_items: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> Generator[_Batch]:
     """Per spilled batch: its number of rows, its database rows, the tags of its customers, and the
     item lines of its sales.
 
     Works on plain values only, never on the database: it may run in another thread."""
-    date_fields = [(names.index(n), to_database[n]) for n in to_database]
+    headers = headers or {}
+    date_fields = [(names.index(n), to_database[n], headers.get(n, "")) for n in to_database]
     customer_at = names.index("customer") if plan.needs_customers else -1
     tags_at = names.index("tags") if "tags" in names else -1
     external_at = names.index("external_id") if "external_id" in names else -1
@@ -364,7 +385,7 @@ def _database_rows(
         for line, values in batch if built is None else ():
             row = list(values)
             # Swap raw dates for database values; a bad date or an unknown customer rejects the row.
-            for at, convert in date_fields:
+            for at, convert, header in date_fields:
                 raw = row[at]
                 if raw is None or raw == "":
                     row[at] = None
@@ -373,7 +394,7 @@ def _database_rows(
                     row[at] = convert(raw)
                 except (InvalidValueError, ValueError):
                     # Pass 1 checks every date the way it is written here: never silent if that fails.
-                    outcome.add(RowProblem(line, "", as_text(raw), "invalid_date"))
+                    outcome.add(RowProblem(line, header, as_text(raw), "invalid_date"))
                     break
             else:
                 if customer_at >= 0 and row[customer_at] not in customer_ids:
@@ -399,13 +420,24 @@ def _database_rows(
         yield count, db_rows, tags, items
 
 
-def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> None:
+def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> str | None:
     """The rejected rows as they were in the file, with a last column saying why; a cell that a spreadsheet
-    would run as a formula is neutralised (the importer reads it back as it was)."""
-    with path.open("w", newline="", encoding="utf-8-sig") as out:
-        writer = FormulaSafeCsvWriter(out, delimiter=";")
-        writer.writerow([*table.headers, "reason"])
-        for line, cells in table.rows(ragged="keep"):
-            reason = outcome.rejected_lines.get(line)
-            if reason is not None:
-                writer.writerow([as_text(c) for c in cells] + [reason])
+    would run as a formula is neutralised (the importer reads it back as it was).
+
+    Written beside `path` then renamed, so a file cut short (disk full, folder gone) is never left
+    there; returns why it could not be written, the valid rows being already stored."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with partial.open("w", newline="", encoding="utf-8-sig") as out:
+            writer = FormulaSafeCsvWriter(out, delimiter=";")
+            writer.writerow([*table.headers, "reason"])
+            for line, cells in table.rows(ragged="keep"):
+                reason = outcome.rejected_lines.get(line)
+                if reason is not None:
+                    writer.writerow([as_text(c) for c in cells] + [reason])
+        partial.replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return error.strerror or str(error)
+    return None

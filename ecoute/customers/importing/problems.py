@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.tabular_errors import default_message
 
 REASONS = {
@@ -39,6 +40,10 @@ REASONS = {
         "or after the change)"
     ),
     "too_long": gettext_lazy("longer than %(max_length)s characters"),
+    "sale_lines_disagree": gettext_lazy(
+        "line %(first_line)s has the same sale id but not this value: the lines of one sale (the items of "
+        "one ticket) share its customer, date, currency, channel and store"
+    ),
     "currency_conflict": gettext_lazy(
         "the amount is written in %(written)s but the currency column says %(column)s"
     ),
@@ -79,7 +84,7 @@ FILE_PROBLEMS = {
     "empty_file": gettext_lazy("The file is empty."),
     "no_header": gettext_lazy("The file has no header line with column names."),
     "unsupported_format": gettext_lazy(
-        "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file (it looks like %(detected)s)."
+        "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file: it looks like %(detected)s."
     ),
     "unreadable_file": gettext_lazy("The file cannot be opened."),
     "corrupt_spreadsheet": gettext_lazy("The spreadsheet cannot be read: it may be damaged."),
@@ -133,9 +138,15 @@ FILE_PROBLEMS = {
     ),
     "malformed_csv": gettext_lazy("Line %(line)s cannot be read as CSV."),
     "ragged_row": gettext_lazy("Line %(line)s has %(found)s fields where the header has %(expected)s."),
-    "missing_columns": gettext_lazy(
-        "Required column(s) missing: %(fields)s. Columns found: %(found)s. "
-        "Name the column with --map COLUMN=field or in the mapping form."
+    "missing_columns": (
+        "count",
+        lambda n: ngettext(
+            "A required column is missing: %(fields)s. Columns found: %(found)s. "
+            "Name the column with --map COLUMN=field or in the mapping form.",
+            "%(count)s required columns are missing: %(fields)s. Columns found: %(found)s. "
+            "Name the columns with --map COLUMN=field or in the mapping form.",
+            n,
+        ),
     ),
     "invalid_override": gettext_lazy("“%(spec)s” should read COLUMN=field."),
     "unknown_column": gettext_lazy("No column is named “%(column)s” (columns: %(available)s)."),
@@ -143,6 +154,10 @@ FILE_PROBLEMS = {
     "unknown_field": gettext_lazy("“%(field)s” is not a field that can be imported (fields: %(available)s)."),
     "duplicate_field": gettext_lazy("The field “%(field)s” is given to several columns."),
     "no_rows": gettext_lazy("The file has a header but no data rows."),
+    "crm_field_name_too_long": gettext_lazy(
+        "The column “%(column)s…” would be a CRM field of each customer, whose name is at most %(limit)s "
+        "characters: shorten its header, or leave it out of the file."
+    ),
     "unknown_kind": gettext_lazy("Unknown kind of import: %(kind)s"),
 }
 
@@ -187,6 +202,25 @@ NOTES = {
 }
 
 
+# What the reader found instead of a table (see ecoute/lib/tabular.py), in words.
+FORMATS_DETECTED = {
+    "binary": gettext_lazy("a binary file, not text"),
+    "html": gettext_lazy("a web page (HTML)"),
+    "zip": gettext_lazy("a ZIP archive"),
+    "pdf": gettext_lazy("a PDF document"),
+    "png": gettext_lazy("an image"),
+    "jpeg": gettext_lazy("an image"),
+    "gif": gettext_lazy("an image"),
+    "gzip": gettext_lazy("a compressed archive"),
+    "rar": gettext_lazy("a compressed archive"),
+    "7z": gettext_lazy("a compressed archive"),
+    "rtf": gettext_lazy("a word-processing document (RTF)"),
+    "xls": gettext_lazy(
+        "an Excel 97-2003 (.xls) workbook, a Word document or a workbook protected by a password"
+    ),
+}
+
+
 def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
     """The sentence for `code` in the active language, its numbers written the reader's way; the reader's
     English text for a code we do not know, and the bare sentence when a parameter is missing: never an
@@ -209,6 +243,11 @@ def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
         return str(sentence)
 
 
+def _visible(value: str) -> str:
+    """A control character spelled out (\\x1b), so that a value quoted to a terminal is never run by it."""
+    return CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """One bad value: the line in the file, the column, the value and why."""
@@ -224,10 +263,12 @@ class RowProblem:
         return _say(REASONS, self.code, self.params)
 
     def describe(self) -> str:
+        if not self.column and not self.value:  # a problem of the whole line (its number of fields…)
+            return _("line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
         return _("line %(line)s, column “%(column)s”, value “%(value)s”: %(reason)s") % {
             "line": self.line,
             "column": self.column,
-            "value": self.value[:80],
+            "value": _visible(self.value[:80]),
             "reason": self.reason,
         }
 
@@ -254,7 +295,11 @@ class ImportFileError(Exception):
         self.params = params
 
     def describe(self) -> str:
-        return _say(FILE_PROBLEMS, self.code, self.params)
+        params = self.params
+        if self.code == "unsupported_format" and "detected" in params:
+            detected = FORMATS_DETECTED.get(str(params["detected"]))
+            params = {**params, "detected": detected or params["detected"]}
+        return _say(FILE_PROBLEMS, self.code, params)
 
 
 @dataclass(frozen=True)

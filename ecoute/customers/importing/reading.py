@@ -48,7 +48,7 @@ def reading_notes(reading: dict[str, Any]) -> list[str]:
             }
         )
     elif reading.get("sheet"):
-        shown = ", ".join(f"“{name}”" for name in sheets[:SHEETS_SHOWN]) + (
+        shown = ", ".join(_("“%(sheet)s”") % {"sheet": name} for name in sheets[:SHEETS_SHOWN]) + (
             "…" if len(sheets) > SHEETS_SHOWN else ""
         )
         notes.append(

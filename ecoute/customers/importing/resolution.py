@@ -48,7 +48,8 @@ def resolve_dates(first: FirstPass, zone: str, outcome: ImportOutcome) -> dict[s
         try:
             parse = cells.column.resolve()
         except InvalidValueError as error:
-            line = error.params.get("month_first_line")
+            # The problem of a column, said at the line of the value that decided it: that row is rejected.
+            line = error.params.get("month_first_line", error.params.get("line"))
             outcome.add(
                 RowProblem(
                     line if isinstance(line, int) else 0,

@@ -7,11 +7,13 @@ duplicate, folded. Pass 1 finds the ids that come on several lines; pass 2 holds
 end of the file, then gathers each sale; the other lines go straight through.
 """
 
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ecoute.customers.importing.fields import ITEM_FIELDS
+from ecoute.customers.importing.problems import RowProblem
 from ecoute.customers.models import Transaction, TransactionLine
 
 # Repeated keys listed in a note, with the lines of each.
@@ -24,21 +26,67 @@ type SaleLine = tuple[
 ]  # sale id, position, product, quantity, unit price, amount
 
 
-class RepeatedKeys:
-    """Pass 1: the keys (customer CRM ids, sale ids) that come on several lines, with their lines."""
+_LINE_BITS = 32
+# First lines whose values are kept to name the field a later line of the same sale changes: the lines
+# of one ticket follow each other in a till export, so the last few thousand are enough.
+_RECENT_FIRST_LINES = 20_000
 
-    def __init__(self, key_at: int) -> None:
+
+class RepeatedKeys:
+    """Pass 1: the keys (customer CRM ids, sale ids) that come on several lines, with their lines.
+
+    For sales, the lines sharing an id are the items of one sale only if they agree on what belongs to
+    the sale (customer, date, currency, channel, store: `sale_fields`); a line that does not is a
+    problem, never summed into another customer's, day's or currency's sale. A key's first line and a
+    hash of its sale fields are packed in one number, so that a million sales stay small and fast."""
+
+    def __init__(self, key_at: int, sale_fields: Sequence[tuple[int, str]] = ()) -> None:
         self.key_at = key_at
         self.first_line: dict[Any, int] = {}
         self.repeated: dict[Any, list[int]] = {}
+        self.sale_fields: Sequence[tuple[int, str]] = ()
+        self._sale_of: Callable[[Values], Any] | None = None
+        self._recent: dict[Any, Values] = {}
+        self.key_column = ""
+        self.check_sales(sale_fields)
 
-    def see(self, rows: Iterable[tuple[int, Values]]) -> None:
-        first, repeated, at = self.first_line, self.repeated, self.key_at
+    def check_sales(self, sale_fields: Sequence[tuple[int, str]], key_column: str = "") -> None:
+        """Refuse a line whose `sale_fields` (position in the values, column to name) differ from its key's
+        first line."""
+        self.sale_fields = sale_fields
+        self.key_column = key_column
+        self._sale_of = operator.itemgetter(*[i for i, _column in sale_fields]) if sale_fields else None
+
+    def see(self, rows: list[tuple[int, Values]], problems: list[RowProblem]) -> list[tuple[int, Values]]:
+        """Note the keys of `rows`; returns the rows, less those that disagree with their sale's first line
+        (a problem each)."""
+        first, repeated, at, sale_of, recent = (
+            self.first_line,
+            self.repeated,
+            self.key_at,
+            self._sale_of,
+            self._recent,
+        )
+        kept = []
+        line_mask = (1 << _LINE_BITS) - 1
         for line, values in rows:
             key = values[at]
             if not key:
+                kept.append((line, values))
                 continue
-            earlier = first.setdefault(key, line)
+            if sale_of is None:
+                earlier = first.setdefault(key, line)
+            else:
+                packed = line | ((hash(sale_of(values)) & 0xFFFFFFFFFFFFFFFF) << _LINE_BITS)
+                earlier_packed = first.setdefault(key, packed)
+                earlier = earlier_packed & line_mask
+                if earlier == line:
+                    if len(recent) >= _RECENT_FIRST_LINES:
+                        recent.clear()
+                    recent[key] = values
+                elif earlier_packed != packed - line + earlier:
+                    problems.append(self._disagreement(line, values, earlier))
+                    continue
             if earlier != line:
                 lines = repeated.get(key)
                 if lines is None:
@@ -47,6 +95,25 @@ class RepeatedKeys:
                     lines.append(line)
                 else:
                     lines[-1] = line  # the first lines, and the last, which wins
+            kept.append((line, values))
+        return kept
+
+    def _disagreement(self, line: int, values: Values, first_line: int) -> RowProblem:
+        """The problem of a line that changes a field of its sale: the field named when the first line is
+        recent enough to be known, the sale id otherwise."""
+        first = self._recent.get(values[self.key_at])
+        at, column = next(
+            ((i, name) for i, name in self.sale_fields if first is not None and first[i] != values[i]),
+            (self.key_at, self.key_column),
+        )
+        value = values[at]
+        return RowProblem(
+            line,
+            column,
+            "" if value is None else str(value),
+            "sale_lines_disagree",
+            {"first_line": first_line},
+        )
 
     def shown(self) -> str:
         """ "C1 (lines 2, 5), C7 (lines 3, 9)…": the first repeated keys with their lines."""

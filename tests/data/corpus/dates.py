@@ -79,6 +79,11 @@ def _autumn_twice(folder: Path) -> Path:
     )
 
 
+def _only_existing_times_stored(org: Organization) -> None:
+    sales = set(Transaction.objects.filter(organization=org).values_list("external_id", flat=True))
+    assert sales == {"T1", "T3"}, sales
+
+
 CASES = [
     Case(
         "French month names are read and written alike",
@@ -92,6 +97,19 @@ CASES = [
         "transactions",
         _one_month_first_value,
         Expected(succeeds=False, says=("--date-order", "lines 12")),
+        given=customers_given("C1"),
+    ),
+    Case(
+        "with --skip-invalid, one month-first date among ambiguous ones rejects its line, counted once",
+        "transactions",
+        _one_month_first_value,
+        Expected(
+            succeeds=True,
+            written=40,
+            rejected=1,
+            says=("line 12, column “Date”, value “05/13/2024”: this column would be read month first",),
+        ),
+        args=("--skip-invalid",),
         given=customers_given("C1"),
     ),
     Case(
@@ -114,6 +132,14 @@ CASES = [
         "transactions",
         _spring_forward,
         Expected(succeeds=False, says=("line 3,", "line 5,", "does not exist in Europe/Paris")),
+        given=customers_given("C1"),
+    ),
+    Case(
+        "with --skip-invalid, a local time skipped by the spring change is rejected, never shifted",
+        "transactions",
+        _spring_forward,
+        Expected(succeeds=True, written=2, rejected=2, stored=_only_existing_times_stored),
+        args=("--skip-invalid",),
         given=customers_given("C1"),
     ),
     Case(

@@ -141,6 +141,26 @@ STRUCTURE = [
         Expected(succeeds=False, says=("Line 3", '"'), stored=_stored(set())),
     ),
     Case(
+        "control characters inside a CRM export are refused with their line, as the API refuses them",
+        "customers",
+        _text_file(
+            "controles.csv",
+            "N° client;Nom;Tags;Notes\r\nC1;Martin\x1b[31m;vip;\r\nC2;Durand;fid\x01ele;\r\n"
+            "C3;Petit;;appel\x1a\r\nC4;Roux;;ok\r\n",
+            "utf-8",
+        ),
+        Expected(
+            succeeds=False,
+            says=(
+                "line 2, column “Nom”, value “Martin\\x1b[31m”",  # shown, never run by the terminal
+                "line 3, column “Tags”",
+                "line 4, column “Notes”",
+                "holds a control character",
+            ),
+            stored=_stored(set()),
+        ),
+    ),
+    Case(
         "a short row is an error with its line",
         "customers",
         _text_file(

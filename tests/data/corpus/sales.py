@@ -61,6 +61,50 @@ def _one_sale_of_three_items(org: Organization) -> None:
     assert TransactionLine.objects.filter(transaction__organization=org).count() == 4
 
 
+def _ticket_lines_that_disagree(folder: Path) -> Path:
+    # T1's second line names another customer, T2's another day, T3's another currency: not one sale each.
+    return write_lines(
+        folder / "caisse_incoherente.csv",
+        "N° ticket;Code client;Date;Montant",
+        "T1;C1;15/03/2024;2,20",
+        "T1;C2;15/03/2024;3,60",
+        "T2;C1;15/03/2024;1,00",
+        "T2;C1;16/03/2024;1,00",
+        "T3;C1;15/03/2024;2,20 €",
+        "T3;C1;15/03/2024;3,60 $",
+        "T4;C1;15/03/2024;5,00",
+    )
+
+
+def _first_lines_only(org: Organization) -> None:
+    sales = dict(Transaction.objects.filter(organization=org).values_list("external_id", "amount"))
+    assert sales == {
+        "T1": Decimal("2.20"),
+        "T2": Decimal("1.00"),
+        "T3": Decimal("2.20"),
+        "T4": Decimal("5.00"),
+    }, sales
+
+
+def _formula_amounts(folder: Path) -> Path:
+    # Totals computed by Excel formulas: 2,20 + 3,60 + 2,00 is stored as 7.800000000000001.
+    path = folder / "caisse_formules.xlsx"
+    write_xlsx(
+        path,
+        [
+            ["N° ticket", "Code client", "Date", "Montant"],
+            ["T1", "C1", dt.datetime(2024, 3, 15, 10, 2), 2.2 + 3.6 + 2.0],
+            ["T2", "C1", dt.datetime(2024, 3, 15, 10, 5), 0.1 + 0.2],
+        ],
+    )
+    return path
+
+
+def _amounts_as_shown(org: Organization) -> None:
+    sales = dict(Transaction.objects.filter(organization=org).values_list("external_id", "amount"))
+    assert sales == {"T1": Decimal("7.80"), "T2": Decimal("0.30")}, sales
+
+
 def _sales_without_id(folder: Path) -> Path:
     # Two identical purchases of the same day, and one amount written two ways.
     return write_lines(
@@ -175,6 +219,35 @@ CASES = [
         given=customers_given("C1", "C2"),
     ),
     Case(
+        "lines of one ticket naming another customer, day or currency are refused with their lines",
+        "transactions",
+        _ticket_lines_that_disagree,
+        Expected(
+            succeeds=False,
+            says=(
+                "line 3, column “Code client”, value “C2”: line 2 has the same sale id",
+                "line 5, column “Date”, value “16/03/2024”: line 4 has the same sale id",
+                "line 7, column “Montant”, value “USD”: line 6 has the same sale id",
+            ),
+        ),
+        given=customers_given("C1", "C2"),
+    ),
+    Case(
+        "with --skip-invalid, lines of one ticket that disagree are rejected, never summed",
+        "transactions",
+        _ticket_lines_that_disagree,
+        Expected(succeeds=True, written=4, rejected=3, stored=_first_lines_only),
+        args=("--skip-invalid",),
+        given=customers_given("C1", "C2"),
+    ),
+    Case(
+        "amounts computed by spreadsheet formulas are read as the spreadsheet shows them",
+        "transactions",
+        _formula_amounts,
+        Expected(succeeds=True, written=2, rejected=0, stored=_amounts_as_shown),
+        given=customers_given("C1"),
+    ),
+    Case(
         "identical sales without an id are distinct purchases",
         "transactions",
         _sales_without_id,
@@ -213,7 +286,8 @@ CASES = [
         "amounts with more decimals than their currency are refused",
         "transactions",
         _too_many_decimals,
-        Expected(succeeds=False, says=("line 2,", "line 3,", "at most 2", "JPY")),
+        # Each amount quoted as the file writes it, so that it can be found there.
+        Expected(succeeds=False, says=("line 2,", "value “0,005”", "at most 2", "JPY")),
         given=customers_given("C1"),
     ),
     Case(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ecoute.accounts.models import Organization
-from ecoute.customers.actions import run_import_job, start_import_job
+from ecoute.customers.actions import rejects_not_written, run_import_job, start_import_job
 from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_import_run
 from ecoute.customers.importing.pipeline import ImportOutcome
 from ecoute.customers.importing.problems import ImportFileError
@@ -131,11 +131,21 @@ class Command(BaseCommand):
         if not outcome.ok and not options["skip_invalid"]:
             raise CommandError(
                 _(
-                    "Nothing was imported: %(count)s problem(s) in %(rows)s rows. Fix the file, or use "
+                    "Nothing was imported: %(problems)s in %(rows)s. Fix the file, or use "
                     "--skip-invalid --rejects FILE to import the valid rows."
                 )
-                % {"count": outcome.problem_count, "rows": outcome.rows}
+                % {
+                    "problems": ngettext("%(count)s problem", "%(count)s problems", outcome.problem_count)
+                    % {"count": formats.number_format(outcome.problem_count, force_grouping=True)},
+                    "rows": ngettext("%(count)s row", "%(count)s rows", outcome.rows)
+                    % {"count": formats.number_format(outcome.rows, force_grouping=True)},
+                }
             )
+        if outcome.rejects_error is not None:
+            # The valid rows are stored, but not the file asked for: not a success to a script either.
+            if not options["json"]:
+                self.stdout.write(summary(outcome, dry_run=False, kind=options["kind"]) + ".")
+            raise CommandError(rejects_not_written(outcome))
         if options["json"]:
             return
         if options["dry_run"]:
