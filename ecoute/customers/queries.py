@@ -24,7 +24,7 @@ from ecoute.customers.models import (
     Transaction,
     customer_search_name,
 )
-from ecoute.lib.quantities import days_late
+from ecoute.lib.quantities import days_late, money
 from ecoute.lib.text import fold
 
 # Beyond this many customers one statement over the organization beats many over lists of ids.
@@ -285,12 +285,8 @@ def customer_timeline(customer: Customer, limit: int = 200) -> list[TimelineEntr
         TimelineEntry(
             t.occurred_at,
             "transaction",
-            str(_("Purchase")),
-            " · ".join(
-                dict.fromkeys(
-                    filter(None, [f"{formats.number_format(t.amount, 2)} {t.currency}", t.store, t.channel])
-                )
-            ),
+            str(_("Refund")) if t.amount < 0 else str(_("Purchase")),
+            " · ".join(dict.fromkeys(filter(None, [money(t.amount, t.currency), t.store, t.channel]))),
             "badge-info",
         )
         for t in customer.transactions.all()[:limit]

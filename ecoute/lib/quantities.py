@@ -4,16 +4,37 @@ Console messages, reports and pages all go through these, so that "2 000 clients
 French read "2,000 customers" and "3.8 s" in English.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+from ecoute.lib.values import currency_decimals
+
+# The signs readers know; any other currency is written with its ISO code.
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£"}
+MINUS = "\N{MINUS SIGN}"
+NO_BREAK_SPACE = "\N{NO-BREAK SPACE}"
 
 
 def grouped(number: int | float | Decimal, decimals: int | None = None) -> str:
     """`number` in the active language, its thousands grouped: "12 345,6" in French."""
     return formats.number_format(number, decimals, use_l10n=True, force_grouping=True)
+
+
+def money(amount: int | float | Decimal, currency: str = "EUR", decimals: int | None = None) -> str:
+    """An amount as the reader writes money: "1 249,90 €" and "−15,00 €" in French, "€1,249.90" and
+    "−€15.00" in English; `decimals` to round (0 for a revenue card), else the currency's own."""
+    places = currency_decimals(currency) if decimals is None else decimals
+    # Rounded here, half up as tills do: number_format would cut the digits it drops.
+    value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    number = grouped(abs(value), places)
+    sign = MINUS if value < 0 else ""
+    symbol = CURRENCY_SIGNS.get(currency.upper())
+    if (get_language() or "fr")[:2] == "en":
+        return f"{sign}{symbol}{number}" if symbol else f"{sign}{currency.upper()}{NO_BREAK_SPACE}{number}"
+    return f"{sign}{number}{NO_BREAK_SPACE}{symbol or currency.upper()}"
 
 
 def seconds(value: float) -> str:

@@ -193,3 +193,23 @@ def test_revenue_adds_up_the_main_currency_only_and_says_what_it_left_out(
         1,
     )
     assert "1 sale in another currency not counted" in page.content.decode()
+
+
+def test_money_reads_the_same_on_the_customer_page_and_the_overview_and_refunds_say_so(
+    owner_client: Client, org: Organization
+) -> None:
+    # Given a purchase of 1 249,90 € and a refund of 15 €
+    customer = CustomerFactory.create(organization=org)
+    TransactionFactory.create(customer=customer, amount=Decimal("1249.90"), external_id="T1")
+    TransactionFactory.create(customer=customer, amount=Decimal("-15.00"), external_id="T2")
+    # When a French reader opens the customer page and the overview
+    detail = owner_client.get(
+        reverse("customers:customer_detail", args=[customer.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    overview = owner_client.get(reverse("customers:overview"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    # Then both write money the French way, and the refund is called a refund
+    assert "1\N{NO-BREAK SPACE}249,90\N{NO-BREAK SPACE}€" in detail
+    assert "\N{MINUS SIGN}15,00\N{NO-BREAK SPACE}€" in detail
+    assert "Remboursement" in detail
+    assert "EUR" not in detail
+    assert "1\N{NO-BREAK SPACE}235\N{NO-BREAK SPACE}€" in overview

@@ -1,9 +1,11 @@
 """Counts and durations read as the reader writes them, with French plural rules."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import translation
 
-from ecoute.lib.quantities import days_late, grouped, record_counts, seconds
+from ecoute.lib.quantities import days_late, grouped, money, record_counts, seconds
 
 
 @pytest.mark.parametrize(
@@ -44,3 +46,37 @@ def test_record_counts_name_each_kind_with_its_own_plural() -> None:
     # Then each noun agrees with its number, in the reader's rules
     assert french == "2\N{NO-BREAK SPACE}000 clients, 1 transaction, 0 consentement, 2 actes de fidélité"
     assert english == "2,000 customers, 1 transaction, 0 consents, 2 loyalty acts"
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "currency", "expected"),
+    [
+        ("fr", "1249.9", "EUR", "1\N{NO-BREAK SPACE}249,90\N{NO-BREAK SPACE}€"),
+        ("en", "1249.9", "EUR", "€1,249.90"),
+        ("fr", "-15", "EUR", "\N{MINUS SIGN}15,00\N{NO-BREAK SPACE}€"),
+        ("en", "-15", "EUR", "\N{MINUS SIGN}€15.00"),
+        ("fr", "12.5", "CHF", "12,50\N{NO-BREAK SPACE}CHF"),
+        ("en", "12.5", "CHF", "CHF\N{NO-BREAK SPACE}12.50"),
+        ("fr", "1200", "JPY", "1\N{NO-BREAK SPACE}200\N{NO-BREAK SPACE}JPY"),
+    ],
+)
+def test_money_is_written_one_way_per_language(
+    language: str, amount: str, currency: str, expected: str
+) -> None:
+    # Given an amount in a currency / When a reader of that language sees it / Then it reads as their money
+    with translation.override(language):
+        assert money(Decimal(amount), currency) == expected
+
+
+def test_a_revenue_total_drops_its_cents_and_keeps_its_grouping() -> None:
+    with translation.override("fr"):
+        assert (
+            money(Decimal("1564996.40"), "EUR", decimals=0)
+            == "1\N{NO-BREAK SPACE}564\N{NO-BREAK SPACE}996\N{NO-BREAK SPACE}€"
+        )
+
+
+def test_money_rounds_half_up_instead_of_cutting() -> None:
+    with translation.override("en"):
+        assert money(Decimal("1234.90"), "EUR", decimals=0) == "€1,235"
+        assert money(Decimal("-0.004"), "EUR") == "€0.00"
