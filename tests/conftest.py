@@ -2,9 +2,11 @@
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.test import Client
 
 from ecoute.accounts.models import Membership, Organization, Role
@@ -63,3 +65,11 @@ def smtp_sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
     with SmtpSink() as sink:
         settings.MAILERS = {"default": smtp_mailer(sink.host, sink.port)}  # type: ignore[attr-defined]
         yield sink
+
+
+@pytest.fixture
+def clock_mid_window() -> Iterator[None]:
+    """Rate limits count in fixed windows (a minute, a quarter, an hour): start the test just inside
+    one, so that it cannot straddle two whatever the time it runs at."""
+    with time_machine.travel(datetime(2026, 3, 14, 10, 0, 5, tzinfo=UTC), tick=True):
+        yield

@@ -67,6 +67,7 @@ def test_a_forged_guard_cookie_is_ignored(org: Organization) -> None:
 
 
 @time_machine.travel(datetime(2026, 3, 14, 10, 0, 5, tzinfo=UTC), tick=True)  # well inside one hour
+@pytest.mark.usefixtures("clock_mid_window")
 def test_answers_from_one_address_are_limited(org: Organization, settings: Any) -> None:
     # Given a limit of two responses an hour per address
     settings.PUBLIC_RESPONSE_RATE_LIMIT = 2

@@ -134,6 +134,7 @@ def test_the_link_of_a_message_without_consent_is_unknown(customer: Customer) ->
     assert Client().get("/u/").status_code == 404
 
 
+@pytest.mark.usefixtures("clock_mid_window")
 def test_guessing_links_is_rate_limited_per_address_without_refusing_good_links(
     customer: Customer, settings: Any, sent: Callable[[Message], str]
 ) -> None:
@@ -153,6 +154,7 @@ def test_guessing_links_is_rate_limited_per_address_without_refusing_good_links(
     assert len(_withdrawals(customer)) == 1
 
 
+@pytest.mark.usefixtures("clock_mid_window")
 def test_one_link_is_rate_limited(customer: Customer, settings: Any, sent: Callable[[Message], str]) -> None:
     settings.UNSUBSCRIBE_RATE_LIMIT = 3
     link = sent(queue_invitation(customer))
