@@ -114,7 +114,8 @@ def import_customers(customers_csv: Path) -> tuple[int, float]:
     from django.core.management import call_command
 
     from ecoute.accounts.actions import create_organization
-    from ecoute.customers.importing.pipeline import ImportRequest, run_import
+    from ecoute.customers.importing.pipeline import run_import
+    from ecoute.customers.importing.request import ImportRequest
 
     call_command("migrate", verbosity=0)
     org = create_organization("bench", "Bench", time_zone=ZONE)
@@ -125,7 +126,8 @@ def import_customers(customers_csv: Path) -> tuple[int, float]:
 
 
 def run_ours(organization_id: int, sales_csv: Path) -> dict[str, Any]:
-    from ecoute.customers.importing.pipeline import ImportRequest, run_import
+    from ecoute.customers.importing.pipeline import run_import
+    from ecoute.customers.importing.request import ImportRequest
 
     samples: dict[str, list[float]] = {"validating": [], "writing": []}
 

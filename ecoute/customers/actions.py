@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ecoute.accounts.models import Organization, User
 from ecoute.customers.import_lease import ImportLease, LeaseLostError, held_by_process, interrupted
-from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest, run_import
+from ecoute.customers.importing.pipeline import run_import
 from ecoute.customers.importing.problems import ImportFileError
+from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 from ecoute.customers.models import FINISHED_STATUSES, RUNNING_STATUSES, ImportJob, ImportStatus
 from ecoute.lib.process_identity import this_process
 from ecoute.lib.tabular import PREVIEW_CHARS, open_table

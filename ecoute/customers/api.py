@@ -28,8 +28,9 @@ from ecoute.customers.api_schemas import (
     WriteResult,
 )
 from ecoute.customers.importing.kinds import CustomerPlan
-from ecoute.customers.importing.pipeline import ImportRequest, run_import
+from ecoute.customers.importing.pipeline import run_import
 from ecoute.customers.importing.problems import ImportFileError
+from ecoute.customers.importing.request import ImportRequest
 from ecoute.customers.models import Customer
 from ecoute.customers.queries import filter_customers, stored_customer_fields
 from ecoute.lib.idempotency import idempotent

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictFloat, StrictInt, WithJsonSchema
 
-from ecoute.customers.importing.fields import MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE, MAX_TAG_LENGTH
+from ecoute.customers.importing.field_spec import MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE, MAX_TAG_LENGTH
 from ecoute.customers.models import Channel, Purpose
 from ecoute.lib.api_values import TEXT_PATTERN, Name, Offset, Text
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from ecoute.customers.importing.fields import FieldSpec
+from ecoute.customers.importing.field_spec import FieldSpec
 from ecoute.customers.importing.reading import ENCODING_CHOICES
 from ecoute.customers.models import ImportKind, Tag
 

@@ -6,7 +6,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecoute.customers.importing.cells import DateCells, LocalToUtc
+from ecoute.customers.importing.date_cells import DateCells, LocalToUtc
 
 ZONES = ["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]
 

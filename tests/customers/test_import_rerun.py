@@ -12,8 +12,8 @@ import pytest
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.importing import pipeline
-from ecoute.customers.importing.pipeline import ImportRequest
 from ecoute.customers.importing.pipeline import run_import as run_pipeline
+from ecoute.customers.importing.request import ImportRequest
 from ecoute.customers.models import Customer, Transaction
 from tests.conftest import subprocess_env
 from tests.customers.importing import run_import, write_csv

@@ -1,44 +1,10 @@
 """The fields each import kind understands, with the column names French and English exports use."""
 
-from dataclasses import dataclass, field
-from enum import StrEnum
-
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# A customer's tags and CRM fields (attributes), whether they come in a file or through the API.
-MAX_TAG_LENGTH = 100
-MAX_ATTRIBUTE_NAME = 100
-MAX_ATTRIBUTE_VALUE = 1000
-
-
-class ValueType(StrEnum):
-    TEXT = "text"
-    EMAIL = "email"
-    DECIMAL = "decimal"
-    MONEY = "money"  # a decimal that may carry its currency: "12,50 $", "12.50 USD"
-    INTEGER = "integer"
-    BOOLEAN = "boolean"
-    DATETIME = "datetime"
-    CHOICE = "choice"
-    TAGS = "tags"
-    URL = "url"
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: Promise
-    type: ValueType = ValueType.TEXT
-    required: bool = False
-    max_length: int = 0
-    synonyms: tuple[str, ...] = ()
-    # For CHOICE: accepted spellings (normalized) → stored value.
-    choices: dict[str, str] = field(default_factory=dict)
-    # What the column holds: DECIMAL digits before the point, INTEGER bounds; None is no limit.
-    integer_digits: int | None = None
-    minimum: int | None = None
-    maximum: int | None = None
+from ecoute.customers.importing.field_choices import CHANNELS, INTERACTION_KINDS, LOYALTY_KINDS, PURPOSES
+from ecoute.customers.importing.field_spec import FieldSpec, ValueType
 
 
 def _spec(name: str, label: Promise, *synonyms: str, **options: object) -> FieldSpec:
@@ -73,65 +39,6 @@ OCCURRED_AT = _spec(
     required=True,
     type=ValueType.DATETIME,
 )
-
-CHANNELS = {
-    "email": "email",
-    "e mail": "email",
-    "mail": "email",
-    "courriel": "email",
-    "sms": "sms",
-    "texto": "sms",
-    "phone": "phone",
-    "telephone": "phone",
-    "tel": "phone",
-}
-PURPOSES = {
-    "surveys": "surveys",
-    "survey": "surveys",
-    "enquetes": "surveys",
-    "enquete": "surveys",
-    "sondages": "surveys",
-    "avis": "surveys",
-    "marketing": "marketing",
-    "prospection": "marketing",
-    "newsletter": "marketing",
-    "offres": "marketing",
-    "panel": "panel",
-}
-INTERACTION_KINDS = {
-    "support ticket": "support_ticket",
-    "support_ticket": "support_ticket",
-    "ticket": "support_ticket",
-    "reclamation": "support_ticket",
-    "sav": "support_ticket",
-    "call": "call",
-    "appel": "call",
-    "visit": "visit",
-    "visite": "visit",
-    "delivery": "delivery",
-    "livraison": "delivery",
-    "email": "email",
-    "e mail": "email",
-    "courriel": "email",
-    "chat": "chat",
-}
-LOYALTY_KINDS = {
-    "review": "review",
-    "avis": "review",
-    "endorsement": "endorsement",
-    "recommandation": "endorsement",
-    "temoignage": "endorsement",
-    "referral": "referral",
-    "parrainage": "referral",
-    "community help": "community_help",
-    "community_help": "community_help",
-    "entraide": "community_help",
-    "aide communaute": "community_help",
-    "social mention": "social_mention",
-    "social_mention": "social_mention",
-    "mention reseaux sociaux": "social_mention",
-    "mention": "social_mention",
-}
 
 CUSTOMER_FIELDS = (
     _spec(

@@ -9,8 +9,14 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from ecoute.customers.importing.cells import CellError, DateCells, as_text, converter_for
-from ecoute.customers.importing.fields import MAX_ATTRIBUTE_NAME, MAX_ATTRIBUTE_VALUE, FieldSpec, ValueType
+from ecoute.customers.importing.cells import CellError, as_text, converter_for
+from ecoute.customers.importing.date_cells import DateCells
+from ecoute.customers.importing.field_spec import (
+    MAX_ATTRIBUTE_NAME,
+    MAX_ATTRIBUTE_VALUE,
+    FieldSpec,
+    ValueType,
+)
 from ecoute.customers.importing.money import SaleAmounts
 from ecoute.customers.importing.problems import ImportFileError, RowProblem
 from ecoute.customers.importing.resolution import date_window
@@ -21,7 +27,7 @@ from ecoute.lib.tabular_errors import InvalidValueError
 
 if TYPE_CHECKING:
     from ecoute.customers.importing.kinds import ImportPlan
-    from ecoute.customers.importing.pipeline import ImportOutcome, ImportRequest
+    from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 
 
 class _RowByRowError(Exception):

@@ -2,17 +2,16 @@
 
 import hashlib
 import json
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 from itertools import repeat
 from typing import Any
 
-from django.db import connection
-
-from ecoute.customers.importing.fields import FIELDS_BY_KIND, FieldSpec
+from ecoute.customers.importing.field_spec import FieldSpec
+from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.writers import Upsert
 from ecoute.customers.models import (
     Consent,
@@ -367,38 +366,3 @@ PLANS: dict[str, ImportPlan] = {
     "interactions": InteractionPlan("interactions", FIELDS_BY_KIND["interactions"], needs_customers=True),
     "loyalty-acts": LoyaltyActPlan("loyalty-acts", FIELDS_BY_KIND["loyalty-acts"], needs_customers=True),
 }
-
-
-def db_datetime_for_connection() -> Callable[[datetime], Any]:
-    """How this database wants an aware datetime in a raw statement."""
-    if connection.vendor == "sqlite":
-        # Django stores datetimes on SQLite as naive UTC text.
-        return lambda value: value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    return lambda value: value
-
-
-def database_takes_naive_text() -> bool:
-    """Whether `db_datetime_for_connection` gives naive UTC text (SQLite) rather than aware datetimes."""
-    return connection.vendor == "sqlite"
-
-
-def customer_ids_for(organization_id: int, refs: Iterable[str]) -> dict[str, int]:
-    """CRM id → customer id for the `refs` that exist, looked up by chunks of the unique index."""
-    ids: dict[str, int] = {}
-    wanted = list(refs)
-    select = f'SELECT external_id, id FROM "{Customer._meta.db_table}" WHERE organization_id = %s'  # noqa: S608
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One array parameter: PostgreSQL plans a list of thousands of literals slowly.
-            for start in range(0, len(wanted), 20_000):
-                cursor.execute(
-                    f"{select} AND external_id = ANY(%s)", [organization_id, wanted[start : start + 20_000]]
-                )
-                ids.update(cursor.fetchall())
-            return ids
-        for start in range(0, len(wanted), 5000):
-            chunk = wanted[start : start + 5000]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"{select} AND external_id IN ({marks})", [organization_id, *chunk])
-            ids.update(cursor.fetchall())
-    return ids

@@ -1,6 +1,6 @@
 """Which column of the file feeds which field: guessed from the headers, corrected by the user."""
 
-from ecoute.customers.importing.fields import FieldSpec
+from ecoute.customers.importing.field_spec import FieldSpec
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.lib.columns import guess_mapping, parse_mapping_overrides
 

@@ -22,7 +22,6 @@ import pickle
 import tempfile
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,18 +29,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ecoute.customers.importing.cells import as_text
-from ecoute.customers.importing.fields import ITEM_FIELDS, FieldSpec
+from ecoute.customers.importing.field_spec import FieldSpec
+from ecoute.customers.importing.fields import ITEM_FIELDS
 from ecoute.customers.importing.first_pass import FirstPass
 from ecoute.customers.importing.handoff import one_ahead
 from ecoute.customers.importing.kinds import (
     PLANS,
     ImportPlan,
     WriteContext,
-    db_datetime_for_connection,
 )
 from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
+from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 from ecoute.customers.importing.resolution import resolve_customers, resolve_dates
 from ecoute.customers.importing.sales import (
     SaleGatherer,
@@ -50,69 +50,16 @@ from ecoute.customers.importing.sales import (
     write_sale_lines,
 )
 from ecoute.customers.importing.tags import set_customer_tags
-from ecoute.customers.importing.writers import DistinctKeys, bulk_writing
+from ecoute.customers.importing.writers import DistinctKeys, bulk_writing, db_datetime_for_connection
 from ecoute.lib.formula_safe import FormulaSafeCsvWriter
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
 
 BATCH_SIZE = 50_000
-MAX_PROBLEMS_KEPT = 1000
 # Rows converted column by column at a time: small enough to stay in the processor's caches.
 CONVERT_SIZE = 2000
 
 type Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class ImportOutcome:
-    rows: int = 0
-    # Rows stored (created or updated; in a dry run, that would be), one per key: rows of the file
-    # that repeat an earlier row's key are folded into it (the last wins) and counted as duplicates.
-    written: int = 0
-    duplicates: int = 0
-    rejected_lines: dict[int, str] = field(default_factory=dict)
-    problems: list[RowProblem] = field(default_factory=list)
-    problem_count: int = 0
-    # How the file was read (see Table.description): encoding, sheets, totals lines skipped.
-    reading: dict[str, Any] = field(default_factory=dict)
-    # What the import decided that the user should know, without being a problem.
-    notes: list[ImportNote] = field(default_factory=list)
-    # Each column's field (None: ignored).
-    mapping: list[tuple[str, str | None]] = field(default_factory=list)
-    # Why the rejects file asked for could not be written (the valid rows were), if it could not.
-    rejects_error: str | None = None
-    rejects_path: Path | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem_count == 0
-
-    def add(self, problem: RowProblem) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(problem)
-        self.rejected_lines.setdefault(problem.line, problem.reason)
-
-
-@dataclass
-class ImportRequest:
-    organization_id: int
-    time_zone: str
-    kind: str
-    path: Path | None = None
-    records: list[dict[str, Any]] | None = None  # rows sent to the API, keyed by field name
-    overrides: list[str] = field(default_factory=list)
-    mapping: dict[str, str] | None = None  # column position → field, as chosen on the web page
-    skip_invalid: bool = False
-    dry_run: bool = False
-    rejects_path: Path | None = None
-    # How to read the file: encoding, sheet, header_row (see open_table).
-    reading_options: dict[str, Any] = field(default_factory=dict)
-    # "dmy", "mdy" or "ymd": how numeric dates are read, rather than deciding it from each column.
-    date_order: str | None = None
-    # The organization's currency, and whether it refuses sales in others (see money.py).
-    currency: str = "EUR"
-    single_currency: bool = False
 
 
 def _no_progress(_phase: str, _done: int, _total: int) -> None:

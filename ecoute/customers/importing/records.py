@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from ecoute.customers.importing.fields import FieldSpec
+from ecoute.customers.importing.field_spec import FieldSpec
 
 
 class RecordsTable:

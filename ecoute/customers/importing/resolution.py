@@ -9,21 +9,22 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from ecoute.customers.importing.cells import as_text, local_time_problem
-from ecoute.customers.importing.kinds import (
+from ecoute.customers.importing.cells import as_text
+from ecoute.customers.importing.date_cells import local_time_problem
+from ecoute.customers.importing.problems import ImportNote, RowProblem
+from ecoute.customers.importing.sales import SHOWN_LINES
+from ecoute.customers.importing.writers import (
     customer_ids_for,
     database_takes_naive_text,
     db_datetime_for_connection,
 )
-from ecoute.customers.importing.problems import ImportNote, RowProblem
-from ecoute.customers.importing.sales import SHOWN_LINES
 from ecoute.lib.dates import DateColumn
 from ecoute.lib.tabular_errors import InvalidValueError
 
 if TYPE_CHECKING:
     from ecoute.customers.importing.first_pass import FirstPass
     from ecoute.customers.importing.kinds import ImportPlan
-    from ecoute.customers.importing.pipeline import ImportOutcome
+    from ecoute.customers.importing.request import ImportOutcome
 
 
 def date_window() -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from ecoute.customers.importing.kinds import customer_ids_for
+from ecoute.customers.importing.writers import customer_ids_for
 from ecoute.customers.models import Customer, Tag
 
 

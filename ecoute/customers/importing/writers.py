@@ -11,14 +11,17 @@ import operator
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import psycopg
 from django.db import connection, models, transaction
+
+from ecoute.customers.models import Customer
 
 # SQLite in WAL mode copies the log back into the database (and syncs both) at the first commit after
 # the log passes this many pages: 1,000 by default, so every batch of an import paid for a
@@ -175,3 +178,38 @@ class DistinctKeys:
 
     def count(self) -> int:
         return int(np.unique(np.concatenate(self.hashes)).size) if self.hashes else 0
+
+
+def db_datetime_for_connection() -> Callable[[datetime], Any]:
+    """How this database wants an aware datetime in a raw statement."""
+    if connection.vendor == "sqlite":
+        # Django stores datetimes on SQLite as naive UTC text.
+        return lambda value: value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return lambda value: value
+
+
+def database_takes_naive_text() -> bool:
+    """Whether `db_datetime_for_connection` gives naive UTC text (SQLite) rather than aware datetimes."""
+    return connection.vendor == "sqlite"
+
+
+def customer_ids_for(organization_id: int, refs: Iterable[str]) -> dict[str, int]:
+    """CRM id → customer id for the `refs` that exist, looked up by chunks of the unique index."""
+    ids: dict[str, int] = {}
+    wanted = list(refs)
+    select = f'SELECT external_id, id FROM "{Customer._meta.db_table}" WHERE organization_id = %s'  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter: PostgreSQL plans a list of thousands of literals slowly.
+            for start in range(0, len(wanted), 20_000):
+                cursor.execute(
+                    f"{select} AND external_id = ANY(%s)", [organization_id, wanted[start : start + 20_000]]
+                )
+                ids.update(cursor.fetchall())
+            return ids
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start : start + 5000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{select} AND external_id IN ({marks})", [organization_id, *chunk])
+            ids.update(cursor.fetchall())
+    return ids

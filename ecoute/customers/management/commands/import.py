@@ -15,9 +15,9 @@ from django.utils.translation import ngettext
 from ecoute.accounts.models import Organization
 from ecoute.customers.actions import rejects_not_written, run_import_job, start_import_job
 from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_import_run
-from ecoute.customers.importing.pipeline import ImportOutcome
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.importing.reading import reading_notes
+from ecoute.customers.importing.request import ImportOutcome
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind
 from ecoute.lib.dates import ORDERS
 from ecoute.lib.progress import TerminalProgress

@@ -1,0 +1,61 @@
+"""The spellings French and English exports give to channels, consent purposes, contact kinds and acts of
+loyalty (normalized) → the value stored."""
+
+CHANNELS = {
+    "email": "email",
+    "e mail": "email",
+    "mail": "email",
+    "courriel": "email",
+    "sms": "sms",
+    "texto": "sms",
+    "phone": "phone",
+    "telephone": "phone",
+    "tel": "phone",
+}
+PURPOSES = {
+    "surveys": "surveys",
+    "survey": "surveys",
+    "enquetes": "surveys",
+    "enquete": "surveys",
+    "sondages": "surveys",
+    "avis": "surveys",
+    "marketing": "marketing",
+    "prospection": "marketing",
+    "newsletter": "marketing",
+    "offres": "marketing",
+    "panel": "panel",
+}
+INTERACTION_KINDS = {
+    "support ticket": "support_ticket",
+    "support_ticket": "support_ticket",
+    "ticket": "support_ticket",
+    "reclamation": "support_ticket",
+    "sav": "support_ticket",
+    "call": "call",
+    "appel": "call",
+    "visit": "visit",
+    "visite": "visit",
+    "delivery": "delivery",
+    "livraison": "delivery",
+    "email": "email",
+    "e mail": "email",
+    "courriel": "email",
+    "chat": "chat",
+}
+LOYALTY_KINDS = {
+    "review": "review",
+    "avis": "review",
+    "endorsement": "endorsement",
+    "recommandation": "endorsement",
+    "temoignage": "endorsement",
+    "referral": "referral",
+    "parrainage": "referral",
+    "community help": "community_help",
+    "community_help": "community_help",
+    "entraide": "community_help",
+    "aide communaute": "community_help",
+    "social mention": "social_mention",
+    "social_mention": "social_mention",
+    "mention reseaux sociaux": "social_mention",
+    "mention": "social_mention",
+}
