@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
@@ -26,6 +25,7 @@ from ecoute.customers.api_problems import (
     problems_from_schema,
 )
 from ecoute.customers.api_schemas import MAX_RECORDS
+from ecoute.lib.quantities import grouped
 from ecoute.listening.api import router as listening_router
 
 
@@ -72,9 +72,7 @@ api.add_router("/", listening_router)
 def refuse_invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     with in_api_language(request):
         if is_too_many_records(exc.errors):
-            detail = str(TOO_MANY_RECORDS) % {
-                "count": formats.number_format(MAX_RECORDS, force_grouping=True)
-            }
+            detail = str(TOO_MANY_RECORDS) % {"count": grouped(MAX_RECORDS)}
             return api.create_response(request, {"detail": detail, "problems": []}, status=413)
         body = {"detail": str(INVALID_REQUEST), "problems": problems_from_schema(exc.errors)}
         return api.create_response(request, body, status=422)
@@ -120,6 +118,6 @@ def rate_limited(request: HttpRequest, exc: ApiRateLimitError) -> HttpResponse:
 def too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
     with in_api_language(request):
         detail = _("The request sends more than %(count)s parameters.") % {
-            "count": formats.number_format(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, force_grouping=True)
+            "count": grouped(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)
         }
         return api.create_response(request, {"detail": detail, "problems": []}, status=400)

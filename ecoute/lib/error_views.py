@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from ecoute.lib.quantities import grouped
 
 API_PATH = "/api/"
 
@@ -68,10 +69,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         message = _(
             "The form sent more than %(limit)s fields, the most a page accepts. If it is a file's column "
             "mapping, the file has too many columns: delete those you do not need."
-        ) % {"limit": number_format(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, force_grouping=True)}
+        ) % {"limit": grouped(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)}
     elif isinstance(exception, TooManyFilesSent):
         message = _("The form sent more than %(limit)s files.") % {
-            "limit": number_format(settings.DATA_UPLOAD_MAX_NUMBER_FILES, force_grouping=True)
+            "limit": grouped(settings.DATA_UPLOAD_MAX_NUMBER_FILES)
         }
     elif isinstance(exception, RequestDataTooBig):
         status = 413

@@ -19,7 +19,10 @@ NO_BREAK_SPACE = "\N{NO-BREAK SPACE}"
 
 
 def grouped(number: int | float | Decimal, decimals: int | None = None) -> str:
-    """`number` in the active language, its thousands grouped: "12 345,6" in French."""
+    """`number` in the active language, its thousands grouped: "12 345,6" in French; with `decimals`,
+    rounded half up to them (Django's number_format alone would cut the digits it drops)."""
+    if decimals is not None:
+        number = Decimal(str(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return formats.number_format(number, decimals, use_l10n=True, force_grouping=True)
 
 
@@ -27,10 +30,8 @@ def money(amount: int | float | Decimal, currency: str = "EUR", decimals: int | 
     """An amount as the reader writes money: "1 249,90 €" and "−15,00 €" in French, "€1,249.90" and
     "−€15.00" in English; `decimals` to round (0 for a revenue card), else the currency's own."""
     places = currency_decimals(currency) if decimals is None else decimals
-    # Rounded here, half up as tills do: number_format would cut the digits it drops.
-    value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    number = grouped(abs(value), places)
-    sign = MINUS if value < 0 else ""
+    number = grouped(abs(Decimal(str(amount))), places)
+    sign = MINUS if amount < 0 and number.strip("0,. \u00a0\u202f") else ""
     symbol = CURRENCY_SIGNS.get(currency.upper())
     if (get_language() or "fr")[:2] == "en":
         return f"{sign}{symbol}{number}" if symbol else f"{sign}{currency.upper()}{NO_BREAK_SPACE}{number}"

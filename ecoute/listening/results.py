@@ -29,13 +29,8 @@ VERBATIMS_PER_PAGE = 20
 CHOICE_TYPES = (QuestionType.CHOICE, QuestionType.MULTI)
 
 
-def decimal(value: float, decimals: int) -> str:
-    """`value` rounded to `decimals` in the reader's language (Django's formatting alone would truncate)."""
-    return grouped(round(value, decimals), decimals)
-
-
 def percent(value: float, decimals: int = 0) -> str:
-    return _("%(percent)s%%") % {"percent": decimal(value, decimals)}
+    return _("%(percent)s%%") % {"percent": grouped(value, decimals)}
 
 
 def signed(value: float) -> str:
@@ -139,9 +134,9 @@ def _numeric_result(result: QuestionResult, scores: dict[int, int], minimum: int
         )
         result.mean = mean
         name = _("CES (mean effort)") if question.type == QuestionType.CES else _("Mean")
-        value = "—" if mean.estimate is None else decimal(mean.estimate, 2)
+        value = "—" if mean.estimate is None else grouped(mean.estimate, 2)
         result.figure = Figure(
-            name, value, _interval(mean.low, mean.high, lambda v: decimal(v, 2)), n, enough
+            name, value, _interval(mean.low, mean.high, lambda v: grouped(v, 2)), n, enough
         )
     elif question.type == QuestionType.YES_NO:
         result.bars = _bars([(_("Yes"), scores.get(1, 0)), (_("No"), scores.get(0, 0))], n)

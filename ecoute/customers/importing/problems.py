@@ -7,11 +7,11 @@ place that turns a code into a sentence, so the command line, the web page and t
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ecoute.lib.api_values import CONTROL_CHARACTERS
+from ecoute.lib.quantities import grouped
 from ecoute.lib.tabular_errors import default_message
 
 REASONS = {
@@ -232,9 +232,7 @@ def _say(sentences: dict[str, Any], code: str, params: dict[str, Any]) -> str:
         counted, plural = sentence
         sentence = plural(int(params.get(counted) or 0))
     shown = {
-        name: number_format(value, force_grouping=True)
-        if isinstance(value, int) and not isinstance(value, bool)
-        else value
+        name: grouped(value) if isinstance(value, int) and not isinstance(value, bool) else value
         for name, value in params.items()
     }
     try:

@@ -21,6 +21,7 @@ from ecoute.customers.importing.request import ImportOutcome
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind
 from ecoute.lib.dates import ORDERS
 from ecoute.lib.progress import TerminalProgress
+from ecoute.lib.quantities import grouped
 
 SHOWN_PROBLEMS = 50
 
@@ -136,9 +137,9 @@ class Command(BaseCommand):
                 )
                 % {
                     "problems": ngettext("%(count)s problem", "%(count)s problems", outcome.problem_count)
-                    % {"count": formats.number_format(outcome.problem_count, force_grouping=True)},
+                    % {"count": grouped(outcome.problem_count)},
                     "rows": ngettext("%(count)s row", "%(count)s rows", outcome.rows)
-                    % {"count": formats.number_format(outcome.rows, force_grouping=True)},
+                    % {"count": grouped(outcome.rows)},
                 }
             )
         if outcome.rejects_error is not None:
@@ -255,8 +256,7 @@ def reading_options(options: dict[str, Any]) -> dict[str, object]:
 def summary(outcome: ImportOutcome, *, dry_run: bool, kind: str = "") -> str:
     """ "2 rows imported, 1 duplicate line folded, 0 rejected, from 3 lines", in the active language."""
 
-    def count(number: int) -> str:
-        return formats.number_format(number, force_grouping=True)
+    count = grouped
 
     written, duplicates = outcome.written, outcome.duplicates
     rejected, lines = len(outcome.rejected_lines), outcome.rows
