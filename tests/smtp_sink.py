@@ -3,8 +3,9 @@
 import socket
 from email import message_from_bytes
 from email.message import Message
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from aiosmtpd.controller import Controller
 
@@ -19,6 +20,14 @@ class _Handler:
         self.refusals: dict[str, str] = {}
         # Address → the reply given to the end of the data of a message to it, to refuse it then.
         self.data_refusals: dict[str, str] = {}
+        # (command, how many of it so far) → what to do on receiving it, before answering.
+        self.actions: dict[tuple[str, int], Callable[[], None]] = {}
+        self.received = {"RCPT": 0, "DATA": 0}
+
+    def _on(self, command: str) -> None:
+        self.received[command] += 1
+        if action := self.actions.pop((command, self.received[command]), None):
+            action()
 
     async def handle_EHLO(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
@@ -30,6 +39,7 @@ class _Handler:
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
+        self._on("RCPT")
         if refusal := self.refusals.get(address.lower()):
             return refusal
         envelope.rcpt_tos.append(address)
@@ -41,6 +51,7 @@ class _Handler:
         message = message_from_bytes(envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(message)
+        self._on("DATA")
         return "250 OK"
 
 
@@ -78,6 +89,11 @@ class SmtpSink:
     def refuse_data(self, address: str, reply: str) -> None:
         """Answer `reply` to the final dot of every message to `address` from now on."""
         self._handler.data_refusals[address.lower()] = reply
+
+    def before_answering(self, command: Literal["RCPT", "DATA"], number: int, action: Callable[[], None]) -> None:
+        """Call `action` once the server has received its `number`-th recipient (RCPT) or the end of its
+        `number`-th accepted message (DATA, the message kept), before it answers."""
+        self._handler.actions[(command, number)] = action
 
     def __enter__(self) -> Self:
         self._controller.start()

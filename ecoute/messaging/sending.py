@@ -17,13 +17,13 @@ committed transaction, on the condition that this sender still holds it; only af
   connection closes; the message is still `sending` under a dead sender and is sent again, once;
 - killed after the commit: the message is `sent`, and the dot is written right after, a few
   instructions later, without waiting on the database or the network.
-The one moment when a kill can still make a difference is between the commit's return and the write
-of those three bytes: a message could then be marked sent and never leave. We chose this order rather
-than the reverse (dot, then commit) because that window is a few microseconds of this process alone,
-whereas a commit takes a round trip to the database (and a disk flush on PostgreSQL): the reverse
-would send a message twice each time a kill fell during a commit, and sending twice is what we promise
-our customers' customers never to do. Every attempt of a message carries the same Message-ID, built
-from its idempotency key, so a receiver can still tell copies apart.
+The one moment when a kill can still make a difference is after the database has committed the mark
+and before those three bytes are written: the way back of the commit's answer, then a few
+instructions. A message could then be marked sent and never leave (at most one per killed sender: the
+one it was sending). The reverse order (dot, then commit) has a window of the same size that sends a
+message twice, and sending twice is what we promise our customers' customers never to do. Every
+attempt of a message carries the same Message-ID, built from its idempotency key, so a receiver can
+still tell copies apart.
 
 If the server refuses the message after the dot (or the connection breaks before its answer), the
 `sent` mark is undone: temporary errors (4xx, no connection) are retried later with a doubling delay;
