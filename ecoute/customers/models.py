@@ -3,6 +3,7 @@
 from typing import Any, ClassVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from ecoute.customers.import_job import (
     ImportKind,
     ImportStatus,
 )
-from ecoute.lib.tenancy import OrgOwned
+from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
 from ecoute.lib.text import fold
 
 __all__ = ["FINISHED_STATUSES", "RUNNING_STATUSES", "ImportJob", "ImportKind", "ImportStatus"]
@@ -136,8 +137,21 @@ class Consent(OrgOwned):
         return f"{self.channel}/{self.purpose}: {state}"
 
 
+class TransactionQuerySet(OrgQuerySet["Transaction"]):
+    def purchases(self) -> "TransactionQuerySet":
+        """Sales, refunds left out: a negative amount gives money back, it is not a purchase (a zero
+        amount is one, with nothing paid). Counts, last purchases and triggers read purchases only;
+        revenue nets refunds."""
+        return self.filter(PURCHASE)
+
+
+# The condition on a transaction (or on `transactions__` with a prefix) that makes it a purchase.
+PURCHASE = Q(amount__gte=0)
+
+
 class Transaction(OrgOwned):
-    """A sale: its total, and how many item lines of the file it gathers (see TransactionLine)."""
+    """A sale: its total, and how many item lines of the file it gathers (see TransactionLine). A
+    negative total is a refund (see TransactionQuerySet.purchases)."""
 
     # Not indexed alone: (organization, occurred_at) and the unique key start with it.
     organization = models.ForeignKey(
@@ -155,6 +169,8 @@ class Transaction(OrgOwned):
     channel = models.CharField(_("channel"), max_length=50, blank=True)
     store = models.CharField(_("store"), max_length=100, blank=True)
     lines_count = models.PositiveIntegerField(_("lines"), db_default=1)
+
+    objects = TransactionQuerySet.as_manager()
 
     class Meta:
         constraints: ClassVar = [

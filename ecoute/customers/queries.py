@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import (
+    PURCHASE,
     Channel,
     Consent,
     Customer,
@@ -52,12 +53,14 @@ def _update_customers(
 
 
 def refresh_purchase_stats(organization_id: int, customer_ids: Collection[int] | None = None) -> None:
-    """Recompute last purchase and purchase count from the transactions (of `customer_ids`, or everyone)."""
+    """Recompute last purchase and purchase count from the purchases, refunds left out (of `customer_ids`,
+    or everyone)."""
     customer = Customer._meta.db_table
     tx = Transaction._meta.db_table
+    purchase = f"t.customer_id = {customer}.id AND t.amount >= 0"  # as TransactionQuerySet.purchases
     _update_customers(
-        f"""last_purchase_at = (SELECT MAX(t.occurred_at) FROM {tx} t WHERE t.customer_id = {customer}.id),
-            purchases_count = (SELECT COUNT(*) FROM {tx} t WHERE t.customer_id = {customer}.id)""",  # noqa: S608
+        f"""last_purchase_at = (SELECT MAX(t.occurred_at) FROM {tx} t WHERE {purchase}),
+            purchases_count = (SELECT COUNT(*) FROM {tx} t WHERE {purchase})""",  # noqa: S608
         [],
         organization_id,
         customer_ids,
@@ -202,7 +205,7 @@ def organization_counts(organization: Organization) -> dict[str, Any]:
     customers = Customer.objects.for_org(organization)
     currency = main_currency(organization)
     sales = Transaction.objects.for_org(organization).aggregate(
-        count=Count("id"),
+        count=Count("id", filter=PURCHASE),
         revenue=Sum("amount", filter=Q(currency=currency)),
         in_other_currencies=Count("id", filter=~Q(currency=currency)),
     )
@@ -210,7 +213,7 @@ def organization_counts(organization: Organization) -> dict[str, Any]:
         "customers": customers.count(),
         "with_consent": customers.filter(email_consent=True).count(),
         "buyers": customers.filter(purchases_count__gt=0).count(),
-        "transactions": sales["count"],
+        "purchases": sales["count"],
         "revenue": sales["revenue"] or Decimal(0),
         "currency": currency,
         "sales_in_other_currencies": sales["in_other_currencies"],
@@ -222,7 +225,7 @@ def organization_counts(organization: Organization) -> dict[str, Any]:
 def monthly_sales_chart(
     organization: Organization, months: int = 24
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Transactions and revenue per month over the last `months`, in the organization's zone."""
+    """Purchases and revenue (refunds netted) per month over the last `months`, in the organization's zone."""
     zone = ZoneInfo(organization.time_zone)
     this_month = timezone.now().astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     first = this_month.year * 12 + this_month.month - 1 - (months - 1)
@@ -233,7 +236,7 @@ def monthly_sales_chart(
         .filter(occurred_at__gte=start)
         .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
         .values("month")
-        .annotate(count=Count("id"), revenue=Sum("amount", filter=Q(currency=currency)))
+        .annotate(count=Count("id", filter=PURCHASE), revenue=Sum("amount", filter=Q(currency=currency)))
         .order_by("month")
     )
     by_month = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row for row in rows}
@@ -247,9 +250,9 @@ def monthly_sales_chart(
         month = (month + timedelta(days=32)).replace(day=1)
     transactions = {
         "type": "bar",
-        "title": str(_("Transactions per month")),
+        "title": str(_("Purchases per month")),
         "x": labels,
-        "series": [{"name": str(_("Transactions")), "data": counts}],
+        "series": [{"name": str(_("Purchases")), "data": counts}],
     }
     revenue_chart = {
         "type": "line",

@@ -30,6 +30,7 @@ from django.db.models.lookups import In
 from django.utils.translation import gettext as _
 
 from ecoute.customers.models import (
+    PURCHASE,
     Channel,
     Consent,
     Customer,
@@ -271,7 +272,8 @@ def segment_conditions(segment: Segment, now: datetime) -> Q:
         conditions &= Q(region__in=segment.regions)
     if segment.stores:
         last_store = (
-            Transaction.objects.filter(customer=OuterRef("pk"))
+            Transaction.objects.purchases()
+            .filter(customer=OuterRef("pk"))
             .order_by("-occurred_at", "-id")
             .values("store")[:1]
         )
@@ -330,6 +332,8 @@ def due_events(survey: Survey, trigger: Trigger, now: datetime) -> QuerySet[Any]
         occurred_at__lte=newest,
         occurred_at__gt=newest - timedelta(days=trigger.within_days),
     )
+    if trigger.event == "transaction":
+        events = events.filter(PURCHASE)  # a refund is not a purchase to ask about
     if trigger.kind:
         events = events.filter(kind=trigger.kind)
     events = events.annotate(trigger_ref=Concat(Value(f"{trigger.event}:"), "external_id"))

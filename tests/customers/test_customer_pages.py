@@ -141,7 +141,7 @@ def test_the_overview_counts_and_charts_monthly_sales_in_the_organizations_zone(
         customer=customer, occurred_at=datetime(2026, 10, 15, 10, 0, tzinfo=UTC), amount=Decimal("20.00")
     )
     page = owner_client.get(reverse("customers:overview"))
-    assert page.context["counts"]["transactions"] == 2
+    assert page.context["counts"]["purchases"] == 2
     assert page.context["counts"]["revenue"] == Decimal("120.00")
     chart = page.context["revenue_chart"]
     assert chart["series"][0]["data"][-2:] == [20.0, 100.0]

@@ -63,6 +63,7 @@ def _history(organization: Organization) -> History:
     history = History(customers)
     history.sales = list(
         Transaction.objects.for_org(organization)
+        .purchases()
         .order_by("occurred_at", "id")
         .values_list("customer_id", "occurred_at", "external_id")
     )
