@@ -1,9 +1,9 @@
 """A real SMTP server (aiosmtpd) on a free local port that keeps the messages it receives."""
 
 import socket
+from collections.abc import Callable
 from email import message_from_bytes
 from email.message import Message
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Literal, Self
 
