@@ -145,6 +145,8 @@ class TransactionQuerySet(OrgQuerySet["Transaction"]):
         return self.filter(PURCHASE)
 
 
+TransactionManager = models.Manager.from_queryset(TransactionQuerySet)
+
 # The condition on a transaction (or on `transactions__` with a prefix) that makes it a purchase.
 PURCHASE = Q(amount__gte=0)
 
@@ -170,7 +172,7 @@ class Transaction(OrgOwned):
     store = models.CharField(_("store"), max_length=100, blank=True)
     lines_count = models.PositiveIntegerField(_("lines"), db_default=1)
 
-    objects = TransactionQuerySet.as_manager()
+    objects: ClassVar[TransactionManager["Transaction"]] = TransactionManager()
 
     class Meta:
         constraints: ClassVar = [
