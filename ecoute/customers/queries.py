@@ -244,7 +244,8 @@ def monthly_sales_chart(
     month = start.date()
     for _index in range(months):
         row = by_month.get(month)
-        labels.append(formats.date_format(month, "M Y"))
+        # "déc. 2024", "août 2025": the abbreviations each language writes (Django's "M" gives "Déc", "Aoû")
+        labels.append(formats.date_format(month, "N Y"))
         counts.append(row["count"] if row else 0)
         revenue.append(float(row["revenue"] or 0) if row else 0.0)
         month = (month + timedelta(days=32)).replace(day=1)

@@ -1,6 +1,7 @@
 """A refund (a sale of negative amount) gives money back: it is not a purchase anywhere — not in a
 customer's purchase count or last purchase, not in the overview's count, not as the store a customer
-last bought in, not as an event an after-purchase survey follows. Revenue nets it."""
+last bought in, not as an event an after-purchase survey follows. Revenue nets it. And the overview's months read as
+each language abbreviates them."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -92,3 +93,17 @@ def test_a_refund_is_neither_the_store_last_bought_in_nor_an_event_an_after_purc
     # And the customer last bought in Lyon
     assert list(audience_customers(in_lyon, NOW).values_list("external_id", flat=True)) == ["C1"]
     assert list(audience_customers(in_paris, NOW).values_list("external_id", flat=True)) == []
+
+
+def test_the_overview_charts_name_months_as_each_language_abbreviates_them(
+    owner_client: Client, org: Organization
+) -> None:
+    # Given the overview opened on 10 March 2026
+    with time_machine.travel(NOW, tick=False):
+        # When a French reader and an English reader open it
+        french = owner_client.get(reverse("customers:overview"), HTTP_ACCEPT_LANGUAGE="fr")
+        english = owner_client.get(reverse("customers:overview"), HTTP_ACCEPT_LANGUAGE="en")
+    # Then the months read as each language abbreviates them ("déc. 2025", "août 2025")
+    assert french.context["revenue_chart"]["x"][-4:] == ["déc. 2025", "jan. 2026", "fév. 2026", "mars 2026"]
+    assert french.context["revenue_chart"]["x"][-8] == "août 2025"
+    assert english.context["revenue_chart"]["x"][-4:] == ["Dec. 2025", "Jan. 2026", "Feb. 2026", "March 2026"]
