@@ -1,7 +1,7 @@
 """A refund (a sale of negative amount) gives money back: it is not a purchase anywhere — not in a
 customer's purchase count or last purchase, not in the overview's count, not as the store a customer
-last bought in, not as an event an after-purchase survey follows. Revenue nets it. And the overview's months read as
-each language abbreviates them."""
+last bought in, not as an event an after-purchase survey follows. Revenue nets it. And the overview's
+months read as each language abbreviates them."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
