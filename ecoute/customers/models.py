@@ -259,7 +259,35 @@ class LoyaltyActKind(models.TextChoices):
     SOCIAL_MENTION = "social_mention", _("social mention")
 
 
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive", _("positive")
+    NEUTRAL = "neutral", _("neutral")
+    NEGATIVE = "negative", _("negative")
+
+
+# Ratings are out of RATING_SCALE stars. A rated act reads from its rating (4–5 positive, 3 neutral,
+# 0–2 negative: a bad review is a complaint, not loyalty); an unrated referral, endorsement or help to
+# the community is positive by nature; an unrated review or mention says nothing either way.
+RATING_SCALE = 5
+POSITIVE_FROM, NEGATIVE_UP_TO = 4, 2
+POSITIVE_BY_NATURE = ("referral", "endorsement", "community_help")
+# The same rule as LoyaltyAct.sentiment, for counting in SQL.
+LOYAL = Q(rating__gte=POSITIVE_FROM) | Q(rating=None, kind__in=POSITIVE_BY_NATURE)
+
+
+class LoyaltyActQuerySet(OrgQuerySet["LoyaltyAct"]):
+    def loyal(self) -> "LoyaltyActQuerySet":
+        """The acts that are loyalty: the positive ones."""
+        return self.filter(LOYAL)
+
+
+LoyaltyActManager = models.Manager.from_queryset(LoyaltyActQuerySet)
+
+
 class LoyaltyAct(OrgOwned):
+    """What a customer did for the company of their own will (a review, a referral, a mention…), with
+    its sentiment: only positive acts count as loyalty."""
+
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="loyalty_acts")
     external_id = models.CharField(_("act id"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=LoyaltyActKind.choices)
@@ -269,6 +297,8 @@ class LoyaltyAct(OrgOwned):
     text = models.TextField(_("text"), blank=True)
     url = models.URLField(_("link"), blank=True, max_length=500)
     thanked_at = models.DateTimeField(_("thanked at"), null=True, blank=True)
+
+    objects: ClassVar[LoyaltyActManager["LoyaltyAct"]] = LoyaltyActManager()
 
     class Meta:
         constraints: ClassVar = [
@@ -283,6 +313,14 @@ class LoyaltyAct(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+    @property
+    def sentiment(self) -> Sentiment:
+        if self.rating is not None:
+            if self.rating >= POSITIVE_FROM:
+                return Sentiment.POSITIVE
+            return Sentiment.NEGATIVE if self.rating <= NEGATIVE_UP_TO else Sentiment.NEUTRAL
+        return Sentiment.POSITIVE if self.kind in POSITIVE_BY_NATURE else Sentiment.NEUTRAL
 
     @property
     def is_thanked(self) -> bool:

@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import (
     PURCHASE,
+    RATING_SCALE,
     Channel,
     Consent,
     Customer,
     Interaction,
     LoyaltyAct,
     Purpose,
+    Sentiment,
     Transaction,
     customer_search_name,
 )
@@ -218,7 +220,7 @@ def organization_counts(organization: Organization) -> dict[str, Any]:
         "currency": currency,
         "sales_in_other_currencies": sales["in_other_currencies"],
         "interactions": Interaction.objects.for_org(organization).count(),
-        "loyalty_acts": LoyaltyAct.objects.for_org(organization).count(),
+        "loyalty_acts": LoyaltyAct.objects.for_org(organization).loyal().count(),
     }
 
 
@@ -274,6 +276,13 @@ def current_consents(customer: Customer) -> list[Consent]:
     return sorted(latest.values(), key=lambda c: (c.channel, c.purpose))
 
 
+SENTIMENT_BADGES = {
+    Sentiment.POSITIVE: "badge-ok",
+    Sentiment.NEUTRAL: "badge-muted",
+    Sentiment.NEGATIVE: "badge-danger",
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime
@@ -316,9 +325,14 @@ def customer_timeline(customer: Customer, limit: int = 200) -> list[TimelineEntr
             )
         )
     for act in customer.loyalty_acts.all()[:limit]:
-        detail = " · ".join(
-            filter(None, [act.source, f"{act.rating}/5" if act.rating else "", act.text[:200]])
+        rating = f"{act.rating}/{RATING_SCALE}" if act.rating is not None else ""
+        detail = " · ".join(filter(None, [act.source, rating, act.text[:200]]))
+        label = _("%(kind)s, %(sentiment)s") % {
+            "kind": act.get_kind_display(),
+            "sentiment": act.sentiment.label,
+        }
+        entries.append(
+            TimelineEntry(act.occurred_at, "loyalty", label, detail, SENTIMENT_BADGES[act.sentiment])
         )
-        entries.append(TimelineEntry(act.occurred_at, "loyalty", act.get_kind_display(), detail, "badge-ok"))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

@@ -82,7 +82,8 @@ def _history(organization: Organization) -> History:
             history.unresolved[customer_id].append(at)
     for customer_id, at in (
         LoyaltyAct.objects.for_org(organization)
-        .filter(kind="review", rating__gte=4)
+        .loyal()
+        .filter(kind="review")
         .order_by("occurred_at", "id")
         .values_list("customer_id", "occurred_at")
     ):

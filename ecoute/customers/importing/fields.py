@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoute.customers.importing.field_choices import CHANNELS, INTERACTION_KINDS, LOYALTY_KINDS, PURPOSES
 from ecoute.customers.importing.field_spec import FieldSpec, ValueType
+from ecoute.customers.models import RATING_SCALE
 
 
 def _spec(name: str, label: Promise, *synonyms: str, **options: object) -> FieldSpec:
@@ -332,7 +333,16 @@ LOYALTY_ACT_FIELDS = (
         required=True,
     ),
     _spec("source", _("source"), "origine", "plateforme", "site", max_length=100),
-    _spec("rating", _("rating"), "note", "etoiles", "score", type=ValueType.INTEGER, minimum=0, maximum=10),
+    _spec(
+        "rating",
+        _("rating"),
+        "note",
+        "etoiles",
+        "score",
+        type=ValueType.INTEGER,
+        minimum=0,
+        maximum=RATING_SCALE,
+    ),
     _spec("text", _("text"), "texte", "commentaire", "contenu", "message", "verbatim"),
     _spec("url", _("link"), "lien", "url", "adresse", max_length=500, type=ValueType.URL),
 )
