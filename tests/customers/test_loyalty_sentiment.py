@@ -62,4 +62,4 @@ def test_a_rating_beyond_five_stars_is_refused_with_the_scale(tmp_path: Path, or
     # When it is imported
     _message, problems = failing_import("loyalty-acts", str(acts), "--org", org.slug, "--language", "fr")
     # Then the row is refused, naming the field and the highest rating
-    assert "ligne 2" in problems.lower() and "note" in problems.lower() and "5" in problems
+    assert "ligne 2, colonne « Note », valeur « 8 » : hors limites : de 0 à 5" in problems
