@@ -60,10 +60,21 @@ class CustomerIn(Record):
     last_name: Text | None = Field(None, max_length=100, description="Last name.", examples=["Lefèvre"])
     company: Text | None = Field(None, max_length=200, description="Company, for a business customer.")
     language: Text | None = Field(None, max_length=8, description="Language code.", examples=["fr"])
+    address_line1: Text | None = Field(
+        None, max_length=200, description="Street address.", examples=["12 rue de la Roquette"]
+    )
+    address_line2: Text | None = Field(
+        None, max_length=200, description="Address, continued.", examples=["Bâtiment B"]
+    )
     postcode: Text | None = Field(None, max_length=20, description="Postcode.", examples=["75011"])
     city: Text | None = Field(None, max_length=100, description="City.", examples=["Paris"])
     region: Text | None = Field(None, max_length=100, description="Region.", examples=["Île-de-France"])
-    country: Text | None = Field(None, max_length=2, description="ISO 3166 code.", examples=["FR"])
+    country: Text | None = Field(
+        None,
+        max_length=80,
+        description="ISO 3166 code, or the country's name in French or English.",
+        examples=["FR"],
+    )
     created_at: Text | None = Field(None, max_length=40, description=f"Customer since. {DATE}")
     tags: list[Tag] | None = Field(
         None,
@@ -125,6 +136,8 @@ class CustomerOut(Schema):
     last_name: str
     company: str
     language: str
+    address_line1: str
+    address_line2: str
     postcode: str
     city: str
     region: str

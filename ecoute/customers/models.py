@@ -14,6 +14,7 @@ from ecoute.customers.import_job import (
     ImportKind,
     ImportStatus,
 )
+from ecoute.lib.countries import country_name
 from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
 from ecoute.lib.text import fold
 
@@ -47,6 +48,8 @@ class Customer(OrgOwned):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     company = models.CharField(_("company"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
@@ -94,6 +97,14 @@ class Customer(OrgOwned):
     def display_name(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()
         return name or self.company or self.email or self.external_id
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address as it is written on an envelope, the country by its name in the reader's
+        language."""
+        town = " ".join(filter(None, [self.postcode, self.city]))
+        lines = [self.address_line1, self.address_line2, town, self.region, country_name(self.country)]
+        return [line for line in lines if line]
 
 
 class Channel(models.TextChoices):

@@ -89,3 +89,17 @@ def test_the_openapi_schema_documents_each_kind_of_record_field_by_field(org: Or
     customer = schemas["CustomerIn"]["properties"]
     assert customer["attributes"]["anyOf"][0]["additionalProperties"]["type"] == "string"
     assert customer["email"]["anyOf"][0]["maxLength"] == 254
+
+
+def test_the_api_takes_a_country_by_name_or_code_as_files_do(api: Client, org: Organization) -> None:
+    # Given customers sent through the API with a country name and a code
+    body = [
+        {"external_id": "A1", "address_line1": "1 place Bellecour", "country": "france"},
+        {"external_id": "A2", "country": "ch"},
+    ]
+    # When they are written
+    assert post(api, "/customers/bulk", body).status_code == 200
+    # Then both are stored by code
+    stored = dict(Customer.objects.for_org(org).values_list("external_id", "country"))
+    assert stored == {"A1": "FR", "A2": "CH"}
+    assert Customer.objects.get(organization=org, external_id="A1").address_line1 == "1 place Bellecour"

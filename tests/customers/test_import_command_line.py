@@ -116,4 +116,4 @@ def test_an_out_of_range_value_gives_its_bounds(tmp_path: Path, org: Organizatio
     CustomerFactory.create(organization=org, external_id="C1")
     path = write_csv(tmp_path / "avis.csv", "Code client;Type;Date;Note\nC1;avis;15/03/2024;12\n")
     _message, err = failing_import("loyalty-acts", str(path), "--org", org.slug, "--language", "en")
-    assert "out of range: from 0 to 10" in err
+    assert "out of range: from 0 to 5" in err

@@ -9,6 +9,7 @@ from typing import Any
 from ecoute.customers.importing.field_spec import MAX_TAG_LENGTH, FieldSpec, ValueType
 from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.columns import normalize_header
+from ecoute.lib.countries import country_code
 from ecoute.lib.tabular_errors import InvalidValueError
 from ecoute.lib.values import parse_amount, parse_bool, parse_decimal, parse_int
 
@@ -177,6 +178,15 @@ def _choice(spec: FieldSpec) -> Converter:
     return convert
 
 
+def _country(value: Cell) -> str | None:
+    text = as_text(value)
+    if not text:
+        return None
+    if (code := country_code(text)) is None:
+        raise CellError("unknown_country")
+    return code
+
+
 def _web_address(spec: FieldSpec) -> Converter:
     """An http(s) address only: a link shown later must never run a script (javascript:…)."""
     text = _text(spec)
@@ -220,6 +230,8 @@ def converter_for(spec: FieldSpec) -> Converter:
             return _from_reader(parse_bool)
         case ValueType.CHOICE:
             return _choice(spec)
+        case ValueType.COUNTRY:
+            return _country
         case ValueType.TAGS:
             return _tags(spec)
         case ValueType.URL:

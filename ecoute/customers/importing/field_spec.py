@@ -20,6 +20,7 @@ class ValueType(StrEnum):
     BOOLEAN = "boolean"
     DATETIME = "datetime"
     CHOICE = "choice"
+    COUNTRY = "country"  # a name or an ISO code, stored as its ISO 3166-1 alpha-2 code
     TAGS = "tags"
     URL = "url"
 

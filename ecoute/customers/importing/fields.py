@@ -7,6 +7,11 @@ from ecoute.customers.importing.field_choices import CHANNELS, INTERACTION_KINDS
 from ecoute.customers.importing.field_spec import FieldSpec, ValueType
 from ecoute.customers.models import RATING_SCALE
 
+ADDRESS_LINE1 = ("adresse", "adresse 1", "adresse ligne 1", "adresse postale", "rue", "voie", "numero et rue")
+ADDRESS_LINE1 += ("address", "address 1", "address line 1", "street", "street address")
+ADDRESS_LINE2 = ("adresse 2", "adresse ligne 2", "complement d adresse", "complement adresse", "complement")
+ADDRESS_LINE2 += ("address 2", "address line 2")
+
 
 def _spec(name: str, label: Promise, *synonyms: str, **options: object) -> FieldSpec:
     return FieldSpec(name, label, synonyms=(name, *synonyms), **options)  # type: ignore[arg-type]
@@ -90,7 +95,9 @@ CUSTOMER_FIELDS = (
     _spec("postcode", _("postcode"), "code postal", "cp", "zip", "zip code", "postal code", max_length=20),
     _spec("city", _("city"), "ville", "commune", "localite", max_length=100),
     _spec("region", _("region"), "region", "departement", "state", max_length=100),
-    _spec("country", _("country"), "pays", "code pays", "country code", max_length=2),
+    _spec("address_line1", _("address"), *ADDRESS_LINE1, max_length=200),
+    _spec("address_line2", _("address (continued)"), *ADDRESS_LINE2, max_length=200),
+    _spec("country", _("country"), "pays", "code pays", "country code", type=ValueType.COUNTRY),
     _spec(
         "created_at",
         _("customer since"),

@@ -103,6 +103,8 @@ class CustomerPlan(ImportPlan):
         "last_name",
         "company",
         "language",
+        "address_line1",
+        "address_line2",
         "postcode",
         "city",
         "region",

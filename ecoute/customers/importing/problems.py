@@ -58,6 +58,7 @@ REASONS = {
     "invalid_integer": gettext_lazy("not a whole number"),
     "invalid_date": gettext_lazy("not a date (expected for example 31/12/2024 or 2024-12-31)"),
     "invalid_choice": gettext_lazy("not one of: %(choices)s"),
+    "unknown_country": gettext_lazy("not a country known by its name or its code (France, FR, FRA)"),
     "unknown_customer": gettext_lazy("no customer has this CRM id (import the customers first)"),
     "unknown_customer_lines": gettext_lazy(
         "no customer has this CRM id (import the customers first); it is on %(count)s lines: %(lines)s"
