@@ -7,10 +7,14 @@ from ecoute.customers.importing.field_choices import CHANNELS, INTERACTION_KINDS
 from ecoute.customers.importing.field_spec import FieldSpec, ValueType
 from ecoute.customers.models import RATING_SCALE
 
-ADDRESS_LINE1 = ("adresse", "adresse 1", "adresse ligne 1", "adresse postale", "rue", "voie", "numero et rue")
-ADDRESS_LINE1 += ("address", "address 1", "address line 1", "street", "street address")
-ADDRESS_LINE2 = ("adresse 2", "adresse ligne 2", "complement d adresse", "complement adresse", "complement")
-ADDRESS_LINE2 += ("address 2", "address line 2")
+ADDRESS_LINE1 = (
+    *("adresse", "adresse 1", "adresse ligne 1", "adresse postale", "rue", "voie", "numero et rue"),
+    *("address", "address 1", "address line 1", "street", "street address"),
+)
+ADDRESS_LINE2 = (
+    *("adresse 2", "adresse ligne 2", "complement d adresse", "complement adresse", "complement"),
+    *("address 2", "address line 2"),
+)
 
 
 def _spec(name: str, label: Promise, *synonyms: str, **options: object) -> FieldSpec:
