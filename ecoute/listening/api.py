@@ -23,6 +23,7 @@ from ecoute.lib.quantities import grouped
 from ecoute.lib.tenancy import current_organization
 from ecoute.listening.answering import AlreadyAnsweredError, answerable_invitations, record_whole_response
 from ecoute.listening.api_schemas import (
+    INVITATIONS_EXAMPLES,
     MAX_NAMED_CUSTOMERS,
     InvitationsIn,
     InvitationsOut,
@@ -80,6 +81,7 @@ INVITING = (
               413: Refusal, **REFUSALS},
     summary="Invite customers to a survey",
     description=INVITING,
+    openapi_extra=INVITATIONS_EXAMPLES,
 )  # fmt: skip
 def create_invitations(request: HttpRequest, slug: str, body: InvitationsIn) -> Status[Any]:
     org = current_organization(request)

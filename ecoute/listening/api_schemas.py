@@ -73,6 +73,52 @@ INVITATIONS_EXAMPLE: dict[str, JsonValue] = {
 }
 
 
+INVITATIONS_ANSWER_EXAMPLE: dict[str, JsonValue] = {
+    "survey": "relation-2026",
+    "dry_run": False,
+    "wave": 12,
+    "send_at": "2026-06-10T10:00:00+02:00",
+    "deferred": False,
+    "counts": {"planned": 1, "skipped": {"consent": 1}},
+    "invited": [{"row": 1, "crm_id": "C-1042", "email": "", "invitation": 5310}],
+    "skipped": [
+        {"row": 2, "crm_id": "C-2077", "email": "helene.lefevre@example.fr", "invitation": 5311,
+         "reason": "consent", "message": "no consent"}
+    ],
+}  # fmt: skip
+DRY_RUN_ANSWER_EXAMPLE: dict[str, JsonValue] = {
+    **INVITATIONS_ANSWER_EXAMPLE,
+    "dry_run": True,
+    "wave": None,
+    "invited": [{"row": 1, "crm_id": "C-1042", "email": "", "invitation": None}],
+    "skipped": [
+        {"row": 2, "crm_id": "C-2077", "email": "helene.lefevre@example.fr", "invitation": None,
+         "reason": "pressure", "message": "contact pressure"}
+    ],
+    "counts": {"planned": 1, "skipped": {"pressure": 1}},
+}  # fmt: skip
+# The operation's examples, as the documentation page shows them.
+INVITATIONS_EXAMPLES: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "examples": {
+                    "invite": {"summary": "Invite two customers", "value": INVITATIONS_EXAMPLE},
+                    "dry_run": {
+                        "summary": "Say who would be invited, write nothing",
+                        "value": {"customers": [{"crm_id": "C-1042"}], "dry_run": True},
+                    },
+                }
+            }
+        }
+    },
+    "responses": {
+        200: {"content": {"application/json": {"example": DRY_RUN_ANSWER_EXAMPLE}}},
+        201: {"content": {"application/json": {"example": INVITATIONS_ANSWER_EXAMPLE}}},
+    },
+}
+
+
 class CustomerNameIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -85,7 +131,7 @@ class CustomerNameIn(Schema):
 
 
 class InvitationsIn(Schema):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [INVITATIONS_EXAMPLE]})
+    model_config = ConfigDict(extra="forbid")
 
     customers: list[CustomerNameIn] = Field(
         ...,
@@ -108,7 +154,13 @@ class NamedCustomerOut(Schema):
 
 
 class SkippedOut(NamedCustomerOut):
-    reason: str = Field(..., description="Why the customer is not invited.")
+    reason: str = Field(
+        ...,
+        description="Why the customer is not invited: as planning says it, kept on the skipped invitation "
+        "(no_address, do_not_contact, bounced, consent, pressure, gap, cooldown), or for a name that "
+        "gets no invitation (unknown_customer, ambiguous_email, not_in_audience, already_invited, "
+        "named_twice).",
+    )
     message: str = Field(..., description="The reason, in words.")
 
 
@@ -118,32 +170,6 @@ class InvitationCounts(Schema):
 
 
 class InvitationsOut(Schema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "survey": "relation-2026",
-                    "dry_run": False,
-                    "wave": 12,
-                    "send_at": "2026-06-10T10:00:00+02:00",
-                    "deferred": False,
-                    "counts": {"planned": 1, "skipped": {"consent": 1}},
-                    "invited": [{"row": 1, "crm_id": "C-1042", "email": "", "invitation": 5310}],
-                    "skipped": [
-                        {
-                            "row": 2,
-                            "crm_id": "C-2077",
-                            "email": "helene.lefevre@example.fr",
-                            "invitation": 5311,
-                            "reason": "consent",
-                            "message": "no consent",
-                        }
-                    ],
-                }
-            ]
-        }
-    )
-
     survey: str
     dry_run: bool
     wave: int | None = Field(..., description="Today's wave of the survey; none for a transactional survey.")
