@@ -91,7 +91,7 @@ def invite_named(
     outcomes = _identify(survey, names)
     ids = {o.customer.pk for o in outcomes if o.customer is not None and o.reason == INVITED}
     with transaction.atomic():
-        if dry_run:
+        if dry_run or not ids:  # nothing to write: no wave is opened for names that found no one
             at = send_time(survey, now)
             wave = open_wave(survey, at)
             already = _in_wave(wave, ids)
@@ -130,7 +130,7 @@ def _identify(survey: Survey, names: Sequence[CustomerName]) -> list[NamedOutcom
     for customer in customers.filter(email__in={n.email for n in names if n.email}).order_by("pk"):
         by_email.setdefault(customer.email, []).append(customer)
     outcomes: list[NamedOutcome] = []
-    first_row: dict[int, int] = {}
+    seen: set[int] = set()
     for row, name in enumerate(names, start=1):
         outcome = NamedOutcome(row, name)
         found = [by_crm_id[name.crm_id]] if name.crm_id in by_crm_id else by_email.get(name.email, [])
@@ -140,9 +140,9 @@ def _identify(survey: Survey, names: Sequence[CustomerName]) -> list[NamedOutcom
             outcome.reason = NameReason.AMBIGUOUS_EMAIL
         else:
             outcome.customer = found[0]
-            if found[0].pk in first_row:
+            if found[0].pk in seen:
                 outcome.reason = NameReason.NAMED_TWICE
-            first_row.setdefault(found[0].pk, row)
+            seen.add(found[0].pk)
         outcomes.append(outcome)
     return outcomes
 

@@ -124,6 +124,19 @@ def test_customers_are_found_by_crm_id_or_email_and_named_ones_planning_cannot_s
     assert not Invitation.objects.filter(organization=other_org).exists()
 
 
+def test_a_request_that_finds_no_one_opens_no_wave(api: Client, org: Organization) -> None:
+    # Given an active survey that has not been planned today
+    survey = active_survey(org)
+
+    # When the API names only customers the organization does not have
+    answer = invite(api, "relation", by_crm_id("NOBODY", "NOONE"))
+
+    # Then both are said unknown, and the survey has no wave
+    assert answer.status_code == 201
+    assert [item["reason"] for item in answer.json()["skipped"]] == ["unknown_customer"] * 2
+    assert (answer.json()["wave"], survey.waves.count()) == (None, 0)
+
+
 def test_a_second_request_finds_the_customer_already_in_todays_wave(api: Client, org: Organization) -> None:
     # Given a customer invited through the API this morning
     policy(org)
