@@ -55,7 +55,8 @@ api = EcouteApi(
     title="Écoute API",
     version="1",
     description=(
-        "Customers, transactions and consents of one organization, authenticated by its API key: "
+        "Customers, transactions and consents of one organization, its surveys, the invitations to them "
+        "and their responses, authenticated by its API key: "
         "`Authorization: Bearer ek_…`. Records are validated like an import file and written all or "
         "none; refusals name the record (row, from 1), the field, the value and the reason, in the "
         "language of `Accept-Language`, or else the organization's."

@@ -1,5 +1,6 @@
 """Every page and endpoint that takes an id answers 404 for another organization's id."""
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,9 @@ from tests.factories import (
     QuestionFactory,
     SurveyFactory,
 )
+
+# A valid body for each API operation that only writes, so that only the id can be refused.
+API_WRITES = {"api:create_invitations": {"customers": [{"crm_id": "C1"}]}}
 
 # Patterns with an id that are not an organization's data, and why.
 NOT_ORG_DATA = {
@@ -60,7 +64,7 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
     member = MembershipFactory.create(organization=other, role=Role.ADMIN)
     key, _secret = ApiKey.issue(other, "theirs")
     criterion = CriterionFactory.create(organization=other)
-    survey = SurveyFactory.create(organization=other, slug="leur-enquete")
+    survey = SurveyFactory.create(organization=other, slug="leur-enquete", status="active")
     link = PublicLinkFactory.create(survey=survey)
     question = QuestionFactory.create(survey=SurveyFactory.create(organization=other))
     invitation, _token = invite(other, "someone@autre.fr", Role.VIEWER, by=member)
@@ -139,5 +143,9 @@ def test_another_organizations_ids_answer_404_on_the_api(owner: Membership, othe
     for name, _route, params in _id_patterns():
         if not name.startswith("api:"):
             continue
-        response = client.get(reverse(name, kwargs={p: theirs[p] for p in params}))
+        url = reverse(name, kwargs={p: theirs[p] for p in params})
+        response = client.get(url)
+        if response.status_code == 405:  # an operation that only writes: asked to write
+            body = json.dumps(API_WRITES[name])
+            response = client.post(url, body, content_type="application/json")
         assert response.status_code == 404, name

@@ -1,4 +1,7 @@
-"""API for listening: read surveys; create responses under the web's rules.
+"""API for listening: read surveys; invite named customers and create responses under the web's rules.
+
+Invitations are planned by the survey's own planning (named_invitations.py): the API has no rule of
+its own, and the e-mails go through the outbox, which checks consent and contact pressure again.
 
 A response names an invitation (one response each, and only while its link could be answered: not
 expired, revoked or used) or a public link (active). Its answers are checked as the answering pages
@@ -16,11 +19,24 @@ from ninja import Router, Status
 from ecoute.customers.api_problems import NOTHING_WRITTEN, in_api_language
 from ecoute.customers.api_schemas import Refusal
 from ecoute.lib.idempotency import idempotent
+from ecoute.lib.quantities import grouped
 from ecoute.lib.tenancy import current_organization
 from ecoute.listening.answering import AlreadyAnsweredError, answerable_invitations, record_whole_response
-from ecoute.listening.api_schemas import ResponseIn, ResponseOut, SurveyOut
+from ecoute.listening.api_schemas import (
+    INVITATIONS_EXAMPLES,
+    MAX_NAMED_CUSTOMERS,
+    InvitationsIn,
+    InvitationsOut,
+    ResponseIn,
+    ResponseOut,
+    SurveyOut,
+)
+from ecoute.listening.audiences import AudienceError
+from ecoute.listening.contact_policy import AlwaysQuietError
 from ecoute.listening.flow import AnswerValue, answer_language, read_answer
 from ecoute.listening.models import Invitation, PublicLink, Question, Response, Survey, SurveyStatus
+from ecoute.listening.named_invitations import CustomerName, NamedInvitations, invite_named, reason_label
+from ecoute.listening.wave_actions import SurveyNotActiveError
 
 router = Router(tags=["listening"])
 
@@ -44,6 +60,99 @@ def list_surveys(request: HttpRequest) -> list[Survey]:
 @router.get("/surveys/{slug}", response={200: SurveyOut, 404: Refusal, **REFUSALS}, summary="Get a survey")
 def get_survey(request: HttpRequest, slug: str) -> Survey:
     return get_object_or_404(_surveys(request), slug=slug[:60])
+
+
+INVITING = (
+    "Invite customers of the organization to an active survey, each named by CRM id or e-mail (at most "
+    f"{MAX_NAMED_CUSTOMERS:,}), under the same rules as a wave planned on the web: the survey's audience, "
+    "consent to surveys by e-mail, do-not-contact, bounced addresses, the contact pressure budget and "
+    "gap, the survey's cooldown; quiet hours put the sending off (`send_at`). Each customer is answered "
+    "invited, or skipped with its reason. The e-mails go through the outbox, which checks consent and "
+    "contact pressure again when each leaves; their links are made then, so no token is ever answered. "
+    "`dry_run` says the same without writing. A survey that is not active, or not the organization's, "
+    "answers 404. Send an `Idempotency-Key` header to make a retry safe: the same key and body get the "
+    "first answer again (a key is kept per survey); the same key with another body, 422."
+)
+
+
+@router.post(
+    "/surveys/{slug}/invitations",
+    response={200: InvitationsOut, 201: InvitationsOut, 400: Refusal, 404: Refusal, 409: Refusal,
+              413: Refusal, **REFUSALS},
+    summary="Invite customers to a survey",
+    description=INVITING,
+    openapi_extra=INVITATIONS_EXAMPLES,
+)  # fmt: skip
+def create_invitations(request: HttpRequest, slug: str, body: InvitationsIn) -> Status[Any]:
+    org = current_organization(request)
+    with in_api_language(request):
+        if len(body.customers) > MAX_NAMED_CUSTOMERS:
+            count = grouped(MAX_NAMED_CUSTOMERS)
+            return Status(*_refused(_("At most %(count)s customers per request.") % {"count": count}, 413))
+        survey = (
+            Survey.objects.for_org(org)
+            .filter(slug=slug[:60], status=SurveyStatus.ACTIVE)
+            .select_related("organization")
+            .first()
+        )
+        if survey is None:
+            return Status(*_refused(_("No active survey with this slug."), 404))
+        names, problems = _read_names(body)
+        if problems:
+            return Status(*_refused(str(NOTHING_WRITTEN), 400, problems))
+
+        def write() -> tuple[int, Any]:
+            try:
+                done = invite_named(survey, names, dry_run=body.dry_run)
+            except SurveyNotActiveError:
+                return _refused(_("No active survey with this slug."), 404)
+            except AudienceError as error:
+                return _refused(
+                    _("The survey's audience cannot be used:") + " " + " ".join(error.problems), 409
+                )
+            except AlwaysQuietError:
+                return _refused(_("The contact policy makes every day quiet: nothing can be sent."), 409)
+            return (200 if body.dry_run else 201), _invitations_out(survey, body.dry_run, done)
+
+        return Status(*idempotent(request, f"invitations:create:{survey.pk}", write))
+
+
+def _read_names(body: InvitationsIn) -> tuple[list[CustomerName], list[dict[str, Any]]]:
+    names, problems = [], []
+    for row, named in enumerate(body.customers, start=1):
+        crm_id, email = (named.crm_id or "").strip(), (named.email or "").strip().lower()
+        if bool(crm_id) == bool(email):
+            reason = _("Name the customer by CRM id or by e-mail, not both.") if crm_id else _(
+                "Name the customer by CRM id or by e-mail.")  # fmt: skip
+            field = "email" if crm_id else "crm_id"
+            problems.append(_problem(row, field, named.email or named.crm_id, "required", reason))
+        names.append(CustomerName(crm_id=crm_id, email=email))
+    return names, problems
+
+
+def _invitations_out(survey: Survey, dry_run: bool, done: NamedInvitations) -> dict[str, Any]:
+    invited, skipped = [], []
+    for outcome in done.outcomes:
+        named = {
+            "row": outcome.row,
+            "crm_id": outcome.customer.external_id if outcome.customer else outcome.name.crm_id,
+            "email": outcome.name.email,
+            "invitation": outcome.invitation_id,
+        }
+        if outcome.invited:
+            invited.append(named)
+        else:
+            skipped.append({**named, "reason": outcome.reason, "message": reason_label(outcome.reason)})
+    return {
+        "survey": survey.slug,
+        "dry_run": dry_run,
+        "wave": done.wave_id,
+        "send_at": done.send_at.isoformat(),
+        "deferred": done.deferred,
+        "counts": done.counts(),
+        "invited": invited,
+        "skipped": skipped,
+    }
 
 
 def _problem(row: int | None, field: str, value: Any, code: str, message: str) -> dict[str, Any]:

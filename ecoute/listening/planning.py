@@ -21,6 +21,9 @@ moment after (in the organization's time zone), and every rule is evaluated at t
 The outcome is one CASE expression over correlated subqueries (see contact_policy.py), so the database
 evaluates the whole audience in one statement; rows are then written with bulk inserts.
 
+Planning may be limited to some customers of the audience (`among`: the API invites the customers it
+names); the rules are the same query's, and customers named outside the audience are not candidates.
+
 A survey has at most one wave a day (the day it leaves, in the organization's time zone): planning
 again that day adds to the same wave only the customers not in it yet, so a rerun never doubles an
 invitation, and those skipped keep their first reason. The database holds one invitation per
@@ -28,6 +31,7 @@ customer in a wave and one per event of a transactional survey.
 """
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -74,11 +78,15 @@ def send_time(survey: Survey, now: datetime) -> datetime:
     return next_allowed_time(policy_of(survey.organization), now)
 
 
-def candidates(survey: Survey, at: datetime, wave: Wave | None = None) -> QuerySet[Any]:
-    """The survey's audience at `at`, less the customers already in `wave`, each with its `outcome`:
-    a SkipReason, or INVITED."""
+def candidates(
+    survey: Survey, at: datetime, wave: Wave | None = None, among: Collection[int] | None = None
+) -> QuerySet[Any]:
+    """The survey's audience at `at` (only the customers of ids `among`, when given), less the customers
+    already in `wave`, each with its `outcome`: a SkipReason, or INVITED."""
     policy = policy_of(survey.organization)
     customers = audience_customers(survey, at)
+    if among is not None:
+        customers = customers.filter(pk__in=list(among))
     if wave is not None:
         customers = customers.exclude(Exists(Invitation.objects.filter(wave=wave, customer=OuterRef("pk"))))
     suppressed = Suppression.objects.active().filter(organization_id=survey.organization_id)
@@ -158,15 +166,20 @@ class PlannedInvitations:
     send_at: datetime
     invited: int
     skipped: dict[str, int]
+    # The rows written by this planning, invited and skipped (with their ids).
+    invitations: list[Invitation] = field(default_factory=list, repr=False)
 
     def counts(self) -> dict[str, Any]:
         return {"planned": self.invited, "skipped": dict(sorted(self.skipped.items()))}
 
 
 @transaction.atomic
-def plan_invitations(survey: Survey, now: datetime | None = None) -> PlannedInvitations:
+def plan_invitations(
+    survey: Survey, now: datetime | None = None, among: Collection[int] | None = None
+) -> PlannedInvitations:
     """Plan the survey's wave (or, for a transactional survey, the invitations now due): one row per
-    candidate, invited or skipped with its reason. Rerunnable without duplicates."""
+    candidate (of the customers of ids `among` only, when given), invited or skipped with its reason.
+    Rerunnable without duplicates."""
     now = now or timezone.now()
     # One planner per survey at a time: a second one waits, then finds the first one's rows.
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -175,7 +188,9 @@ def plan_invitations(survey: Survey, now: datetime | None = None) -> PlannedInvi
     trigger = isinstance(read_audience(survey.audience, survey.kind), Trigger)
     if wave is None and not trigger:
         wave = Wave.objects.create(survey=survey, planned_at=at)
-    rows = list(candidates(survey, at, wave).order_by("pk").values_list("pk", "outcome", "trigger_ref"))
+    rows = list(
+        candidates(survey, at, wave, among).order_by("pk").values_list("pk", "outcome", "trigger_ref")
+    )
     expires_at = at + timedelta(days=survey.expires_after_days)
     invitations = []
     for customer_id, outcome, trigger_ref in rows:
@@ -200,6 +215,7 @@ def plan_invitations(survey: Survey, now: datetime | None = None) -> PlannedInvi
         send_at=at,
         invited=by_outcome.pop(INVITED, 0),
         skipped=dict(by_outcome),
+        invitations=invitations,
     )
     if wave is not None:
         wave.counts = wave_counts(wave)

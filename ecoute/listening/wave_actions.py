@@ -1,5 +1,6 @@
 """Writes of the invitation program: activating a survey, inviting its audience."""
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db import transaction
@@ -15,12 +16,15 @@ class SurveyNotActiveError(Exception):
 
 
 @transaction.atomic
-def invite(survey: Survey, now: datetime | None = None) -> PlannedInvitations:
-    """Plan the survey's wave (or its invitations now due) and queue the e-mail of every invited
-    customer, in one transaction: an invitation is never planned without its e-mail queued."""
+def invite(
+    survey: Survey, now: datetime | None = None, among: Collection[int] | None = None
+) -> PlannedInvitations:
+    """Plan the survey's wave (or its invitations now due; only for the customers of ids `among`, when
+    given) and queue the e-mail of every invited customer, in one transaction: an invitation is never
+    planned without its e-mail queued."""
     if survey.status != SurveyStatus.ACTIVE:
         raise SurveyNotActiveError
-    planned = plan_invitations(survey, now)
+    planned = plan_invitations(survey, now, among)
     queue_invitations(Invitation.objects.filter(survey=survey), now, send_after=planned.send_at)
     return planned
 

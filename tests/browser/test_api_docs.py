@@ -33,7 +33,7 @@ def test_the_api_docs_page_lists_the_operations_without_any_outside_request(
     assert "unsafe-inline" not in csp
     assert "script-src 'self'" in csp
     expect(page.get_by_text("Create or update customers by CRM id")).to_be_visible()
-    expect(page.locator(".opblock")).to_have_count(8)  # customers (5), surveys (2), responses (1)
+    expect(page.locator(".opblock")).to_have_count(9)  # customers 5, surveys 2, invitations, responses
     expect(page.locator(".opblock-summary-path").first).to_contain_text("/api/v1/")
     screenshot(page, "api-docs")
     # And it asked nothing of the outside world (the page fixture checks the console has no error)
@@ -47,3 +47,18 @@ def test_each_kind_of_record_is_documented_field_by_field(page: Page, live_serve
     )
     consent.get_by_role("button", name="Expand all").click()
     expect(page.get_by_text("Whether the customer gave (true) or withdrew (false) consent.")).to_be_visible()
+
+
+def test_inviting_customers_is_documented_with_examples(page: Page, live_server: LiveServer) -> None:
+    # Given the documentation page
+    page.goto(f"{live_server.url}/api/v1/docs")
+
+    # When a developer opens the operation that invites customers
+    page.get_by_text("Invite customers to a survey").click()
+
+    # Then its rules, an example request and an example answer are shown
+    operation = page.locator(".opblock", has=page.get_by_text("Invite customers to a survey"))
+    expect(operation.get_by_text("checks consent and contact pressure again", exact=False)).to_be_visible()
+    expect(operation.locator(".body-param__example, .example").first).to_contain_text("C-1042")
+    expect(operation.locator(".responses-wrapper")).to_contain_text("helene.lefevre@example.fr")
+    screenshot(page, "api-docs-invitations")
