@@ -205,8 +205,8 @@ def test_customers_are_invited_answer_on_a_phone_are_reminded_once_and_unsubscri
             assert unsubscribe_url(received).startswith(f"{site}/u/")
             assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
             assert "{" not in text + html
-        assert "Sur une échelle de 0 à 10" in parts(to_jeanne)[0]
-        assert "On a scale from 0 to 10" in parts(to_ada)[0]
+        assert "Cliquez sur une note, puis confirmez-la" in parts(to_jeanne)[0]
+        assert "Click a score, then confirm it" in parts(to_ada)[0]
 
         # When Jeanne taps 9 in her e-mail on her phone, confirms it, and answers the rest
         phone.goto(score_links(to_jeanne)[9])
@@ -220,6 +220,7 @@ def test_customers_are_invited_answer_on_a_phone_are_reminded_once_and_unsubscri
         screenshot(phone, "e2e-phone-liked-most")
         phone.get_by_role("button", name="Suivant").tap()
         phone.get_by_text("Le conseil", exact=True).tap()
+        expect(phone.get_by_role("radio", name="Le conseil")).to_be_checked()
         screenshot(phone, "e2e-phone-main-criterion")
         phone.get_by_role("button", name="Envoyer mes réponses").tap()
 
