@@ -236,13 +236,13 @@ def test_customers_are_invited_answer_on_a_phone_are_reminded_once_and_unsubscri
 
         # When, on Wednesday, Ada opens the unsubscribe link of her e-mail and taps the button
         clock.move_to(WEDNESDAY)
-        phone.context.set_extra_http_headers({"Accept-Language": "en"})
         phone.goto(unsubscribe_url(to_ada))
         expect(phone.get_by_role("heading", name="Unsubscribe")).to_be_visible()
         screenshot(phone, "e2e-phone-unsubscribe")
         phone.get_by_role("button", name="Unsubscribe").tap()
 
-        # Then the page says it is done, in her language, and the consent log records her withdrawal
+        # Then the page says it is done, in her language (not the phone's), and the consent log records
+        # her withdrawal
         expect(phone.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
         screenshot(phone, "e2e-phone-unsubscribed")
         withdrawal = latest_consent("C3")
