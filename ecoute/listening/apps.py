@@ -9,8 +9,10 @@ class ListeningConfig(AppConfig):
 
     def ready(self) -> None:
         from ecoute.listening.invitation_email import survey_links
+        from ecoute.listening.invitation_sending import queue_due_reminders
         from ecoute.listening.send_rules import contact_pressure
-        from ecoute.messaging import links, send_rules
+        from ecoute.messaging import due_work, links, send_rules
 
         send_rules.register(contact_pressure)
         links.register("invitation", survey_links)
+        due_work.register(queue_due_reminders)

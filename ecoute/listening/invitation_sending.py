@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ecoute.accounts.models import Organization
 from ecoute.customers.models import Channel, Purpose
 from ecoute.listening.invitation_email import invitation_email
 from ecoute.listening.models import Invitation, InvitationStatus, Survey, SurveyStatus
@@ -48,12 +49,16 @@ def queue_invitations(
     return queued
 
 
-def queue_due_reminders(now: datetime | None = None) -> int:
+def queue_due_reminders(organization: Organization | None = None, *, now: datetime | None = None) -> int:
     """Queue the reminder of every invitation whose survey's delay has passed since its e-mail left,
-    still unanswered and unexpired; each invitation is reminded once. Returns how many were queued."""
+    still unanswered and unexpired, of one organization or of all; each invitation is reminded once.
+    Returns how many were queued. Workers call it from their housekeeping, and `ecoute outbox send`
+    before each pass (registered with the outbox's due work), so that installs run from cron remind too."""
     now = now or timezone.now()
     queued = 0
     surveys = Survey.objects.filter(reminder_after_days__isnull=False).exclude(status=SurveyStatus.CLOSED)
+    if organization is not None:
+        surveys = surveys.filter(organization=organization)
     for survey in surveys.select_related("organization"):
         due = (
             Invitation.objects.filter(

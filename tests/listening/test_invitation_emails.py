@@ -4,10 +4,12 @@ those who have not answered; every e-mail's link is its own, made when it is sen
 import re
 from datetime import timedelta
 from email.message import Message as EmailMessage
+from io import StringIO
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -144,3 +146,27 @@ def test_a_customer_who_withdrew_consent_before_sending_gets_no_invitation(
     # Then nothing leaves and no link to the survey exists
     assert smtp_sink.messages == []
     assert not InvitationLink.objects.exists()
+
+
+def test_outbox_send_run_from_cron_queues_the_reminders_that_fell_due_for_its_organization_only(
+    org: Organization, other_org: Organization, smtp_sink: SmtpSink, settings: Any
+) -> None:
+    # Given an install with no worker (cron runs `ecoute outbox send`), and a customer of each
+    # organization invited to a survey that reminds after two days, neither answering
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    with time_machine.travel(timezone.now().replace(microsecond=0), tick=False) as clock:
+        for organization, email in ((org, "rose@example.org"), (other_org, "ines@example.org")):
+            customer = _consenting(organization, email)
+            survey = nps_survey(organization, reminder_after_days=2)
+            InvitationFactory.create(survey=survey, customer=customer, status="planned", token_hash=None)
+            queue_invitations(Invitation.objects.filter(survey=survey))
+        call_command("outbox", "send", stdout=StringIO())
+
+        # When the delay has passed and cron runs the outbox of the first organization
+        clock.shift(timedelta(days=2, seconds=1))
+        call_command("outbox", "send", "--org", org.slug, stdout=StringIO())
+
+    # Then its customer is reminded, and the other organization's is left to its own pass
+    assert [str(m["To"]) for m in smtp_sink.messages[2:]] == ["rose@example.org"]
+    reminded = Invitation.objects.filter(reminded_at__isnull=False)
+    assert list(reminded.values_list("customer__email", flat=True)) == ["rose@example.org"]

@@ -1,4 +1,5 @@
-"""`ecoute outbox send [--org ORG]`: one pass over the messages due, for installs that run it from cron."""
+"""`ecoute outbox send [--org ORG]`: one pass over the messages due, for installs that run it from cron;
+the messages that fell due with time (a survey's reminders) are queued first, as workers do."""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecoute.accounts.models import Organization
+from ecoute.messaging.due_work import queue_fallen_due
 from ecoute.messaging.sending import send_due_messages
 
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
             organization = Organization.objects.filter(slug=options["org"]).first()
             if organization is None:
                 raise CommandError(_("No organization “%(slug)s”.") % {"slug": options["org"]})
+        queue_fallen_due(organization)  # a survey's reminders, say: no worker queues them under cron
         report = send_due_messages(organization)
         self.stdout.write(
             _("Sent: %(sent)d · refused: %(refused)d · to retry: %(retried)d · failed: %(failed)d")
