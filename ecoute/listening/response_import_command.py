@@ -28,7 +28,7 @@ def responses_survey(organization: Organization, options: dict[str, Any]) -> Sur
     survey = Survey.objects.for_org(organization).filter(slug=slug).select_related("organization").first()
     if survey is None:
         raise CommandError(
-            _("No survey “%(slug)s” in %(organization)s.") % {"slug": slug, "organization": organization.name}
+            _("No survey “%(slug)s” in %(org)s.") % {"slug": slug, "org": organization.name}
         )
     return survey
 
