@@ -27,9 +27,7 @@ def responses_survey(organization: Organization, options: dict[str, Any]) -> Sur
         raise CommandError(_("Say which survey was answered: --survey SLUG."))
     survey = Survey.objects.for_org(organization).filter(slug=slug).select_related("organization").first()
     if survey is None:
-        raise CommandError(
-            _("No survey “%(slug)s” in %(org)s.") % {"slug": slug, "org": organization.name}
-        )
+        raise CommandError(_("No survey “%(slug)s” in %(org)s.") % {"slug": slug, "org": organization.name})
     return survey
 
 

@@ -51,10 +51,8 @@ def test_a_french_export_becomes_responses_matched_by_crm_id_or_email(
     assert "3 rows imported, 0 rejected, from 3 lines." in out
     assert err == ""
     # and each row is a completed response of the channel "import", without an invitation
-    responses = {
-        r.customer.external_id: r for r in Response.objects.filter(survey=survey).select_related("customer")
-    }
-    assert set(responses) == {"C1", "C2", "C3"}
+    assert Response.objects.filter(survey=survey).count() == 3
+    responses = {ref: Response.objects.get(survey=survey, customer__external_id=ref) for ref in customers}
     assert {(r.channel, r.invitation_id) for r in responses.values()} == {("import", None)}
     first = responses["C1"]
     assert (
@@ -221,7 +219,7 @@ def test_skip_invalid_imports_the_good_rows_and_writes_the_others_with_their_rea
         "--language", "en",
     )  # fmt: skip
     assert "1 row imported, 1 rejected, from 2 lines." in out
-    assert Response.objects.get().customer.external_id == "C1"
+    assert list(Response.objects.values_list("customer__external_id", flat=True)) == ["C1"]
     written = rejects.read_text(encoding="utf-8-sig").splitlines()
     assert written[1].startswith("C9;")
     assert written[1].endswith("no customer has this CRM id (import the customers first)")

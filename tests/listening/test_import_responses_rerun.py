@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.models import Count
 
 from ecoute.accounts.models import Organization
 from ecoute.listening import response_import
@@ -22,10 +23,8 @@ from tests.listening.responses_files import (
 
 def _stored(survey_id: int) -> list[tuple[str, str, int]]:
     """Each stored response as (customer, import key, number of answers)."""
-    return sorted(
-        (r.customer.external_id, r.import_key, r.answers.count())
-        for r in Response.objects.filter(survey_id=survey_id).select_related("customer")
-    )
+    stored = Response.objects.filter(survey_id=survey_id).annotate(answered=Count("answers"))
+    return sorted(stored.values_list("customer__external_id", "import_key", "answered"))
 
 
 @pytest.mark.django_db
