@@ -177,7 +177,9 @@ class Response(OrgOwned):
     nps_level = models.CharField(_("NPS level"), max_length=10, choices=NpsLevel.choices, blank=True)
     # An imported response: the other tool's response id, else a digest of its customer, date and
     # answers; importing the same file again finds it and adds nothing.
-    import_key = models.CharField(_("import key"), max_length=120, blank=True, editable=False)
+    import_key = models.CharField(
+        _("import key"), max_length=120, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         constraints: ClassVar = [
