@@ -97,7 +97,10 @@ class ResponseRows:
         self.at = {name: index for index, name in enumerate(first.order)}
         self.header = {spec.name: first.headers[i] for i, spec in first.columns.items()}
         by_code = {question.code: question for question in survey.questions.all()}
-        self.questions = [by_code[name] for name in first.order if name in by_code]
+        # The questions the file answers, in the survey's order; one of importance × satisfaction may
+        # have only its importance column, which each row then says is incomplete.
+        given = {name.removesuffix(IMPORTANCE_SUFFIX) for name in first.order}
+        self.questions = [question for code, question in by_code.items() if code in given]
         self.customers = _Customers({}, {}, set())
 
     def _value(self, values: tuple[Any, ...], name: str) -> Any:
@@ -169,9 +172,10 @@ class ResponseRows:
             if question.type == QuestionType.IMPORTANCE_SATISFACTION:
                 importance_name = f"{question.code}{IMPORTANCE_SUFFIX}"
                 value.importance = self._value(values, importance_name)
-                if (value.number is None) != (value.importance is None):
+                # Without an importance column, the file gives the satisfaction alone.
+                if importance_name in self.at and (value.number is None) != (value.importance is None):
                     missing = question.code if value.number is None else importance_name
-                    column = self.header.get(missing) or self.header.get(question.code) or ""
+                    column = self.header.get(missing) or self.header[importance_name]
                     problems.append(RowProblem(line, column, "", "importance_with_satisfaction"))
                     continue
             if not value.is_empty:

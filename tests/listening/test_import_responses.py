@@ -10,6 +10,7 @@ from django.utils import translation
 from ecoute.accounts.models import Organization
 from ecoute.listening.models import Answer, Response
 from ecoute.listening.results import customer_listening, question_results
+from ecoute.listening.results_funnel import responses_by_channel
 from tests.customers.importing import failing_import
 from tests.lib.spreadsheet_files import write_xlsx
 from tests.listening.responses_files import (
@@ -100,6 +101,10 @@ def test_imported_responses_count_in_the_results_and_the_customers_level(
     with translation.override("en"):
         nps = next(result for result in question_results(survey) if result.question.code == "recommend")
     assert nps.n == 4
+    # and the results tell the imported responses apart by their channel
+    with translation.override("en"):
+        channels = {(row["channel"], row["completed"]) for row in responses_by_channel(survey)}
+    assert channels == {("e-mail", 0), ("import", 3)}  # the one given here was never completed
     # and the customer's current level follows their latest NPS answer, the imported one
     assert customer_listening(customers["C2"]).level == "detractor"
     assert customer_listening(customers["C1"]).level == "promoter"
@@ -107,7 +112,8 @@ def test_imported_responses_count_in_the_results_and_the_customers_level(
 
 @pytest.mark.django_db
 def test_a_workbook_of_answers_is_imported_like_a_csv(tmp_path: Path, org: Organization) -> None:
-    # Given an xlsx export with the other tool's response ids, English headers, real dates and numbers
+    # Given an xlsx export with the other tool's response ids, English headers, real dates and numbers,
+    # and the satisfaction with delivery without its importance
     survey = listening_survey(org)
     listening_customers(org)
     path = write_xlsx(
@@ -120,9 +126,10 @@ def test_a_workbook_of_answers_is_imported_like_a_csv(tmp_path: Path, org: Organ
                 "recommend",
                 "Any comment?",
                 "Will you come back?",
+                "Delivery",
             ],
-            ["R-1", "C1", datetime(2024, 4, 2, 14, 0), 10.0, "Great", "yes"],
-            ["R-2", "C3", datetime(2024, 4, 3, 9, 15), 7.0, None, 0],
+            ["R-1", "C1", datetime(2024, 4, 2, 14, 0), 10.0, "Great", "yes", 4],
+            ["R-2", "C3", datetime(2024, 4, 3, 9, 15), 7.0, None, 0, None],
         ],
     )
     # When it is imported
@@ -133,7 +140,7 @@ def test_a_workbook_of_answers_is_imported_like_a_csv(tmp_path: Path, org: Organ
     stored = Response.objects.filter(survey=survey).order_by("started_at")
     assert [r.import_key for r in stored] == ["id:R-1", "id:R-2"]
     assert [_answers(r) for r in stored] == [
-        {"recommend": 10, "comment": "Great", "come_back": 1},
+        {"recommend": 10, "comment": "Great", "come_back": 1, "delivery": 4},
         {"recommend": 7, "come_back": 0},
     ]
     assert stored[1].nps_level == "passive"

@@ -209,3 +209,14 @@ def test_a_file_without_a_question_or_a_customer_column_is_refused(tmp_path: Pat
     message, _err = failing_import("responses", str(path), *args)
     assert message.startswith("A required column is missing: customer CRM id or e-mail.")
     assert not Response.objects.exists()
+
+
+@pytest.mark.django_db
+def test_survey_goes_with_responses_and_responses_need_a_survey(tmp_path: Path, org: Organization) -> None:
+    path = write_french_export(tmp_path / "r.csv")
+    message, _err = failing_import("responses", str(path), "--org", org.slug, "--language", "en")
+    assert message == "Say which survey was answered: --survey SLUG."
+    message, _err = failing_import(
+        "customers", str(path), "--org", org.slug, "--survey", "x", "--language", "en"
+    )
+    assert message.startswith("--survey goes with responses")
