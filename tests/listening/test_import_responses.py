@@ -201,16 +201,32 @@ def test_bad_rows_are_named_with_their_column_and_reason_and_nothing_is_imported
 
 @pytest.mark.django_db
 def test_problems_are_said_in_french_for_a_french_organization(tmp_path: Path, org: Organization) -> None:
+    # Given an export with an unknown customer, a score out of range, a word that is no satisfaction,
+    # an unknown e-mail and a line answering nothing
     survey = listening_survey(org)
     listening_customers(org)
-    path = write_french_export(tmp_path / "r.csv", "C9;;15/03/2024;9;;;;;;;;;\nC1;;15/03/2024;12;;;;;;;;;\n")
-    message, err = failing_import("responses", str(path), "--org", org.slug, "--survey", survey.slug)
-    assert "Rien n’a été importé" in message
-    assert (
-        "ligne 2, colonne « Code client », valeur « C9 » : aucun client n’a cet identifiant CRM"
-        in err.replace("\xa0", " ")
+    rows = (
+        "C9;;15/03/2024;9;;;;;;;;;\nC1;;15/03/2024;12;Bof;;;;;;;;\n"
+        ";x@exemple.fr;15/03/2024;9;;;;;;;;;\nC2;;15/03/2024;;;;;;;;;;\n"
     )
-    assert "hors limites : de 0 à 10" in err.replace("\xa0", " ")
+    path = write_french_export(tmp_path / "r.csv", rows)
+    # When a French organization imports it, without saying the language
+    message, err = failing_import("responses", str(path), "--org", org.slug, "--survey", survey.slug)
+    # Then every problem is said in French
+    assert "Rien n’a été importé" in message
+    levels = "Très insatisfait, Insatisfait, Ni satisfait ni insatisfait, Satisfait, Très satisfait"
+    not_a_level = f"ni une note de 1 à 5 ni un niveau de satisfaction ({levels})"
+    unknown_id = "aucun client n’a cet identifiant CRM (importez d’abord les clients)"
+    unknown_email = (
+        "aucun client n’a cette adresse e-mail (importez d’abord les clients, ou donnez leur identifiant CRM)"
+    )
+    assert err.replace("\xa0", " ").splitlines() == [
+        f"ligne 2, colonne « Code client », valeur « C9 » : {unknown_id}",
+        f"ligne 3, colonne « {NPS_COLUMN} », valeur « 12 » : hors limites : de 0 à 10",
+        f"ligne 3, colonne « {CSAT_COLUMN} », valeur « Bof » : {not_a_level}",
+        f"ligne 4, colonne « E-mail », valeur « x@exemple.fr » : {unknown_email}",
+        "ligne 5 : la ligne ne répond à aucune question",
+    ]
 
 
 @pytest.mark.django_db
