@@ -103,15 +103,9 @@ class Command(BaseCommand):
         lease = None if survey else self._claim(org, path.resolve(), options)
         progress = TerminalProgress(sys.stderr)
         try:
-            if lease is None:
-                outcome = import_survey_responses(
-                    survey,  # type: ignore[arg-type]
-                    path,
-                    options,
-                    reading_options(options),
-                    progress,
-                )
-            else:
+            if survey is not None:
+                outcome = import_survey_responses(survey, path, options, reading_options(options), progress)
+            elif lease is not None:
                 outcome = run_import_job(
                     lease,
                     overrides=options["map"],
