@@ -175,8 +175,18 @@ class Response(OrgOwned):
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     nps_level = models.CharField(_("NPS level"), max_length=10, choices=NpsLevel.choices, blank=True)
+    # An imported response: the other tool's response id, else a digest of its customer, date and
+    # answers; importing the same file again finds it and adds nothing.
+    import_key = models.CharField(
+        _("import key"), max_length=120, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["survey", "import_key"], condition=~Q(import_key=""), name="response_imported_once"
+            ),
+        ]
         indexes: ClassVar = [
             models.Index(fields=["survey", "completed_at"], name="response_survey_completed_idx"),
             models.Index(fields=["customer", "completed_at"], name="response_customer_idx"),

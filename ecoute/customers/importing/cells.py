@@ -217,6 +217,8 @@ def _tags(_spec: FieldSpec) -> Converter:
 
 def converter_for(spec: FieldSpec) -> Converter:
     """The converter of a field's cells; dates are handled by `DateConverter` (column-wide order)."""
+    if spec.convert is not None:
+        return spec.convert
     match spec.type:
         case ValueType.EMAIL:
             return _email(spec)

@@ -1,7 +1,9 @@
 """What an import field is: its name, label, type, the spellings a file may give it, its bounds."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -23,6 +25,7 @@ class ValueType(StrEnum):
     COUNTRY = "country"  # a name or an ISO code, stored as its ISO 3166-1 alpha-2 code
     TAGS = "tags"
     URL = "url"
+    ANSWER = "answer"  # an answer to a survey question, read by the spec's own `convert`
 
 
 @dataclass(frozen=True)
@@ -39,3 +42,5 @@ class FieldSpec:
     integer_digits: int | None = None
     minimum: int | None = None
     maximum: int | None = None
+    # For ANSWER: cell → value, raising CellError with a code of problems.REASONS.
+    convert: Callable[[Any], Any] | None = None

@@ -87,7 +87,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
             ]
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
                 first = FirstPass(plan, table.headers, columns, request)
-                _check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
+                check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
                 if not isinstance(table, RecordsTable):
                     outcome.reading = table.description()
                 if outcome.rows == 0:
@@ -114,7 +114,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                 )
             if request.rejects_path is not None and outcome.rejected_lines and not request.dry_run:
                 outcome.rejects_path = request.rejects_path
-                outcome.rejects_error = _write_rejects(table, outcome, request.rejects_path)
+                outcome.rejects_error = write_rejects(table, outcome, request.rejects_path)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome
@@ -148,7 +148,7 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_rows(
+def check_rows(
     rows: Iterator[tuple[int, list[Any]]],
     first: FirstPass,
     outcome: ImportOutcome,
@@ -367,7 +367,7 @@ def _database_rows(
         yield count, db_rows, tags, items
 
 
-def _write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> str | None:
+def write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> str | None:
     """The rejected rows as they were in the file, with a last column saying why; a cell that a spreadsheet
     would run as a formula is neutralised (the importer reads it back as it was).
 

@@ -64,6 +64,23 @@ REASONS = {
         "no customer has this CRM id (import the customers first); it is on %(count)s lines: %(lines)s"
     ),
     "invalid_url": gettext_lazy("not a web address"),
+    # Survey answers (ecoute import responses).
+    "invalid_score": gettext_lazy("not a score from %(minimum)s to %(maximum)s"),
+    "invalid_satisfaction": gettext_lazy(
+        "not a score from %(minimum)s to %(maximum)s nor a level of satisfaction (%(labels)s)"
+    ),
+    "invalid_choice_item": gettext_lazy("“%(item)s” is not one of: %(choices)s"),
+    "unknown_customer_email": gettext_lazy(
+        "no customer has this e-mail address (import the customers first, or give their CRM id)"
+    ),
+    "shared_customer_email": gettext_lazy(
+        "several customers have this e-mail address: give the CRM id of the one who answered"
+    ),
+    "customer_key_required": gettext_lazy("the customer's CRM id or e-mail address is required"),
+    "no_answers": gettext_lazy("the line answers no question"),
+    "importance_with_satisfaction": gettext_lazy(
+        "the importance and the satisfaction of a criterion are given together, or neither"
+    ),
     "out_of_range": gettext_lazy("out of range"),
     "out_of_range_between": gettext_lazy("out of range: from %(minimum)s to %(maximum)s"),
     "out_of_range_minimum": gettext_lazy("out of range: %(minimum)s or more"),
@@ -160,6 +177,11 @@ FILE_PROBLEMS = {
         "characters: shorten its header, or leave it out of the file."
     ),
     "unknown_kind": gettext_lazy("Unknown kind of import: %(kind)s"),
+    "no_question_columns": gettext_lazy(
+        "No column holds the answers to a question of the survey (questions: %(questions)s; columns "
+        "found: %(found)s). Name a question's column by its code or its text, or with --map "
+        "COLUMN=question_code."
+    ),
 }
 
 
@@ -177,6 +199,14 @@ NOTES = {
         lambda n: ngettext(
             "%(count)s CRM id comes on several lines: %(shown)s; the last line wins.",
             "%(count)s CRM ids come on several lines: %(shown)s; the last line of each wins.",
+            n,
+        ),
+    ),
+    "responses_already_imported": (
+        "count",
+        lambda n: ngettext(
+            "%(count)s response of this file was imported before: left as it was.",
+            "%(count)s responses of this file were imported before: left as they were.",
             n,
         ),
     ),

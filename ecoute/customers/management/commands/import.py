@@ -18,23 +18,26 @@ from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_imp
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.importing.reading import reading_notes
 from ecoute.customers.importing.request import ImportOutcome
-from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind
+from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind, ImportStatus
 from ecoute.lib.dates import ORDERS
 from ecoute.lib.progress import TerminalProgress
 from ecoute.lib.quantities import grouped
+from ecoute.listening.response_import_command import RESPONSES, import_survey_responses, responses_survey
 
 SHOWN_PROBLEMS = 50
 
 
 class Command(BaseCommand):
     help = (
-        "Import customers, consents, transactions, interactions or loyalty acts from a CSV, xlsx or ods file."
+        "Import customers, consents, transactions, interactions, loyalty acts, or a survey's responses "
+        "(with --survey) from a CSV, xlsx or ods file."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=[k.value for k in ImportKind])
+        parser.add_argument("kind", choices=[*(k.value for k in ImportKind), RESPONSES])
         parser.add_argument("file", type=Path)
         parser.add_argument("--org", required=True, help="organization slug")
+        parser.add_argument("--survey", metavar="SLUG", help="with responses: the survey answered")
         parser.add_argument(
             "--map",
             action="append",
@@ -96,16 +99,20 @@ class Command(BaseCommand):
             _check_rejects_destination(options["rejects"], path)
         if options["header_row"] is not None and options["header_row"] < 1:
             raise CommandError(_("--header-row is a line number, from 1."))
-        lease = self._claim(org, path.resolve(), options)
+        survey = responses_survey(org, options)
+        lease = None if survey else self._claim(org, path.resolve(), options)
         progress = TerminalProgress(sys.stderr)
         try:
-            outcome = run_import_job(
-                lease,
-                overrides=options["map"],
-                rejects_path=options["rejects"],
-                progress=progress,
-                date_order=options["date_order"],
-            )
+            if survey is not None:
+                outcome = import_survey_responses(survey, path, options, reading_options(options), progress)
+            elif lease is not None:
+                outcome = run_import_job(
+                    lease,
+                    overrides=options["map"],
+                    rejects_path=options["rejects"],
+                    progress=progress,
+                    date_order=options["date_order"],
+                )
         except ImportFileError as error:
             progress.close()
             raise CommandError(error.describe()) from error
@@ -113,12 +120,21 @@ class Command(BaseCommand):
             progress.close()
             raise CommandError(
                 _("Another process took this import over and is finishing it (import #%(id)s).")
-                % {"id": lease.job.pk}
+                % {"id": lease.job.pk if lease else ""}
             ) from error
         progress.close()
-        lease.job.refresh_from_db()
+        job = None if lease is None else lease.job
+        if job is not None:
+            job.refresh_from_db()
         if options["json"]:
-            self.stdout.write(json.dumps(json_report(outcome, lease.job), ensure_ascii=False, indent=2))
+            report = json_report(
+                outcome,
+                job,
+                kind=options["kind"],
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+            )
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         else:
             for note in reading_notes(outcome.reading):
                 self.stdout.write(note)
@@ -156,8 +172,9 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(self.style.SUCCESS(summary(outcome, dry_run=False, kind=options["kind"]) + "."))
-        if lease.job.rejects_path:
-            self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": lease.job.rejects_path})
+        rejects = job.rejects_path if job is not None else outcome.rejects_path
+        if rejects:
+            self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": rejects})
 
     def _say_how_it_was_read(self, outcome: ImportOutcome) -> None:
         """The columns imported into each field, the columns ignored, and the notes."""
@@ -290,13 +307,22 @@ def summary(outcome: ImportOutcome, *, dry_run: bool, kind: str = "") -> str:
     return ", ".join(parts)
 
 
-def json_report(outcome: ImportOutcome, job: ImportJob) -> dict[str, Any]:
-    """The report of `ecoute import --json`: what a script needs to act on the outcome."""
+def json_report(
+    outcome: ImportOutcome, job: ImportJob | None, *, kind: str, dry_run: bool, skip_invalid: bool = False
+) -> dict[str, Any]:
+    """The report of `ecoute import --json`: what a script needs to act on the outcome (an import of
+    responses runs in the command, without an import job)."""
+    if job is not None:
+        status = job.status
+    elif not outcome.ok and not skip_invalid:
+        status = ImportStatus.FAILED
+    else:
+        status = ImportStatus.CHECKED if dry_run else ImportStatus.SUCCEEDED
     return {
-        "import": job.pk,
-        "kind": job.kind,
-        "status": job.status,
-        "dry_run": job.dry_run,
+        "import": job.pk if job else None,
+        "kind": kind,
+        "status": status,
+        "dry_run": dry_run,
         "counts": {
             "lines": outcome.rows,
             "written": outcome.written,
@@ -311,5 +337,5 @@ def json_report(outcome: ImportOutcome, job: ImportJob) -> dict[str, Any]:
         "reading": outcome.reading,
         "notes": [note.as_dict() for note in outcome.notes],
         "problems": [{**problem.as_dict(), "message": problem.describe()} for problem in outcome.problems],
-        "rejects_file": job.rejects_path or None,
+        "rejects_file": (job.rejects_path if job else str(outcome.rejects_path or "")) or None,
     }
