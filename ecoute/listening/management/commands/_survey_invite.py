@@ -49,8 +49,11 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
             raise CommandError(_("The contact policy makes every day quiet: nothing can be sent.")) from error
         except SurveyNotActiveError as error:
             raise CommandError(
-                _("The survey “%(slug)s” is not active: activate it first, or use --dry-run.")
-                % {"slug": survey.slug}
+                _(
+                    "The survey “%(slug)s” is not active: activate it first "
+                    "(ecoute survey activate %(slug)s --org %(org)s), or use --dry-run."
+                )
+                % {"slug": survey.slug, "org": org.slug}
             ) from error
         command.stdout.write(
             json.dumps(report, ensure_ascii=False) if options["json"] else _describe(survey, report)
