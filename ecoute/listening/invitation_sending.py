@@ -43,8 +43,12 @@ def queue_invitations(
                 days = invitation.survey.expires_after_days
                 invitation.expires_at = invitation.expires_at or (send_after or now) + timedelta(days=days)
             Invitation.objects.bulk_update(batch, ["expires_at"])
-            drafts = [_draft(invitation, reminder=False, send_after=send_after) for invitation in batch]
-            queued += queue_messages(batch[0].organization, drafts)
+            by_organization: dict[int, list[Invitation]] = {}
+            for invitation in batch:  # each e-mail filed under its own invitation's organization
+                by_organization.setdefault(invitation.organization_id, []).append(invitation)
+            for group in by_organization.values():
+                drafts = [_draft(invitation, reminder=False, send_after=send_after) for invitation in group]
+                queued += queue_messages(group[0].organization, drafts)
             Invitation.objects.filter(pk__in=chunk).update(status=InvitationStatus.QUEUED)
     return queued
 

@@ -19,7 +19,7 @@ from ecoute.listening.invitation_sending import queue_due_reminders, queue_invit
 from ecoute.listening.models import Invitation, InvitationLink
 from ecoute.messaging.models import Message
 from ecoute.messaging.sending import send_due_messages
-from tests.factories import ConsentFactory, CustomerFactory, InvitationFactory
+from tests.factories import ConsentFactory, CustomerFactory, InvitationFactory, OrganizationFactory
 from tests.listening.links import nps_survey
 from tests.smtp_sink import SmtpSink
 
@@ -170,3 +170,25 @@ def test_outbox_send_run_from_cron_queues_the_reminders_that_fell_due_for_its_or
     assert [str(m["To"]) for m in smtp_sink.messages[2:]] == ["rose@example.org"]
     reminded = Invitation.objects.filter(reminded_at__isnull=False)
     assert list(reminded.values_list("customer__email", flat=True)) == ["rose@example.org"]
+
+
+def test_invitations_of_two_organizations_queued_together_are_each_filed_under_their_own(
+    org: Organization, settings: Any
+) -> None:
+    # Given planned invitations of two organizations
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    ours = InvitationFactory.create(
+        survey=nps_survey(org), customer=_consenting(org, "a@example.org"), status="planned", token_hash=None
+    )
+    other_org = OrganizationFactory.create(slug="autre")
+    theirs = InvitationFactory.create(
+        survey=nps_survey(other_org),
+        customer=_consenting(other_org, "b@example.org"),
+        status="planned",
+        token_hash=None,
+    )
+    # When they are queued in one call
+    assert queue_invitations(Invitation.objects.filter(pk__in=[ours.pk, theirs.pk])) == 2
+    # Then each e-mail belongs to its invitation's organization
+    filed = dict(Message.objects.values_list("to_address", "organization_id"))
+    assert filed == {"a@example.org": org.pk, "b@example.org": other_org.pk}
