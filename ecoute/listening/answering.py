@@ -32,7 +32,7 @@ from ecoute.listening.models import (
 )
 from ecoute.listening.response_writes import (
     answers_of_response,
-    claim_response,
+    claim_with_answer,
     complete_response,
     save_answer,
 )
@@ -125,7 +125,7 @@ def record_invitation_answer(
     question is left; a response already completed is returned unchanged."""
     survey = invitation.survey
     with transaction.atomic():
-        claimed = claim_response(invitation, language)
+        claimed = claim_with_answer(invitation, language, question, value)
         if claimed.completed:
             done = Response.objects.select_related("survey").get(pk=claimed.response_id)
             return Recorded(done, completed=True)
@@ -137,7 +137,9 @@ def record_invitation_answer(
             customer=invitation.customer,
             language=language,
         )
-        completed = _save_and_maybe_complete(response, question, value, invitation.customer)
+        # A response this request started holds this answer alone: no need to read it back.
+        given = {question.pk: Answer(question=question, number=value.number, importance=value.importance)}
+        completed = _complete_if_done(response, invitation.customer, given if claimed.created else None)
         if not completed and invitation.status in NOT_YET_STARTED:
             Invitation.objects.filter(pk=invitation.pk, status__in=NOT_YET_STARTED).update(
                 status=InvitationStatus.STARTED
@@ -163,17 +165,17 @@ def record_public_answer(
         locked.survey = link.survey
         if locked.completed_at is not None:
             return Recorded(locked, completed=True)
-        return Recorded(locked, _save_and_maybe_complete(locked, question, value, None))
+        save_answer(locked.pk, question, value)
+        return Recorded(locked, _complete_if_done(locked, None))
 
 
-def _save_and_maybe_complete(
-    response: Response, question: Question, value: AnswerValue, customer: Customer | None
+def _complete_if_done(
+    response: Response, customer: Customer | None, known: dict[int, Answer] | None = None
 ) -> bool:
-    """Write the answer; complete the response when no question is left. Runs with the response's row
-    locked."""
-    save_answer(response.pk, question, value)
+    """Complete the response when no question is left for the respondent (its answers `known`, else
+    read). Runs with its row locked."""
     questions = survey_questions(response.survey)
-    answers = answers_of_response(response.pk)
+    answers = answers_of_response(response.pk) if known is None else known
     visible = visible_questions(questions, customer, answers)
     if next_question(visible, answers) is not None:
         return False

@@ -62,7 +62,9 @@ def _statement(vendor: str, statuses: tuple[str, ...]) -> tuple[str, tuple[_Tabl
         _table(Organization, "o"),
         _table(Response, "r"),
     )
-    columns = ", ".join(f"{table.alias}.{quote(field.column)}" for table in tables for field in table.fields)
+    columns = ", ".join(
+        f"{table.alias}.{quote(field.column or field.attname)}" for table in tables for field in table.fields
+    )
     name = {table.alias: quote(table.model._meta.db_table) for table in tables}
     links = quote(InvitationLink._meta.db_table)
     listed = ", ".join(["%s"] * len(statuses))

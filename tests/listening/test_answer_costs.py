@@ -31,7 +31,7 @@ def _statements(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(CONTROL)]
 
 
-def test_a_completing_answer_makes_six_statements_and_no_session(org: Organization) -> None:
+def test_a_first_and_last_answer_makes_three_to_six_statements_and_no_session(org: Organization) -> None:
     # Given a one-question survey whose questions this process has read once already
     survey = SurveyFactory.create(organization=org, status="active")
     question(survey, "recommend", "nps", "Recommanderiez-vous la Maison ?", "Would you recommend us?")
@@ -47,10 +47,13 @@ def test_a_completing_answer_makes_six_statements_and_no_session(org: Organizati
         page = client.post(f"/s/{token}", {"question": "recommend", "score": "9"})
 
     # Then: the invitation found, the response claimed, the answer written, the answers read, the
-    # response and the invitation completed — and no session written nor cookie set for the answerer
+    # response and the invitation completed — on PostgreSQL the two upserts are one statement, the two
+    # updates another, and a response just started needs no reading back — and no session written
+    # nor cookie set for the answerer
     assert page.status_code == 200
     assert "Merci" in page.content.decode()
-    assert len(_statements(queries)) == 6, _statements(queries)
+    expected = 3 if connection.vendor == "postgresql" else 6
+    assert len(_statements(queries)) == expected, _statements(queries)
     assert "sessionid" not in page.cookies
     assert not Session.objects.exists()
     response = Response.objects.get(invitation=invitation)
