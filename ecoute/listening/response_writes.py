@@ -143,7 +143,7 @@ def complete_response(response: Response, questions: list[Question], answers: di
     completed_at = connection.ops.adapt_datetimefield_value(response.completed_at)
     with connection.cursor() as cursor:
         if response.invitation_id and connection.vendor == "postgresql":
-            completion = [completed_at, response.nps_level, response.pk]
+            completion: list[Any] = [completed_at, response.nps_level, response.pk]
             invitation = [str(InvitationStatus.COMPLETED), response.invitation_id]
             cursor.execute(COMPLETE_WITH_INVITATION, completion + invitation)
             return
