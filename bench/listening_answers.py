@@ -9,8 +9,8 @@ clients on kept-alive connections, for the same time each:
 - baseline: GET /health/ — the page a load balancer asks every few seconds: the whole Django stack
   and one `SELECT 1`, nothing else;
 - ours: POST /s/<token> — a customer's answer: CSRF checked, the invitation found by its token's
-  digest and locked, the response and its answer written, the invitation completed, the thank-you
-  page rendered in the customer's language. Each token is answered once.
+  digest, its response claimed (and locked) and its answer written, the response and the invitation
+  completed, the thank-you page rendered in the customer's language. Each token is answered once.
 
 Both are warmed up first (a second each), then measured in turns of a second, each for the same time
 in all, so that a change in the machine's load during the run (other processes) weighs on both alike;
