@@ -76,11 +76,11 @@ def answering(database: str, arguments: argparse.Namespace) -> float:
     ratio = float(result["answers"]) / float(result["trivial"])
     print(
         f"\n(a) {database}: gunicorn with {result['workers']} workers, {result['clients']} clients, "
-        f"{arguments.seconds:g} s each"
+        f"{arguments.seconds:g} s each, in turns of a second"
     )
     print(f"  GET /health/ (trivial page)      {result['trivial']:8.1f} requests/s")
     print(f"  POST /s/<token> (an answer)      {result['answers']:8.1f} requests/s")
-    print(f"  responses completed: {result['completed']:,}")
+    print(f"  responses completed: {result['completed']:,} ({result['warm_up_answers']:,} while warming up)")
     print(f"  ratio {ratio:.2f} (target ≥ 0.35)")
     return ratio
 

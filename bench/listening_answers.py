@@ -9,8 +9,12 @@ clients on kept-alive connections, for the same time each:
 - baseline: GET /health/ — the page a load balancer asks every few seconds: the whole Django stack
   and one `SELECT 1`, nothing else;
 - ours: POST /s/<token> — a customer's answer: CSRF checked, the invitation found by its token's
-  digest and locked, the response and its answer written, the invitation completed, the thank-you
-  page rendered in the customer's language. Each token is answered once.
+  digest, its response claimed (and locked) and its answer written, the response and the invitation
+  completed, the thank-you page rendered in the customer's language. Each token is answered once.
+
+Both are warmed up first (a second each), then measured in turns of a second, each for the same time
+in all, so that a change in the machine's load during the run (other processes) weighs on both alike;
+measured one after the other, the ratio moved with whatever else the machine was doing.
 
 Prints requests per second of each and the ratio ours / baseline.
 """
@@ -29,6 +33,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 8
+# The two kinds of request take turns of this many seconds (see alternating()).
+WINDOW = 1.0
 
 
 def setup_django(database_url: str, var_dir: str) -> dict[str, str]:
@@ -134,8 +140,8 @@ class Client:
         return answer.status
 
 
-def measure(clients: list[Client], seconds: float, request: Any) -> float:
-    """Requests per second of `request(client)` by every client at once for `seconds`."""
+def measure(clients: list[Client], seconds: float, request: Any) -> tuple[int, float]:
+    """`request(client)` by every client at once for `seconds`: the requests done, the seconds taken."""
     done = [0] * len(clients)
     failures: list[int] = []
     stop = time.monotonic() + seconds
@@ -157,7 +163,20 @@ def measure(clients: list[Client], seconds: float, request: Any) -> float:
         thread.join()
     if failures:
         raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
-    return sum(done) / (time.monotonic() - started)
+    return sum(done), time.monotonic() - started
+
+
+def alternating(clients: list[Client], seconds: float, first: Any, second: Any) -> tuple[float, float]:
+    """Requests per second of `first` and of `second`, each run for `seconds` in all, in turns of
+    WINDOW seconds: when the machine's load changes during the run (other processes), both see it."""
+    turns = max(1, round(seconds / WINDOW))
+    totals = [[0, 0.0], [0, 0.0]]
+    for _turn in range(turns):
+        for total, request in zip(totals, (first, second), strict=True):
+            done, took = measure(clients, seconds / turns, request)
+            total[0] += done
+            total[1] += took
+    return totals[0][0] / totals[0][1], totals[1][0] / totals[1][1]
 
 
 def run(database_url: str, var_dir: str, seconds: float, invitations: int) -> dict[str, Any]:
@@ -181,9 +200,10 @@ def run(database_url: str, var_dir: str, seconds: float, invitations: int) -> di
                 token = next(remaining, None)
             return None if token is None else client.answer(token)
 
-        measure(clients, 1.0, Client.health)  # warm every worker up
-        trivial = measure(clients, seconds, Client.health)
-        answers = measure(clients, seconds, answer)
+        # Warm both up in every worker (first queries, templates, the survey's questions), then measure.
+        measure(clients, 1.0, Client.health)
+        warm_up, _took = measure(clients, 1.0, answer)
+        trivial, answers = alternating(clients, seconds, Client.health, answer)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -194,6 +214,7 @@ def run(database_url: str, var_dir: str, seconds: float, invitations: int) -> di
         "trivial": trivial,
         "answers": answers,
         "completed": completed,
+        "warm_up_answers": warm_up,
         "workers": int(workers),
         "clients": CLIENTS,
     }

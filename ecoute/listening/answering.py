@@ -1,10 +1,11 @@
 """Recording answers: an invitation opened, each answer saved as it is given, the response completed.
 
 One response per invitation, even when the same form is sent many times at once (a double tap, a
-retried request, a scanner): every write for an invitation first locks the invitation's row, so
-they run one after the other, and the database's one-to-one constraint on Response.invitation is
-the backstop — a create that loses the race anyway (IntegrityError) takes the response that won.
-A write that arrives after completion changes nothing: the caller shows the thank-you page.
+retried request, a scanner): every write for an invitation starts with one upsert of its response
+(response_writes.claim_response), held by the one-to-one constraint on Response.invitation, which
+also locks the response's row, so they run one after the other. The API's whole responses lock the
+invitation's row and meet the same constraint. A write that arrives after completion changes
+nothing: the caller shows the thank-you page.
 """
 
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ecoute.analytics.nps import level_of
+from ecoute.customers.models import Customer
 from ecoute.lib.tokens import token_digest
 from ecoute.listening.flow import AnswerValue, next_question, visible_questions
+from ecoute.listening.link_lookup import open_invitation
 from ecoute.listening.models import (
     Answer,
     Invitation,
@@ -24,11 +26,17 @@ from ecoute.listening.models import (
     InvitationStatus,
     PublicLink,
     Question,
-    QuestionType,
     Response,
     ResponseChannel,
     SurveyStatus,
 )
+from ecoute.listening.response_writes import (
+    answers_of_response,
+    claim_with_answer,
+    complete_response,
+    save_answer,
+)
+from ecoute.listening.survey_questions import survey_questions
 
 # An invitation whose link can still be answered; completed, expired, revoked and skipped ones cannot.
 ANSWERABLE = (
@@ -39,6 +47,7 @@ ANSWERABLE = (
     InvitationStatus.OPENED,
     InvitationStatus.STARTED,
 )
+ANSWERABLE_STATUSES = tuple(str(status) for status in ANSWERABLE)
 # Statuses that opening the link moves forward to "opened".
 NOT_YET_OPENED = (
     InvitationStatus.PLANNED,
@@ -46,6 +55,8 @@ NOT_YET_OPENED = (
     InvitationStatus.SENT,
     InvitationStatus.BOUNCED,
 )
+# Statuses that a first answer moves forward to "started".
+NOT_YET_STARTED = (*NOT_YET_OPENED, InvitationStatus.OPENED)
 
 
 def answerable_invitations(now: datetime | None = None) -> QuerySet[Invitation]:
@@ -60,14 +71,14 @@ def answerable_invitations(now: datetime | None = None) -> QuerySet[Invitation]:
 
 
 def find_invitation(token: str) -> Invitation | None:
-    """The open invitation of a link's token; None for unknown, expired, used and revoked alike.
+    """The open invitation of a link's token, with its survey, customer, organization and response (if
+    started); None for unknown, expired, used and revoked alike. One query (link_lookup.py)."""
+    return open_invitation(token_digest(token), ANSWERABLE_STATUSES, timezone.now())
 
-    Two lookups on unique indexes (the e-mails' links, then the invitation's own token) rather than
-    one OR across two tables, which no index serves."""
-    digest = token_digest(token)
-    linked = InvitationLink.objects.filter(token_hash=digest).values_list("invitation_id", flat=True).first()
-    found = Q(pk=linked) if linked is not None else Q(token_hash=digest)
-    return answerable_invitations().select_related("survey", "customer", "organization").filter(found).first()
+
+def response_of(invitation: Invitation) -> Response | None:
+    """The invitation's response as find_invitation read it (None when not started)."""
+    return getattr(invitation, "response", None)
 
 
 def of_token(token: str, through: str = "") -> Q:
@@ -112,37 +123,28 @@ def record_invitation_answer(
 ) -> Recorded:
     """Save one answer for the invitation's response, starting it if needed, completing it when no
     question is left; a response already completed is returned unchanged."""
+    survey = invitation.survey
     with transaction.atomic():
-        locked = (
-            Invitation.objects.select_related("survey", "customer")
-            .select_for_update(of=("self",))
-            .get(pk=invitation.pk)
+        claimed = claim_with_answer(invitation, language, question, value)
+        if claimed.completed:
+            done = Response.objects.select_related("survey").get(pk=claimed.response_id)
+            return Recorded(done, completed=True)
+        response = Response(
+            pk=claimed.response_id,
+            organization_id=invitation.organization_id,
+            survey=survey,
+            invitation=invitation,
+            customer=invitation.customer,
+            language=language,
         )
-        response = Response.objects.filter(invitation=locked).first()
-        if response is None:
-            response = _start_for_invitation(locked, language)
-        response.survey = locked.survey  # already read: spares a query per answer
-        if response.completed_at is not None:
-            return Recorded(response, completed=True)
-        if locked.status in NOT_YET_OPENED or locked.status == InvitationStatus.OPENED:
-            Invitation.objects.filter(pk=locked.pk).update(status=InvitationStatus.STARTED)
-        completed = _save_and_maybe_complete(response, question, value, locked)
-    return Recorded(response, completed)
-
-
-def _start_for_invitation(invitation: Invitation, language: str) -> Response:
-    try:
-        with transaction.atomic():
-            return Response.objects.create(
-                organization_id=invitation.organization_id,
-                survey_id=invitation.survey_id,
-                invitation=invitation,
-                customer_id=invitation.customer_id,
-                channel=ResponseChannel.EMAIL if invitation.channel == "email" else ResponseChannel.WEB,
-                language=language,
+        # A response this request started holds this answer alone: no need to read it back.
+        given = {question.pk: Answer(question=question, number=value.number, importance=value.importance)}
+        completed = _complete_if_done(response, invitation.customer, given if claimed.created else None)
+        if not completed and invitation.status in NOT_YET_STARTED:
+            Invitation.objects.filter(pk=invitation.pk, status__in=NOT_YET_STARTED).update(
+                status=InvitationStatus.STARTED
             )
-    except IntegrityError:  # another request created it between our read and our write
-        return Response.objects.get(invitation=invitation)
+    return Recorded(response, completed)
 
 
 def record_public_answer(
@@ -160,28 +162,20 @@ def record_public_answer(
             )
         else:
             locked = Response.objects.select_for_update().get(pk=response.pk)
+        locked.survey = link.survey
         if locked.completed_at is not None:
             return Recorded(locked, completed=True)
-        return Recorded(locked, _save_and_maybe_complete(locked, question, value, None))
+        save_answer(locked.pk, question, value)
+        return Recorded(locked, _complete_if_done(locked, None))
 
 
-def _save_and_maybe_complete(
-    response: Response, question: Question, value: AnswerValue, invitation: Invitation | None
+def _complete_if_done(
+    response: Response, customer: Customer | None, known: dict[int, Answer] | None = None
 ) -> bool:
-    Answer.objects.update_or_create(
-        response=response,
-        question=question,
-        defaults={
-            "number": value.number,
-            "importance": value.importance,
-            "choices": value.choices,
-            "text": value.text,
-            "answered_at": timezone.now(),
-        },
-    )
-    questions = list(response.survey.questions.all())
-    answers = answers_of(response)
-    customer = invitation.customer if invitation else None
+    """Complete the response when no question is left for the respondent (its answers `known`, else
+    read). Runs with its row locked."""
+    questions = survey_questions(response.survey)
+    answers = answers_of_response(response.pk) if known is None else known
     visible = visible_questions(questions, customer, answers)
     if next_question(visible, answers) is not None:
         return False
@@ -189,22 +183,10 @@ def _save_and_maybe_complete(
     # no longer theirs to give: a promoter's response holds no "what went wrong?".
     hidden = set(answers) - {question.pk for question in visible}
     if hidden:
-        Answer.objects.filter(response=response, question_id__in=hidden).delete()
+        Answer.objects.filter(response_id=response.pk, question_id__in=hidden).delete()
         answers = {pk: answer for pk, answer in answers.items() if pk not in hidden}
     complete_response(response, questions, answers)
     return True
-
-
-def complete_response(response: Response, questions: list[Question], answers: dict[int, Answer]) -> None:
-    """Close the response, set its NPS level from the NPS answer, and its invitation's status."""
-    nps = next(
-        (answers[q.pk].number for q in questions if q.type == QuestionType.NPS and q.pk in answers), None
-    )
-    response.completed_at = timezone.now()
-    response.nps_level = str(level_of(nps)) if nps is not None else ""
-    response.save(update_fields=["completed_at", "nps_level"])
-    if response.invitation_id:
-        Invitation.objects.filter(pk=response.invitation_id).update(status=InvitationStatus.COMPLETED)
 
 
 class AlreadyAnsweredError(Exception):

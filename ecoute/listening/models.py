@@ -4,6 +4,7 @@ Invitations, responses, answers and public links live in `responses.py`, importe
 Django and callers find every model of the app in one place.
 """
 
+import uuid
 from datetime import time
 from typing import ClassVar
 
@@ -174,6 +175,9 @@ class Survey(OrgOwned):
     email_body_en = models.TextField(_("e-mail body (English)"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Renewed whenever one of its questions is saved or deleted (survey_questions.py), so that the
+    # questions each process keeps for answering are read again after any change.
+    questions_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         constraints: ClassVar = [

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -25,6 +26,7 @@ from ecoute.listening.answering import (
     of_token,
     record_invitation_answer,
     record_public_answer,
+    response_of,
 )
 from ecoute.listening.flow import answer_language, read_answer, thanks_text
 from ecoute.listening.models import Invitation, Question, QuestionType, Response
@@ -49,6 +51,8 @@ def _form_data(request: HttpRequest) -> dict[str, Any]:
 
 
 def _thanks(request: HttpRequest, response: Response, language: str, *, again: bool = False) -> HttpResponse:
+    """The thank-you page: the survey's text for the respondent's level. It holds no form and nothing of
+    the request, so it is rendered without the context processors (CSRF token, user, messages…)."""
     with translation.override(language):
         context = {
             "survey": response.survey,
@@ -56,7 +60,7 @@ def _thanks(request: HttpRequest, response: Response, language: str, *, again: b
             "text": thanks_text(response.survey, response.nps_level, language, response.customer),
             "again": again,
         }
-        return render(request, "listening/answer/thanks.html", context)
+        return HttpResponse(render_to_string("listening/answer/thanks.html", context))
 
 
 def _page(
@@ -102,8 +106,7 @@ def invitation_survey(request: HttpRequest, token: str) -> HttpResponse:
 
 def _invitation_place(invitation: Invitation) -> Place:
     language = answer_language(invitation.survey, invitation.organization, invitation.customer)
-    response = Response.objects.filter(invitation=invitation).first()
-    return place_of(invitation.survey, invitation.customer, response, language)
+    return place_of(invitation.survey, invitation.customer, response_of(invitation), language)
 
 
 @never_cache

@@ -17,6 +17,7 @@ from ecoute.listening.flow import (
     visible_questions,
 )
 from ecoute.listening.models import SCALES, Answer, Question, QuestionType, Response, Survey
+from ecoute.listening.survey_questions import survey_questions
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Place:
 
 
 def place_of(survey: Survey, customer: Customer | None, response: Response | None, language: str) -> Place:
-    questions = list(survey.questions.all())
+    questions = survey_questions(survey)
     answers = answers_of(response)
     visible = visible_questions(questions, customer, answers)
     return Place(survey, questions, visible, answers, language, customer)
