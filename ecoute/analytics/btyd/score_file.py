@@ -10,6 +10,7 @@ CSV specials, go through the formula-safe writer's field encoding (``ecoute.lib.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,24 +32,45 @@ _FIRST_BYTES = np.frombuffer(b"=+-@\t\r'", dtype=np.uint8)
 _ANY_BYTES = np.frombuffer(b',"\n\r;\t|', dtype=np.uint8)
 
 
+@dataclass(frozen=True)
+class SharedColumn:
+    """A column whose rows take few distinct values: row i holds values[index[i]]. Each value is
+    written once as text, and the text gathered per row."""
+
+    values: FloatArray
+    index: IntArray
+
+
+type Column = FloatArray | SharedColumn
+
+
 def write_score_file(
     path: Path,
     header: Sequence[str],
     ids: npt.NDArray[np.bytes_],
-    columns: Sequence[tuple[FloatArray, int | None]],
+    columns: Sequence[tuple[Column, int | None]],
 ) -> None:
     """One row per id: the id (UTF-8 bytes), then each column with its number of decimals
     (None: full precision)."""
+    texts = [
+        _number_matrix(column.values, decimals) if isinstance(column, SharedColumn) else None
+        for column, decimals in columns
+    ]
     with path.open("wb") as stream:
         stream.write((",".join(header) + "\n").encode())
         for start in range(0, ids.size, _ROWS_PER_WRITE):
             rows = slice(start, min(start + _ROWS_PER_WRITE, ids.size))
             fields = [_id_text(ids[rows])]
-            fields += [
-                exact_number_text(values[rows]) if decimals is None else _number_text(values[rows], decimals)
-                for values, decimals in columns
-            ]
+            for (column, decimals), text in zip(columns, texts, strict=True):
+                if isinstance(column, SharedColumn) and text is not None:
+                    fields.append(text[column.index[rows]])
+                elif not isinstance(column, SharedColumn):
+                    fields.append(_number_matrix(column[rows], decimals))
             stream.write(_rows_text(fields).tobytes())
+
+
+def _number_matrix(values: FloatArray, decimals: int | None) -> ByteArray:
+    return exact_number_text(values) if decimals is None else _number_text(values, decimals)
 
 
 def _id_text(ids: npt.NDArray[np.bytes_]) -> ByteArray:
