@@ -15,6 +15,7 @@ from ecoute.analytics.btyd.gamma_gamma import FittedSpend, NoRepeatBuyerError, f
 from ecoute.analytics.btyd.histories import DistinctHistories, distinct_histories
 from ecoute.analytics.btyd.holdout import HoldoutComparison, compare_holdout
 from ecoute.analytics.btyd.model import FittedModel, Forecast
+from ecoute.analytics.btyd.names import PURCHASE_MODELS
 from ecoute.analytics.btyd.pareto import fit_pareto_nbd
 from ecoute.analytics.btyd.score_file import SharedColumn, write_score_file
 from ecoute.analytics.btyd.summary import CustomerSummary, summarise_transactions
@@ -30,8 +31,7 @@ from ecoute.analytics.btyd.uncertainty import (
 
 type FloatArray = npt.NDArray[np.float64]
 
-FITTERS = {"bgnbd": fit_bgnbd, "mbgnbd": fit_mbgnbd, "pareto": fit_pareto_nbd}
-MODEL_CHOICES = (*FITTERS, "all")
+FITTERS = dict(zip(PURCHASE_MODELS, (fit_bgnbd, fit_mbgnbd, fit_pareto_nbd), strict=True))
 SCORE_COLUMNS = (
     "customer_id",
     "frequency",
