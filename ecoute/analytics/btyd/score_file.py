@@ -10,7 +10,9 @@ spreadsheet could run as a formula, or that hold CSV specials, go through the fo
 field encoding (``ecoute.lib.formula_safe``).
 """
 
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,8 @@ type FloatArray = npt.NDArray[np.float64]
 type ByteArray = npt.NDArray[np.uint8]
 type IntArray = npt.NDArray[np.int64]
 
-_ROWS_PER_WRITE = 200_000
+_ROWS_PER_WRITE = 100_000
+_THREADS = 2
 
 
 def _bytes(text: bytes) -> "pa.Scalar":
@@ -61,20 +64,30 @@ def write_score_file(
     """One row per id: the id (UTF-8 bytes), then each column with its number of decimals
     (None: full precision)."""
     groups = _groups(columns)
-    with path.open("wb") as stream:
+
+    def lines(start: int) -> "pa.Array":
+        rows = slice(start, min(start + _ROWS_PER_WRITE, ids.size))
+        fields = [_strings(_id_text(ids[rows]))]
+        for text, index, (values, decimals) in groups:
+            if text is not None and index is not None:
+                fields.append(text.take(pa.array(index[rows])))
+            elif values is not None:
+                fields.append(_number_strings(values[rows], decimals))
+        joined = pc.binary_join_element_wise(*fields, _bytes(b","))
+        # Joined with an empty field, each line ends with the separator given: a newline.
+        return pc.binary_join_element_wise(joined, _bytes(b""), _bytes(b"\n"))
+
+    # Arrow's kernels leave the interpreter free: blocks of lines are made in two threads while
+    # the one before is written, a few blocks at most in memory.
+    with path.open("wb") as stream, ThreadPoolExecutor(_THREADS) as pool:
         stream.write((",".join(header) + "\n").encode())
+        pending: deque[Future[pa.Array]] = deque()
         for start in range(0, ids.size, _ROWS_PER_WRITE):
-            rows = slice(start, min(start + _ROWS_PER_WRITE, ids.size))
-            fields = [_strings(_id_text(ids[rows]))]
-            for text, index, (values, decimals) in groups:
-                if text is not None and index is not None:
-                    fields.append(text.take(pa.array(index[rows])))
-                elif values is not None:
-                    fields.append(_number_strings(values[rows], decimals))
-            lines = pc.binary_join_element_wise(*fields, _bytes(b","))
-            # Joined with an empty field, each line ends with the separator given: a newline.
-            lines = pc.binary_join_element_wise(lines, _bytes(b""), _bytes(b"\n"))
-            stream.write(_text_of(lines))
+            pending.append(pool.submit(lines, start))
+            if len(pending) > _THREADS:
+                stream.write(_text_of(pending.popleft().result()))
+        while pending:
+            stream.write(_text_of(pending.popleft().result()))
 
 
 type _Group = tuple["pa.Array | None", IntArray | None, tuple[FloatArray | None, int | None]]
