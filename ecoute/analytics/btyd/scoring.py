@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -233,14 +234,13 @@ def build_report(
     )
     names = list(FITTERS) if models == "all" else [models]
     histories = summary.histories()
-    fits = {name: FITTERS[name](histories) for name in names}
+    # The spend model is fitted beside the purchase models, in a thread (numpy and scipy leave
+    # the interpreter free on arrays this large).
+    with ThreadPoolExecutor(1) as pool:
+        spend_job = None if log.amount is None else pool.submit(_fit_spend, summary)
+        fits = {name: FITTERS[name](histories) for name in names}
+        spend = None if spend_job is None else spend_job.result()
     scored_model = _lowest_aic(fits)
-    spend = None
-    if log.amount is not None:
-        try:
-            spend = fit_gamma_gamma(summary.frequency, summary.monetary_value)
-        except NoRepeatBuyerError:
-            spend = None
     holdout = None
     if summary.holdout_frequency is not None and summary.holdout_periods is not None:
         holdout = compare_holdout(
@@ -264,6 +264,13 @@ def build_report(
         holdout_end=holdout_end,
         start=start,
     )
+
+
+def _fit_spend(summary: CustomerSummary) -> FittedSpend | None:
+    try:
+        return fit_gamma_gamma(summary.frequency, summary.monetary_value)
+    except NoRepeatBuyerError:
+        return None
 
 
 def _lowest_aic(fits: dict[str, FittedModel]) -> str:

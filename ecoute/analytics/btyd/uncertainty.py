@@ -8,6 +8,7 @@ stay in [0, 1] or above 0 and always contain the estimate. The purchase model an
 fitted separately, on independent likelihoods: their variances add.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,9 +117,14 @@ def purchase_intervals(
         log_purchases = np.log(forecast.expected_purchases)
         log_discounted = np.log(forecast.discounted_purchases)
     gradients_alive, gradients_purchases, gradients_discounted = [], [], []
-    for index in range(len(model.params())):
-        moved = _moved_model(model, index)
-        shifted = moved.forecast(horizon, discount_rate, x, t_x, age)
+
+    def moved_forecast(index: int) -> Forecast:
+        return _moved_model(model, index).forecast(horizon, discount_rate, x, t_x, age)
+
+    # One forecast per parameter moved, two at a time (numpy and scipy leave the interpreter free).
+    with ThreadPoolExecutor(2) as pool:
+        moved_forecasts = list(pool.map(moved_forecast, range(len(model.params()))))
+    for shifted in moved_forecasts:
         with np.errstate(all="ignore"):
             gradients_alive.append(
                 (np.log(shifted.p_alive) - np.log1p(-shifted.p_alive) - logit_alive) / _STEP
