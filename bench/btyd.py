@@ -311,6 +311,11 @@ def report(results: list[LayoutResult], pareto: dict[str, Any]) -> int:
         def seconds(runs: list[Run]) -> str:
             return "/".join(f"{run.seconds:.1f}" for run in runs)
 
+        def paired(result: LayoutResult) -> str:
+            """The ratio of each pair of runs made one after the other, under the same load."""
+            pairs = zip(result.ours, result.theirs, strict=True)
+            return "/".join(f"{theirs.seconds / ours.seconds:.1f}x" for ours, theirs in pairs)
+
         lines += [
             f"--- {result.layout} file: {difference['customers']:,} customers scored",
             columns.format(
@@ -319,7 +324,8 @@ def report(results: list[LayoutResult], pareto: dict[str, Any]) -> int:
                 f"{min(run.seconds for run in result.theirs):.1f}",
                 f"lifetimes/ecoute {result.speed:.1f}x (target >= 15x: {verdict(result.speed >= 15)})",
             ),
-            f"{'every run (s)':<26} ecoute {seconds(result.ours)}   lifetimes {seconds(result.theirs)}",
+            f"{'every run (s)':<26} ecoute {seconds(result.ours)}   lifetimes {seconds(result.theirs)}"
+            f"   run by run {paired(result)}",
             columns.format(
                 "peak memory (MiB)",
                 f"{max(run.peak_mib for run in result.ours):.0f}",
