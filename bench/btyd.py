@@ -324,8 +324,10 @@ def report(results: list[LayoutResult], pareto: dict[str, Any]) -> int:
                 f"{min(run.seconds for run in result.theirs):.1f}",
                 f"lifetimes/ecoute {result.speed:.1f}x (target >= 15x: {verdict(result.speed >= 15)})",
             ),
-            f"{'every run (s)':<26} ecoute {seconds(result.ours)}   lifetimes {seconds(result.theirs)}"
-            f"   run by run {paired(result)}",
+            (
+                f"{'every run (s)':<26} ecoute {seconds(result.ours)}   lifetimes {seconds(result.theirs)}"
+                f"   run by run {paired(result)}"
+            ),
             columns.format(
                 "peak memory (MiB)",
                 f"{max(run.peak_mib for run in result.ours):.0f}",
