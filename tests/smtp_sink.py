@@ -90,9 +90,7 @@ class SmtpSink:
         """Answer `reply` to the final dot of every message to `address` from now on."""
         self._handler.data_refusals[address.lower()] = reply
 
-    def before_answering(
-        self, command: Literal["RCPT", "DATA"], number: int, action: Callable[[], None]
-    ) -> None:
+    def before_answering(self, command: Literal["RCPT", "DATA"], number: int, action: Callable[[], None]) -> None:
         """Call `action` once the server has received its `number`-th recipient (RCPT) or the end of its
         `number`-th accepted message (DATA, the message kept), before it answers."""
         self._handler.actions[(command, number)] = action
