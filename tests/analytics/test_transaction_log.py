@@ -78,6 +78,24 @@ def test_ids_keep_leading_zeros_and_share_codes(tmp_path: Path) -> None:
     assert log.amount is None
 
 
+@pytest.mark.parametrize(
+    "customers",
+    [
+        ["C0010", "C0002", "C0100", "C0002"],  # one prefix, then digits: ordered by a lookup table
+        ["C0010", "D0002", "C0100", "D0002"],  # no prefix shared by all: ordered by a sort
+        ["AB-10", "AB-02", "AB-99", "AB-02"],
+    ],
+)
+def test_ids_of_a_prefix_and_digits_are_ordered_as_text(tmp_path: Path, customers: list[str]) -> None:
+    # given ids of one width, with or without a prefix shared by every id
+    text = "customer_id;date\n" + "".join(f"{customer};01/02/2024\n" for customer in customers)
+    # when the file is read
+    log = read_transaction_log(write(tmp_path, text))
+    # then the distinct ids come in text order and each row keeps its own
+    assert log.decoded_ids(np.arange(log.customer_ids.size)) == sorted(set(customers))
+    assert ids(log) == customers
+
+
 def test_many_rows_are_read_in_blocks_without_losing_any(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

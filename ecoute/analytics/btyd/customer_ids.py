@@ -33,6 +33,20 @@ def factorise_ids(
             # them up in the rows.
             return _zero_padded(np.flatnonzero(present) + low, widest)
         del present
+    elif (prefixed := _prefixed_numbers(words, lengths)) is not None:
+        # Ids such as C0001234: one prefix, then digits, all of one width. Sorted as text they
+        # are sorted by their number: a lookup table gives their order without a sort.
+        prefix, number, low = prefixed
+        present = np.zeros(int(number.max()) + 1, dtype=np.bool_)
+        present[number] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        codes[:] = rank[number]
+        del rank
+        digits = _zero_padded(np.flatnonzero(present) + low, int(lengths[0]) - prefix.size)
+        text = np.empty((digits.size, int(lengths[0])), dtype=np.uint8)
+        text[:, : prefix.size] = prefix
+        text[:, prefix.size :] = digits.view(np.uint8).reshape(digits.size, -1)
+        return text.view(f"S{int(lengths[0])}").reshape(-1)
     elif words.shape[1] == 1:
         # Big-endian words compare like the bytes they hold.
         keys = words[:, 0].byteswap()
@@ -57,6 +71,42 @@ def factorise_ids(
         codes[:] = rank[codes]
         distinct = distinct[order]
     return distinct.astype(f"S{max(1, int(lengths.max(initial=1)))}")
+
+
+def _prefixed_numbers(
+    words: npt.NDArray[np.uint64], lengths: OffsetArray
+) -> tuple[npt.NDArray[np.uint8], IntArray, int] | None:
+    """For ids of one width made of a prefix shared by all (no digit in it) and digits: the
+    prefix, each id's number counted from the smallest, and the smallest; None otherwise."""
+    if lengths.size == 0 or int(lengths.min()) != int(lengths.max()):
+        return None
+    width = int(lengths[0])
+    values = words.view(np.uint8)[:, :width]
+    first = values[0]
+    size = 0
+    while (
+        size < width
+        and not ord("0") <= int(first[size]) <= ord("9")
+        and bool((values[:, size] == first[size]).all())
+    ):
+        size += 1
+    if size in {0, width} or width - size > _NUMERIC_DIGITS:
+        return None
+    number = np.zeros(values.shape[0], dtype=np.int64)
+    for start in range(0, values.shape[0], _ID_ROWS):
+        rows = values[start : start + _ID_ROWS, size:]
+        if not bool(((rows >= ord("0")) & (rows <= ord("9"))).all()):
+            return None
+        part = number[start : start + _ID_ROWS]
+        for column in range(rows.shape[1]):
+            part *= 10
+            part += rows[:, column]
+            part -= ord("0")
+    low, high = int(number.min()), int(number.max())
+    if high - low > max(4 * number.size, 1 << 20):
+        return None
+    number -= low
+    return first[:size].copy(), number, low
 
 
 def _zero_padded(numbers: IntArray, width: int) -> npt.NDArray[np.bytes_]:

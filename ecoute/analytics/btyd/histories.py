@@ -93,3 +93,65 @@ def _group_rows(*columns: FloatArray) -> tuple[IntArray, IntArray]:
         ordered = column[order]
         changed[1:] |= ordered[1:] != ordered[:-1]
     return order, np.flatnonzero(changed).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class DistinctHistories:
+    """The distinct (frequency, recency, age) rows of a list of customers, and which is whose.
+
+    Every score of a purchase model depends on a customer only through these three numbers, and
+    a million customers share a few tens of thousands of them: scores are computed once per row
+    and gathered per customer.
+    """
+
+    frequency: FloatArray
+    recency: FloatArray
+    age: FloatArray
+    index: IntArray
+    """For each customer, their row."""
+    count: FloatArray
+    """Customers per row."""
+
+    @property
+    def rows(self) -> int:
+        return int(self.frequency.size)
+
+
+# A dense table of keys is used while it is no larger than this many entries per customer.
+_TABLE_PER_ROW = 4
+
+
+def distinct_histories(frequency: FloatArray, recency: FloatArray, age: FloatArray) -> DistinctHistories:
+    """Distinct (frequency, recency, age) rows, sorted, with each customer's row and the counts."""
+    x, t_x, t = (np.asarray(column, dtype=np.float64) for column in (frequency, recency, age))
+    key = np.zeros(x.size, dtype=np.int64)
+    values = []
+    size = 1
+    for column in (x, t_x, t):
+        distinct = sorted_unique(column)[0]
+        values.append(distinct)
+        key *= distinct.size
+        key += np.searchsorted(distinct, column)
+        size *= max(1, distinct.size)
+    if size <= _TABLE_PER_ROW * x.size + (1 << 20):
+        present = np.zeros(size, dtype=np.bool_)
+        present[key] = True
+        keys = np.flatnonzero(present).astype(np.int64)
+        rank = np.cumsum(present, dtype=np.int64)
+        rank -= 1
+        index = rank[key]
+    else:
+        keys = sorted_unique(key)[0]
+        index = np.searchsorted(keys, key).astype(np.int64)
+    count = np.bincount(index, minlength=keys.size).astype(np.float64)
+    sizes = [distinct.size for distinct in values]
+    age_rank = keys % sizes[2]
+    recency_rank = keys // sizes[2] % sizes[1]
+    frequency_rank = keys // (sizes[2] * sizes[1])
+    return DistinctHistories(
+        frequency=values[0][frequency_rank],
+        recency=values[1][recency_rank],
+        age=values[2][age_rank],
+        index=index,
+        count=count,
+    )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -12,19 +13,26 @@ import numpy.typing as npt
 from ecoute.analytics.btyd.bgnbd import fit_bgnbd, fit_mbgnbd
 from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.gamma_gamma import FittedSpend, NoRepeatBuyerError, fit_gamma_gamma
+from ecoute.analytics.btyd.histories import DistinctHistories, distinct_histories
 from ecoute.analytics.btyd.holdout import HoldoutComparison, compare_holdout
-from ecoute.analytics.btyd.model import FittedModel
+from ecoute.analytics.btyd.model import FittedModel, Forecast
+from ecoute.analytics.btyd.names import PURCHASE_MODELS
 from ecoute.analytics.btyd.pareto import fit_pareto_nbd
-from ecoute.analytics.btyd.score_file import write_score_file
+from ecoute.analytics.btyd.score_file import SharedColumn, write_score_file
 from ecoute.analytics.btyd.summary import CustomerSummary, summarise_transactions
 from ecoute.analytics.btyd.tracking import track_repeat_purchases
 from ecoute.analytics.btyd.transaction_log import TransactionLog
-from ecoute.analytics.btyd.uncertainty import Band, ScoreIntervals, score_intervals
+from ecoute.analytics.btyd.uncertainty import (
+    Band,
+    PurchaseIntervals,
+    Total,
+    purchase_intervals,
+    value_interval,
+)
 
 type FloatArray = npt.NDArray[np.float64]
 
-FITTERS = {"bgnbd": fit_bgnbd, "mbgnbd": fit_mbgnbd, "pareto": fit_pareto_nbd}
-MODEL_CHOICES = (*FITTERS, "all")
+FITTERS = dict(zip(PURCHASE_MODELS, (fit_bgnbd, fit_mbgnbd, fit_pareto_nbd), strict=True))
 SCORE_COLUMNS = (
     "customer_id",
     "frequency",
@@ -55,14 +63,36 @@ def _code(warning: FitWarning) -> str:
 
 @dataclass(frozen=True)
 class Scores:
-    p_alive: FloatArray
-    expected_purchases: FloatArray
-    clv: FloatArray | None
-    intervals: ScoreIntervals
+    """Every customer's scores. Those of the purchase model depend on a customer only through
+    their history: they are kept once per distinct history (`by_history`), and `history.index`
+    gives each customer's row."""
+
+    history: DistinctHistories
+    by_history: Forecast
+    """P(alive), expected purchases and discounted purchases per distinct history."""
+    purchases: PurchaseIntervals
     dert: FloatArray
-    """Discounted expected residual transactions: infinite horizon, continuous discounting."""
+    """Discounted expected residual transactions per distinct history: infinite horizon,
+    continuous discounting."""
+    clv: FloatArray | None
+    """Per customer."""
+    clv_band: Band | None
+    total_clv: Total | None
     dert_value: FloatArray | None
-    """DERT times the expected spend per purchase."""
+    """DERT times the expected spend per purchase, per customer."""
+
+    @property
+    def p_alive(self) -> FloatArray:
+        return self.by_history.p_alive[self.history.index]
+
+    @property
+    def expected_purchases(self) -> FloatArray:
+        return self.by_history.expected_purchases[self.history.index]
+
+    @property
+    def total_dert(self) -> float:
+        with np.errstate(all="ignore"):
+            return float(np.nansum(self.history.count * self.dert))
 
 
 @dataclass(frozen=True)
@@ -86,29 +116,30 @@ class LifetimeReport:
 
     @cached_property
     def scores(self) -> Scores:
-        """P(alive), expected purchases over the horizon and CLV of every customer, with intervals."""
+        """P(alive), expected purchases and CLV of every customer, with intervals."""
         fitted = self.fits[self.scored_model]
         summary = self.summary
-        x, t_x, age = summary.frequency, summary.recency, summary.age
+        history = distinct_histories(summary.frequency, summary.recency, summary.age)
+        x, t_x, age = history.frequency, history.recency, history.age
         forecast = fitted.model.forecast(self.horizon, self.discount_rate, x, t_x, age)
         dert = fitted.model.dert(self.discount_rate, x, t_x, age)
-        clv = dert_value = None
-        if self.spend is not None:
-            spend = self.spend.model.expected_spend(x, summary.monetary_value)
-            clv = forecast.discounted_purchases * spend
-            dert_value = dert * spend
-        intervals = score_intervals(
+        purchases = purchase_intervals(
+            fitted, forecast, history, horizon=self.horizon, discount_rate=self.discount_rate
+        )
+        if self.spend is None:
+            return Scores(history, forecast, purchases, dert, None, None, None, None)
+        spend = self.spend.model.expected_spend(summary.frequency, summary.monetary_value)
+        clv = forecast.discounted_purchases[history.index] * spend
+        band, total = value_interval(
+            purchases,
             fitted,
             self.spend,
-            forecast,
-            horizon=self.horizon,
-            discount_rate=self.discount_rate,
-            frequency=x,
-            recency=t_x,
-            age=age,
+            clv,
+            distinct=history,
+            frequency=summary.frequency,
             monetary_value=summary.monetary_value,
         )
-        return Scores(forecast.p_alive, forecast.expected_purchases, clv, intervals, dert, dert_value)
+        return Scores(history, forecast, purchases, dert, clv, band, total, dert[history.index] * spend)
 
     def as_dict(self, describe: Describe = _code) -> dict[str, object]:
         """The report as JSON-ready values; `describe` turns a warning into a sentence."""
@@ -131,14 +162,13 @@ class LifetimeReport:
                 "customers": self.spend.customers,
                 **_fit_dict(self.spend, describe),
             }
-        intervals = self.scores.intervals
         scores = self.scores
         totals: dict[str, object] = {
-            "expected_purchases": intervals.total_expected_purchases.as_dict(),
-            "dert": float(np.nansum(scores.dert)),
+            "expected_purchases": scores.purchases.total_expected_purchases.as_dict(),
+            "dert": scores.total_dert,
         }
-        if intervals.total_clv is not None and scores.dert_value is not None:
-            totals["clv"] = intervals.total_clv.as_dict()
+        if scores.total_clv is not None and scores.dert_value is not None:
+            totals["clv"] = scores.total_clv.as_dict()
             totals["dert_value"] = float(np.nansum(scores.dert_value))
         result["totals"] = totals
         if self.holdout is not None and self.holdout_end is not None:
@@ -204,14 +234,13 @@ def build_report(
     )
     names = list(FITTERS) if models == "all" else [models]
     histories = summary.histories()
-    fits = {name: FITTERS[name](histories) for name in names}
+    # The spend model is fitted beside the purchase models, in a thread (numpy and scipy leave
+    # the interpreter free on arrays this large).
+    with ThreadPoolExecutor(1) as pool:
+        spend_job = None if log.amount is None else pool.submit(_fit_spend, summary)
+        fits = {name: FITTERS[name](histories) for name in names}
+        spend = None if spend_job is None else spend_job.result()
     scored_model = _lowest_aic(fits)
-    spend = None
-    if log.amount is not None:
-        try:
-            spend = fit_gamma_gamma(summary.frequency, summary.monetary_value)
-        except NoRepeatBuyerError:
-            spend = None
     holdout = None
     if summary.holdout_frequency is not None and summary.holdout_periods is not None:
         holdout = compare_holdout(
@@ -237,6 +266,13 @@ def build_report(
     )
 
 
+def _fit_spend(summary: CustomerSummary) -> FittedSpend | None:
+    try:
+        return fit_gamma_gamma(summary.frequency, summary.monetary_value)
+    except NoRepeatBuyerError:
+        return None
+
+
 def _lowest_aic(fits: dict[str, FittedModel]) -> str:
     """The fit of lowest AIC among those that are not degenerate (among all if every one is)."""
     sound = {name: fitted for name, fitted in fits.items() if not fitted.degenerate} or fits
@@ -246,30 +282,34 @@ def _lowest_aic(fits: dict[str, FittedModel]) -> str:
 def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> None:
     """One CSV row per customer (comma-separated, decimal point), in customer id order."""
     scores = report.scores
-    intervals = scores.intervals
     summary = report.summary
+    history = scores.history
+    purchases = scores.purchases
     missing = np.full(summary.customers, np.nan)
-    clv = scores.clv if scores.clv is not None else missing
-    clv_band = intervals.clv if intervals.clv is not None else Band(missing, missing)
+    clv_band = scores.clv_band if scores.clv_band is not None else Band(missing, missing)
+
+    def shared(values: FloatArray) -> SharedColumn:
+        return SharedColumn(values, history.index)
+
     write_score_file(
         path,
         SCORE_COLUMNS,
         log.customer_ids[summary.customer],
         [
-            (summary.frequency, 0),
-            (summary.recency, None),
-            (summary.age, None),
+            (shared(history.frequency), 0),
+            (shared(history.recency), None),
+            (shared(history.age), None),
             (summary.monetary_value, None),
-            (scores.p_alive, None),
-            (intervals.p_alive.low, None),
-            (intervals.p_alive.high, None),
-            (scores.expected_purchases, None),
-            (intervals.expected_purchases.low, None),
-            (intervals.expected_purchases.high, None),
-            (clv, None),
+            (shared(scores.by_history.p_alive), None),
+            (shared(purchases.p_alive.low), None),
+            (shared(purchases.p_alive.high), None),
+            (shared(scores.by_history.expected_purchases), None),
+            (shared(purchases.expected_purchases.low), None),
+            (shared(purchases.expected_purchases.high), None),
+            (scores.clv if scores.clv is not None else missing, None),
             (clv_band.low, None),
             (clv_band.high, None),
-            (scores.dert, None),
+            (shared(scores.dert), None),
             (scores.dert_value if scores.dert_value is not None else missing, None),
         ],
     )

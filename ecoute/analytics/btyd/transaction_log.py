@@ -11,6 +11,8 @@ decimal comma or point, spaces, no-break spaces or narrow no-break spaces betwee
 
 import csv
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -32,6 +34,7 @@ _CHUNK_ROWS = 500_000
 _BLOCK_BYTES = 1 << 24
 _DELIMITERS = (b";", b"\t", b",")
 _MAX_ID_WIDTH = 256
+_THREADS = 3
 
 
 class TransactionFileError(ValueError):
@@ -97,7 +100,8 @@ def read_transaction_log(
     besides the parsed columns.
     """
     size = max(1, path.stat().st_size)
-    with path.open("rb") as stream:
+    with ExitStack() as stack:
+        stream = stack.enter_context(path.open("rb"))
         header, rest = _read_header(stream)
         names = _header_names(header)
         if not names or all(not name for name in names):
@@ -108,7 +112,8 @@ def read_transaction_log(
         if amount_column is not None and (amount_required or _has_column(names, amount_column)):
             amount_index = _column_index(names, amount_column)
         columns = _Columns(names, customer_index, date_index, amount_index)
-        reader = _BlockReader(columns, _sniff_delimiter(header)[0])
+        pool = stack.enter_context(ThreadPoolExecutor(_THREADS))
+        reader = _BlockReader(columns, _sniff_delimiter(header)[0], pool)
         done = len(header)
         while True:
             more = stream.read(_BLOCK_BYTES)
@@ -135,8 +140,9 @@ class _Columns:
 class _BlockReader:
     """Parses blocks of whole lines and keeps their columns."""
 
-    def __init__(self, columns: _Columns, delimiter: int) -> None:
+    def __init__(self, columns: _Columns, delimiter: int, pool: ThreadPoolExecutor) -> None:
         self.columns = columns
+        self.pool = pool
         self.delimiter = delimiter
         self.lines_before = 1  # the header
         self.cp1252 = False
@@ -176,24 +182,36 @@ class _BlockReader:
     def _parse(
         self, block: bytes, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool
     ) -> None:
+        """Parse the columns of a chunk of rows, each in a thread of its own (numpy leaves the
+        interpreter free); a bad value is reported as it would be column after column."""
         columns = self.columns
-        ids = ByteMatrix.take(data, bounds, columns.customer, chunk, limit=_MAX_ID_WIDTH + 1, trim=trim)
+
+        def customer_ids() -> ByteMatrix:
+            return ByteMatrix.take(data, bounds, columns.customer, chunk, limit=_MAX_ID_WIDTH + 1, trim=trim)
+
+        def days() -> tuple[IntArray, int | None]:
+            return parse_days(ByteMatrix.take(data, bounds, columns.date, chunk, trim=trim))
+
+        def amounts(column: int) -> tuple[FloatArray, int | None]:
+            return parse_amounts(ByteMatrix.take(data, bounds, column, chunk, trim=trim))
+
+        id_job, day_job = self.pool.submit(customer_ids), self.pool.submit(days)
+        amount_job = None if columns.amount is None else self.pool.submit(amounts, columns.amount)
+        ids = id_job.result()
         if int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
             row = chunk.start + int(np.argmax(ids.lengths))
             raise self._bad_value(block, bounds, row, columns.customer, "customer")
-        self.id_words.append(ids.words())
-        self.id_lengths.append(ids.lengths)
-        dates = ByteMatrix.take(data, bounds, columns.date, chunk, trim=trim)
-        days, bad_row = parse_days(dates)
+        day, bad_row = day_job.result()
         if bad_row is not None:
             raise self._bad_value(block, bounds, chunk.start + bad_row, columns.date, "date")
-        self.days.append(days)
-        if columns.amount is not None:
-            amounts = ByteMatrix.take(data, bounds, columns.amount, chunk, trim=trim)
-            values, bad_row = parse_amounts(amounts)
+        if amount_job is not None and columns.amount is not None:
+            values, bad_row = amount_job.result()
             if bad_row is not None:
                 raise self._bad_value(block, bounds, chunk.start + bad_row, columns.amount, "amount")
             self.amounts.append(values)
+        self.id_words.append(ids.words())
+        self.id_lengths.append(ids.lengths)
+        self.days.append(day)
 
     def finish(self) -> TransactionLog:
         rows = sum(days.size for days in self.days)

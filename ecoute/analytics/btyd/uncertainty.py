@@ -8,12 +8,14 @@ stay in [0, 1] or above 0 and always contain the estimate. The purchase model an
 fitted separately, on independent likelihoods: their variances add.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from ecoute.analytics.btyd.gamma_gamma import FittedSpend, GammaGamma
+from ecoute.analytics.btyd.histories import DistinctHistories, distinct_histories
 from ecoute.analytics.btyd.model import FittedModel, Forecast, PurchaseModel
 
 type FloatArray = npt.NDArray[np.float64]
@@ -67,16 +69,62 @@ def score_intervals(
     age: FloatArray,
     monetary_value: FloatArray,
 ) -> ScoreIntervals:
-    """Intervals of P(alive), expected purchases and CLV (discounted purchases × expected spend)."""
+    """Intervals of P(alive), expected purchases and CLV (discounted purchases × expected spend),
+    for customers given one by one with their forecast."""
+    distinct = distinct_histories(frequency, recency, age)
+    first = np.empty(distinct.rows, dtype=np.int64)
+    first[distinct.index[::-1]] = np.arange(distinct.index.size - 1, -1, -1)
+    by_row = Forecast(
+        forecast.p_alive[first], forecast.expected_purchases[first], forecast.discounted_purchases[first]
+    )
+    purchases = purchase_intervals(fitted, by_row, distinct, horizon=horizon, discount_rate=discount_rate)
+    index = distinct.index
+    p_alive = Band(purchases.p_alive.low[index], purchases.p_alive.high[index])
+    expected = Band(purchases.expected_purchases.low[index], purchases.expected_purchases.high[index])
+    if spend is None:
+        return ScoreIntervals(p_alive, expected, None, purchases.total_expected_purchases, None)
+    clv = forecast.discounted_purchases * spend.model.expected_spend(frequency, monetary_value)
+    band, total = value_interval(
+        purchases, fitted, spend, clv, distinct=distinct, frequency=frequency, monetary_value=monetary_value
+    )
+    return ScoreIntervals(p_alive, expected, band, purchases.total_expected_purchases, total)
+
+
+@dataclass(frozen=True)
+class PurchaseIntervals:
+    """Intervals of the purchase model's scores, one per distinct history."""
+
+    p_alive: Band
+    expected_purchases: Band
+    total_expected_purchases: Total
+    discounted_gradients: list[FloatArray]
+    """Gradient of ln(discounted purchases) in the log parameters, per distinct history."""
+
+
+def purchase_intervals(
+    fitted: FittedModel,
+    forecast: Forecast,
+    distinct: DistinctHistories,
+    *,
+    horizon: int,
+    discount_rate: float,
+) -> PurchaseIntervals:
+    """Intervals of P(alive) and expected purchases of each distinct history (forecast per row)."""
     model = fitted.model
+    x, t_x, age = distinct.frequency, distinct.recency, distinct.age
     with np.errstate(all="ignore"):
         logit_alive = np.log(forecast.p_alive) - np.log1p(-forecast.p_alive)
         log_purchases = np.log(forecast.expected_purchases)
         log_discounted = np.log(forecast.discounted_purchases)
     gradients_alive, gradients_purchases, gradients_discounted = [], [], []
-    for index in range(len(model.params())):
-        moved = _moved_model(model, index)
-        shifted = moved.forecast(horizon, discount_rate, frequency, recency, age)
+
+    def moved_forecast(index: int) -> Forecast:
+        return _moved_model(model, index).forecast(horizon, discount_rate, x, t_x, age)
+
+    # One forecast per parameter moved, two at a time (numpy and scipy leave the interpreter free).
+    with ThreadPoolExecutor(2) as pool:
+        moved_forecasts = list(pool.map(moved_forecast, range(len(model.params()))))
+    for shifted in moved_forecasts:
         with np.errstate(all="ignore"):
             gradients_alive.append(
                 (np.log(shifted.p_alive) - np.log1p(-shifted.p_alive) - logit_alive) / _STEP
@@ -93,15 +141,30 @@ def score_intervals(
             np.where(certain, forecast.p_alive, _expit(logit_alive - Z_95 * alive_sd)),
             np.where(certain, forecast.p_alive, _expit(logit_alive + Z_95 * alive_sd)),
         )
-    purchases = _log_band(forecast.expected_purchases, purchases_sd)
-    total_purchases = _total(forecast.expected_purchases, gradients_purchases, covariance, [], None)
-    if spend is None:
-        return ScoreIntervals(p_alive, purchases, None, total_purchases, None)
+    with np.errstate(all="ignore"):
+        per_row = distinct.count * forecast.expected_purchases
+    total = _total(
+        float(np.nansum(per_row)), [(np.nan_to_num(per_row, nan=0.0), gradients_purchases, covariance)]
+    )
+    return PurchaseIntervals(
+        p_alive, _log_band(forecast.expected_purchases, purchases_sd), total, gradients_discounted
+    )
 
+
+def value_interval(
+    purchases: PurchaseIntervals,
+    fitted: FittedModel,
+    spend: FittedSpend,
+    clv: FloatArray,
+    *,
+    distinct: DistinctHistories,
+    frequency: FloatArray,
+    monetary_value: FloatArray,
+) -> tuple[Band, Total]:
+    """The interval of each customer's CLV and of their total: the purchase model's variance (per
+    distinct history) and Gamma-Gamma's (per customer) add."""
     spend_model = spend.model
-    expected_spend = spend_model.expected_spend(frequency, monetary_value)
-    clv = forecast.discounted_purchases * expected_spend
-    log_spend = np.log(expected_spend)
+    log_spend = np.log(spend_model.expected_spend(frequency, monetary_value))
     spend_gradients = []
     for index in range(3):
         values = list(spend_model.params().values())
@@ -109,17 +172,23 @@ def score_intervals(
         with np.errstate(all="ignore"):
             moved_spend = GammaGamma(*values).expected_spend(frequency, monetary_value)
             spend_gradients.append((np.log(moved_spend) - log_spend) / _STEP)
+    discounted_sd = _standard_deviation(purchases.discounted_gradients, fitted.log_covariance)
     clv_sd = np.sqrt(
-        _standard_deviation(gradients_discounted, covariance) ** 2
-        + _standard_deviation(spend_gradients, spend.log_covariance) ** 2
+        discounted_sd[distinct.index] ** 2 + _standard_deviation(spend_gradients, spend.log_covariance) ** 2
     )
-    return ScoreIntervals(
-        p_alive,
-        purchases,
-        _log_band(clv, clv_sd),
-        total_purchases,
-        _total(clv, gradients_discounted, covariance, spend_gradients, spend.log_covariance),
+    weights = np.nan_to_num(clv, nan=0.0)
+    total = _total(
+        float(np.nansum(clv)),
+        [
+            (
+                np.bincount(distinct.index, weights=weights, minlength=distinct.rows),
+                purchases.discounted_gradients,
+                fitted.log_covariance,
+            ),
+            (weights, spend_gradients, spend.log_covariance),
+        ],
     )
+    return _log_band(clv, clv_sd), total
 
 
 def _moved_model(model: PurchaseModel, index: int) -> PurchaseModel:
@@ -145,23 +214,16 @@ def _log_band(values: FloatArray, log_sd: FloatArray) -> Band:
     return Band(np.where(values > 0, values / spread, values), np.where(values > 0, values * spread, values))
 
 
-def _total(
-    values: FloatArray,
-    gradients: list[FloatArray],
-    covariance: FloatArray | None,
-    spend_gradients: list[FloatArray],
-    spend_covariance: FloatArray | None,
-) -> Total:
-    """Σ values, whose gradient is Σ values_i ∇ ln values_i, with its interval on the log scale."""
-    estimate = float(np.nansum(values))
+def _total(estimate: float, pieces: list[tuple[FloatArray, list[FloatArray], FloatArray | None]]) -> Total:
+    """A sum of values with its interval on the log scale. Each piece holds the values' weights
+    (per row of its gradients), the gradients of their logarithms and the covariance these are
+    taken under: the gradient of the sum is Σ weight_i ∇ ln value_i."""
     variance = 0.0
-    for parts, matrix in ((gradients, covariance), (spend_gradients, spend_covariance)):
-        if not parts:
-            continue
+    for weights, parts, matrix in pieces:
         if matrix is None:
             return Total(estimate, np.nan, np.nan)
-        weights = np.nan_to_num(values, nan=0.0)
-        gradient = np.array([float(np.nansum(weights * part)) for part in parts])
+        with np.errstate(all="ignore"):
+            gradient = np.array([float(np.nansum(weights * part)) for part in parts])
         variance += float(gradient @ matrix @ gradient)
     if estimate <= 0:
         return Total(estimate, estimate, estimate)

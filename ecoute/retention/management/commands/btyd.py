@@ -6,9 +6,11 @@ Works on the file alone: no database, no system checks.
 import datetime as dt
 import json
 import sys
+import threading
 from argparse import ArgumentParser, ArgumentTypeError
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.formats import number_format
@@ -17,7 +19,7 @@ from django.utils.translation import ngettext
 
 from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.holdout import ChartLabels, holdout_chart_svg
-from ecoute.analytics.btyd.scoring import MODEL_CHOICES, LifetimeReport, build_report, write_scores
+from ecoute.analytics.btyd.names import MODEL_CHOICES
 from ecoute.analytics.btyd.summary import NoCustomerError, RowCounts
 from ecoute.analytics.btyd.transaction_log import (
     BadValueError,
@@ -29,6 +31,13 @@ from ecoute.analytics.btyd.transaction_log import (
 )
 from ecoute.retention.btyd_options import checked_numbers
 from ecoute.retention.btyd_warnings import warning_message
+
+if TYPE_CHECKING:
+    from ecoute.analytics.btyd.scoring import LifetimeReport
+
+# What the fits and the scores file need beyond numpy; loaded while the file is read (numpy
+# leaves the interpreter free while it parses), rather than before.
+_LOADED_WHILE_READING = ("scipy.special", "pyarrow.compute")
 
 
 def _date(value: str) -> dt.date:
@@ -95,6 +104,7 @@ class Command(BaseCommand):
 
         path: Path = options["file"]
         progress = _Progress(self.stderr) if sys.stderr.isatty() else None
+        _load_in_background(_LOADED_WHILE_READING)
         try:
             log = read_transaction_log(
                 path,
@@ -112,6 +122,8 @@ class Command(BaseCommand):
             raise CommandError(_file_error_message(path, error)) from None
         if progress:
             progress.say(_("Fitting models…"))
+        from ecoute.analytics.btyd.scoring import build_report, write_scores
+
         try:
             report = build_report(
                 log,
@@ -148,6 +160,20 @@ class Command(BaseCommand):
             self.stdout.write(_report_table(report))
 
 
+def _load_in_background(modules: tuple[str, ...]) -> None:
+    """Import third-party modules in a thread. A failure is left for the import that needs the
+    module to report."""
+
+    def load() -> None:
+        for module in modules:
+            try:
+                import_module(module)
+            except Exception:
+                return
+
+    threading.Thread(target=load, name="btyd-imports", daemon=True).start()
+
+
 def _file_error_message(path: Path, error: TransactionFileError) -> str:
     match error:
         case MissingColumnError(column=column, found=found):
@@ -179,7 +205,7 @@ def _file_error_message(path: Path, error: TransactionFileError) -> str:
     return _("%(path)s cannot be read as a transactions file.") % {"path": path}
 
 
-def _write_svg(report: LifetimeReport, path: Path) -> None:
+def _write_svg(report: "LifetimeReport", path: Path) -> None:
     if report.holdout is None:  # pragma: no cover - checked with the arguments
         return
     labels = ChartLabels(
@@ -197,7 +223,7 @@ def _write_svg(report: LifetimeReport, path: Path) -> None:
         ) from None
 
 
-def _report_table(report: LifetimeReport) -> str:
+def _report_table(report: "LifetimeReport") -> str:
     lines = [
         _("%(customers)d customers, %(transactions)d transactions.")
         % {"customers": report.summary.customers, "transactions": report.transactions},
