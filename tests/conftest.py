@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.test import Client
+from playwright.sync_api import Browser
 
 from ecoute.accounts.models import Membership, Organization, Role
 from ecoute.lib.email_url import smtp_mailer
+from tests.chromium import launched_browser
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
 from tests.smtp_sink import SmtpSink
 
@@ -73,3 +75,9 @@ def clock_mid_window() -> Iterator[None]:
     one, so that it cannot straddle two whatever the time it runs at."""
     with time_machine.travel(datetime(2026, 3, 14, 10, 0, 5, tzinfo=UTC), tick=True):
         yield
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The one Chromium of this test process, shared by every test that drives a page."""
+    yield from launched_browser()

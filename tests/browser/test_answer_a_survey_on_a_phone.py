@@ -9,7 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Organization
 from ecoute.listening.models import Response
-from tests.browser.conftest import screenshot
+from tests.chromium import screenshot
 from tests.factories import CustomerFactory
 from tests.listening.links import invitation_with_token, nps_survey
 

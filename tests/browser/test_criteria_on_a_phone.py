@@ -7,7 +7,7 @@ from pytest_django.live_server_helper import LiveServer
 from ecoute.accounts.models import Membership
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.models import Criterion
-from tests.browser.conftest import screenshot
+from tests.chromium import screenshot
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership
 from ecoute.customers.models import Customer
-from tests.browser.conftest import screenshot
+from tests.chromium import screenshot
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

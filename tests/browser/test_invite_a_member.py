@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership, Role
-from tests.browser.conftest import screenshot
+from tests.chromium import screenshot
 from tests.factories import PASSWORD
 from tests.smtp_sink import SmtpSink
 

@@ -13,7 +13,7 @@ from ecoute.analytics.nps import level_of
 from ecoute.listening.actions import import_survey
 from ecoute.listening.models import Answer, Invitation, Response, Survey, Wave
 from ecoute.listening.survey_files import SCHEMA_FILE
-from tests.browser.conftest import screenshot
+from tests.chromium import screenshot
 from tests.factories import PASSWORD, CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -23,7 +23,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connections
-from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership
@@ -31,7 +31,7 @@ from ecoute.customers.models import Consent, Customer
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.models import Invitation, Response, Survey
 from ecoute.messaging.models import Message
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, screenshot
+from tests.chromium import screenshot
 from tests.conftest import member_client
 from tests.listening.mailbox import addressed_to, parts, score_links, unsubscribe_url
 from tests.listening.planning_helpers import policy
@@ -114,20 +114,18 @@ def skip_reasons(survey: Survey, wave_id: int) -> dict[str, str]:
 
 
 @pytest.fixture
-def phone() -> Iterator[Page]:
+def phone(browser: Browser) -> Iterator[Page]:
     """Chromium at a phone's size, by touch, in French; it fails the test on any console error."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-FR")
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page
-        # While Playwright runs its event loop, Django keeps this thread's connections apart (as for
-        # async code): close the ones the test opened, or PostgreSQL keeps them past the test.
-        connections.close_all()
-        browser.close()
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-FR")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    # While Playwright runs its event loop, Django keeps this thread's connections apart (as for
+    # async code): close the ones the test opened, or PostgreSQL keeps them past the test.
+    connections.close_all()
+    context.close()
     assert errors == [], errors
 
 
