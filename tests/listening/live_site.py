@@ -3,8 +3,10 @@ requests sent together are really handled together, and none waits in a short li
 
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http import HTTPStatus
 from pathlib import Path
 
 from tests.conftest import subprocess_env
@@ -13,14 +15,13 @@ from tests.processes import free_port, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _accepts(port: int) -> bool:
-    import socket
-
+def _answers(port: int) -> bool:
+    """Whether a worker has loaded the product and answers /health/ (not only the master's socket)."""
     try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5) as answer:
+            return bool(answer.status == HTTPStatus.OK)
     except OSError:
         return False
-    return True
 
 
 @contextmanager
@@ -29,12 +30,14 @@ def served_site() -> Iterator[str]:
     command = [
         sys.executable, "-m", "gunicorn", "ecoute.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", "2", "--threads", "8", "--worker-class", "gthread", "--no-control-socket",
+        # On a loaded machine a worker may take long to load the product: never killed for it mid-test.
+        "--timeout", "300",
     ]  # fmt: skip
     process = subprocess.Popen(
         command, cwd=ROOT, env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        wait_until(lambda: process.poll() is not None or _accepts(port), timeout=30, message="gunicorn")
+        wait_until(lambda: process.poll() is not None or _answers(port), timeout=120, message="gunicorn")
         if process.poll() is not None:
             raise RuntimeError("gunicorn stopped while starting")
         yield f"http://127.0.0.1:{port}"
