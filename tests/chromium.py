@@ -3,16 +3,19 @@ test process (the `browser` fixture of tests/conftest.py), since Playwright's sy
 at once in a thread."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
 
 
@@ -23,6 +26,21 @@ def launched_browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@contextmanager
+def watched_page(browser: Browser, **context: Any) -> Iterator[Page]:
+    """A page in a browser context of its own (`context`: viewport, locale, touch…); a console error or
+    an uncaught exception on it fails the test (a page that breaks its own Content-Security-Policy
+    shows it there)."""
+    opened = browser.new_context(**context)
+    page = opened.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    opened.close()
+    assert errors == [], errors
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
@@ -181,5 +182,6 @@ def import_rejects(request: HttpRequest, job_id: int) -> FileResponse:
     path = Path(job.rejects_path) if job.rejects_path else None
     if path is None or not path.is_file():
         raise Http404
-    name = f"{Path(job.original_name).stem}-rejects.csv"
+    with translation.override(job.organization.language):  # as the file's own column of reasons
+        name = _("%(name)s-rejects.csv") % {"name": Path(job.original_name).stem}
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv")

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.tasks import TaskResultStatus, task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from ecoute.customers.actions import resume_import_job, run_import_job
@@ -32,7 +32,9 @@ def run_import_task(job_id: int) -> None:
     if lease is None:
         return  # another process runs it, or it is done: a task run twice does nothing the second time
     try:
-        run_import_job(lease)
+        # The rejects file (its reasons and their column's name) is written in the organization's language.
+        with translation.override(lease.job.organization.language):
+            run_import_job(lease)
     except ImportFileError:
         return  # recorded on the job
     except LeaseLostError:

@@ -225,17 +225,7 @@ def record_whole_response(
             )
     except IntegrityError as error:
         raise AlreadyAnsweredError from error
-    Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            question=question,
-            number=value.number,
-            importance=value.importance,
-            choices=value.choices,
-            text=value.text,
-        )
-        for question, value in answers
-    )
+    Answer.objects.bulk_create(value.answer(response, question) for question, value in answers)
     questions = [question for question, _value in answers]
     complete_response(response, questions, answers_of(response))
     return response

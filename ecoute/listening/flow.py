@@ -8,14 +8,16 @@ detractor is asked "what went wrong?", a promoter "what did you like most?").
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
-from ecoute.listening.models import SCALES, Answer, Question, QuestionType, Survey
+from ecoute.listening.models import SCALES, Answer, Question, QuestionType, Response, Survey
 from ecoute.listening.personalize import customer_values, render
 
 MAX_TEXT_LENGTH = 5000
@@ -97,6 +99,18 @@ class AnswerValue:
     @property
     def is_empty(self) -> bool:
         return self.number is None and self.importance is None and not self.choices and not self.text
+
+    def answer(self, response: Response, question: Question, answered_at: datetime | None = None) -> Answer:
+        """The row that keeps this value as `response`'s answer to `question` (answered now by default)."""
+        return Answer(
+            response=response,
+            question=question,
+            number=self.number,
+            importance=self.importance,
+            choices=self.choices,
+            text=self.text,
+            answered_at=answered_at or timezone.now(),
+        )
 
 
 @dataclass

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from ecoute.analytics.nps import level_of
 from ecoute.customers.importing.first_pass import FirstPass
 from ecoute.customers.importing.kinds import ImportPlan
-from ecoute.customers.importing.pipeline import check_rows, write_rejects
+from ecoute.customers.importing.pipeline import check_rows, write_rejects_if_asked
 from ecoute.customers.importing.problems import ImportFileError, ImportNote
 from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 from ecoute.customers.importing.resolution import resolve_dates
@@ -72,9 +72,7 @@ def import_responses(
             outcome.problems.sort(key=lambda problem: problem.line)
             if outcome.ok or request.skip_invalid:
                 _store(survey, responses, outcome, dry_run=request.dry_run, progress=progress)
-                if request.rejects_path is not None and outcome.rejected_lines and not request.dry_run:
-                    outcome.rejects_path = request.rejects_path
-                    outcome.rejects_error = write_rejects(table, outcome, request.rejects_path)
+                write_rejects_if_asked(table, outcome, request.rejects_path, dry_run=request.dry_run)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome
@@ -182,15 +180,7 @@ def _write(survey: Survey, batch: list[ImportedResponse], languages: dict[int, s
     ]
     Response.objects.bulk_create(responses)
     Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            question=question,
-            number=value.number,
-            importance=value.importance,
-            choices=value.choices,
-            text=value.text,
-            answered_at=row.answered_at,
-        )
+        value.answer(response, question, row.answered_at)
         for response, row in zip(responses, batch, strict=True)
         for question, value in row.answers
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.importing.request import ImportOutcome, ImportRequest
+from ecoute.listening.commands import survey_named
 from ecoute.listening.models import Survey
 from ecoute.listening.response_import import KIND, Progress, import_responses
 
@@ -25,10 +26,7 @@ def responses_survey(organization: Organization, options: dict[str, Any]) -> Sur
         return None
     if not slug:
         raise CommandError(_("Say which survey was answered: --survey SLUG."))
-    survey = Survey.objects.for_org(organization).filter(slug=slug).select_related("organization").first()
-    if survey is None:
-        raise CommandError(_("No survey “%(slug)s” in %(org)s.") % {"slug": slug, "org": organization.name})
-    return survey
+    return survey_named(organization, slug)
 
 
 def import_survey_responses(

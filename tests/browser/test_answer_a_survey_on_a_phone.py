@@ -4,31 +4,24 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Organization
 from ecoute.listening.models import Response
-from tests.chromium import screenshot
+from tests.chromium import PHONE, screenshot, watched_page
 from tests.factories import CustomerFactory
 from tests.listening.links import invitation_with_token, nps_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
 MIN_TARGET = 44  # px: WCAG 2.5.5, and the size the platforms' guidelines give for a finger
 
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-FR")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], errors
+    with watched_page(browser, viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-FR") as page:
+        yield page
 
 
 def _luminance(css_colour: str) -> float:

@@ -89,9 +89,14 @@ def test_a_dry_run_lists_the_problems_then_the_valid_rows_can_be_imported_with_r
         )
     job.refresh_from_db()
     assert (job.status, job.rows_written, job.rows_rejected) == ("succeeded", 1, 1)
-    rejects = owner_client.get(reverse("customers:import_rejects", args=[job.pk]))
+    # The rejects file follows the organization's language (French), whatever the reader's, name included
+    rejects = owner_client.get(reverse("customers:import_rejects", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert rejects.status_code == 200
-    assert "dix" in b"".join(rejects.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    assert 'filename="ventes-rejets.csv"' in rejects["Content-Disposition"]
+    header, rejected = b"".join(rejects.streaming_content).decode("utf-8-sig").splitlines()  # type: ignore[attr-defined]
+    assert header == "N° commande;N° client;Date;Montant;motif"
+    assert rejected.startswith("V2;C1;01/02/2024;dix;")
+    assert rejected.endswith(";ce n’est pas un nombre")
 
 
 def test_the_progress_fragment_is_served_to_htmx_while_an_import_runs(

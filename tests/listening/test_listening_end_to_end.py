@@ -23,7 +23,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connections
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership
@@ -31,7 +31,7 @@ from ecoute.customers.models import Consent, Customer
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.models import Invitation, Response, Survey
 from ecoute.messaging.models import Message
-from tests.chromium import screenshot
+from tests.chromium import PHONE, screenshot, watched_page
 from tests.conftest import member_client
 from tests.listening.mailbox import addressed_to, parts, score_links, unsubscribe_url
 from tests.listening.planning_helpers import policy
@@ -41,7 +41,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "ecoute" / "listening" / "data" / "templates"
 PARIS = ZoneInfo("Europe/Paris")
-PHONE: ViewportSize = {"width": 390, "height": 844}
 # A June ahead of the real clock: the browser keeps cookies by its own clock, the server dates them
 # by the frozen one. June in Paris is UTC+2 every year.
 YEAR = date.today().year + 1
@@ -116,17 +115,11 @@ def skip_reasons(survey: Survey, wave_id: int) -> dict[str, str]:
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     """Chromium at a phone's size, by touch, in French; it fails the test on any console error."""
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-FR")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    # While Playwright runs its event loop, Django keeps this thread's connections apart (as for
-    # async code): close the ones the test opened, or PostgreSQL keeps them past the test.
-    connections.close_all()
-    context.close()
-    assert errors == [], errors
+    with watched_page(browser, viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-FR") as page:
+        yield page
+        # While Playwright runs its event loop, Django keeps this thread's connections apart (as for
+        # async code): close the ones the test opened, or PostgreSQL keeps them past the test.
+        connections.close_all()
 
 
 @pytest.fixture

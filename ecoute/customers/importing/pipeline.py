@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ecoute.customers.importing.cells import as_text
 from ecoute.customers.importing.field_spec import FieldSpec
@@ -112,9 +113,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     progress=progress,
                     late_rejected=late,
                 )
-            if request.rejects_path is not None and outcome.rejected_lines and not request.dry_run:
-                outcome.rejects_path = request.rejects_path
-                outcome.rejects_error = write_rejects(table, outcome, request.rejects_path)
+            write_rejects_if_asked(table, outcome, request.rejects_path, dry_run=request.dry_run)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome
@@ -367,6 +366,13 @@ def _database_rows(
         yield count, db_rows, tags, items
 
 
+def write_rejects_if_asked(table: Any, outcome: ImportOutcome, path: Path | None, *, dry_run: bool) -> None:
+    """Write the rejected rows to `path` when one is asked, there are some, and this is no dry run."""
+    if path is not None and outcome.rejected_lines and not dry_run:
+        outcome.rejects_path = path
+        outcome.rejects_error = write_rejects(table, outcome, path)
+
+
 def write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> str | None:
     """The rejected rows as they were in the file, with a last column saying why; a cell that a spreadsheet
     would run as a formula is neutralised (the importer reads it back as it was).
@@ -377,7 +383,7 @@ def write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> str | None:
     try:
         with partial.open("w", newline="", encoding="utf-8-sig") as out:
             writer = FormulaSafeCsvWriter(out, delimiter=";")
-            writer.writerow([*table.headers, "reason"])
+            writer.writerow([*table.headers, gettext("reason")])
             for line, cells in table.rows(ragged="keep"):
                 reason = outcome.rejected_lines.get(line)
                 if reason is not None:

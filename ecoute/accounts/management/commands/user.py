@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ecoute.accounts.actions import MembershipError, give_admin_access, give_role
-from ecoute.accounts.models import Organization, Role
+from ecoute.accounts.commands import organization_named
+from ecoute.accounts.models import Role
 
 
 class Command(BaseCommand):
@@ -47,9 +48,7 @@ class Command(BaseCommand):
             validate_email(email)
         except ValidationError as error:
             raise CommandError(_("“%(email)s” is not a valid e-mail address.") % {"email": email}) from error
-        org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(_("No organization “%(slug)s”.") % {"slug": options["org"]})
+        org = organization_named(options["org"])
         password = options["password"]
         if password is None and sys.stdin.isatty():
             password = self._prompt_password()

@@ -12,6 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ecoute.accounts.commands import organization_named
 from ecoute.accounts.models import Organization
 from ecoute.customers.actions import rejects_not_written, run_import_job, start_import_job
 from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_import_run
@@ -83,9 +84,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(_("No organization “%(slug)s”.") % {"slug": options["org"]})
+        org = organization_named(options["org"])
         with translation.override(options["language"] or org.language):
             self._import(org, options)
 

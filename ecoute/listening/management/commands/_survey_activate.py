@@ -9,10 +9,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ecoute.accounts.models import Organization
+from ecoute.accounts.commands import organization_named
 from ecoute.lib.quantities import grouped
 from ecoute.listening.audiences import AudienceError
-from ecoute.listening.models import Survey, SurveyStatus
+from ecoute.listening.commands import survey_named
+from ecoute.listening.models import SurveyStatus
 from ecoute.listening.queries import audience_overlaps
 from ecoute.listening.wave_actions import activate_survey
 
@@ -25,15 +26,9 @@ def add_arguments(parser: ArgumentParser) -> None:
 
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
-    org = Organization.objects.filter(slug=options["org"]).first()
-    if org is None:
-        raise CommandError(_("No organization “%(slug)s”.") % {"slug": options["org"]})
+    org = organization_named(options["org"])
     with translation.override(org.language):
-        survey = Survey.objects.for_org(org).filter(slug=options["slug"]).first()
-        if survey is None:
-            raise CommandError(
-                _("No survey “%(slug)s” in %(org)s.") % {"slug": options["slug"], "org": org.name}
-            )
+        survey = survey_named(org, options["slug"])
         if survey.status == SurveyStatus.ACTIVE:
             command.stdout.write(_("The survey “%(name)s” is already active.") % {"name": survey.name})
             return

@@ -12,8 +12,9 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ecoute.accounts.models import Organization
+from ecoute.accounts.commands import organization_named
 from ecoute.listening.audiences import AudienceError
+from ecoute.listening.commands import survey_named
 from ecoute.listening.contact_policy import AlwaysQuietError
 from ecoute.listening.models import SkipReason, Survey
 from ecoute.listening.planning import Preview, preview
@@ -30,15 +31,9 @@ def add_arguments(parser: ArgumentParser) -> None:
 
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:
-    org = Organization.objects.filter(slug=options["org"]).first()
-    if org is None:
-        raise CommandError(_("No organization “%(slug)s”.") % {"slug": options["org"]})
+    org = organization_named(options["org"])
     with translation.override(org.language):
-        survey = Survey.objects.for_org(org).filter(slug=options["slug"]).first()
-        if survey is None:
-            raise CommandError(
-                _("No survey “%(slug)s” in %(org)s.") % {"slug": options["slug"], "org": org.name}
-            )
+        survey = survey_named(org, options["slug"])
         try:
             report = _dry_run(survey) if options["dry_run"] else _invite(survey)
         except AudienceError as error:

@@ -16,10 +16,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ecoute.accounts.commands import organization_named
 from ecoute.accounts.models import Organization
 from ecoute.listening.actions import import_survey
+from ecoute.listening.commands import survey_named
 from ecoute.listening.management.commands import _survey_activate, _survey_invite
-from ecoute.listening.models import Survey
 from ecoute.listening.survey_files import MAX_FILE_BYTES, SurveyFileError, export_survey, parse_json
 
 
@@ -53,9 +54,7 @@ class Command(BaseCommand):
         if options["action"] == "invite":
             _survey_invite.run(self, options)
             return
-        org = Organization.objects.filter(slug=options["org"]).first()
-        if org is None:
-            raise CommandError(_("No organization “%(slug)s”.") % {"slug": options["org"]})
+        org = organization_named(options["org"])
         with translation.override(options["language"] or org.language):
             if options["action"] == "export":
                 self._export(org, options["slug"], options["output"])
@@ -63,9 +62,7 @@ class Command(BaseCommand):
                 self._import(org, options["file"])
 
     def _export(self, org: Organization, slug: str, output: Path | None) -> None:
-        survey = Survey.objects.for_org(org).filter(slug=slug).first()
-        if survey is None:
-            raise CommandError(_("No survey “%(slug)s” in %(org)s.") % {"slug": slug, "org": org.name})
+        survey = survey_named(org, slug)
         text = json.dumps(export_survey(survey), ensure_ascii=False, indent=2) + "\n"
         if output is None:
             self.stdout.write(text, ending="")

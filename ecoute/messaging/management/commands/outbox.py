@@ -4,11 +4,11 @@ the messages that fell due with time (a survey's reminders) are queued first, as
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ecoute.accounts.models import Organization
+from ecoute.accounts.commands import organization_named
 from ecoute.messaging.due_work import queue_fallen_due
 from ecoute.messaging.sending import send_due_messages
 
@@ -25,9 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organization = None
         if options["org"]:
-            organization = Organization.objects.filter(slug=options["org"]).first()
-            if organization is None:
-                raise CommandError(_("No organization “%(slug)s”.") % {"slug": options["org"]})
+            organization = organization_named(options["org"])
         queue_fallen_due(organization)  # a survey's reminders, say: no worker queues them under cron
         report = send_due_messages(organization)
         self.stdout.write(
