@@ -1,5 +1,6 @@
 """`ecoute survey export SLUG --org ORG [--output FILE]`, `ecoute survey import FILE --org ORG`, and
-`ecoute survey invite SLUG --org ORG [--dry-run] [--json]` (in `_survey_invite.py`)."""
+`ecoute survey activate SLUG --org ORG` (in `_survey_activate.py`), `ecoute survey invite SLUG --org ORG
+[--dry-run] [--json]` (in `_survey_invite.py`)."""
 
 import json
 import os
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 
 from ecoute.accounts.models import Organization
 from ecoute.listening.actions import import_survey
-from ecoute.listening.management.commands import _survey_invite
+from ecoute.listening.management.commands import _survey_activate, _survey_invite
 from ecoute.listening.models import Survey
 from ecoute.listening.survey_files import MAX_FILE_BYTES, SurveyFileError, export_survey, parse_json
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         export.add_argument("--output", type=Path, help="file to write (default: the standard output)")
         load = sub.add_parser("import", help="create or update a survey from a JSON file")
         load.add_argument("file", type=Path)
+        _survey_activate.add_arguments(sub.add_parser("activate", help=_survey_activate.HELP))
         _survey_invite.add_arguments(sub.add_parser("invite", help=_survey_invite.HELP))
         for command in (export, load):
             command.add_argument("--org", required=True, help="organization slug")
@@ -45,8 +47,8 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "invite":
-            _survey_invite.run(self, options)
+        if options["action"] in ("activate", "invite"):
+            (_survey_activate if options["action"] == "activate" else _survey_invite).run(self, options)
             return
         org = Organization.objects.filter(slug=options["org"]).first()
         if org is None:
