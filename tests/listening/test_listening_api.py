@@ -183,3 +183,14 @@ def test_an_answer_to_a_question_the_respondent_would_not_be_asked_is_refused(
     answers[0]["score"] = 3
     assert _post(api, {"invitation": invitation.pk, "answers": answers}, key="shown").status_code == 201
     assert Response.objects.get().answers.get(question__code="went_wrong").text == "Tout"
+
+
+@pytest.mark.parametrize("slug", ["%00", "nps%00", "%C0%80"])
+def test_a_survey_slug_no_database_can_hold_answers_404(api: Client, org: Organization, slug: str) -> None:
+    # Given a survey; when the API is asked for a slug holding a NUL (which PostgreSQL refuses in a query)
+    nps_survey(org, slug="nps")
+    got = api.get(f"/api/v1/surveys/{slug}")
+    invited = api.post(f"/api/v1/surveys/{slug}/invitations", json.dumps({"customers": [{"crm_id": "C1"}]}),
+                       content_type="application/json")  # fmt: skip
+    # Then it is simply not found
+    assert (got.status_code, invited.status_code) == (404, 404)
