@@ -26,15 +26,25 @@ _SPELLINGS = {
 
 def loose_pattern(text: str) -> str:
     """A regular expression, read alike by Python (SQLite) and PostgreSQL, that finds `text` whatever
-    its accents and capitals; every other character stands for itself."""
-    parts = []
-    for char in fold(text):
-        if char in _SPELLINGS:
-            parts.append(f"[{_SPELLINGS[char]}]")
-        elif char.isalnum():
-            parts.append(
-                f"[{char}{char.upper()}]" if char.upper() != char and len(char.upper()) == 1 else char
-            )
-        else:
-            parts.append(f"\\{char}")  # escaped: both engines read a backslash before a symbol as the symbol
+    its accents, capitals and ligatures ("oeuvre" finds "Œuvre"); every other character stands for itself."""
+    folded, parts, position = fold(text), [], 0
+    while position < len(folded):
+        pair, char = folded[position : position + 2], folded[position]
+        if pair in _LIGATURE_SPELLINGS:
+            parts.append(f"(?:{_letter(pair[0])}{_letter(pair[1])}|[{_LIGATURE_SPELLINGS[pair]}])")
+            position += 2
+            continue
+        parts.append(_letter(char))
+        position += 1
     return "".join(parts)
+
+
+_LIGATURE_SPELLINGS = {"oe": "œŒ", "ae": "æÆ"}
+
+
+def _letter(char: str) -> str:
+    if char in _SPELLINGS:
+        return f"[{_SPELLINGS[char]}]"
+    if char.isalnum():
+        return f"[{char}{char.upper()}]" if char.upper() != char and len(char.upper()) == 1 else char
+    return f"\\{char}"  # escaped: both engines read a backslash before a symbol as the symbol

@@ -251,6 +251,8 @@ def test_a_survey_without_answers_and_odd_filters_still_show_the_page(
         ("(vraiment)", ["Satisfait à 100% (vraiment)"]),
         ("a.b", []),
         ("prix\x00", ["Prix un peu élevés."]),
+        ("oeuvre", ["Une belle Œuvre"]),
+        ("œuvre", ["Une belle Œuvre"]),
     ],
 )
 def test_verbatim_search_ignores_accents_and_capitals_and_takes_wildcards_literally(
@@ -259,7 +261,7 @@ def test_verbatim_search_ignores_accents_and_capitals_and_takes_wildcards_litera
     # Given written answers with accents, capitals and the characters SQL and regular expressions use
     why = QuestionFactory.create(survey=survey, code="why", type="text")
     texts = ["Prix un peu élevés.", "ÉLEVÉ pour la qualité", "Très bon accueil à Évreux",
-             "Satisfait à 100% (vraiment)", "mot_clé", "abc"]  # fmt: skip
+             "Satisfait à 100% (vraiment)", "mot_clé", "abc", "Une belle Œuvre"]  # fmt: skip
     for text in texts:
         response = Response.objects.create(organization=survey.organization, survey=survey, channel="web")
         Answer.objects.create(response=response, question=why, text=text)
