@@ -1,14 +1,11 @@
-"""Refuse bodies over the limit before anything reads them (CSRF reads a form's whole body), and
-addresses that no page can have before any view puts a part of them in a query."""
+"""Refuse bodies over the limit before anything reads them (CSRF reads a form's whole body)."""
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-
-from ecoute.lib.api_values import CONTROL_CHARACTERS
 
 
 class BodySizeLimitMiddleware:
@@ -18,9 +15,6 @@ class BodySizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if CONTROL_CHARACTERS.search(request.path_info):
-            # A NUL in a slug or a token (%00) would reach PostgreSQL, which refuses it: no such page.
-            raise Http404
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -19,6 +19,7 @@ from ninja import Router, Status
 from ecoute.customers.api_problems import NOTHING_WRITTEN, in_api_language
 from ecoute.customers.api_schemas import Refusal
 from ecoute.customers.models import Customer
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.idempotency import idempotent
 from ecoute.lib.quantities import grouped
 from ecoute.lib.tenancy import current_organization
@@ -53,6 +54,12 @@ def _surveys(request: HttpRequest) -> QuerySet[Survey]:
     return Survey.objects.for_org(current_organization(request)).prefetch_related(questions)
 
 
+def _slug(slug: str) -> str:
+    """The slug looked up: none when it holds a NUL (which PostgreSQL refuses in a query) or another
+    control character, which no slug has; so such an address is simply not found."""
+    return "" if CONTROL_CHARACTERS.search(slug) else slug[:60]
+
+
 @router.get("/surveys", response={200: list[SurveyOut], **REFUSALS}, summary="List surveys")
 def list_surveys(request: HttpRequest) -> list[Survey]:
     return list(_surveys(request))
@@ -60,7 +67,7 @@ def list_surveys(request: HttpRequest) -> list[Survey]:
 
 @router.get("/surveys/{slug}", response={200: SurveyOut, 404: Refusal, **REFUSALS}, summary="Get a survey")
 def get_survey(request: HttpRequest, slug: str) -> Survey:
-    return get_object_or_404(_surveys(request), slug=slug[:60])
+    return get_object_or_404(_surveys(request), slug=_slug(slug))
 
 
 INVITING = (
@@ -92,7 +99,7 @@ def create_invitations(request: HttpRequest, slug: str, body: InvitationsIn) -> 
             return Status(*_refused(_("At most %(count)s customers per request.") % {"count": count}, 413))
         survey = (
             Survey.objects.for_org(org)
-            .filter(slug=slug[:60], status=SurveyStatus.ACTIVE)
+            .filter(slug=_slug(slug), status=SurveyStatus.ACTIVE)
             .select_related("organization")
             .first()
         )
