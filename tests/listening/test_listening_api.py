@@ -170,7 +170,10 @@ def test_an_answer_to_a_question_the_respondent_would_not_be_asked_is_refused(
     invitation, _token = _invitation(org)
 
     # When the API sends a promoter's score with an answer to the detractors' question
-    answers = [{"question": "recommend", "score": 10}, {"question": "went_wrong", "text": "Tout"}]
+    answers: list[dict[str, Any]] = [
+        {"question": "recommend", "score": 10},
+        {"question": "went_wrong", "text": "Tout"},
+    ]
     refused = _post(api, {"invitation": invitation.pk, "answers": answers}, key="hidden")
 
     # Then that answer is named as one the respondent is not asked, and nothing is written
