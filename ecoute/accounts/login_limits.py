@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
-from ipaddress import ip_address
+from ipaddress import IPv6Address, IPv6Network, ip_address
 
 from django.conf import settings
 from django.db import transaction
@@ -64,6 +64,20 @@ def client_address(request: HttpRequest | None) -> str | None:
             return forwarded
     remote = str(request.META.get("REMOTE_ADDR", ""))
     return remote if _is_address(remote) else None
+
+
+def client_network(request: HttpRequest | None) -> str:
+    """What an anonymous rate limit counts: the client's IPv4 address, or the /64 network of its IPv6
+    address — one connection is handed a whole /64, whose addresses it may take in turn."""
+    address = client_address(request)
+    if address is None:
+        return "unknown"
+    parsed = ip_address(address)
+    if isinstance(parsed, IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(IPv6Network((int(parsed), 64), strict=False))
+    return str(parsed)
 
 
 def attempt_login(request: HttpRequest | None, email: str, password: str) -> LoginResult:

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from ecoute.accounts.emails import site_url
 from ecoute.accounts.forms import MemberPasswordResetForm, PasswordChangeForm, casefolded_email
-from ecoute.accounts.login_limits import client_address, forget_failed_logins
+from ecoute.accounts.login_limits import client_address, client_network, forget_failed_logins
 from ecoute.accounts.tasks import send_password_reset_task
 from ecoute.lib.rate_limits import count_request
 
@@ -33,7 +33,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: MemberPasswordResetForm) -> HttpResponse:  # type: ignore[override]
-        address = client_address(self.request) or "unknown"
+        address = client_network(self.request)
         window = settings.PASSWORD_RESET_WINDOW
         by_address = count_request(
             "password_reset:address", address, limit=settings.PASSWORD_RESET_ADDRESS_LIMIT, window=window

@@ -18,6 +18,8 @@ from ninja import Router, Status
 
 from ecoute.customers.api_problems import NOTHING_WRITTEN, in_api_language
 from ecoute.customers.api_schemas import Refusal
+from ecoute.customers.models import Customer
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.idempotency import idempotent
 from ecoute.lib.quantities import grouped
 from ecoute.lib.tenancy import current_organization
@@ -33,8 +35,8 @@ from ecoute.listening.api_schemas import (
 )
 from ecoute.listening.audiences import AudienceError
 from ecoute.listening.contact_policy import AlwaysQuietError
-from ecoute.listening.flow import AnswerValue, answer_language, read_answer
-from ecoute.listening.models import Invitation, PublicLink, Question, Response, Survey, SurveyStatus
+from ecoute.listening.flow import AnswerValue, answer_language, read_answer, visible_questions
+from ecoute.listening.models import Answer, Invitation, PublicLink, Question, Response, Survey, SurveyStatus
 from ecoute.listening.named_invitations import CustomerName, NamedInvitations, invite_named, reason_label
 from ecoute.listening.wave_actions import SurveyNotActiveError
 
@@ -52,6 +54,12 @@ def _surveys(request: HttpRequest) -> QuerySet[Survey]:
     return Survey.objects.for_org(current_organization(request)).prefetch_related(questions)
 
 
+def _slug(slug: str) -> str:
+    """The slug looked up: none when it holds a NUL (which PostgreSQL refuses in a query) or another
+    control character, which no slug has; so such an address is simply not found."""
+    return "" if CONTROL_CHARACTERS.search(slug) else slug[:60]
+
+
 @router.get("/surveys", response={200: list[SurveyOut], **REFUSALS}, summary="List surveys")
 def list_surveys(request: HttpRequest) -> list[Survey]:
     return list(_surveys(request))
@@ -59,7 +67,7 @@ def list_surveys(request: HttpRequest) -> list[Survey]:
 
 @router.get("/surveys/{slug}", response={200: SurveyOut, 404: Refusal, **REFUSALS}, summary="Get a survey")
 def get_survey(request: HttpRequest, slug: str) -> Survey:
-    return get_object_or_404(_surveys(request), slug=slug[:60])
+    return get_object_or_404(_surveys(request), slug=_slug(slug))
 
 
 INVITING = (
@@ -91,7 +99,7 @@ def create_invitations(request: HttpRequest, slug: str, body: InvitationsIn) -> 
             return Status(*_refused(_("At most %(count)s customers per request.") % {"count": count}, 413))
         survey = (
             Survey.objects.for_org(org)
-            .filter(slug=slug[:60], status=SurveyStatus.ACTIVE)
+            .filter(slug=_slug(slug), status=SurveyStatus.ACTIVE)
             .select_related("organization")
             .first()
         )
@@ -164,28 +172,38 @@ def _refused(detail: str, status: int = 400, problems: list[dict[str, Any]] | No
     return status, {"detail": detail, "problems": problems or []}
 
 
-def _read_answers(survey: Survey, body: ResponseIn) -> tuple[list[tuple[Question, AnswerValue]], list[Any]]:
-    questions = {question.code: question for question in survey.questions.all()}
-    read, problems, seen = [], [], set()
+def _read_answers(
+    survey: Survey, body: ResponseIn, customer: Customer | None
+) -> tuple[list[tuple[Question, AnswerValue]], list[Any]]:
+    ordered = list(survey.questions.all())
+    questions = {question.code: question for question in ordered}
+    read, problems, rows = [], [], {}
     for row, answer in enumerate(body.answers, start=1):
         question = questions.get(answer.question)
-        if question is None or answer.question in seen:
+        if question is None or answer.question in rows:
             reason = (
                 _("This question is answered twice.") if question else _("The survey has no such question.")
             )
             problems.append(_problem(row, "question", answer.question, "unknown_question", reason))
             continue
-        seen.add(answer.question)
+        rows[answer.question] = row
         result = read_answer(question, answer.model_dump())
         if result.error:
             value = answer.score if answer.score is not None else (answer.choices or answer.text)
             problems.append(_problem(row, "answer", value, "invalid_answer", result.error))
         else:
             read.append((question, result.value))
-    for code, question in questions.items():
-        if question.required and code not in seen and not question.show_if and not question.known_from:
+    # The questions the respondent would be asked on the web, given these answers: no other is taken.
+    given = {question.pk: Answer(question=question, number=value.number) for question, value in read}
+    asked = {question.code for question in visible_questions(ordered, customer, given)}
+    for code, row in rows.items():
+        if code not in asked:
+            reason = _("The respondent is not asked this question, given their record or earlier answers.")
+            problems.append(_problem(row, "question", code, "not_asked", reason))
+    for code in asked - set(rows):
+        if questions[code].required:
             problems.append(_problem(None, "answers", code, "required", _("Please answer this question.")))
-    return read, problems
+    return read, sorted(problems, key=lambda problem: problem["row"] or 0)
 
 
 @router.post(
@@ -222,7 +240,7 @@ def create_response(request: HttpRequest, body: ResponseIn) -> Status[Any]:
             if not link.active or link.survey.status == SurveyStatus.CLOSED:
                 return _refused(_("This public link no longer accepts answers."), 409)
             survey = link.survey
-        answers, problems = _read_answers(survey, body)
+        answers, problems = _read_answers(survey, body, invitation.customer if invitation else None)
         if problems:
             return _refused(str(NOTHING_WRITTEN), 400, problems)
         language = body.language or answer_language(survey, org, invitation.customer if invitation else None)

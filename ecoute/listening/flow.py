@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.listening.models import SCALES, Answer, Question, QuestionType, Response, Survey
 from ecoute.listening.personalize import customer_values, render
 
@@ -148,7 +149,8 @@ def read_answer(question: Question, data: Mapping[str, Any]) -> ReadAnswer:
                 raise ValueError(picked)
             value.choices = sorted(set(picked), key=picked.index) or None
         else:
-            value.text = str(data.get("text") or "").strip()
+            # A form may carry a NUL (which PostgreSQL refuses) or other control characters: dropped.
+            value.text = CONTROL_CHARACTERS.sub("", str(data.get("text") or "")).strip()
             if len(value.text) > MAX_TEXT_LENGTH:
                 return ReadAnswer(
                     value,

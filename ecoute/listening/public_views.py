@@ -17,7 +17,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ecoute.accounts.login_limits import client_address
+from ecoute.accounts.login_limits import client_network
 from ecoute.lib.rate_limits import count_request
 from ecoute.listening.answering import (
     find_invitation,
@@ -205,7 +205,7 @@ def public_survey(request: HttpRequest, token: str) -> HttpResponse:
     if response is None:
         verdict = count_request(
             "public_response",
-            client_address(request) or "unknown",
+            client_network(request),
             limit=settings.PUBLIC_RESPONSE_RATE_LIMIT,
             window=settings.PUBLIC_RESPONSE_RATE_WINDOW,
         )

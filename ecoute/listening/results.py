@@ -21,7 +21,9 @@ from ecoute.analytics.means import MeanEstimate, mean_with_interval
 from ecoute.analytics.nps import Level, NpsCounts, NpsEstimate, level_of, nps
 from ecoute.analytics.proportions import CSAT_TOP_BOXES, ProportionEstimate, wilson
 from ecoute.customers.models import Customer
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.quantities import grouped
+from ecoute.lib.text import loose_pattern
 from ecoute.listening.models import SCALES, Answer, Invitation, Question, QuestionType, Survey
 from ecoute.listening.responses import NpsLevel
 
@@ -236,8 +238,9 @@ def verbatims(
     )
     if level in NpsLevel.values:
         answers = answers.filter(response__nps_level=level)
-    if query := " ".join(query.split())[:200]:
-        answers = answers.filter(text__icontains=query)
+    if query := " ".join(CONTROL_CHARACTERS.sub("", query).split())[:200]:
+        # The same answers on SQLite and PostgreSQL, whatever the accents and capitals of either side.
+        answers = answers.filter(text__regex=loose_pattern(query))
     return Paginator(answers, VERBATIMS_PER_PAGE).get_page(page)
 
 

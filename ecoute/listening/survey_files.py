@@ -5,6 +5,7 @@ wrong in the active language. A file is checked whole before anything is written
 """
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +24,7 @@ SCHEMA_FILE = Path(__file__).parent / "data" / "survey.schema.json"
 FORMAT = "ecoute-survey/1"
 THANKS_LEVELS = ("default", "promoter", "passive", "detractor")
 MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest survey file read, from the page or the command
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def content_problems(
                 )
             )
         problems += _show_if_problems(question.get("show_if"), f"{path}/show_if", seen)
+        problems += _repeated_option_problems(question.get("options") or [], f"{path}/options")
         seen.setdefault(code, question["type"])
     for path, text in _texts(document):
         problems += [Problem(path, message) for message in check_placeholders(text, known_fields)]
@@ -143,6 +146,17 @@ def content_problems(
         read_audience(document.get("audience", {}), document.get("kind", SurveyKind.RELATIONSHIP))
     except AudienceError as error:
         problems += [Problem("/audience", message) for message in error.problems]
+    return problems
+
+
+def _repeated_option_problems(options: list[dict[str, Any]], path: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for index, option in enumerate(options):
+        if option["value"] in seen:
+            message = _("“%(value)s” is the value of another option.") % {"value": option["value"]}
+            problems.append(Problem(f"{path}/{index}/value", message))
+        seen.add(option["value"])
     return problems
 
 
@@ -192,9 +206,31 @@ def _texts(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield f"/questions/{index}/text/{language}", text
 
 
+def unstorable_problems(document: object) -> list[Problem]:
+    """Texts (and keys) holding NUL or half of a surrogate pair, which JSON allows and databases refuse."""
+    problems: list[Problem] = []
+    pending: list[tuple[list[str | int], object]] = [([], document)]
+    while pending:
+        path, value = pending.pop()
+        items: list[tuple[str | int, object]] = []
+        if isinstance(value, dict):
+            items = list(value.items())
+            texts = [str(key) for key in value]
+        elif isinstance(value, list):
+            items = list(enumerate(value))
+            texts = []
+        else:
+            texts = [value] if isinstance(value, str) else []
+        if any(_UNSTORABLE.search(text) for text in texts):
+            message = _("holds a character that cannot be stored (NUL or invalid).")
+            problems.append(Problem(_pointer(path), message))
+        pending += [([*path, key], item) for key, item in reversed(items)]
+    return sorted(problems, key=lambda problem: problem.path)
+
+
 def check_document(document: object, criterion_codes: set[str], known_fields: set[str]) -> dict[str, Any]:
     """The document when it is a valid survey for this organization; SurveyFileError naming each problem."""
-    problems = schema_problems(document)
+    problems = unstorable_problems(document) or schema_problems(document)
     if problems:
         raise SurveyFileError(problems)
     assert isinstance(document, dict)  # noqa: S101 - the schema requires an object
@@ -207,6 +243,8 @@ def check_document(document: object, criterion_codes: set[str], known_fields: se
 def parse_json(text: str) -> object:
     try:
         return json.loads(text)
+    except RecursionError as error:
+        raise SurveyFileError([Problem("", _("nested too deeply to be a survey."))]) from error
     except json.JSONDecodeError as error:
         raise SurveyFileError(
             [

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecoute.accounts.decorators import member_required
-from ecoute.accounts.login_limits import client_address
+from ecoute.accounts.login_limits import client_network
 from ecoute.customers.models import Customer
 from ecoute.lib.rate_limits import count_request
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
@@ -32,10 +32,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """
     token = token[:200]
     message = message_of_unsubscribe_token(token)
-    if message is None:
-        key = f"unknown:{client_address(request) or 'unknown'}"
-    else:
-        key = f"link:{token_digest(token)}"
+    key = f"unknown:{client_network(request)}" if message is None else f"link:{token_digest(token)}"
     limit, window = settings.UNSUBSCRIBE_RATE_LIMIT, settings.UNSUBSCRIBE_RATE_WINDOW
     verdict = count_request("unsubscribe", key, limit=limit, window=window)
     if not verdict.allowed:

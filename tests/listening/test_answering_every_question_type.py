@@ -8,7 +8,7 @@ from django.test import Client
 from ecoute.accounts.models import Organization
 from ecoute.listening.models import Response
 from tests.factories import CustomerFactory, SurveyFactory
-from tests.listening.links import invitation_with_token, question
+from tests.listening.links import invitation_with_token, public_link_with_token, question
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,24 @@ def test_a_choice_not_offered_and_half_an_importance_pair_are_refused(org: Organ
     assert [forged.status_code, both.status_code, half.status_code] == [400, 400, 400]
     assert "Veuillez répondre" in half.content.decode()
     assert list(Response.objects.get().answers.values_list("choices", flat=True)) == [["price"]]
+
+
+@pytest.mark.parametrize("path", ["/s/{token}", "/p/{token}"])
+def test_a_text_answer_with_control_characters_is_kept_without_them(org: Organization, path: str) -> None:
+    # Given a survey asking one free text, reached by an invitation or a public link
+    survey = SurveyFactory.create(organization=org, status="active")
+    question(survey, "said", "text", "Un mot ?", "A word?")
+    if path.startswith("/s/"):
+        _invitation_row, token = invitation_with_token(
+            survey=survey, customer=CustomerFactory.create(organization=org)
+        )
+    else:
+        _link, token = public_link_with_token(survey=survey, organization=org)
+    # When the form is posted with a NUL and other control characters in the text (PostgreSQL
+    # refuses a NUL: the page must not fail)
+    posted = Client().post(
+        path.format(token=token), {"question": "said", "text": "Trop\x00 \x07cher\r\nvraiment"}
+    )
+    # Then the answer is kept, its line break too, without the control characters
+    assert posted.status_code == 200
+    assert Response.objects.get().answers.get().text == "Trop cher\r\nvraiment"

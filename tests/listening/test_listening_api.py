@@ -161,3 +161,39 @@ def test_a_response_through_a_public_link_is_anonymous_and_refused_once_deactiva
     assert response.customer is None
     assert response.public_link == active
     assert response.nps_level == "passive"
+
+
+def test_an_answer_to_a_question_the_respondent_would_not_be_asked_is_refused(
+    api: Client, org: Organization
+) -> None:
+    # Given an invitation to the NPS survey: "what went wrong?" is asked of detractors only (0–6)
+    invitation, _token = _invitation(org)
+
+    # When the API sends a promoter's score with an answer to the detractors' question
+    answers: list[dict[str, Any]] = [
+        {"question": "recommend", "score": 10},
+        {"question": "went_wrong", "text": "Tout"},
+    ]
+    refused = _post(api, {"invitation": invitation.pk, "answers": answers}, key="hidden")
+
+    # Then that answer is named as one the respondent is not asked, and nothing is written
+    assert refused.status_code == 400
+    assert [(p["row"], p["field"], p["code"]) for p in refused.json()["problems"]] == [
+        (2, "question", "not_asked")
+    ]
+    assert not Response.objects.exists()
+    # And a detractor's answer to it is recorded
+    answers[0]["score"] = 3
+    assert _post(api, {"invitation": invitation.pk, "answers": answers}, key="shown").status_code == 201
+    assert Response.objects.get().answers.get(question__code="went_wrong").text == "Tout"
+
+
+@pytest.mark.parametrize("slug", ["%00", "nps%00", "%C0%80"])
+def test_a_survey_slug_no_database_can_hold_answers_404(api: Client, org: Organization, slug: str) -> None:
+    # Given a survey; when the API is asked for a slug holding a NUL (which PostgreSQL refuses in a query)
+    nps_survey(org, slug="nps")
+    got = api.get(f"/api/v1/surveys/{slug}")
+    invited = api.post(f"/api/v1/surveys/{slug}/invitations", json.dumps({"customers": [{"crm_id": "C1"}]}),
+                       content_type="application/json")  # fmt: skip
+    # Then it is simply not found
+    assert (got.status_code, invited.status_code) == (404, 404)

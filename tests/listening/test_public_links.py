@@ -83,6 +83,26 @@ def test_answers_from_one_address_are_limited(org: Organization, settings: Any) 
     assert Response.objects.count() == 2
 
 
+@time_machine.travel(datetime(2026, 3, 14, 10, 0, 5, tzinfo=UTC), tick=True)  # well inside one hour
+@pytest.mark.usefixtures("clock_mid_window")
+def test_addresses_of_one_ipv6_network_share_the_limit(org: Organization, settings: Any) -> None:
+    # Given a limit of two responses an hour, and one IPv6 connection, which is handed a whole /64
+    settings.PUBLIC_RESPONSE_RATE_LIMIT = 2
+    _link, token = public_link_with_token(survey=nps_survey(org))
+    addresses = ["2001:db8:1:2::1", "2001:db8:1:2::ffff", "2001:db8:1:2:abcd::7", "2001:db8:1:3::1"]
+
+    # When fresh browsers start answering, each from another address of the connection, then from
+    # another network
+    pages = [
+        Client(REMOTE_ADDR=address).post(f"/p/{token}", {"question": "recommend", "score": "10"})
+        for address in addresses
+    ]
+
+    # Then the third address of the same /64 is refused, and the other network is not
+    assert [page.status_code for page in pages] == [302, 302, 429, 302]
+    assert Response.objects.count() == 3
+
+
 def test_a_deactivated_or_unknown_public_link_answers_the_same_404(org: Organization) -> None:
     # Given a deactivated link
     _link, token = public_link_with_token(survey=nps_survey(org), active=False)

@@ -235,3 +235,38 @@ def test_a_survey_without_answers_and_odd_filters_still_show_the_page(
     assert "−100" not in html
     assert "Aucune réponse écrite ne correspond." in html
     assert "Aucune invitation pour l’instant." in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("élevé", ["Prix un peu élevés.", "ÉLEVÉ pour la qualité"]),
+        ("ELEVE", ["Prix un peu élevés.", "ÉLEVÉ pour la qualité"]),
+        ("tres", ["Très bon accueil à Évreux"]),
+        ("évreux", ["Très bon accueil à Évreux"]),
+        ("100%", ["Satisfait à 100% (vraiment)"]),
+        ("%", ["Satisfait à 100% (vraiment)"]),
+        ("_", ["mot_clé"]),
+        ("(vraiment)", ["Satisfait à 100% (vraiment)"]),
+        ("a.b", []),
+        ("prix\x00", ["Prix un peu élevés."]),
+        ("oeuvre", ["Une belle Œuvre"]),
+        ("œuvre", ["Une belle Œuvre"]),
+    ],
+)
+def test_verbatim_search_ignores_accents_and_capitals_and_takes_wildcards_literally(
+    survey: Survey, owner_client: Client, query: str, found: list[str]
+) -> None:
+    # Given written answers with accents, capitals and the characters SQL and regular expressions use
+    why = QuestionFactory.create(survey=survey, code="why", type="text")
+    texts = ["Prix un peu élevés.", "ÉLEVÉ pour la qualité", "Très bon accueil à Évreux",
+             "Satisfait à 100% (vraiment)", "mot_clé", "abc", "Une belle Œuvre"]  # fmt: skip
+    for text in texts:
+        response = Response.objects.create(organization=survey.organization, survey=survey, channel="web")
+        Answer.objects.create(response=response, question=why, text=text)
+    # When the verbatims are searched, the same way on SQLite and PostgreSQL
+    page = owner_client.get(reverse("listening:survey_results", args=[survey.pk]), {"q": query})
+    # Then the answers holding the words are found, whatever their accents and capitals, and only they
+    assert page.status_code == 200
+    assert sorted(answer.text for answer in page.context["page"]) == sorted(found)
