@@ -2,17 +2,16 @@
 reference): the answering pages wrap it rather than make the whole page scroll sideways."""
 
 import pytest
-from playwright.sync_api import Browser, ViewportSize, expect
+from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Organization
-from tests.browser.conftest import screenshot
+from tests.chromium import PHONE, screenshot, watched_page
 from tests.factories import CustomerFactory, SurveyFactory
 from tests.listening.links import invitation_with_token, question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
 ADDRESS = "https://www.maison-lumiere.example.fr/aide/commandes/suivi-de-livraison-et-retours-gratuits"
 REFERENCE = "COMMANDE-" + "7" * 60
 
@@ -30,9 +29,7 @@ def test_long_words_of_the_survey_and_of_the_answer_wrap_on_a_phone(
     _invitation, token = invitation_with_token(
         survey=survey, customer=CustomerFactory.create(organization=org, language="fr")
     )
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-FR")
-    phone = context.new_page()
-    try:
+    with watched_page(browser, viewport=PHONE, has_touch=True, is_mobile=True, locale="fr-FR") as phone:
         # When the customer opens the link on a phone
         phone.goto(f"{live_server.url}/s/{token}")
         expect(phone.get_by_text("Question 1 sur 2")).to_be_visible()
@@ -44,5 +41,3 @@ def test_long_words_of_the_survey_and_of_the_answer_wrap_on_a_phone(
         phone.get_by_role("button", name="Suivant").click()
         expect(phone.get_by_text("Question 2 sur 2")).to_be_visible()
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    finally:
-        context.close()
