@@ -92,7 +92,7 @@ def of_token(token: str, through: str = "") -> Q:
 def find_public_link(token: str) -> PublicLink | None:
     return (
         PublicLink.objects.filter(token_hash=token_digest(token), active=True)
-        .exclude(survey__status=SurveyStatus.CLOSED)
+        .filter(survey__status=SurveyStatus.ACTIVE)  # a draft is not answered yet, a closed one no more
         .select_related("survey", "organization")
         .first()
     )

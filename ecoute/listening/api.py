@@ -237,7 +237,7 @@ def create_response(request: HttpRequest, body: ResponseIn) -> Status[Any]:
             )
             if link is None:
                 return _refused(_("Not found."), 404)
-            if not link.active or link.survey.status == SurveyStatus.CLOSED:
+            if not link.active or link.survey.status != SurveyStatus.ACTIVE:
                 return _refused(_("This public link no longer accepts answers."), 409)
             survey = link.survey
         answers, problems = _read_answers(survey, body, invitation.customer if invitation else None)

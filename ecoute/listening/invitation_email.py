@@ -9,6 +9,7 @@ inline styles, which common mail clients render alike; the plain text part carri
 """
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -42,7 +43,9 @@ def invitation_email(invitation: Invitation, *, reminder: bool = False) -> Invit
     """The invitation's e-mail (or its reminder), in the customer's language, with link placeholders."""
     survey, customer = invitation.survey, invitation.customer
     language = answer_language(survey, invitation.organization, customer)
-    with translation.override(language):
+    # The expiry date is the organization's calendar day, in the customer's language.
+    zone = ZoneInfo(invitation.organization.time_zone)
+    with translation.override(language), timezone.override(zone):
         subject = _survey_text(survey, "email_subject", language) or _("Your opinion matters to us")
         body = _survey_text(survey, "email_body", language) or _(
             "Hello {first_name|},\n\nWould you take two minutes to tell us how we are doing? "

@@ -1,6 +1,7 @@
 """The page of a survey's public links: list, create (its address and QR code shown once), deactivate."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,8 +26,10 @@ class PublicLinkForm(forms.Form):
     )
 
 
-def _public_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("listening:public_answer", args=[token]))
+def _public_url(token: str) -> str:
+    """The address customers will follow: the site's public one (SITE_URL), not the host the member
+    happens to use (an internal name would end up printed on receipts)."""
+    return settings.SITE_URL + reverse("listening:public_answer", args=[token])
 
 
 @never_cache
@@ -38,7 +41,7 @@ def public_links(request: HttpRequest, survey_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         link, token = create_public_link(survey, form.cleaned_data["label"])
         # The token is in this answer only (never cached), never in the session or the database.
-        url = _public_url(request, token)
+        url = _public_url(token)
         new_link = {"link": link, "token": token, "url": url, "preview": qr_preview(url)}
         form = PublicLinkForm()
     context = {
@@ -79,7 +82,7 @@ def public_link_qr(request: HttpRequest, survey_id: int, link_id: int) -> HttpRe
     token, kind = request.POST.get("token", ""), request.POST.get("format", "")
     if kind not in QR_FORMATS or not holds_token(link, token):
         raise Http404
-    answer = HttpResponse(qr_code(_public_url(request, token), kind), content_type=QR_FORMATS[kind])
+    answer = HttpResponse(qr_code(_public_url(token), kind), content_type=QR_FORMATS[kind])
     answer["Content-Disposition"] = f'attachment; filename="qr-{link.pk}.{kind}"'
     answer["Cache-Control"] = "no-store"
     return answer

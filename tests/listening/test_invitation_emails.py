@@ -2,7 +2,7 @@
 those who have not answered; every e-mail's link is its own, made when it is sent."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import Message as EmailMessage
 from io import StringIO
 from typing import Any
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
+from ecoute.listening.invitation_email import invitation_email
 from ecoute.listening.invitation_sending import queue_due_reminders, queue_invitations
 from ecoute.listening.models import Invitation, InvitationLink
 from ecoute.messaging.models import Message
@@ -192,3 +193,19 @@ def test_invitations_of_two_organizations_queued_together_are_each_filed_under_t
     # Then each e-mail belongs to its invitation's organization
     filed = dict(Message.objects.values_list("to_address", "organization_id"))
     assert filed == {"a@example.org": org.pk, "b@example.org": other_org.pk}
+
+
+def test_the_link_s_last_day_is_the_organization_s_calendar_day(org: Organization) -> None:
+    # Given an invitation of a Montréal organization whose link expires on 30 June at 23:30 there
+    # (1 July in Paris, the server's zone)
+    org.time_zone = "America/Montreal"
+    org.save(update_fields=["time_zone"])
+    survey = nps_survey(org)
+    customer = _consenting(org, "ada@example.org", language="fr")
+    expires = datetime(2026, 7, 1, 3, 30, tzinfo=UTC)
+    invitation = InvitationFactory.create(survey=survey, customer=customer, expires_at=expires)
+    # When its e-mail is written
+    email = invitation_email(Invitation.objects.select_related("organization").get(pk=invitation.pk))
+    # Then the date is Montréal's: 30 June
+    assert "30 juin 2026" in email.text
+    assert "juillet" not in email.text

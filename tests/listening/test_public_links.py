@@ -10,7 +10,7 @@ from django.test import Client
 
 from ecoute.accounts.models import Organization, Role
 from ecoute.lib.tokens import token_digest
-from ecoute.listening.models import PublicLink, Response
+from ecoute.listening.models import PublicLink, Response, Survey
 from tests.conftest import member_client
 from tests.factories import MembershipFactory
 from tests.listening.links import nps_survey, public_link_with_token
@@ -115,17 +115,37 @@ def test_a_deactivated_or_unknown_public_link_answers_the_same_404(org: Organiza
     assert len({page.content for page in pages}) == 1
 
 
-def test_an_analyst_makes_a_link_and_downloads_its_qr_code(org: Organization) -> None:
-    # Given an analyst and a survey
+@pytest.mark.parametrize("status", ["draft", "closed"])
+def test_a_link_to_a_survey_not_active_answers_the_same_404_and_records_nothing(
+    org: Organization, status: str
+) -> None:
+    # Given a link of a survey still a draft (or already closed)
+    survey = nps_survey(org)
+    _link, token = public_link_with_token(survey=survey)
+    Survey.objects.filter(pk=survey.pk).update(status=status)
+    # When it is opened, and an answer posted to it
+    opened = Client().get(f"/p/{token}")
+    posted = Client().post(f"/p/{token}", {"question": "recommend", "score": "10"})
+    # Then both get the page of an unknown link, and nothing is recorded
+    unknown = Client().get("/p/" + "y" * 43)
+    assert (opened.status_code, posted.status_code) == (404, 404)
+    assert opened.content == unknown.content
+    assert Response.objects.count() == 0
+
+
+def test_an_analyst_makes_a_link_and_downloads_its_qr_code(org: Organization, settings: Any) -> None:
+    # Given an analyst and a survey, on a site whose public address is not the one the analyst uses
+    settings.SITE_URL = "https://avis.maison-lumiere.fr"
     survey = nps_survey(org)
     analyst = member_client(MembershipFactory.create(organization=org, role=Role.ANALYST))
 
     # When they create a link labelled for the Lyon store
     page = analyst.post(f"/surveys/{survey.pk}/links/", {"label": "Ticket Lyon"})
 
-    # Then the page shows its address once, whose token's digest is what is stored
+    # Then the page shows its public address once, whose token's digest is what is stored
     html = page.content.decode()
-    token = re.search(r"http://testserver/p/([\w-]+)", html)
+    token = re.search(r"https://avis\.maison-lumiere\.fr/p/([\w-]+)", html)
+    assert "testserver" not in html
     assert token is not None
     link = PublicLink.objects.get(survey=survey)
     assert link.token_hash == token_digest(token.group(1))
