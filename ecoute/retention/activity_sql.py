@@ -37,6 +37,13 @@ def month_number(column: str) -> str:
     )
 
 
+def whole_days(expression: str) -> str:
+    """SQL rounding a non-negative number of days down to a whole day."""
+    if connection.vendor == "postgresql":
+        return f"CAST(FLOOR({expression}) AS INTEGER)"
+    return f"CAST({expression} AS INTEGER)"
+
+
 def today_number(now: datetime) -> int:
     """The UTC day of `now` as the day expressions count them."""
     return now.astimezone(UTC).date().toordinal() - EPOCH_ORDINAL

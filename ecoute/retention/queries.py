@@ -32,7 +32,8 @@ def status_counts(organization: Organization) -> list[StatusCount]:
 
 
 def statuses_computed_at(organization: Organization) -> datetime | None:
-    return CustomerStatus.objects.for_org(organization).aggregate(at=Max("computed_at"))["at"]
+    at: datetime | None = CustomerStatus.objects.for_org(organization).aggregate(at=Max("computed_at"))["at"]
+    return at
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,10 @@ class RevenueAtStake:
 
 
 def revenue_at_stake(organization: Organization, now: datetime) -> RevenueAtStake:
-    """What the at-risk and lost customers bought in the past 12 months, in the organization's
-    currency (sales in another currency are not added in), and how many customers that is."""
+    """What the at-risk and lost customers bought in the past 12 months, refunds netted, in the
+    organization's currency (sales in another currency are not added in), and how many customers that is."""
     sales = (
         Transaction.objects.for_org(organization)
-        .purchases()
         .filter(
             occurred_at__gt=now - YEAR,
             occurred_at__lte=now,
