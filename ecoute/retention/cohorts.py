@@ -10,7 +10,7 @@ from django.db import connection
 
 from ecoute.accounts.models import Organization
 from ecoute.analytics.proportions import ProportionEstimate, wilson
-from ecoute.retention.activity_sql import month_number
+from ecoute.retention.activity_sql import month_number, transactions_table
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def cohort_retention(organization: Organization, now: datetime, cohorts: int = 1
     sql = f"""
     WITH months AS (
         SELECT DISTINCT customer_id, {month} AS m
-        FROM customers_transaction
+        FROM {transactions_table()}
         WHERE organization_id = %s AND amount >= 0 AND occurred_at <= %s
     ),
     firsts AS (SELECT customer_id, MIN(m) AS cohort FROM months GROUP BY customer_id)

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from django.db import connection
 
 from ecoute.accounts.models import Organization
-from ecoute.retention.activity_sql import day_number, today_number
+from ecoute.retention.activity_sql import day_number, today_number, transactions_table
 
 type FloatArray = npt.NDArray[np.float64]
 type IntArray = npt.NDArray[np.int64]
@@ -49,16 +49,19 @@ def summarise_purchases(
     WITH daily AS (
         SELECT customer_id, {day} AS day, COUNT(*) AS purchases,
             SUM(CASE WHEN currency = %s THEN amount ELSE 0 END) AS spend
-        FROM customers_transaction
+        FROM {transactions_table()}
         WHERE organization_id = %s AND amount >= 0 AND occurred_at <= %s
         GROUP BY customer_id, {day}
     ),
-    firsts AS (SELECT customer_id, MIN(day) AS first_day FROM daily GROUP BY customer_id)
-    SELECT d.customer_id, COUNT(*) - 1, MAX(d.day), f.first_day,
-        SUM(CASE WHEN d.day > f.first_day THEN d.spend ELSE 0 END), SUM(d.purchases)
-    FROM daily d JOIN firsts f ON f.customer_id = d.customer_id
-    GROUP BY d.customer_id, f.first_day
-    ORDER BY d.customer_id"""
+    ordered AS (
+        SELECT customer_id, day, purchases, spend,
+            FIRST_VALUE(spend) OVER (PARTITION BY customer_id ORDER BY day) AS first_spend
+        FROM daily
+    )
+    SELECT customer_id, COUNT(*) - 1, MAX(day), MIN(day), SUM(spend) - MAX(first_spend), SUM(purchases)
+    FROM ordered
+    GROUP BY customer_id
+    ORDER BY customer_id"""
     until = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(sql, [organization.currency, organization.pk, until])

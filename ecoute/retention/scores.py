@@ -1,5 +1,6 @@
 """`ecoute retention score`: the lifetime models fitted on the organization's purchases, each fit kept,
-each customer's score stored, then the statuses recomputed (a low P(alive) makes a customer lost).
+each customer's score stored with the status they have. `score_and_classify` (the command and the
+scheduled task) then recomputes the statuses, since a low P(alive) makes a repeat buyer lost.
 
 The summary is computed in SQL; the fitting and the scores with their intervals are the engine's
 (ecoute/analytics/btyd): BG/NBD, MBG/NBD and Pareto/NBD are fitted and customers are scored with the
@@ -13,7 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import batched
+from itertools import batched, repeat
 from typing import Any
 
 import numpy as np
@@ -112,9 +113,11 @@ def _fit_record(
     )
 
 
-def _finite(values: np.ndarray, index: int) -> float | None:
-    value = float(values[index])
-    return value if np.isfinite(value) else None
+def _nullable(values: np.ndarray) -> list[float | None]:
+    """The values as Python floats, None where not finite (a band the fit could not give)."""
+    objects = values.astype(object)
+    objects[~np.isfinite(values)] = None
+    return list(objects.tolist())
 
 
 def _score_rows(
@@ -131,7 +134,7 @@ def _score_rows(
         (summary.age * summary.period_days).tolist(),
         np.round(summary.monetary_value, 2).tolist(),
         *[
-            [None if not np.isfinite(v) else v for v in array.tolist()]
+            _nullable(array)
             for array in (
                 scores.p_alive,
                 bands.p_alive.low,
@@ -145,9 +148,16 @@ def _score_rows(
             )
         ],
     ]
-    org_id = organization.pk
-    for index, customer_id in enumerate(summary.customer_id.tolist()):
-        yield (org_id, customer_id, fit_id, *(column[index] for column in columns), "", at)
+    count = summary.customers
+    return zip(
+        repeat(organization.pk, count),
+        summary.customer_id.tolist(),
+        repeat(fit_id, count),
+        *columns,
+        repeat("", count),
+        repeat(at, count),
+        strict=True,
+    )
 
 
 SCORE_COLUMNS = (
@@ -157,13 +167,25 @@ SCORE_COLUMNS = (
 )
 
 
+def copy_statuses_to_scores(organization: Organization) -> None:
+    """Each score carries the customer's status (blank for a customer who has none yet)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE retention_customerscore SET status = COALESCE((SELECT s.status
+                FROM retention_customerstatus s
+                WHERE s.customer_id = retention_customerscore.customer_id), '')
+            WHERE organization_id = %s""",
+            [organization.pk],
+        )
+
+
 def _note_scored(organization: Organization, now: datetime) -> None:
     RetentionRules.objects.get_or_create(organization=organization)
     RetentionRules.objects.filter(organization=organization).update(scores_computed_at=now)
 
 
 def score_customers(organization: Organization, now: datetime | None = None) -> ScoreReport:
-    """Fit, keep the fits, store every customer's score and recompute the statuses."""
+    """Fit, keep the fits, store every customer's score with their current status."""
     now = now or timezone.now()
     timings = ScoreTimings()
     started = time.perf_counter()
@@ -214,23 +236,24 @@ def score_customers(organization: Organization, now: datetime | None = None) -> 
                 cursor.executemany(
                     f"INSERT INTO retention_customerscore ({SCORE_COLUMNS}) VALUES ({marks})", batch
                 )
+        copy_statuses_to_scores(organization)
         _note_scored(organization, now)
     timings.writing += time.perf_counter() - started
 
-    # The statuses follow the new P(alive), and each score carries the status it was given.
-    started = time.perf_counter()
-    recompute_organization_statuses(organization, now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """UPDATE retention_customerscore SET status = COALESCE((SELECT s.status
-                FROM retention_customerstatus s
-                WHERE s.customer_id = retention_customerscore.customer_id), '')
-            WHERE organization_id = %s""",
-            [organization.pk],
-        )
-    timings.sql += time.perf_counter() - started
     engine_fits: dict[str, FittedModel | FittedSpend] = {**fits}
     if spend is not None:
         engine_fits["gamma_gamma"] = spend
     warnings = [(name, warning_message(w)) for name, fitted in engine_fits.items() for w in fitted.warnings]
     return ScoreReport(summary.customers, scored, records, timings, warnings)
+
+
+def score_and_classify(organization: Organization, now: datetime | None = None) -> ScoreReport:
+    """Score every customer, then recompute the statuses (the P(alive) rule reads the new scores) and
+    copy them onto the scores."""
+    now = now or timezone.now()
+    report = score_customers(organization, now)
+    started = time.perf_counter()
+    recompute_organization_statuses(organization, now)
+    copy_statuses_to_scores(organization)
+    report.timings.parts["statuses"] = time.perf_counter() - started
+    return report

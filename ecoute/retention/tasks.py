@@ -33,12 +33,12 @@ def recompute_due_statuses() -> int:
 @task()
 def score_due_organizations() -> int:
     """Fit the models and score the customers of every organization that is due; how many."""
-    from ecoute.retention.scores import score_customers
+    from ecoute.retention.scores import score_and_classify
 
     now = timezone.now()
     due = organizations_due("scores_computed_at", settings.RETENTION_SCORE_HOURS, now)
     for organization in due:
-        score_customers(organization, now)
+        score_and_classify(organization, now)
     return len(due)
 
 

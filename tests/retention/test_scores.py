@@ -13,7 +13,7 @@ from django.utils import translation
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
 from ecoute.retention.models import ActivityStatus, CustomerScore, CustomerStatus, ModelFit
-from ecoute.retention.scores import score_customers
+from ecoute.retention.scores import score_and_classify, score_customers
 from ecoute.retention.simulated_shop import write_simulated_shop
 from ecoute.retention.tasks import score_when_due
 from tests.factories import TransactionFactory
@@ -30,7 +30,7 @@ def test_every_customer_is_scored_and_every_fit_kept(org: Organization) -> None:
     size = write_simulated_shop(org, 600, now=NOW)
 
     # When they are scored
-    report = score_customers(org)
+    report = score_and_classify(org)
 
     # Then each has one score, P(alive) in [0, 1] within its interval, CLV inside its interval
     scores = list(CustomerScore.objects.filter(organization=org))
@@ -103,8 +103,8 @@ def test_a_repeat_buyer_whose_p_alive_is_low_is_lost(org: Organization) -> None:
     # (four weekly purchases in January: lost after 180 days, not by the window alone)
     weekly = customer_buying(org, *[date(2026, 1, 5 + 7 * week) for week in range(4)])
 
-    # When customers are scored
-    score_customers(org)
+    # When customers are scored and classified (as the command and the scheduled task do)
+    score_and_classify(org)
 
     # Then the model gives little chance he is active, and the rule makes him lost
     score = CustomerScore.objects.get(customer=weekly)

@@ -12,7 +12,7 @@ from ecoute.accounts.models import Organization
 from ecoute.lib.quantities import grouped
 from ecoute.retention.actions import recompute_organization_statuses
 from ecoute.retention.models import ActivityStatus
-from ecoute.retention.scores import score_customers
+from ecoute.retention.scores import score_and_classify
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Status changes recorded: %(count)s") % {"count": grouped(report.changes)})
 
     def _score(self, organization: Organization) -> None:
-        report = score_customers(organization)
+        report = score_and_classify(organization)
         if report.scored_model is None:
             self.stdout.write(_("No purchases yet: no customer to score."))
             return
