@@ -84,7 +84,7 @@ def run(customers: int, *, reuse: bool = False) -> None:
     other = max(total - timings.sql - timings.fitting - timings.writing, 0.0)
     print(f"scored {report.customers:,} customers with {report.scored_model} in {total:.1f} s on SQLite")
     for name, seconds in (
-        ("SQL (summary, statuses)", timings.sql),
+        ("SQL (summary)", timings.sql),
         ("fitting and scoring", timings.fitting),
         ("writing scores and fits", timings.writing),
         ("other", other),
