@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(PY) bench/import.py
 	$(PY) bench/btyd.py
 	$(PY) bench/listening.py
+	$(PY) bench/retention.py
 
 clean:
 	rm -rf $(VENV) var

@@ -208,7 +208,13 @@ WORKER_HOUSEKEEPING = [
     "ecoute.customers.tasks.resume_interrupted_imports",
     "ecoute.messaging.tasks.send_when_due",
     "ecoute.listening.invitation_sending.remind_when_due",
+    "ecoute.retention.tasks.recompute_statuses_when_due",
+    "ecoute.retention.tasks.score_when_due",
 ]
+# Customers' activity statuses are recomputed by the workers once they are older than this.
+RETENTION_STATUS_HOURS = max(0.1, float(os.environ.get("RETENTION_STATUS_HOURS", "24")))
+# And customers are scored with the lifetime models (statuses recomputed after) once scores are older.
+RETENTION_SCORE_HOURS = max(0.1, float(os.environ.get("RETENTION_SCORE_HOURS", "24")))
 WORKER_HOUSEKEEPING_SECONDS = min(30.0, max(1.0, IMPORT_LEASE_SECONDS / 2))
 
 # E-mail: EMAIL_URL such as smtp://user:pass@host:587/?tls=1, or console:// for development.

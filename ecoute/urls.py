@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("ecoute.customers.urls")),
     path("", include("ecoute.listening.urls")),
     path("", include("ecoute.messaging.urls")),
+    path("", include("ecoute.retention.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

@@ -17,8 +17,11 @@ class Role(models.TextChoices):
 # (see `Membership.may_grant` and `may_manage`). Agents will see the customers behind the cases
 # assigned to them once cases exist; until then they see the overview only, like viewers.
 # Analysts and above build surveys and edit the criteria (`manage_surveys`); everyone sees results.
-# `manage_contacts` switches a customer's do-not-contact.
-_ANALYST = frozenset({"import", "view_customers", "manage_contacts", "manage_surveys", "view_results"})
+# `manage_contacts` switches a customer's do-not-contact; `manage_retention` sets when customers count
+# as lost or at risk.
+_ANALYST = frozenset(
+    {"import", "view_customers", "manage_contacts", "manage_surveys", "manage_retention", "view_results"}
+)
 _MANAGER = _ANALYST | {"manage_members", "manage_api_keys"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: _MANAGER,

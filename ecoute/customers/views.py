@@ -19,6 +19,7 @@ from ecoute.customers.queries import (
 from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.results import customer_listening
+from ecoute.retention.customer_outlook import customer_outlook
 
 PAGE_SIZE = 50
 
@@ -67,5 +68,6 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
             "timeline": customer_timeline(customer),
             "tags": customer.tags.all(),
             "listening": customer_listening(customer),
+            "outlook": customer_outlook(customer),
         },
     )
