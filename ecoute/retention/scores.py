@@ -123,11 +123,13 @@ def _nullable(values: np.ndarray) -> list[float | None]:
 def _score_rows(
     organization: Organization, summary: PurchaseSummary, scores: Scores, fit_id: int, at: object
 ) -> Iterator[tuple[Any, ...]]:
-    bands = scores.intervals
+    # The purchase model's intervals are kept once per distinct history: spread to each customer.
+    each = scores.history.index
+    purchases = scores.purchases
     missing = np.full(summary.customers, np.nan)
     clv = scores.clv if scores.clv is not None else missing
-    clv_low = bands.clv.low if bands.clv is not None else missing
-    clv_high = bands.clv.high if bands.clv is not None else missing
+    clv_low = scores.clv_band.low if scores.clv_band is not None else missing
+    clv_high = scores.clv_band.high if scores.clv_band is not None else missing
     columns = [
         summary.frequency.astype(np.int64).tolist(),
         (summary.recency * summary.period_days).tolist(),
@@ -137,11 +139,11 @@ def _score_rows(
             _nullable(array)
             for array in (
                 scores.p_alive,
-                bands.p_alive.low,
-                bands.p_alive.high,
+                purchases.p_alive.low[each],
+                purchases.p_alive.high[each],
                 scores.expected_purchases,
-                bands.expected_purchases.low,
-                bands.expected_purchases.high,
+                purchases.expected_purchases.low[each],
+                purchases.expected_purchases.high[each],
                 clv,
                 clv_low,
                 clv_high,

@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership
-from tests.browser.conftest import screenshot
+from tests.chromium import screenshot
 from tests.factories import PASSWORD
 from tests.retention.test_retention_page import shop
 
