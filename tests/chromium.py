@@ -48,3 +48,13 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page: Page, site: str, email: str) -> None:
+    """Log in on the French login page of `site` with the test accounts' password."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()

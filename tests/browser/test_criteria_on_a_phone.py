@@ -7,8 +7,7 @@ from pytest_django.live_server_helper import LiveServer
 from ecoute.accounts.models import Membership
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.models import Criterion
-from tests.chromium import screenshot
-from tests.factories import PASSWORD
+from tests.chromium import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +19,7 @@ def test_an_owner_edits_a_criterion_on_a_phone_without_sideways_scrolling(
     ensure_listening_defaults(owner.organization)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail").fill(owner.user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server.url, owner.user.email)
 
     # When they open the criteria from the navigation
     page.get_by_role("link", name="Critères").click()

@@ -8,8 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership
 from ecoute.customers.models import Customer
-from tests.chromium import screenshot
-from tests.factories import PASSWORD
+from tests.chromium import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +21,7 @@ CLIENTS = (
 
 
 def _log_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server.url, email)
     expect(page.get_by_role("navigation", name="Principal")).to_be_visible()
 
 

@@ -7,8 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership, Role
-from tests.chromium import screenshot
-from tests.factories import PASSWORD
+from tests.chromium import log_in, screenshot
 from tests.smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,10 +17,7 @@ def test_an_owner_invites_a_colleague_who_accepts_and_lands_in_the_organization(
     page: Page, browser: Browser, live_server: LiveServer, owner: Membership, smtp_sink: SmtpSink
 ) -> None:
     # Given an owner logged in
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail").fill(owner.user.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server.url, owner.user.email)
 
     # When they invite a colleague as an analyst from the members page
     page.get_by_role("link", name="Membres").click()

@@ -8,8 +8,7 @@ from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership
-from tests.chromium import screenshot
-from tests.factories import PASSWORD
+from tests.chromium import log_in, screenshot
 from tests.retention.test_retention_page import shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,10 +27,7 @@ def test_the_retention_page_reads_at_every_width(
             is_mobile=width < 500,
         )
         page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("E-mail").fill(owner.user.email)
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
+        log_in(page, live_server.url, owner.user.email)
 
         # When they open the retention page from the navigation
         page.get_by_role("link", name="Rétention").click()

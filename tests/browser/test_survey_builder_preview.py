@@ -1,23 +1,15 @@
 """An analyst builds a survey and watches the preview follow the form, at a computer's and a phone's width."""
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecoute.accounts.models import Membership
 from ecoute.listening.actions import ensure_listening_defaults
 from ecoute.listening.models import Survey
-from tests.chromium import screenshot
-from tests.factories import PASSWORD
+from tests.chromium import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_an_analyst_builds_a_survey_and_the_preview_follows_at_both_widths(
@@ -30,7 +22,7 @@ def test_an_analyst_builds_a_survey_and_the_preview_follows_at_both_widths(
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in(page, live_server, owner.user.email)
+    log_in(page, live_server.url, owner.user.email)
 
     # When they create a survey from nothing through the navigation
     page.get_by_role("link", name="Enquêtes").click()

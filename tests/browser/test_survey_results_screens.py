@@ -13,8 +13,8 @@ from ecoute.analytics.nps import level_of
 from ecoute.listening.actions import import_survey
 from ecoute.listening.models import Answer, Invitation, Response, Survey, Wave
 from ecoute.listening.survey_files import SCHEMA_FILE
-from tests.chromium import screenshot
-from tests.factories import PASSWORD, CustomerFactory
+from tests.chromium import log_in, screenshot
+from tests.factories import CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,10 +65,7 @@ def test_the_results_page_reads_on_a_phone_and_on_a_laptop(
         )
         page = context.new_page()
         errors = _console_errors(page)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("E-mail").fill(owner.user.email)
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
+        log_in(page, live_server.url, owner.user.email)
         # When the results are opened
         page.goto(f"{live_server.url}/surveys/{survey.pk}/results/")
         # Then the NPS, the split, the bars and the verbatims are there, within the width
