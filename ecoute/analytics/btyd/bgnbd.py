@@ -12,11 +12,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln, hyp2f1
 
-from ecoute.analytics.btyd.diagnostics import VANISHING_DROPOUT, diagnose_fit, log_covariance
-from ecoute.analytics.btyd.fitting import aic, dot, log_parameter_hessian, maximise_log_likelihood
+from ecoute.analytics.btyd.diagnostics import VANISHING_DROPOUT
+from ecoute.analytics.btyd.fitting import dot, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import Histories, sorted_unique
 from ecoute.analytics.btyd.hypergeometric import log_decay_hyp2f1
-from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
+from ecoute.analytics.btyd.model import FittedModel, PurchaseModel, judged_fit
 
 type FloatArray = npt.NDArray[np.float64]
 
@@ -143,25 +143,13 @@ def _fit(histories: Histories, shift: float, model_class: type[BgNbd]) -> Fitted
     r, alpha, a, b = (float(value) for value in maximum.params)
     model = model_class(r, alpha / scale, a, b)
     log_likelihood = _total(np.array([r, alpha / scale, a, b]), histories, shift)[0]
-    # The Hessian in log parameters does not change with the time scale.
-    hessian = log_parameter_hessian(scaled.total, maximum.params)
-    customers = round(histories.customers)
-    warnings = diagnose_fit(
-        scaled_params={"r": r, "alpha": alpha, "a": a, "b": b},
-        log_hessian=hessian,
-        customers=customers,
-        repeat_buyers=round(float(histories.weight[histories.frequency > 0].sum())),
-        optimizer_converged=maximum.converged,
-        dropout_vanishes=a / (a + b) < VANISHING_DROPOUT,
-    )
-    return FittedModel(
+    return judged_fit(
         model,
         log_likelihood,
-        aic(log_likelihood, 4),
-        customers,
-        maximum.converged,
-        warnings,
-        log_covariance(hessian, customers),
+        scaled.total,
+        maximum,
+        histories,
+        dropout_vanishes=a / (a + b) < VANISHING_DROPOUT,
     )
 
 

@@ -13,8 +13,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from ecoute.analytics.btyd.diagnostics import FitWarning
-from ecoute.analytics.btyd.fitting import dot
+from ecoute.analytics.btyd.diagnostics import FitWarning, diagnose_fit, log_covariance
+from ecoute.analytics.btyd.fitting import LogLikelihood, Maximum, aic, dot, log_parameter_hessian
 from ecoute.analytics.btyd.histories import Histories, unique_pairs
 
 type FloatArray = npt.NDArray[np.float64]
@@ -213,6 +213,40 @@ class FittedModel(FitQuality):
     log_covariance: FloatArray | None = None
     """Asymptotic covariance of the log parameters (in the order of params()); None when the
     likelihood is flat in some direction."""
+
+
+def judged_fit(
+    model: PurchaseModel,
+    log_likelihood: float,
+    scaled_log_likelihood: LogLikelihood,
+    maximum: Maximum,
+    histories: Histories,
+    *,
+    dropout_vanishes: bool,
+) -> FittedModel:
+    """`model` fitted at `maximum` of the likelihood in rescaled time, with what judges it: the
+    Hessian in log parameters (the same whatever the time scale), the AIC, the warnings about its
+    parameters and the covariance they come with."""
+    hessian = log_parameter_hessian(scaled_log_likelihood, maximum.params)
+    customers = round(histories.customers)
+    names = list(model.params())
+    warnings = diagnose_fit(
+        scaled_params={name: float(value) for name, value in zip(names, maximum.params, strict=True)},
+        log_hessian=hessian,
+        customers=customers,
+        repeat_buyers=round(float(histories.weight[histories.frequency > 0].sum())),
+        optimizer_converged=maximum.converged,
+        dropout_vanishes=dropout_vanishes,
+    )
+    return FittedModel(
+        model,
+        log_likelihood,
+        aic(log_likelihood, len(names)),
+        customers,
+        maximum.converged,
+        warnings,
+        log_covariance(hessian, customers),
+    )
 
 
 def standard_errors(params: dict[str, float], log_covariance: FloatArray | None) -> dict[str, float] | None:

@@ -18,11 +18,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
-from ecoute.analytics.btyd.diagnostics import VANISHING_DROPOUT, diagnose_fit, log_covariance
-from ecoute.analytics.btyd.fitting import aic, dot, log_parameter_hessian, maximise_log_likelihood
+from ecoute.analytics.btyd.diagnostics import VANISHING_DROPOUT
+from ecoute.analytics.btyd.fitting import dot, maximise_log_likelihood
 from ecoute.analytics.btyd.histories import Histories, sorted_unique, unique_pairs
 from ecoute.analytics.btyd.hypergeometric import log_hyp2f1_unit
-from ecoute.analytics.btyd.model import FittedModel, PurchaseModel
+from ecoute.analytics.btyd.model import FittedModel, PurchaseModel, judged_fit
 
 type FloatArray = npt.NDArray[np.float64]
 type BoolArray = npt.NDArray[np.bool_]
@@ -74,26 +74,9 @@ def fit_pareto_nbd(histories: Histories) -> FittedModel:
     r, alpha, s, beta = (float(value) for value in maximum.params)
     model = ParetoNbd(r, alpha / scale, s, beta / scale)
     log_likelihood = model.total_log_likelihood(histories)
-    hessian = log_parameter_hessian(scaled.total, maximum.params)
-    customers = round(histories.customers)
-    warnings = diagnose_fit(
-        scaled_params={"r": r, "alpha": alpha, "s": s, "beta": beta},
-        log_hessian=hessian,
-        customers=customers,
-        repeat_buyers=round(float(histories.weight[histories.frequency > 0].sum())),
-        optimizer_converged=maximum.converged,
-        # Mean dropout rate per rescaled period (the oldest customer is 10 periods old).
-        dropout_vanishes=s / beta < VANISHING_DROPOUT,
-    )
-    return FittedModel(
-        model,
-        log_likelihood,
-        aic(log_likelihood, 4),
-        customers,
-        maximum.converged,
-        warnings,
-        log_covariance(hessian, customers),
-    )
+    # Mean dropout rate per rescaled period (the oldest customer is 10 periods old).
+    vanishes = s / beta < VANISHING_DROPOUT
+    return judged_fit(model, log_likelihood, scaled.total, maximum, histories, dropout_vanishes=vanishes)
 
 
 def pareto_nbd_log_likelihood(params: FloatArray, histories: Histories) -> tuple[float, FloatArray]:
