@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
+from tests.factories import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -52,8 +54,6 @@ def screenshot(page: Page, name: str) -> Path:
 
 def log_in(page: Page, site: str, email: str) -> None:
     """Log in on the French login page of `site` with the test accounts' password."""
-    from tests.factories import PASSWORD
-
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)

@@ -49,4 +49,6 @@ def country_code(text: str) -> str | None:
 
 def country_name(code: str) -> str:
     """The name of the country of `code` in the active language; the code itself if it is unknown."""
-    return str(countries.name(code)) or code if code else ""
+    if not code:
+        return ""
+    return str(countries.name(code)) or code
