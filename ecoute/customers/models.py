@@ -160,6 +160,8 @@ TransactionManager = models.Manager.from_queryset(TransactionQuerySet)
 
 # The condition on a transaction (or on `transactions__` with a prefix) that makes it a purchase.
 PURCHASE = Q(amount__gte=0)
+# The same condition in statements written in SQL (after the table's alias and a dot, if it has one).
+PURCHASE_SQL = "amount >= 0"
 
 
 class Transaction(OrgOwned):

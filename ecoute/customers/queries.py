@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import (
     PURCHASE,
+    PURCHASE_SQL,
     RATING_SCALE,
     Channel,
     Consent,
@@ -59,7 +60,7 @@ def refresh_purchase_stats(organization_id: int, customer_ids: Collection[int] |
     or everyone)."""
     customer = Customer._meta.db_table
     tx = Transaction._meta.db_table
-    purchase = f"t.customer_id = {customer}.id AND t.amount >= 0"  # as TransactionQuerySet.purchases
+    purchase = f"t.customer_id = {customer}.id AND t.{PURCHASE_SQL}"
     _update_customers(
         f"""last_purchase_at = (SELECT MAX(t.occurred_at) FROM {tx} t WHERE {purchase}),
             purchases_count = (SELECT COUNT(*) FROM {tx} t WHERE {purchase})""",  # noqa: S608

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 
+from ecoute.customers.models import PURCHASE_SQL
 from ecoute.retention.models import RetentionRules
 
 UNIX_EPOCH_JULIAN_DAY = 2440587.5
@@ -78,7 +79,7 @@ def purchase_windows(organization_id: int, rules: RetentionRules, until: datetim
     WITH visits AS (
         SELECT DISTINCT customer_id, {day} AS day
         FROM {transactions_table()}
-        WHERE organization_id = %s AND amount >= 0 AND occurred_at <= %s
+        WHERE organization_id = %s AND {PURCHASE_SQL} AND occurred_at <= %s
     ),
     purchase_days AS (
         SELECT customer_id, day,

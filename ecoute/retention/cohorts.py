@@ -10,6 +10,7 @@ from django.db import connection
 
 from ecoute.accounts.models import Organization
 from ecoute.analytics.proportions import ProportionEstimate, wilson
+from ecoute.customers.models import PURCHASE_SQL
 from ecoute.retention.activity_sql import month_number, transactions_table
 
 
@@ -31,7 +32,7 @@ def cohort_retention(organization: Organization, now: datetime, cohorts: int = 1
     WITH months AS (
         SELECT DISTINCT customer_id, {month} AS m
         FROM {transactions_table()}
-        WHERE organization_id = %s AND amount >= 0 AND occurred_at <= %s
+        WHERE organization_id = %s AND {PURCHASE_SQL} AND occurred_at <= %s
     ),
     firsts AS (SELECT customer_id, MIN(m) AS cohort FROM months GROUP BY customer_id)
     SELECT f.cohort, mo.m - f.cohort, COUNT(*)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from django.db import connection
 
 from ecoute.accounts.models import Organization
+from ecoute.customers.models import PURCHASE_SQL
 from ecoute.retention.activity_sql import day_number, today_number, transactions_table
 
 type FloatArray = npt.NDArray[np.float64]
@@ -55,7 +56,7 @@ def summarise_purchases(
         SELECT customer_id, {day} AS day, COUNT(*) AS purchases,
             SUM(CASE WHEN currency = %s THEN amount ELSE 0 END) AS spend
         FROM {transactions_table()}
-        WHERE organization_id = %s AND amount >= 0 AND occurred_at <= %s
+        WHERE organization_id = %s AND {PURCHASE_SQL} AND occurred_at <= %s
         GROUP BY customer_id, {day}
     )
     SELECT customer_id, COUNT(*) - 1, MAX(day), MIN(day),
@@ -70,7 +71,7 @@ def summarise_purchases(
         cursor.execute(sql, [organization.currency, organization.pk, until])
         rows = cursor.fetchall()
         cursor.execute(
-            "SELECT COUNT(*) FROM customers_transaction WHERE organization_id = %s AND amount < 0 "
+            f"SELECT COUNT(*) FROM customers_transaction WHERE organization_id = %s AND NOT {PURCHASE_SQL} "
             "AND occurred_at <= %s",
             [organization.pk, until],
         )
