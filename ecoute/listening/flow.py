@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
 from ecoute.lib.api_values import CONTROL_CHARACTERS
+from ecoute.lib.quantities import grouped
 from ecoute.listening.models import SCALES, Answer, Question, QuestionType, Response, Survey
 from ecoute.listening.personalize import customer_values, render
 
@@ -154,7 +155,8 @@ def read_answer(question: Question, data: Mapping[str, Any]) -> ReadAnswer:
             if len(value.text) > MAX_TEXT_LENGTH:
                 return ReadAnswer(
                     value,
-                    _("Your answer is too long: at most %(count)d characters.") % {"count": MAX_TEXT_LENGTH},
+                    _("Your answer is too long: at most %(count)s characters.")
+                    % {"count": grouped(MAX_TEXT_LENGTH)},
                 )
     except (TypeError, ValueError):
         return ReadAnswer(value, _("This answer is not one of the choices offered."))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ecoute.analytics.btyd.diagnostics import FitWarning
+from ecoute.lib.quantities import grouped
 
 
 def warning_message(warning: FitWarning) -> str:
@@ -16,22 +17,22 @@ def warning_message(warning: FitWarning) -> str:
             )
         case "too_few_customers":
             return ngettext(
-                "Only %(count)d customer: far too few to estimate the model. Fit it on several hundred "
+                "Only %(count)s customer: far too few to estimate the model. Fit it on several hundred "
                 "customers.",
-                "Only %(count)d customers: far too few to estimate the model. Fit it on several hundred "
+                "Only %(count)s customers: far too few to estimate the model. Fit it on several hundred "
                 "customers.",
                 warning.customers,
-            ) % {"count": warning.customers}
+            ) % {"count": grouped(warning.customers)}
         case "small_sample":
             return ngettext(
-                "Small sample (%(customers)d customer, %(repeat)d who bought again): the estimates are "
+                "Small sample (%(customers)s customer, %(repeat)s who bought again): the estimates are "
                 "uncertain. Read them with their standard errors and intervals, and fit on more customers "
                 "if you can.",
-                "Small sample (%(customers)d customers, %(repeat)d who bought again): the estimates are "
+                "Small sample (%(customers)s customers, %(repeat)s who bought again): the estimates are "
                 "uncertain. Read them with their standard errors and intervals, and fit on more customers "
                 "if you can.",
                 warning.customers,
-            ) % {"customers": warning.customers, "repeat": warning.repeat_buyers}
+            ) % {"customers": grouped(warning.customers), "repeat": grouped(warning.repeat_buyers)}
         case "parameter_at_boundary":
             return _(
                 "The fit ran to the edge of the parameter space (%(parameters)s): these data do not "

@@ -93,9 +93,21 @@ def test_holdout_scores_and_chart_are_written(tmp_path: Path) -> None:
 
 def test_readable_table_without_json() -> None:
     text = run_btyd(str(CDNOW), "--calibration-end", "1997-09-30", "--model", "bgnbd")
-    assert "2357" in text
+    assert "2,357 customers, 6,919 transactions." in text
     assert "bgnbd" in text
     assert "-9582.4" in text
+
+
+def test_readable_table_counts_follow_the_french_reader() -> None:
+    # given a French reader
+    output = StringIO()
+    # when the table is printed
+    with translation.override("fr"):
+        call_command("btyd", str(CDNOW), "--calibration-end", "1997-09-30", "--model", "bgnbd", stdout=output)
+    text = output.getvalue()
+    # then counts are grouped the French way, with French plurals
+    assert "2\N{NO-BREAK SPACE}357 clients, 6\N{NO-BREAK SPACE}919 transactions." in text
+    assert "1\N{NO-BREAK SPACE}959 lignes datées" in text
 
 
 def test_french_file_with_custom_columns(tmp_path: Path) -> None:

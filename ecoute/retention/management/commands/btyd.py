@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -29,6 +28,7 @@ from ecoute.analytics.btyd.transaction_log import (
     TransactionFileError,
     read_transaction_log,
 )
+from ecoute.lib.quantities import grouped
 from ecoute.retention.btyd_options import checked_numbers
 from ecoute.retention.btyd_warnings import warning_message
 
@@ -225,8 +225,11 @@ def _write_svg(report: "LifetimeReport", path: Path) -> None:
 
 def _report_table(report: "LifetimeReport") -> str:
     lines = [
-        _("%(customers)d customers, %(transactions)d transactions.")
-        % {"customers": report.summary.customers, "transactions": report.transactions},
+        ngettext("%(customers)s customer", "%(customers)s customers", report.summary.customers)
+        % {"customers": grouped(report.summary.customers)}
+        + ", "
+        + ngettext("%(transactions)s transaction.", "%(transactions)s transactions.", report.transactions)
+        % {"transactions": grouped(report.transactions)},
         *_row_lines(report.summary.rows),
         "",
         f"{_('model'):<10} {_('parameters'):<56} {_('log-lik.'):>12} {'AIC':>12}  {_('converged')}",
@@ -241,7 +244,7 @@ def _report_table(report: "LifetimeReport") -> str:
         params = "  ".join(f"{key}={value:.4g}" for key, value in report.spend.model.params().items())
         lines.append(
             f"{'gamma':<10} {params:<56} "
-            + _("(%(count)d repeat buyers)") % {"count": report.spend.customers}
+            + _("(%(count)s repeat buyers)") % {"count": grouped(report.spend.customers)}
         )
     if report.chosen_by_aic:
         lines.append(
@@ -269,10 +272,12 @@ def _report_table(report: "LifetimeReport") -> str:
         for label, count, actual, predicted in zip(
             holdout.labels, holdout.customers, holdout.actual, holdout.predicted, strict=True
         ):
-            lines.append(f"{label:>8} {count:>10} {actual:>10.3f} {predicted:>10.3f}")
+            lines.append(
+                f"{label:>8} {grouped(count):>10} {grouped(actual, 3):>10} {grouped(predicted, 3):>10}"
+            )
         lines.append(
-            f"{_('total'):>8} {sum(holdout.customers):>10} {holdout.total_actual:>10.0f} "
-            f"{holdout.total_predicted:>10.0f}"
+            f"{_('total'):>8} {grouped(sum(holdout.customers)):>10} {grouped(holdout.total_actual, 0):>10} "
+            f"{grouped(holdout.total_predicted, 0):>10}"
         )
     return "\n".join(lines)
 
@@ -283,49 +288,49 @@ def _row_lines(rows: RowCounts) -> list[str]:
     if rows.refunds:
         lines.append(
             ngettext(
-                "%(count)d refund (negative amount, %(amount)s in all) is not a purchase: left out of "
+                "%(count)s refund (negative amount, %(amount)s in all) is not a purchase: left out of "
                 "frequency, recency and spend.",
-                "%(count)d refunds (negative amounts, %(amount)s in all) are not purchases: left out of "
+                "%(count)s refunds (negative amounts, %(amount)s in all) are not purchases: left out of "
                 "frequency, recency and spend.",
                 rows.refunds,
             )
-            % {"count": rows.refunds, "amount": number_format(rows.refund_amount, 2)}
+            % {"count": grouped(rows.refunds), "amount": grouped(rows.refund_amount, 2)}
         )
     if rows.zero_amounts:
         lines.append(
             ngettext(
-                "%(count)d row of zero amount counts as a purchase with nothing spent.",
-                "%(count)d rows of zero amount count as purchases with nothing spent.",
+                "%(count)s row of zero amount counts as a purchase with nothing spent.",
+                "%(count)s rows of zero amount count as purchases with nothing spent.",
                 rows.zero_amounts,
             )
-            % {"count": rows.zero_amounts}
+            % {"count": grouped(rows.zero_amounts)}
         )
     if rows.before_start:
         lines.append(
             ngettext(
-                "%(count)d row dated before the start: left out.",
-                "%(count)d rows dated before the start: left out.",
+                "%(count)s row dated before the start: left out.",
+                "%(count)s rows dated before the start: left out.",
                 rows.before_start,
             )
-            % {"count": rows.before_start}
+            % {"count": grouped(rows.before_start)}
         )
     if rows.after_end:
         lines.append(
             ngettext(
-                "%(count)d row dated after the end of the period studied: left out.",
-                "%(count)d rows dated after the end of the period studied: left out.",
+                "%(count)s row dated after the end of the period studied: left out.",
+                "%(count)s rows dated after the end of the period studied: left out.",
                 rows.after_end,
             )
-            % {"count": rows.after_end}
+            % {"count": grouped(rows.after_end)}
         )
     if rows.customers_after_calibration:
         lines.append(
             ngettext(
-                "%(count)d customer first bought after the calibration end: not scored.",
-                "%(count)d customers first bought after the calibration end: not scored.",
+                "%(count)s customer first bought after the calibration end: not scored.",
+                "%(count)s customers first bought after the calibration end: not scored.",
                 rows.customers_after_calibration,
             )
-            % {"count": rows.customers_after_calibration}
+            % {"count": grouped(rows.customers_after_calibration)}
         )
     return lines
 
