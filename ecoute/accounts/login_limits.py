@@ -1,5 +1,7 @@
 """Logging in with a password, within limits that keep guessing out without locking the owner out.
 
+Addresses are counted as client_network_address gives them: an IPv6 client by its /64 network.
+
 - Per account and address: past LOGIN_FAILURES_LIMIT failures in the window, that address may not
   try that account any more (the owner, elsewhere, is not concerned).
 - Per address: past LOGIN_ADDRESS_FAILURES_LIMIT failures on any accounts, the address may not try any.
@@ -66,24 +68,30 @@ def client_address(request: HttpRequest | None) -> str | None:
     return remote if _is_address(remote) else None
 
 
-def client_network(request: HttpRequest | None) -> str:
-    """What an anonymous rate limit counts: the client's IPv4 address, or the /64 network of its IPv6
-    address — one connection is handed a whole /64, whose addresses it may take in turn."""
+def client_network_address(request: HttpRequest | None) -> str | None:
+    """The address the limits count: the client's IPv4 address, or the first address of the /64 network
+    of its IPv6 address — one connection is handed a whole /64, whose addresses it may take in turn, and
+    an owner's own address changes within it from day to day (privacy extensions)."""
     address = client_address(request)
     if address is None:
-        return "unknown"
+        return None
     parsed = ip_address(address)
     if isinstance(parsed, IPv6Address):
         if parsed.ipv4_mapped is not None:
             return str(parsed.ipv4_mapped)
-        return str(IPv6Network((int(parsed), 64), strict=False))
+        return str(IPv6Network((int(parsed), 64), strict=False).network_address)
     return str(parsed)
+
+
+def client_network(request: HttpRequest | None) -> str:
+    """What an anonymous rate limit counts (see client_network_address), "unknown" without an address."""
+    return client_network_address(request) or "unknown"
 
 
 def attempt_login(request: HttpRequest | None, email: str, password: str) -> LoginResult:
     """Check `password` for `email` from the request's address, within the limits."""
     email = email.strip().lower()[:254]
-    address = client_address(request)
+    address = client_network_address(request)
     attempt = _reserve_attempt(email, address)
     if attempt is None:
         return LoginResult(Verdict.BLOCKED)
@@ -105,7 +113,7 @@ def attempt_login(request: HttpRequest | None, email: str, password: str) -> Log
 
 def check_current_password(request: HttpRequest, user: User, password: str) -> Verdict:
     """For a logged-in person confirming who they are: the same limits, without the e-mailed link."""
-    attempt = _reserve_attempt(user.email, client_address(request))
+    attempt = _reserve_attempt(user.email, client_network_address(request))
     if attempt is None:
         return Verdict.BLOCKED
     if user.check_password(password):

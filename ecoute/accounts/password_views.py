@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from ecoute.accounts.emails import site_url
 from ecoute.accounts.forms import MemberPasswordResetForm, PasswordChangeForm, casefolded_email
-from ecoute.accounts.login_limits import client_address, client_network, forget_failed_logins
+from ecoute.accounts.login_limits import client_network, client_network_address, forget_failed_logins
 from ecoute.accounts.tasks import send_password_reset_task
 from ecoute.lib.rate_limits import count_request
 
@@ -74,7 +74,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
         response = super().form_valid(form)
         # Whoever followed the link owns the address: their own failures here no longer count.
-        forget_failed_logins(form.user.email, client_address(self.request))
+        forget_failed_logins(form.user.email, client_network_address(self.request))
         return response
 
 

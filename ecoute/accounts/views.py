@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.forms import LoginForm
-from ecoute.accounts.login_limits import client_address, remember_login
+from ecoute.accounts.login_limits import client_network_address, remember_login
 from ecoute.accounts.models import LoginLink, Membership, User
 from ecoute.lib.tokens import token_digest
 
@@ -63,7 +63,7 @@ def login_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         user = LoginLink.use(token)
         if user is not None:
-            remember_login(user, client_address(request))
+            remember_login(user, client_network_address(request))
             return log_in(request, user)
         link = None
     else:

@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.test import Client
 from django.urls import reverse
 
-from ecoute.accounts.models import FailedLogin, Membership
+from ecoute.accounts.models import FailedLogin, KnownAddress, Membership
 from tests.factories import PASSWORD
 
 
@@ -193,3 +193,33 @@ def test_without_a_proxy_a_forwarded_header_does_not_change_the_address(
     )
     # Then the address is blocked: the header was not believed
     assert "_auth_user_id" not in client.session
+
+
+def test_an_ipv6_client_taking_addresses_in_turn_from_its_64_is_limited_as_one(
+    owner: Membership, settings: Any
+) -> None:
+    # Given as many failed attempts as the address limit, each from another address of one IPv6 /64
+    for attempt in range(settings.LOGIN_ADDRESS_FAILURES_LIMIT):
+        _login(Client(), f"someone{attempt}@example.fr", "wrong", address=f"2001:db8:5:7::{attempt + 1:x}")
+    # When the right password comes from yet another address of that /64
+    blocked = Client()
+    _login(blocked, owner.user.email, PASSWORD, address="2001:db8:5:7:abcd::1")
+    # Then it is refused like the others
+    assert "_auth_user_id" not in blocked.session
+    # And from the next /64 the member gets in
+    other = Client()
+    _login(other, owner.user.email, PASSWORD, address="2001:db8:5:8::1")
+    assert "_auth_user_id" in other.session
+
+
+def test_an_owner_whose_ipv6_address_changed_within_its_64_is_still_known(owner: Membership) -> None:
+    # Given an owner who logged in from one address of their /64, and a failure recorded there
+    _login(Client(), owner.user.email, PASSWORD, address="2001:db8:9:1::10")
+    _login(Client(), owner.user.email, "wrong", address="2001:db8:9:1::11")
+    # When they log in from another address of the same /64 (privacy extensions change it daily)
+    client = Client()
+    _login(client, owner.user.email, PASSWORD, address="2001:db8:9:1::12")
+    # Then they are in, and the address is remembered as their network, its failures forgotten
+    assert "_auth_user_id" in client.session
+    assert KnownAddress.objects.filter(user=owner.user, address="2001:db8:9:1::").exists()
+    assert not FailedLogin.objects.filter(email=owner.user.email).exists()
