@@ -53,7 +53,8 @@ def import_survey(organization: Organization, document: object) -> tuple[Survey,
     """Create the survey of `document`, or update the organization's survey with its slug; all or nothing.
 
     Questions are matched by code: changed in place, added, or removed when absent from the file.
-    A question that has answers is never removed nor given another type, so that no answer is lost:
+    A question that has answers is never removed nor given another type, nor loses an option that
+    answers chose, so that no answer is lost:
     the file is refused, naming it. A new survey is a draft; an existing one keeps its status.
     Returns the survey and whether it was created.
     """
@@ -88,6 +89,28 @@ def _fill_survey(survey: Survey, document: dict[str, Any]) -> None:
     survey.email_body_en = texts["email"].get("body", {}).get("en", "")
 
 
+def _options_with_answers_removed(
+    survey: Survey, entries: list[dict[str, Any]], answered: set[str]
+) -> list[Problem]:
+    """An option some answer chose must stay: without it the answer could not be read any more."""
+    kept = {entry["code"]: {option["value"] for option in entry.get("options", [])} for entry in entries}
+    chosen: dict[str, set[str]] = {}
+    rows = Answer.objects.filter(
+        question__survey=survey, question__code__in=answered & kept.keys(), choices__isnull=False
+    ).values_list("question__code", "choices")
+    for code, choices in rows.iterator():
+        chosen.setdefault(code, set()).update(str(value) for value in choices or ())
+    return [
+        Problem(
+            f"/questions/{index}/options",
+            _("“%(code)s”: the option “%(option)s” has answers: keep it.")
+            % {"code": entry["code"], "option": option},
+        )
+        for index, entry in enumerate(entries)
+        for option in sorted(chosen.get(entry["code"], set()) - kept[entry["code"]])
+    ]
+
+
 def _replace_questions(survey: Survey, entries: list[dict[str, Any]]) -> None:
     existing = {question.code: question for question in survey.questions.select_for_update()}
     answered = set(
@@ -101,6 +124,7 @@ def _replace_questions(survey: Survey, entries: list[dict[str, Any]]) -> None:
         for index, entry in enumerate(entries)
         if entry["code"] in answered and existing[entry["code"]].type != entry["type"]
     ]
+    problems += _options_with_answers_removed(survey, entries, answered)
     kept = {entry["code"] for entry in entries}
     problems += [
         Problem("/questions", _("“%(code)s” has answers: keep it in the file.") % {"code": code})

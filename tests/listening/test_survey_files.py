@@ -101,6 +101,30 @@ def test_a_question_with_answers_is_never_removed_and_nothing_changes(org: Organ
 
 
 @pytest.mark.django_db
+def test_an_option_that_answers_chose_is_never_removed(org: Organization) -> None:
+    # given a survey where one answer chose "price" among the reasons for leaving
+    ensure_listening_defaults(org)
+    survey, _created = import_survey(org, template("why-did-you-leave.json"))
+    response = ResponseFactory.create(survey=survey)
+    AnswerFactory.create(response=response, question=survey.questions.get(code="reasons"), choices=["price"])
+    # when a file without the "price" option, and without the unchosen "competitor", is imported
+    changed = template("why-did-you-leave.json")
+    reasons = next(q for q in changed["questions"] if q["code"] == "reasons")
+    index = changed["questions"].index(reasons)
+    reasons["options"] = [o for o in reasons["options"] if o["value"] not in {"price", "competitor"}]
+    problems = problems_of(org, changed)
+    # then it is refused for the chosen option only, naming the question and the option
+    assert problems == [
+        f"/questions/{index}/options: « reasons » : l’option « price » a des réponses : gardez-la."
+    ]
+    assert "price" in [o["value"] for o in survey.questions.get(code="reasons").options]
+    # and without "competitor" alone the file is taken
+    reasons["options"].insert(0, {"value": "price", "fr": "Le prix", "en": "Price"})
+    import_survey(org, changed)
+    assert "competitor" not in [o["value"] for o in survey.questions.get(code="reasons").options]
+
+
+@pytest.mark.django_db
 def test_schema_errors_name_the_json_path_in_french_and_english(org: Organization) -> None:
     document = template("after-support.json")
     document["questions"][1]["type"] = "stars"
