@@ -1,11 +1,12 @@
 """The organization's one budget of contact pressure, as SQL conditions on customers, and its quiet hours.
 
 A solicitation is anything that asks something of a customer: a survey invitation (counted once it is
-planned, at the time it was sent or else planned), its reminder (at the time it was sent) and any
-outbox message marked `solicits` that is not itself an invitation or a reminder (those link back to
-their invitation by `subject_ref`, so that nothing is counted twice) and has not been cancelled,
-suppressed or failed. The conditions below are correlated subqueries on the customer: planning
-evaluates them for a whole audience in one statement.
+planned, at the time it was sent or else planned) and any outbox message marked `solicits` — a
+reminder, a campaign's e-mail — at the time it was sent or else queued, unless it was cancelled,
+suppressed or failed (a reminder the send-time rules held back asked nothing). An invitation's own
+e-mail links back to it by `subject_ref` and is counted once, as the invitation. The conditions below
+are correlated subqueries on the customer: planning evaluates them for a whole audience in one
+statement.
 """
 
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from django.db.models.functions import Coalesce
 
 from ecoute.accounts.models import Organization
 from ecoute.listening.models import ContactPolicy, Invitation, InvitationStatus, Survey
-from ecoute.messaging.models import Message, MessageStatus
+from ecoute.messaging.models import Message, MessagePurpose, MessageStatus
 
 NOT_SOLICITED = (MessageStatus.CANCELLED, MessageStatus.SUPPRESSED, MessageStatus.FAILED)
 INVITATION_REF = "invitation:"
@@ -63,18 +64,12 @@ def _invitations_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> Q
     )
 
 
-def _reminders_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(customer=OuterRef("pk"), reminded_at__gte=since).exclude(
-        pk=besides.invitation_id or 0
-    )
-
-
 def _messages_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> QuerySet[Message]:
     return (
         Message.objects.filter(customer=OuterRef("pk"), solicits=True)
         .filter(Q(sent_at__gte=since) | Q(sent_at=None, queued_at__gte=since))
         .exclude(status__in=NOT_SOLICITED)
-        .exclude(subject_ref__startswith=INVITATION_REF)
+        .exclude(purpose=MessagePurpose.SURVEY_INVITATION, subject_ref__startswith=INVITATION_REF)
         .exclude(pk=besides.message_id or 0)
     )
 
@@ -86,20 +81,12 @@ def _count(rows: QuerySet[Invitation] | QuerySet[Message]) -> Coalesce:
 
 def solicitations_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> CombinedExpression:
     """How many times the customer was solicited since `since` (an expression on customers)."""
-    return (
-        _count(_invitations_since(since, besides))
-        + _count(_reminders_since(since, besides))
-        + _count(_messages_since(since, besides))
-    )
+    return _count(_invitations_since(since, besides)) + _count(_messages_since(since, besides))
 
 
 def solicited_since(since: datetime, besides: Besides = NOTHING_BESIDES) -> Q:
     """Whether the customer was solicited at all since `since` (a condition on customers)."""
-    return (
-        Q(Exists(_invitations_since(since, besides)))
-        | Q(Exists(_reminders_since(since, besides)))
-        | Q(Exists(_messages_since(since, besides)))
-    )
+    return Q(Exists(_invitations_since(since, besides))) | Q(Exists(_messages_since(since, besides)))
 
 
 def invited_to_since(survey: Survey, since: datetime) -> Exists:

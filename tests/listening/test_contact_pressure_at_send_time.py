@@ -11,7 +11,7 @@ from ecoute.listening.wave_actions import invite
 from ecoute.messaging.models import Message
 from ecoute.messaging.sending import send_due_messages
 from tests.factories import SurveyFactory
-from tests.listening.planning_helpers import consenting, message, policy
+from tests.listening.planning_helpers import consenting, message, policy, solicit
 from tests.smtp_sink import SmtpSink
 
 WEDNESDAY = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)  # 10:00 in Paris
@@ -81,3 +81,30 @@ def test_a_message_due_in_quiet_hours_waits_for_their_end(org: Organization, smt
     )
     assert morning.sent == 1
     assert len(smtp_sink.messages) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "counted"), [("cancelled", False), ("sent", True), ("queued", True)])
+def test_a_reminder_counts_against_the_budget_only_if_it_was_not_held_back(
+    org: Organization, smtp_sink: SmtpSink, status: str, counted: bool
+) -> None:
+    # given at most 2 solicitations per 30 days, and a customer invited 20 days ago
+    policy(org, min_gap_days=0)
+    customer = consenting(org, "A")
+    earlier = solicit(customer, WEDNESDAY - timedelta(days=20))
+    earlier.reminded_at = WEDNESDAY - timedelta(days=10)
+    earlier.save(update_fields=["reminded_at"])
+    # and the reminder of that invitation, queued 10 days ago: sent, still queued, or held back at send time
+    message(
+        customer,
+        WEDNESDAY - timedelta(days=10),
+        purpose="survey_reminder",
+        subject_ref=f"invitation:{earlier.pk}",
+        status=status,
+        sent_at=WEDNESDAY - timedelta(days=10) if status == "sent" else None,
+    )
+    # when a new wave invites
+    with time_machine.travel(WEDNESDAY, tick=False):
+        planned = invite(SurveyFactory.create(organization=org, status="active"))
+    # then a reminder that asked (or will ask) counts; one held back asked nothing and leaves room
+    assert planned.invited == (0 if counted else 1)
