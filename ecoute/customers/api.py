@@ -14,6 +14,7 @@ from ninja.errors import ValidationError
 from ninja.params import functions as param_functions
 from pydantic import BaseModel
 
+from ecoute.accounts.idempotency import idempotent
 from ecoute.accounts.models import Organization
 from ecoute.customers.api_problems import NOTHING_WRITTEN, in_api_language, problem_from_import
 from ecoute.customers.api_schemas import (
@@ -33,7 +34,6 @@ from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.importing.request import ImportRequest
 from ecoute.customers.models import Customer
 from ecoute.customers.queries import filter_customers, stored_customer_fields
-from ecoute.lib.idempotency import idempotent
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 

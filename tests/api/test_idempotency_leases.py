@@ -13,9 +13,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from ecoute.accounts.models import ApiKey, Organization
+from ecoute.accounts.models import ApiKey, IdempotentRequest, Organization
 from ecoute.customers.models import Customer
-from ecoute.lib.models import IdempotentRequest
 from tests.api.live import LiveApi, live_api
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoute.lib.models import IdempotentRequest
+from ecoute.accounts.api_models import IdempotentRequest
 from ecoute.lib.tenancy import current_organization
 
 MAX_KEY_LENGTH = 200
