@@ -101,7 +101,7 @@ def _wording_problems(page: Page) -> list[str]:
         ):
             if word not in INVARIABLE:
                 problems.append(f"«{number} {word}»: French writes 0 and 1 in the singular")
-        problems += [f"«{m}»: French writes «100 k€»" for m in re.findall(r"\d+\s+k\s+€", text)]
+        problems += [f"«{m}»: French writes «100 k€»" for m in re.findall(r"\d+\s+(?:k|M|Md)\s+€", text)]
         problems += [
             f"«{m}» is not how French abbreviates a month"
             for m in re.findall(r"\b[A-Z][a-zéû]{2} \d{4}", text)
