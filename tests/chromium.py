@@ -2,13 +2,13 @@
 test process (the `browser` fixture of tests/conftest.py), since Playwright's sync API cannot run twice
 at once in a thread."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 from tests.factories import PASSWORD
 
@@ -31,14 +31,21 @@ def launched_browser() -> Iterator[Browser]:
 
 
 @contextmanager
-def watched_page(browser: Browser, **context: Any) -> Iterator[Page]:
+def watched_page(browser: Browser, answering: Iterable[int] = (), **context: Any) -> Iterator[Page]:
     """A page in a browser context of its own (`context`: viewport, locale, touch…); a console error or
     an uncaught exception on it fails the test (a page that breaks its own Content-Security-Policy
-    shows it there)."""
+    shows it there), except Chromium's note of a page answering one of the statuses of `answering`
+    (the test opens an error page on purpose)."""
     opened = browser.new_context(**context)
     page = opened.new_page()
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    expected = tuple(f"the server responded with a status of {status} " for status in answering)
+
+    def note(message: ConsoleMessage) -> None:
+        if message.type == "error" and not any(status in message.text for status in expected):
+            errors.append(message.text)
+
+    page.on("console", note)
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     opened.close()

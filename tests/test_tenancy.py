@@ -1,12 +1,11 @@
 """Every page and endpoint that takes an id answers 404 for another organization's id."""
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, Membership, Organization, Role
@@ -20,6 +19,7 @@ from tests.factories import (
     QuestionFactory,
     SurveyFactory,
 )
+from tests.url_patterns import named_patterns
 
 # A valid body for each API operation that only writes, so that only the id can be refused.
 API_WRITES = {"api:create_invitations": {"customers": [{"crm_id": "C1"}]}}
@@ -38,21 +38,9 @@ NOT_ORG_DATA = {
 }
 
 
-def _patterns(
-    resolver: URLResolver, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, URLPattern]]:
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _patterns(entry, prefix + str(entry.pattern), ns)
-        elif entry.name:
-            yield f"{namespace}{entry.name}", prefix + str(entry.pattern), entry
-
-
 def _id_patterns() -> list[tuple[str, str, list[str]]]:
     found = []
-    for name, route, pattern in _patterns(get_resolver()):
-        params = list(pattern.pattern.converters) if hasattr(pattern.pattern, "converters") else []
+    for name, route, params in named_patterns():
         if params and name not in NOT_ORG_DATA and not name.startswith("admin:"):
             found.append((name, route, params))
     return found

@@ -3,26 +3,20 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import formats, timezone
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import (
-    PURCHASE,
     PURCHASE_SQL,
     RATING_SCALE,
     Channel,
     Consent,
     Customer,
-    Interaction,
-    LoyaltyAct,
     Purpose,
     Sentiment,
     Transaction,
@@ -190,83 +184,6 @@ def filter_customers(customers: QuerySet[Customer], filters: dict[str, Any]) -> 
     }
     order = orders.get(filters.get("sort") or "", ["search_name", "id"])
     return customers.order_by(*order)
-
-
-def main_currency(organization: Organization) -> str:
-    """The currency most sales are in: revenue figures add up amounts of that currency only."""
-    row = (
-        Transaction.objects.for_org(organization)
-        .values("currency")
-        .annotate(sales=Count("id"))
-        .order_by("-sales", "currency")
-        .first()
-    )
-    return str(row["currency"]) if row else "EUR"
-
-
-def organization_counts(organization: Organization) -> dict[str, Any]:
-    customers = Customer.objects.for_org(organization)
-    currency = main_currency(organization)
-    sales = Transaction.objects.for_org(organization).aggregate(
-        count=Count("id", filter=PURCHASE),
-        revenue=Sum("amount", filter=Q(currency=currency)),
-        in_other_currencies=Count("id", filter=~Q(currency=currency)),
-    )
-    return {
-        "customers": customers.count(),
-        "with_consent": customers.filter(email_consent=True).count(),
-        "buyers": customers.filter(purchases_count__gt=0).count(),
-        "purchases": sales["count"],
-        "revenue": sales["revenue"] or Decimal(0),
-        "currency": currency,
-        "sales_in_other_currencies": sales["in_other_currencies"],
-        "interactions": Interaction.objects.for_org(organization).count(),
-        "loyalty_acts": LoyaltyAct.objects.for_org(organization).loyal().count(),
-    }
-
-
-def monthly_sales_chart(
-    organization: Organization, months: int = 24
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Purchases and revenue (refunds netted) per month over the last `months`, in the organization's zone."""
-    zone = ZoneInfo(organization.time_zone)
-    this_month = timezone.now().astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    first = this_month.year * 12 + this_month.month - 1 - (months - 1)
-    start = this_month.replace(year=first // 12, month=first % 12 + 1)
-    currency = main_currency(organization)
-    rows = (
-        Transaction.objects.for_org(organization)
-        .filter(occurred_at__gte=start)
-        .annotate(month=TruncMonth("occurred_at", tzinfo=zone))
-        .values("month")
-        .annotate(count=Count("id", filter=PURCHASE), revenue=Sum("amount", filter=Q(currency=currency)))
-        .order_by("month")
-    )
-    by_month = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row for row in rows}
-    labels, counts, revenue = [], [], []
-    month = start.date()
-    for _index in range(months):
-        row = by_month.get(month)
-        # "déc. 2024", "août 2025": the abbreviations each language writes (Django's "M" gives "Déc", "Aoû")
-        labels.append(formats.date_format(month, "N Y"))
-        counts.append(row["count"] if row else 0)
-        revenue.append(float(row["revenue"] or 0) if row else 0.0)
-        month = (month + timedelta(days=32)).replace(day=1)
-    transactions = {
-        "type": "bar",
-        "title": str(_("Purchases per month")),
-        "x": labels,
-        "series": [{"name": str(_("Purchases")), "data": counts}],
-    }
-    revenue_chart = {
-        "type": "line",
-        "title": str(_("Revenue per month")),
-        "x": labels,
-        "series": [
-            {"name": str(_("Revenue")), "data": revenue, "unit": "€" if currency == "EUR" else currency}
-        ],
-    }
-    return transactions, revenue_chart
 
 
 def current_consents(customer: Customer) -> list[Consent]:

@@ -1,21 +1,19 @@
 """Customer pages: overview, list, profile."""
 
+from zoneinfo import ZoneInfo
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
 from ecoute.customers.forms import CustomerFilterForm
 from ecoute.customers.models import Customer
-from ecoute.customers.queries import (
-    current_consents,
-    customer_timeline,
-    filter_customers,
-    monthly_sales_chart,
-    organization_counts,
-    regions_of,
-)
+from ecoute.customers.overview import first_sale_day, monthly_sales_chart, organization_counts
+from ecoute.customers.periods import PeriodForm
+from ecoute.customers.queries import current_consents, customer_timeline, filter_customers, regions_of
 from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.results import customer_listening
@@ -27,12 +25,18 @@ PAGE_SIZE = 50
 @member_required()
 def overview(request: HttpRequest) -> HttpResponse:
     org = current_organization(request)
-    transactions_chart, revenue_chart = monthly_sales_chart(org)
+    period = PeriodForm(request.GET or None)
+    today = timezone.now().astimezone(ZoneInfo(org.time_zone)).date()
+    span, understood = period.span(today, first_sale_day(org))
+    transactions_chart, revenue_chart = monthly_sales_chart(org, span)
     return render(
         request,
         "customers/overview.html",
         {
-            "counts": organization_counts(org),
+            "counts": organization_counts(org, span),
+            "period": period,
+            "span": span,
+            "period_understood": understood,
             "transactions_chart": transactions_chart,
             "revenue_chart": revenue_chart,
         },

@@ -1,5 +1,6 @@
-"""The product's URLs plus a page and an API operation that fail, to see the error pages."""
+"""The product's URLs plus pages and an API operation that fail or refuse, to see the error pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -10,8 +11,13 @@ def failing_page(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a bug")
 
 
+def forbidden_page(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied
+
+
 urlpatterns = [
     path("failing/", failing_page),
+    path("forbidden/", forbidden_page),
     path("api/v1/failing", failing_page),
     *product_urls,
 ]

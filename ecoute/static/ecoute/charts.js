@@ -73,6 +73,8 @@
     return function (value) {
       if (value === null || value === undefined || value === "-" || isNaN(value)) return "–";
       var text = compact && Math.abs(value) >= 10000 ? short(value) : plain(value);
+      // French writes "100 k€", "140 M€": the sign against the multiple (the browsers' "140 M €" is not)
+      if (french && unit === "€") return text.replace(/([a-zA-Z.])[\s\u00a0\u202f]+€$/, "$1€");
       if (!unit || unit === "€") return text;
       if (unit === "%") return text + (french ? "\u202f%" : "%");
       return text + "\u00a0" + unit;
