@@ -5,7 +5,10 @@ retried request, a scanner): every write for an invitation starts with one upser
 (response_writes.claim_response), held by the one-to-one constraint on Response.invitation, which
 also locks the response's row, so they run one after the other. The API's whole responses lock the
 invitation's row and meet the same constraint. A write that arrives after completion changes
-nothing: the caller shows the thank-you page.
+nothing: the caller shows the thank-you page. On PostgreSQL an invitation's first answer is one
+statement that locks the invitation's row and inserts its response only if it has none
+(response_writes.start_with_answer); when another request's response is there, it writes nothing
+and the general path takes over.
 """
 
 from dataclasses import dataclass
