@@ -98,7 +98,7 @@ def free_port() -> int:
 
 
 def wait_until_served(port: int) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a busy machine takes minutes to load the workers
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
