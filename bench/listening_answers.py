@@ -98,7 +98,7 @@ def free_port() -> int:
 
 
 def wait_until_served(port: int) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a busy machine takes minutes to load the workers
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -186,7 +186,9 @@ def run(database_url: str, var_dir: str, seconds: float, invitations: int) -> di
     workers = str(os.cpu_count() or 2)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "ecoute.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", workers, "--log-level", "warning"],
+         f"127.0.0.1:{port}", "--workers", workers, "--log-level", "warning",
+         # As `ecoute serve` runs it: a worker slow to load on a busy machine is not killed.
+         "--timeout", "120"],
         cwd=ROOT, env={**os.environ, **env},
     )  # fmt: skip
     try:

@@ -5,13 +5,16 @@ retried request, a scanner): every write for an invitation starts with one upser
 (response_writes.claim_response), held by the one-to-one constraint on Response.invitation, which
 also locks the response's row, so they run one after the other. The API's whole responses lock the
 invitation's row and meet the same constraint. A write that arrives after completion changes
-nothing: the caller shows the thank-you page.
+nothing: the caller shows the thank-you page. On PostgreSQL an invitation's first answer is one
+statement that locks the invitation's row and inserts its response only if it has none
+(response_writes.start_with_answer); when another request's response is there, it writes nothing
+and the general path takes over.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -34,7 +37,9 @@ from ecoute.listening.response_writes import (
     answers_of_response,
     claim_with_answer,
     complete_response,
+    nps_level,
     save_answer,
+    start_with_answer,
 )
 from ecoute.listening.survey_questions import survey_questions
 
@@ -124,6 +129,10 @@ def record_invitation_answer(
     """Save one answer for the invitation's response, starting it if needed, completing it when no
     question is left; a response already completed is returned unchanged."""
     survey = invitation.survey
+    if connection.vendor == "postgresql" and response_of(invitation) is None:
+        first = _first_answer(invitation, question, value, language)
+        if first is not None:
+            return first
     with transaction.atomic():
         claimed = claim_with_answer(invitation, language, question, value)
         if claimed.completed:
@@ -144,6 +153,36 @@ def record_invitation_answer(
             Invitation.objects.filter(pk=invitation.pk, status__in=NOT_YET_STARTED).update(
                 status=InvitationStatus.STARTED
             )
+    return Recorded(response, completed)
+
+
+def _first_answer(
+    invitation: Invitation, question: Question, value: AnswerValue, language: str
+) -> Recorded | None:
+    """PostgreSQL, an invitation without a response: the response started with this answer, and
+    completed when no question is left, in one statement (response_writes.start_with_answer). None
+    when another request started the response first, or when this answer is not one the respondent is
+    asked: the general path then decides."""
+    questions = survey_questions(invitation.survey)
+    given = {question.pk: Answer(question=question, number=value.number, importance=value.importance)}
+    visible = visible_questions(questions, invitation.customer, given)
+    if all(shown.pk != question.pk for shown in visible):
+        return None
+    response = Response(
+        organization_id=invitation.organization_id,
+        survey=invitation.survey,
+        invitation=invitation,
+        customer=invitation.customer,
+        language=language,
+    )
+    completed = next_question(visible, given) is None
+    if completed:
+        response.completed_at = timezone.now()
+        response.nps_level = nps_level(questions, given)
+    moves_from = InvitationStatus.values if completed else [str(status) for status in NOT_YET_STARTED]
+    response.pk = start_with_answer(invitation, response, question, value, moves_from)
+    if response.pk is None:
+        return None
     return Recorded(response, completed)
 
 

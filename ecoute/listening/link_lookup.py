@@ -8,8 +8,9 @@ closed) costs the same one query as any other and gives the same None.
 
 The statement is written once per process from the models' columns, and its rows become model
 instances through the fields' own converters, as the ORM makes them: compiling this five-table query
-with the ORM at each request cost many times what running it does. The rules are those of
-`answering.answerable_invitations` (tests hold them together).
+with the ORM at each request cost many times what running it does. On PostgreSQL it is a prepared
+statement (ecoute.lib.prepared): planning its five tables cost 1.5 ms, five times its run. The rules
+are those of `answering.answerable_invitations` (tests hold them together).
 """
 
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from django.db.models.expressions import Col
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
+from ecoute.lib.prepared import prepared_cursor
 from ecoute.listening.models import Invitation, InvitationLink, Response, Survey, SurveyStatus
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -96,7 +98,7 @@ def open_invitation(digest: str, statuses: tuple[str, ...], now: datetime) -> In
     """The answerable invitation of a token's digest, its relations filled; None when there is none."""
     sql, tables = _statement(connection.vendor, statuses)
     expires = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [digest, digest, *statuses, expires, str(SurveyStatus.CLOSED)])
         row = cursor.fetchone()
     if row is None:

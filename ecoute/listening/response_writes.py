@@ -4,8 +4,9 @@ An answer on an invitation's page writes, in one transaction: the invitation's r
 which also locks its row), the answer (one upsert), then reads the response's answers to know whether
 it is complete, and closes it (one update of the response, one of the invitation). On PostgreSQL,
 where each statement is a round trip to the server, the two upserts are one statement, and so are
-the two updates. The locked
-response row puts simultaneous submits of one invitation one after the other; the one-to-one
+the two updates; and an invitation's first answer, when the lookup found no response, is one
+statement that commits on its own (start_with_answer), with no BEGIN nor COMMIT to wait for. The
+locked response row puts simultaneous submits of one invitation one after the other; the one-to-one
 constraint on Response.invitation makes the upsert find the response another request created rather
 than add a second one.
 """
@@ -17,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ecoute.analytics.nps import level_of
+from ecoute.lib.prepared import prepared_cursor
 from ecoute.listening.flow import AnswerValue
 from ecoute.listening.models import (
     Answer,
@@ -56,6 +58,21 @@ CLAIM_WITH_ANSWER = (
 COMPLETE_WITH_INVITATION = (
     "WITH completed AS (UPDATE listening_response SET completed_at = %s, nps_level = %s WHERE id = %s) "
     "UPDATE listening_invitation SET status = %s WHERE id = %s"
+)
+# PostgreSQL, an invitation's first answer (the lookup found no response): its row locked first, as
+# the API's whole responses do; the response created, completed already when this answer is the last
+# one asked; the answer written; the invitation moved on. One statement, which commits on its own.
+# When another request's response got there first, it writes nothing and returns no row.
+START_WITH_ANSWER = (
+    "WITH locked AS (SELECT id FROM listening_invitation WHERE id = %s FOR UPDATE), "
+    "claimed AS (INSERT INTO listening_response (organization_id, survey_id, invitation_id, customer_id, "
+    "channel, language, started_at, completed_at, nps_level) SELECT %s, %s, id, %s, %s, %s, %s, %s, %s "
+    "FROM locked ON CONFLICT (invitation_id) DO NOTHING RETURNING id, invitation_id), "
+    "saved AS (INSERT INTO listening_answer (response_id, question_id, number, importance, choices, text, "
+    "answered_at) SELECT id, %s, %s, %s, %s, %s, %s FROM claimed), "
+    "moved AS (UPDATE listening_invitation SET status = %s "
+    "WHERE id = (SELECT invitation_id FROM claimed) AND status = ANY(%s)) "
+    "SELECT id FROM claimed"
 )
 ANSWER_SCORES = "SELECT id, question_id, number, importance FROM listening_answer WHERE response_id = %s"
 COMPLETE_RESPONSE = "UPDATE listening_response SET completed_at = %s, nps_level = %s WHERE id = %s"
@@ -107,6 +124,36 @@ def claim_with_answer(
     return claimed
 
 
+def start_with_answer(
+    invitation: Invitation, response: Response, question: Question, value: AnswerValue, moves_from: list[str]
+) -> int | None:
+    """PostgreSQL: the invitation's `response` (not saved yet: its language, and its completed_at and
+    nps_level when this answer completes it) started with its first answer in one statement; the
+    invitation's status moved to completed or started when it is one of `moves_from`. The response's
+    id; None when the invitation has a response already (another request's): nothing was written."""
+    channel = ResponseChannel.EMAIL if invitation.channel == "email" else ResponseChannel.WEB
+    completed = response.completed_at is not None
+    status = InvitationStatus.COMPLETED if completed else InvitationStatus.STARTED
+    values: list[Any] = [
+        invitation.pk,
+        invitation.organization_id,
+        invitation.survey_id,
+        invitation.customer_id,
+        str(channel),
+        response.language,
+        timezone.now(),
+        response.completed_at,
+        response.nps_level,
+        *_answer_values(question, value),
+        str(status),
+        moves_from,
+    ]
+    with prepared_cursor() as cursor:
+        cursor.execute(START_WITH_ANSWER, values)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def _answer_values(question: Question, value: AnswerValue) -> list[Any]:
     choices = Answer._meta.get_field("choices").get_db_prep_save(value.choices, connection)
     answered = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -133,13 +180,18 @@ def answers_of_response(response_id: int) -> dict[int, Answer]:
     }
 
 
-def complete_response(response: Response, questions: list[Question], answers: dict[int, Answer]) -> None:
-    """Close the response, set its NPS level from the NPS answer, and its invitation's status."""
+def nps_level(questions: list[Question], answers: dict[int, Answer]) -> str:
+    """The respondent's level (promoter, passive, detractor) from their NPS answer; "" without one."""
     nps = next(
         (answers[q.pk].number for q in questions if q.type == QuestionType.NPS and q.pk in answers), None
     )
+    return str(level_of(nps)) if nps is not None else ""
+
+
+def complete_response(response: Response, questions: list[Question], answers: dict[int, Answer]) -> None:
+    """Close the response, set its NPS level from the NPS answer, and its invitation's status."""
     response.completed_at = timezone.now()
-    response.nps_level = str(level_of(nps)) if nps is not None else ""
+    response.nps_level = nps_level(questions, answers)
     completed_at = connection.ops.adapt_datetimefield_value(response.completed_at)
     with connection.cursor() as cursor:
         if response.invitation_id and connection.vendor == "postgresql":
