@@ -46,8 +46,15 @@ SAVE_ANSWER = (
 )
 # PostgreSQL runs a data-modifying WITH: the two upserts, or the two updates, in one round trip each.
 # xmax is 0 on a row the upsert inserted, the locking transaction's id on one it found and locked.
+# The invitation's row is locked first, as the API's whole responses and start_with_answer lock it:
+# a web answer completing the response while the API writes one for the same invitation would
+# otherwise each hold the row the other waits for.
 CLAIM_WITH_ANSWER = (
-    f"WITH claimed AS ({CLAIM_RESPONSE}, xmax = 0 AS created), saved AS ("  # noqa: S608 — constants only, values bound
+    "WITH locked AS (SELECT id FROM listening_invitation WHERE id = %s FOR UPDATE), "
+    "claimed AS (INSERT INTO listening_response (organization_id, survey_id, invitation_id, customer_id, "
+    "channel, language, started_at, nps_level) SELECT %s, %s, id, %s, %s, %s, %s, '' FROM locked "
+    "ON CONFLICT (invitation_id) DO UPDATE SET invitation_id = EXCLUDED.invitation_id "
+    "RETURNING id, completed_at, xmax = 0 AS created), saved AS ("
     "INSERT INTO listening_answer (response_id, question_id, number, importance, choices, text, "
     "answered_at) SELECT id, %s, %s, %s, %s, %s, %s FROM claimed WHERE completed_at IS NULL "
     "ON CONFLICT (response_id, question_id) DO UPDATE "
@@ -113,8 +120,12 @@ def claim_with_answer(
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(CLAIM_WITH_ANSWER, response + _answer_values(question, value))
-            response_id, completed_at, created = cursor.fetchone()
+            locked = [invitation.pk, *response[:2], *response[3:]]
+            cursor.execute(CLAIM_WITH_ANSWER, locked + _answer_values(question, value))
+            row = cursor.fetchone()
+            if row is None:  # the invitation was deleted meanwhile (its organization left)
+                raise Invitation.DoesNotExist
+            response_id, completed_at, created = row
             return Claimed(int(response_id), completed_at is not None, bool(created))
         cursor.execute(CLAIM_RESPONSE, response)
         response_id, completed_at = cursor.fetchone()
