@@ -12,13 +12,23 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.accounts.audit import AuditAction, AuditEvent
 from ecoute.accounts.invitation import Invitation
 from ecoute.accounts.login_models import FailedLogin, KnownAddress, LoginLink
 from ecoute.accounts.roles import ROLE_PERMISSIONS, Role, roles_with
 from ecoute.lib.tokens import new_token, token_digest
 
 # Models in their own modules, and the roles, imported here so that Django and callers find them.
-__all__ = ["ROLE_PERMISSIONS", "FailedLogin", "Invitation", "KnownAddress", "LoginLink", "Role"]
+__all__ = [
+    "ROLE_PERMISSIONS",
+    "AuditAction",
+    "AuditEvent",
+    "FailedLogin",
+    "Invitation",
+    "KnownAddress",
+    "LoginLink",
+    "Role",
+]
 
 
 def validate_time_zone(name: str) -> None:
