@@ -6,20 +6,25 @@ and its file is read back; then the source is searched for any other way of writ
 
 import ast
 import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from python_calamine import CalamineWorkbook
 
 import ecoute
 from ecoute.accounts.models import Organization
 from ecoute.analytics.btyd.score_file import write_score_file
 from ecoute.customers.demo import export, people, simulate
 from ecoute.customers.models import Customer
+from ecoute.lib.exports import Column, ColumnKind, conventions_for, csv_chunks, workbook_file
 from ecoute.lib.formula_safe import FORMULA_STARTS
 from tests.customers.importing import run_import, write_csv
 
@@ -114,6 +119,27 @@ def test_the_lifetime_scores_file_neutralises_customer_ids_and_keeps_numbers(tmp
     assert _unsafe(rows) == []
     assert [row[0] for row in rows[1:]] == ["'" + text for text in HOSTILE] + ["-42", "C1"]
     assert rows[1][1] == "-2.50"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_exported_lists_neutralise_formulas_in_csv_and_xlsx_and_keep_amounts_numbers(language: str) -> None:
+    # Given a list whose every text is something a spreadsheet would run, beside a refund
+    columns = [Column("=Nom"), Column("Montant", ColumnKind.MONEY, currency="EUR")]
+    rows = [[text, Decimal("-15.00")] for text in HOSTILE]
+    conventions = conventions_for(language)
+
+    # When it is exported as CSV and as xlsx
+    text = b"".join(csv_chunks(rows, columns, conventions, ZoneInfo("Europe/Paris"))).decode("utf-8-sig")
+    in_csv = list(csv.reader(io.StringIO(text, newline=""), delimiter=conventions.delimiter))
+    with workbook_file(rows, columns, conventions, ZoneInfo("Europe/Paris"), "=Liste") as handle:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
+    in_sheet = [[str(cell) for cell in row] for row in book.get_sheet_by_index(0).to_python()]
+
+    # Then no cell of either file would run, headers included, and the refund is still a number
+    assert _unsafe(in_csv) == []
+    assert _unsafe(in_sheet) == []
+    assert {row[1] for row in in_csv[1:]} == {"-15,00" if language == "fr" else "-15.00"}
+    assert {row[1] for row in in_sheet[1:]} == {"-15.0"}
 
 
 # Modules that write files other than CSV or spreadsheets, and why.

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.api_models import IdempotentRequest
+from ecoute.accounts.audit import AuditAction, AuditEvent
 from ecoute.accounts.invitation import Invitation
 from ecoute.accounts.login_models import FailedLogin, KnownAddress, LoginLink
 from ecoute.accounts.roles import ROLE_PERMISSIONS, Role, roles_with
@@ -21,6 +22,8 @@ from ecoute.lib.tokens import new_token, token_digest
 # Models in their own modules, and the roles, imported here so that Django and callers find them.
 __all__ = [
     "ROLE_PERMISSIONS",
+    "AuditAction",
+    "AuditEvent",
     "FailedLogin",
     "IdempotentRequest",
     "Invitation",

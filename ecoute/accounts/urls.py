@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from ecoute.accounts import api_key_views, member_views, password_views, views
+from ecoute.accounts import api_key_views, audit_views, member_views, password_views, views
 
 app_name = "accounts"
 
@@ -25,6 +25,7 @@ urlpatterns = [
         name="invitation_cancel",
     ),
     path("invitations/<str:token>/", member_views.invitation_accept, name="invitation_accept"),
+    path("exports/", audit_views.audit_log, name="audit_log"),
     path("api-keys/", api_key_views.api_keys, name="api_keys"),
     path("api-keys/<int:key_id>/revoke/", api_key_views.api_key_revoke, name="api_key_revoke"),
     path("password/", password_views.PasswordChangeView.as_view(), name="password_change"),

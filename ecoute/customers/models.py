@@ -34,6 +34,12 @@ class Tag(OrgOwned):
         return self.name
 
 
+def customer_display_name(first_name: str, last_name: str, company: str, email: str, external_id: str) -> str:
+    """How a customer is named on pages and in exported lists: their name, else company, e-mail or CRM id."""
+    name = f"{first_name} {last_name}".strip()
+    return name or company or email or external_id
+
+
 def customer_search_name(last_name: str, first_name: str, company: str) -> str:
     return fold(" ".join(filter(None, [last_name, first_name])) or company)[:210]
 
@@ -95,8 +101,9 @@ class Customer(OrgOwned):
 
     @property
     def display_name(self) -> str:
-        name = f"{self.first_name} {self.last_name}".strip()
-        return name or self.company or self.email or self.external_id
+        return customer_display_name(
+            self.first_name, self.last_name, self.company, self.email, self.external_id
+        )
 
     @property
     def address_lines(self) -> list[str]:

@@ -7,6 +7,10 @@ app_name = "customers"
 urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("customers/", views.customer_list, name="customer_list"),
+    path("customers/export.csv", views.customer_export, {"file_format": "csv"}, name="customer_export_csv"),
+    path(
+        "customers/export.xlsx", views.customer_export, {"file_format": "xlsx"}, name="customer_export_xlsx"
+    ),
     path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/new/", import_views.import_new, name="import_new"),

@@ -13,6 +13,11 @@ as a number, and it holds nothing to run. A phone number (``+33 6 …``) is text
 A row holding a text where another separator is followed by a formula character (``a,=1+1`` in a
 ``;`` file, which Excel set to split on commas would cut in two) has its text cells quoted.
 
+Workbooks (xlsx) are written by ``FormulaSafeWorkbookWriter``: a text cell is always written as a
+string, never as a formula, and carries the same apostrophe, so that a cell edited in Excel or a sheet
+saved as CSV does not become a formula either (and the importer reads it back as it was); numbers and
+dates are written as numbers and dates, in the formats the caller gives.
+
 Nothing here imports Django: the analytics package writes its files through it too.
 """
 
@@ -20,10 +25,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
-from typing import Final, Protocol
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any, Final, Protocol
 
-__all__ = ["FormulaSafeCsvWriter", "csv_field", "formula_safe", "restore_text"]
+import xlsxwriter
+
+__all__ = ["FormulaSafeCsvWriter", "FormulaSafeWorkbookWriter", "csv_field", "formula_safe", "restore_text"]
 
 FORMULA_STARTS: Final = frozenset("=+-@\t\r")
 _QUOTE_MARK: Final = "'"
@@ -102,3 +111,94 @@ class FormulaSafeCsvWriter:
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)
+
+
+# Rows of one sheet in Excel (the header included); a longer list goes on in another sheet.
+SHEET_ROWS: Final = 1_048_576
+_WIDEST_COLUMN: Final = 60
+
+
+class FormulaSafeWorkbookWriter:
+    """An xlsx workbook written row by row in constant memory (xlsxwriter keeps one row at a time).
+
+    ``number_formats`` gives each column's Excel number format (``"0"``, ``"#,##0.00 €"``,
+    ``"dd/mm/yyyy"``; ``None`` for text). A text cell goes through ``formula_safe`` and is written as a
+    string; ``int``, ``float`` and ``Decimal`` as numbers; ``date`` and ``datetime`` (naive, in the
+    reader's zone) as dates; ``None`` as an empty cell. Past ``SHEET_ROWS`` rows the list goes on in a
+    new sheet under the same headers. ``close()`` writes the file.
+    """
+
+    def __init__(
+        self,
+        target: IO[bytes] | str,
+        headers: Sequence[str],
+        number_formats: Sequence[str | None],
+        sheet_name: str,
+        sheet_rows: int = SHEET_ROWS,
+    ) -> None:
+        self._book: Any = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        self._headers = [formula_safe(header) for header in headers]
+        self._bold = self._book.add_format({"bold": True})
+        self._formats = [self._book.add_format({"num_format": f}) if f else None for f in number_formats]
+        # Excel refuses these characters in a sheet's name, and names past 31 characters.
+        self._sheet_name = re.sub(r"[\[\]:*?/\\]", " ", sheet_name).strip("' ")[:25] or "Sheet"
+        self._sheet_rows = sheet_rows
+        self._sheets = 0
+        self._row = sheet_rows
+        self._sheet: Any = None
+        self._writers: list[Callable[[int, int, Any], object]] = []
+
+    def _new_sheet(self) -> None:
+        self._sheets += 1
+        name = self._sheet_name if self._sheets == 1 else f"{self._sheet_name} ({self._sheets})"
+        self._sheet = self._book.add_worksheet(name)
+        for index, header in enumerate(self._headers):
+            self._sheet.set_column(index, index, min(max(len(header) + 4, 12), _WIDEST_COLUMN))
+        self._sheet.freeze_panes(1, 0)
+        self._sheet.write_row(0, 0, self._headers, self._bold)
+        self._row = 1
+        self._writers = [self._cell_writer(cell_format) for cell_format in self._formats]
+
+    def _cell_writer(self, cell_format: Any) -> Callable[[int, int, Any], object]:
+        sheet = self._sheet
+        write_string, write_number, write_date = sheet.write_string, sheet.write_number, sheet.write_datetime
+
+        def write(row: int, column: int, value: Any) -> object:
+            if isinstance(value, str):
+                return write_string(row, column, formula_safe(value), cell_format) if value else None
+            if value is None:
+                return None
+            if isinstance(value, bool):
+                return write_string(row, column, str(value), cell_format)
+            if isinstance(value, int | float | Decimal):
+                return write_number(row, column, float(value), cell_format)
+            if isinstance(value, date | datetime):
+                return write_date(row, column, value, cell_format)
+            return write_string(row, column, formula_safe(str(value)), cell_format)
+
+        return write
+
+    def writerow(self, row: Iterable[object]) -> None:
+        if self._row >= self._sheet_rows:
+            self._new_sheet()
+        number = self._row
+        for column, (write, value) in enumerate(zip(self._writers, row, strict=False)):
+            write(number, column, value)
+        self._row += 1
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+    def close(self) -> None:
+        if self._sheet is None:
+            self._new_sheet()
+        self._book.close()
