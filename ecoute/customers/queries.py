@@ -8,12 +8,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.models import Organization
+from ecoute.customers import search_index
 from ecoute.customers.models import (
     PURCHASE,
     PURCHASE_SQL,
@@ -29,7 +31,6 @@ from ecoute.customers.models import (
     customer_search_name,
 )
 from ecoute.lib.quantities import days_late, money
-from ecoute.lib.text import fold
 
 # Beyond this many customers one statement over the organization beats many over lists of ids.
 WHOLE_ORGANIZATION_FROM = 20_000
@@ -124,43 +125,16 @@ def regions_of(organization: Organization) -> list[str]:
     )
 
 
-def _prefix(field: str, prefix: str) -> Q:
-    # A range rather than LIKE: both databases answer it from a plain index.
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
-
-
-def search_conditions(query: str) -> list[Q]:
-    """A CRM id, the start of an e-mail, or the start of a name in either order ("Lefèvre H", "hélène le")."""
-    folded = fold(" ".join(query.split()))
-    words = folded.split(" ")
-    conditions = [Q(external_id=query), _prefix("email", query.lower()), _prefix("search_name", folded)]
-    if len(words) > 1:
-        # "Hélène Lef": the first name typed before the start of the last name
-        conditions.append(_prefix("search_name", words[-1]) & Q(search_name__contains=" ".join(words[:-1])))
-    return conditions
-
-
-SEARCH_IDS_LIMIT = 5000
-
-
 def search_customers(customers: QuerySet[Customer], query: str) -> QuerySet[Customer]:
-    """Customers matching `query`, each condition answered by its own index.
-
-    One OR-ed query would let the database walk the list's sort index and test every row; asking each
-    condition for its ids first keeps a rare match fast. A broad search (thousands of matches) is fast
-    the other way round, so it falls back to the OR-ed query.
-    """
-    conditions = search_conditions(query)
-    ids: set[int] = set()
-    for condition in conditions:
-        found = list(customers.filter(condition).values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
-        if len(found) > SEARCH_IDS_LIMIT:
-            combined = Q()
-            for each in conditions:
-                combined |= each
-            return customers.filter(combined)
-        ids.update(found)
-    return customers.filter(id__in=sorted(ids))
+    """The customers among `customers` that every word of `query` finds: by the start of a word of their
+    names, company, city, postcode, e-mail or CRM id, without case or accents, in any order; by their
+    phone's digits however they are spaced; a word with digits also anywhere in a CRM id or a phone.
+    The search index answers (see search_index); a query without any word finds nobody."""
+    words = search_index.query_words(query)
+    if not words:
+        return customers.none()
+    sql, params = search_index.matching_sql(connection.vendor, words)
+    return customers.filter(RawSQL(sql, params, output_field=BooleanField()))
 
 
 def filter_customers(customers: QuerySet[Customer], filters: dict[str, Any]) -> QuerySet[Customer]:
