@@ -2,10 +2,10 @@
 
 A customer is found by every word of their names, company, city, postcode, e-mail and CRM id, each
 word by its start, without case or accents ("chlo" finds "Chloé", "CHLOE" finds "chloé"), names with an
-apostrophe both as two words and as one ("N’Guessan": "n guessan" and "nguessan"), and by the digits
-of their phone (as written, in E.164, and in the French national form). A query word with a digit
-(three characters or more) also finds the CRM ids and phone numbers that hold it anywhere ("4521" finds
-"CRM-004521", "12345678" finds "06 12 34 56 78").
+apostrophe both as two words and as one ("N’Guessan": "n guessan" and "nguessan"). A query word with a
+digit (three characters or more) also finds the CRM ids and phone numbers that hold it anywhere ("4521"
+finds "CRM-004521"); a phone is held as its digits as written, in E.164 and in the French national
+form, so "06 12 34", "0612345678" and "+33 6 12…" find "06 12 34 56 78".
 
 The database keeps the index itself, with triggers on the customers table, so every path that writes
 customers keeps it right: the ORM, the importer's raw `executemany`, `COPY` and upserts, deletes.
@@ -45,6 +45,8 @@ PHONE_SEPARATORS = " .-()/+"
 # characters: the trigram index cannot look for less.
 CODE_MIN_LENGTH = 3
 MAX_WORDS = 16
+# 00, a country code and a number: fewer digits after 00 are not a number dialled from abroad.
+INTERNATIONAL_DIGITS = 10
 
 # What separates words once text is folded (× and ÷ are not letters), written for PostgreSQL's regular
 # expressions; the query is split by the same class, and by what SQLite's tokenizer reads as no letter.
@@ -58,11 +60,11 @@ _DIGIT_GROUPS = re.compile(r"\+?\d+(?:[ .\-/()]+\d+)*\)?")
 def _phone_digits(match: re.Match[str]) -> str:
     typed = match.group()
     digits = re.sub(r"\D", "", typed)
-    international = typed.startswith("+") or digits.startswith("00")
-    if international:
-        digits = digits.removeprefix("00") if not typed.startswith("+") else digits
-        if digits.startswith("330"):  # "+33 (0)6…": the zero of the national form is not dialled
-            digits = "33" + digits[3:]
+    # "0033 6 12 34 56 78" dialled from abroad; a shorter "0045…" is a CRM id's zeros, not a prefix.
+    if not typed.startswith("+") and digits.startswith("00") and len(digits) >= INTERNATIONAL_DIGITS:
+        digits = digits[2:]
+    if (typed.startswith("+") or digits != re.sub(r"\D", "", typed)) and digits.startswith("330"):
+        digits = "33" + digits[3:]  # "+33 (0)6…": the zero of the national form is not dialled
     return f" {digits} "
 
 
@@ -96,20 +98,19 @@ def _phones(row: str, digits_of: str) -> str:
     return f"{digits_of} || ' ' || substr({row}phone_e164, 2) || ' ' || {national}"
 
 
-def _raw_words(row: str, phones: str, *, sqlite: bool) -> str:
+def _raw_words(row: str, *, sqlite: bool) -> str:
     names = f"{row}first_name || ' ' || {row}last_name || ' ' || {row}company"
     if sqlite:
         joined = _replace_each(names, tuple((mark, "") for mark in APOSTROPHES))
     else:
         joined = f"translate({names}, {_literal(APOSTROPHES)}, '')"
     fields = " || ' ' || ".join(f"{row}{name}" for name in ("city", "postcode", "email", "external_id"))
-    return _replace_each(f"{names} || ' ' || {joined} || ' ' || {fields} || ' ' || {phones}", LIGATURES)
+    return _replace_each(f"{names} || ' ' || {joined} || ' ' || {fields}", LIGATURES)
 
 
 def sqlite_words(row: str = "") -> str:
-    digits = _replace_each(f"{row}phone", tuple((mark, "") for mark in PHONE_SEPARATORS))
     # The unicode61 tokenizer folds case and accents and splits words on anything else.
-    return _raw_words(row, _phones(row, digits), sqlite=True)
+    return _raw_words(row, sqlite=True)
 
 
 def sqlite_codes(row: str = "") -> str:
@@ -118,8 +119,8 @@ def sqlite_codes(row: str = "") -> str:
 
 
 def postgresql_words(row: str) -> str:
-    digits = f"regexp_replace({row}phone, '\\D', '', 'g')"
-    unaccented = f"regexp_replace(normalize({_raw_words(row, _phones(row, digits), sqlite=False)}, NFKD), '[\\u0300-\\u036f]', '', 'g')"
+    raw = _raw_words(row, sqlite=False)
+    unaccented = f"regexp_replace(normalize({raw}, NFKD), '[\\u0300-\\u036f]', '', 'g')"
     return f"' ' || regexp_replace(lower({unaccented}), '{_NOT_WORD_SQL}', ' ', 'g') || ' '"
 
 
@@ -182,6 +183,7 @@ def _postgresql_statements() -> list[str]:
             TRUNCATE customer_search; RETURN NULL; END $$""",
         f"""INSERT INTO customer_search SELECT n.id, n.organization_id, {postgresql_words("n.")},
             {postgresql_codes("n.")} FROM {CUSTOMERS} n""",
+        "SET LOCAL maintenance_work_mem = '256MB'",
         "CREATE INDEX customer_search_words_idx ON customer_search USING gin (words gin_trgm_ops)",
         "CREATE INDEX customer_search_codes_idx ON customer_search USING gin (codes gin_trgm_ops)",
         f"""CREATE TRIGGER customer_search_insert AFTER INSERT ON {CUSTOMERS} REFERENCING NEW TABLE AS added
@@ -227,30 +229,30 @@ def uninstall(schema_editor: Any) -> None:
 # ---------------------------------------------------------------- asking the index
 
 
-def matching_sql(vendor: str, words: list[str]) -> tuple[str, list[str]]:
-    """A condition on the customers table: every word found, by its start or as a code."""
+def matching_ids_sql(vendor: str, organization_id: int, words: list[str]) -> tuple[str, list[Any]]:
+    """A SELECT of the ids of the organization's customers that every word finds, by its start or, for a
+    word with digits, anywhere in a code."""
     if vendor == "sqlite":
-        return _sqlite_matching(words)
-    return _postgresql_matching(words)
+        return _sqlite_matching(organization_id, words)
+    return _postgresql_matching(organization_id, words)
 
 
-def _sqlite_matching(words: list[str]) -> tuple[str, list[str]]:
-    id_column = f'"{CUSTOMERS}"."id"'
-    by_words = f"{id_column} IN (SELECT rowid FROM customer_search_words WHERE customer_search_words MATCH %s)"
-    by_code = f"{id_column} IN (SELECT rowid FROM customer_search_codes WHERE customer_search_codes MATCH %s)"
-    conditions, params = [], []
+def _sqlite_matching(organization_id: int, words: list[str]) -> tuple[str, list[Any]]:
+    by_words = "c.id IN (SELECT rowid FROM customer_search_words WHERE customer_search_words MATCH %s)"
+    by_code = "c.id IN (SELECT rowid FROM customer_search_codes WHERE customer_search_codes MATCH %s)"
+    conditions, params = ["c.organization_id = %s"], [organization_id]
     if plain := [word for word in words if not is_code(word)]:
         conditions.append(by_words)
         params.append(" ".join(f'"{word}"*' for word in plain))
     for word in filter(is_code, words):
         conditions.append(f"({by_words} OR {by_code})")
         params += [f'"{word}"*', f'"{word}"']
-    return " AND ".join(conditions), params
+    return f"SELECT c.id FROM {CUSTOMERS} c WHERE {' AND '.join(conditions)}", params
 
 
-def _postgresql_matching(words: list[str]) -> tuple[str, list[str]]:
+def _postgresql_matching(organization_id: int, words: list[str]) -> tuple[str, list[Any]]:
     # Folded words hold neither "%" nor "_" nor "\": nothing to escape in the patterns.
-    conditions, params = [], []
+    conditions, params = ["s.organization_id = %s"], [organization_id]
     for word in words:
         if is_code(word):
             conditions.append("(s.words LIKE %s OR s.codes LIKE %s)")
@@ -258,5 +260,4 @@ def _postgresql_matching(words: list[str]) -> tuple[str, list[str]]:
         else:
             conditions.append("s.words LIKE %s")
             params.append(f"% {word}%")
-    found = " AND ".join(conditions)
-    return f'"{CUSTOMERS}"."id" IN (SELECT s.customer_id FROM customer_search s WHERE {found})', params
+    return f"SELECT s.customer_id FROM customer_search s WHERE {' AND '.join(conditions)}", params

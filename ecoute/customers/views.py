@@ -47,7 +47,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     # A stale or odd value drops that filter alone: cleaned_data keeps the fields that are valid.
     form.is_valid()
     filters = form.cleaned_data if form.is_bound else {}
-    customers = filter_customers(Customer.objects.for_org(org), filters)
+    customers = filter_customers(org, filters)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
