@@ -238,7 +238,8 @@ def run_child(database: str, folder: Path, arguments: argparse.Namespace) -> dic
     finally:
         if database == "postgresql":
             subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {BENCH_DB}"], check=False)
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
+    return result
 
 
 def report(database: str, result: dict[str, Any]) -> None:

@@ -8,8 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Q, QuerySet, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -145,15 +144,13 @@ def search_customers(organization: Organization, query: str) -> QuerySet[Custome
         ids = [row[0] for row in cursor.fetchall()]
     if len(ids) <= SEARCH_IDS_LIMIT:
         return customers.filter(id__in=sorted(ids))
-    in_ids = f'"{Customer._meta.db_table}"."id" IN ({ids_sql})'
-    found = RawSQL(in_ids, params, output_field=BooleanField())  # noqa: S611 - values go as parameters
-    return customers.filter(found)
+    return customers.filter(search_index.ManyMatches(connection.vendor, organization.pk, words))
 
 
 def filter_customers(organization: Organization, filters: dict[str, Any]) -> QuerySet[Customer]:
     """The organization's customers after the list's search, filters and sort; every branch uses an index."""
     now = timezone.now()
-    customers = Customer.objects.for_org(organization)
+    customers: QuerySet[Customer] = Customer.objects.for_org(organization)
     if query := (filters.get("q") or "").strip():
         customers = search_customers(organization, query)
     if tag := filters.get("tag"):
