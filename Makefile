@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(PY) bench/btyd.py
 	$(PY) bench/listening.py
 	$(PY) bench/retention.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) var
