@@ -269,16 +269,26 @@ def _sqlite_matching(words: list[str], id_column: str) -> tuple[str, list[Any]]:
     return " AND ".join(conditions), params
 
 
+def _postgresql_word(word: str) -> tuple[str, list[Any]]:
+    """A word at the start of a word of the text. Its trigrams find the candidates; the space that
+    starts a word is checked apart, as the index would otherwise also read the trigrams of any word
+    starting with its first letter ("  c" for "chloe"), which almost every customer has."""
+    if len(word) < CODE_MIN_LENGTH:
+        return "s.words LIKE %s", [f"% {word}%"]
+    return "(s.words LIKE %s AND strpos(s.words, %s) > 0)", [f"%{word}%", f" {word}"]
+
+
 def _postgresql_matching(organization_id: int, words: list[str], id_column: str) -> tuple[str, list[Any]]:
     # Folded words hold neither "%" nor "_" nor "\\": nothing to escape in the patterns.
     conditions, params = ["s.organization_id = %s"], list[Any]([organization_id])
     for word in words:
+        by_word, word_params = _postgresql_word(word)
         if is_code(word):
-            conditions.append("(s.words LIKE %s OR s.codes LIKE %s)")
-            params += [f"% {word}%", f"%{word}%"]
+            conditions.append(f"({by_word} OR s.codes LIKE %s)")
+            params += [*word_params, f"%{word}%"]
         else:
-            conditions.append("s.words LIKE %s")
-            params.append(f"% {word}%")
+            conditions.append(by_word)
+            params += word_params
     found = " AND ".join(conditions)
     return f"{id_column} IN (SELECT s.customer_id FROM customer_search s WHERE {found})", params
 
