@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(PY) bench/listening.py
 	$(PY) bench/retention.py
 	$(PY) bench/export.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) var

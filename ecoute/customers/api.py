@@ -70,9 +70,7 @@ IDEMPOTENCY = (
 @router.get("/customers", response={200: CustomerPage, **REFUSALS}, summary="List customers")
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
     _refuse_unknown_parameters(request, CustomerFilters)
-    customers = filter_customers(
-        Customer.objects.for_org(current_organization(request)), {"q": filters.q, "region": filters.region}
-    )
+    customers = filter_customers(current_organization(request), {"q": filters.q, "region": filters.region})
     return {
         "count": customers.count(),
         "results": list(customers[filters.offset : filters.offset + filters.limit]),

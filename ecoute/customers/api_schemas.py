@@ -157,7 +157,15 @@ class CustomerPage(Schema):
 class CustomerFilters(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    q: Text = Field("", max_length=200, description="Search by name, e-mail or CRM id.")
+    q: Text = Field(
+        "",
+        max_length=200,
+        description=(
+            "Search: every word must start a word of the customer's names, company, city, postcode, "
+            "e-mail or CRM id (any order, case and accents ignored); a phone in any spacing; a word "
+            "with digits also anywhere in a CRM id or phone."
+        ),
+    )
     region: Text = Field("", max_length=100, description="Only customers of this region.")
     limit: int = Field(100, ge=1, le=1000, description="Customers per page.")
     offset: Offset = Field(0, description="Customers to skip, for the next pages.")

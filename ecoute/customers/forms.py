@@ -31,7 +31,7 @@ class CustomerFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": _("Name, e-mail or CRM id")}),
+        widget=forms.SearchInput(attrs={"placeholder": _("Name, company, city, e-mail, phone or CRM id")}),
     )
     tag = forms.ModelChoiceField(
         label=_("Tag"), queryset=Tag.objects.none(), required=False, empty_label=_("All tags")

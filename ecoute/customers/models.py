@@ -69,7 +69,8 @@ class Customer(OrgOwned):
     last_purchase_at = models.DateTimeField(_("last purchase"), null=True, blank=True)
     purchases_count = models.PositiveIntegerField(_("purchases"), default=0)
     email_consent = models.BooleanField(_("e-mail consent"), default=False)
-    # "last first" without case or accents: the list searches it by prefix on an index.
+    # "last first" without case or accents: the list sorts on it. Search has its own index, kept by the
+    # database (see search_index).
     search_name = models.CharField(max_length=210, blank=True, editable=False)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.models import Organization
+from ecoute.customers import search_index
 from ecoute.customers.models import (
     PURCHASE_SQL,
     RATING_SCALE,
@@ -23,7 +24,6 @@ from ecoute.customers.models import (
     customer_search_name,
 )
 from ecoute.lib.quantities import days_late, money
-from ecoute.lib.text import fold
 
 # Beyond this many customers one statement over the organization beats many over lists of ids.
 WHOLE_ORGANIZATION_FROM = 20_000
@@ -118,50 +118,35 @@ def regions_of(organization: Organization) -> list[str]:
     )
 
 
-def _prefix(field: str, prefix: str) -> Q:
-    # A range rather than LIKE: both databases answer it from a plain index.
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
-
-
-def search_conditions(query: str) -> list[Q]:
-    """A CRM id, the start of an e-mail, or the start of a name in either order ("Lefèvre H", "hélène le")."""
-    folded = fold(" ".join(query.split()))
-    words = folded.split(" ")
-    conditions = [Q(external_id=query), _prefix("email", query.lower()), _prefix("search_name", folded)]
-    if len(words) > 1:
-        # "Hélène Lef": the first name typed before the start of the last name
-        conditions.append(_prefix("search_name", words[-1]) & Q(search_name__contains=" ".join(words[:-1])))
-    return conditions
-
-
+# Up to this many matches, their ids are read first and the page sorts only them; past it, the list walks
+# its sort index and keeps the matches, which are then dense enough to fill a page at once.
 SEARCH_IDS_LIMIT = 5000
 
 
-def search_customers(customers: QuerySet[Customer], query: str) -> QuerySet[Customer]:
-    """Customers matching `query`, each condition answered by its own index.
-
-    One OR-ed query would let the database walk the list's sort index and test every row; asking each
-    condition for its ids first keeps a rare match fast. A broad search (thousands of matches) is fast
-    the other way round, so it falls back to the OR-ed query.
-    """
-    conditions = search_conditions(query)
-    ids: set[int] = set()
-    for condition in conditions:
-        found = list(customers.filter(condition).values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
-        if len(found) > SEARCH_IDS_LIMIT:
-            combined = Q()
-            for each in conditions:
-                combined |= each
-            return customers.filter(combined)
-        ids.update(found)
-    return customers.filter(id__in=sorted(ids))
+def search_customers(organization: Organization, query: str) -> QuerySet[Customer]:
+    """The customers of `organization` that every word of `query` finds: by the start of a word of their
+    names, company, city, postcode, e-mail or CRM id, without case or accents, in any order; by their
+    phone's digits however they are spaced; a word with digits also anywhere in a CRM id or a phone.
+    The search index answers (see search_index); a query without any letter or digit finds nobody."""
+    customers = Customer.objects.for_org(organization)
+    words = search_index.query_words(query)
+    if not words:
+        return customers.none()
+    ids_sql, params = search_index.matching_ids_sql(connection.vendor, organization.pk, words)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{ids_sql} LIMIT %s", [*params, SEARCH_IDS_LIMIT + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= SEARCH_IDS_LIMIT:
+        return customers.filter(id__in=sorted(ids))
+    return customers.filter(search_index.ManyMatches(connection.vendor, organization.pk, words))
 
 
-def filter_customers(customers: QuerySet[Customer], filters: dict[str, Any]) -> QuerySet[Customer]:
-    """Apply the list's search, filters and sort; every branch uses an indexed column."""
+def filter_customers(organization: Organization, filters: dict[str, Any]) -> QuerySet[Customer]:
+    """The organization's customers after the list's search, filters and sort; every branch uses an index."""
     now = timezone.now()
+    customers: QuerySet[Customer] = Customer.objects.for_org(organization)
     if query := (filters.get("q") or "").strip():
-        customers = search_customers(customers, query)
+        customers = search_customers(organization, query)
     if tag := filters.get("tag"):
         customers = customers.filter(tags=tag)
     if consent := filters.get("consent"):

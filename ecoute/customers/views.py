@@ -55,7 +55,7 @@ def _filtered_customers(request: HttpRequest) -> tuple[CustomerFilterForm, Query
     # A stale or odd value drops that filter alone: cleaned_data keeps the fields that are valid.
     form.is_valid()
     filters = form.cleaned_data if form.is_bound else {}
-    return form, filter_customers(Customer.objects.for_org(org), filters)
+    return form, filter_customers(org, filters)
 
 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
