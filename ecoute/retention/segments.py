@@ -339,12 +339,8 @@ class RetentionSegment:
             parts.append(NPS_PHRASES[self.nps])
         if not parts:
             return _("%(subject)s.") % {"subject": subject}
-        listed = (
-            parts[0]
-            if len(parts) == 1
-            else _("%(list)s and %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
-        )
-        return _("%(subject)s %(conditions)s.") % {"subject": subject, "conditions": listed}
+        # "Lost customers of the region “Bretagne”, who last bought 1 to 2 years ago."
+        return _("%(subject)s %(conditions)s.") % {"subject": subject, "conditions": ", ".join(parts)}
 
 
 NPS_PHRASES = {
