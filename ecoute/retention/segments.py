@@ -219,7 +219,7 @@ class RetentionSegment:
     def from_query(cls, query: Mapping[str, Any]) -> Self:
         """The segment a query string asks for (a QueryDict or a dict); a bad value is left out and
         named in `problems`, never raised."""
-        found: dict[str, str] = {}
+        found: dict[str, Any] = {}
         problems: list[str] = []
         for key in CHOICES:
             given = query.get(key)
@@ -274,7 +274,7 @@ class RetentionSegment:
         ]
         return urlencode(pairs)
 
-    def narrowed(self, **filters: str) -> "RetentionSegment":
+    def narrowed(self, **filters: Any) -> "RetentionSegment":
         """This segment with more filters (a row of a page's table: the segment and that row's band)."""
         return replace(self, **filters)
 
@@ -336,7 +336,7 @@ class RetentionSegment:
         if self.recency is not None:
             parts.append(_("who last bought %(when)s") % {"when": RECENCY_LABELS[self.recency]})
         if self.nps is not None:
-            parts.append(NPS_PHRASES[self.nps])
+            parts.append(str(NPS_PHRASES[self.nps]))
         if not parts:
             return _("%(subject)s.") % {"subject": subject}
         # "Lost customers of the region “Bretagne”, who last bought 1 to 2 years ago."
