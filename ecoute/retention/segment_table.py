@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ecoute.analytics.interval_sums import SummedInterval
 from ecoute.customers.models import Customer
 from ecoute.lib.quantities import grouped, money
-from ecoute.retention.figures import percent
+from ecoute.retention.customer_outlook import chance
 from ecoute.retention.lost_customers import SegmentFigures
 from ecoute.retention.models import ActivityStatus
 from ecoute.retention.segments import (
@@ -109,7 +109,7 @@ def customer_row(customer: Any, currency: str) -> CustomerRow:
         status=str(ActivityStatus(customer.slipping_status).label),
         status_code=customer.slipping_status,
         spent_last_year=money(customer.yearly_revenue, currency, 0),
-        p_alive="—" if customer.p_alive is None else percent(100 * customer.p_alive),
+        p_alive="—" if customer.p_alive is None else chance(customer.p_alive),
         clv=clv,
     )
 
