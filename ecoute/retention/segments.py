@@ -26,7 +26,19 @@ from itertools import pairwise
 from typing import Any, Self
 from urllib.parse import urlencode
 
-from django.db.models import Case, F, FloatField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +51,6 @@ from ecoute.listening.audiences import NO_LEVEL, latest_nps_level
 from ecoute.listening.responses import NpsLevel
 from ecoute.retention.models import SLIPPING, ActivityStatus
 
-YEAR = timedelta(days=365)
 MAX_TEXT = 100  # a store's or a region's longest name
 BLANK = "-"  # in a query string: the customers with no store (or no region)
 
@@ -110,6 +121,20 @@ def nps_label(code: str) -> str:
     return _("never answered") if code == NO_LEVEL else str(NpsLevel(code).label)
 
 
+class YearBefore(Func):
+    """365 days before a timestamp, in each database's own date arithmetic (Django's generic one
+    calls a Python function on SQLite for every row compared)."""
+
+    output_field = DateTimeField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite stores "YYYY-MM-DD HH:MM:SS[.ffffff]": datetime() writes the same, so text compares.
+        return self.as_sql(compiler, connection, template="datetime(%(expressions)s, '-365 days')", **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(%(expressions)s - INTERVAL '365 days')", **extra)
+
+
 def _ladder(column: str) -> Case:
     steps = [
         When(**{f"{column}__lt": step}, then=Value(band))
@@ -127,15 +152,16 @@ def _slipping_customers(organization: Organization, statuses: tuple[str, ...]) -
         .order_by("-occurred_at", "-id")
         .values("store")[:1]
     )
+    # Sales from a year before the last purchase on; summed once per customer, the band read from the
+    # same sum (a Case over the subquery would run it once per step of the ladder).
     last_year = (
         Transaction.objects.filter(
             customer=OuterRef("pk"),
             currency=organization.currency,
-            occurred_at__gt=OuterRef("last_purchase_at") - YEAR,
+            occurred_at__gt=YearBefore(OuterRef("last_purchase_at")),
         )
         .values("customer")
         .annotate(total=Sum("amount"))
-        .values("total")
     )
     # Each band holds the purchases more recent than the next band's first day.
     recency = [
@@ -147,14 +173,16 @@ def _slipping_customers(organization: Organization, statuses: tuple[str, ...]) -
         slipping_status=F("activity_status__status"),
         last_store=Coalesce(Subquery(last_store), Value("")),
         nps_level=Coalesce(latest_nps_level(), Value(NO_LEVEL)),
-        yearly_revenue=Coalesce(Subquery(last_year), Value(Decimal(0))),
+        yearly_revenue=Coalesce(Subquery(last_year.values("total")), Value(Decimal(0))),
         p_alive=F("score__p_alive"),
         clv=F("score__clv"),
         clv_low=F("score__clv_low"),
         clv_high=F("score__clv_high"),
         value_stayed=F("score__clv") / NullIf(F("score__p_alive"), Value(0.0), output_field=FloatField()),
         recency_band=Case(*recency, default=Value(RECENCY_BANDS[-1][0])),
-        value_band=_ladder("yearly_revenue"),
+        value_band=Coalesce(
+            Subquery(last_year.annotate(band=_ladder("total")).values("band")), Value(VALUE_BANDS[0])
+        ),
         clv_band=Case(When(value_stayed__isnull=True, then=Value(UNSCORED)), default=_ladder("value_stayed")),
     )
 
@@ -249,7 +277,7 @@ class RetentionSegment:
             for key in data
             if key not in CHOICES
         ]
-        found: dict[str, str] = {}
+        found: dict[str, Any] = {}
         for key in CHOICES:
             if key in data and data[key] is not None:
                 value, problem = _read(key, data[key])
