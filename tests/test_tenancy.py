@@ -1,15 +1,19 @@
 """Every page and endpoint that takes an id answers 404 for another organization's id."""
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, Membership, Organization, Role
 from ecoute.customers.models import ImportJob
+from ecoute.customers.queries import refresh_purchase_stats
+from ecoute.retention.models import CustomerScore, CustomerStatus
 from tests.conftest import member_client
 from tests.factories import (
     CriterionFactory,
@@ -18,6 +22,7 @@ from tests.factories import (
     PublicLinkFactory,
     QuestionFactory,
     SurveyFactory,
+    TransactionFactory,
 )
 from tests.url_patterns import named_patterns
 
@@ -137,3 +142,39 @@ def test_another_organizations_ids_answer_404_on_the_api(owner: Membership, othe
             body = json.dumps(API_WRITES[name])
             response = client.post(url, body, content_type="application/json")
         assert response.status_code == 404, name
+
+
+# Pages without an id that list customers by name: another organization's never show there.
+CUSTOMER_LISTS = [
+    "/customers/",
+    "/retention/lost/",
+    "/retention/lost/?status=lost&by=store",
+    "/retention/lost/?by=region&region=Ailleurs",
+    "/retention/lost/?by=nps&store=Leur+magasin",
+]
+
+
+@pytest.mark.django_db
+def test_another_organizations_customers_never_show_on_the_lists(
+    owner: Membership, other_org: Organization
+) -> None:
+    # Given a lost, scored customer of another organization, in its own store and region
+    theirs = CustomerFactory.create(organization=other_org, last_name="Étrangère", region="Ailleurs")
+    TransactionFactory.create(customer=theirs, store="Leur magasin", amount=Decimal("777.00"))
+    refresh_purchase_stats(other_org.pk)
+    now = timezone.now()
+    CustomerStatus.objects.create(
+        organization=other_org, customer=theirs, status="lost", lost_after_days=180, computed_at=now
+    )
+    CustomerScore.objects.create(
+        organization=other_org, customer=theirs, frequency=0, recency_days=0, age_days=300, monetary=0,
+        p_alive=0.1, expected_purchases=0.1, clv=77, clv_low=50, clv_high=90, computed_at=now,
+    )  # fmt: skip
+    client = member_client(owner)
+    for url in CUSTOMER_LISTS:
+        # When the owner opens each list
+        response = client.get(url)
+        # Then it answers without the other organization's customer or their money
+        assert response.status_code == 200, url
+        assert "Étrangère" not in response.text, url
+        assert "777" not in response.text, url

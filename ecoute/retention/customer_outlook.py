@@ -49,6 +49,24 @@ def _last_purchase(last: datetime) -> str:
     return formats.date_format(local, "F" if same_year else "F Y")
 
 
+def purchase_history(count: int, month: str) -> str:
+    """ "Bought 6 times, last in March", "Bought once, in March"."""
+    if count == 1:
+        return _("Bought once, in %(month)s") % {"month": month}
+    return ngettext(
+        "Bought %(count)s time, last in %(month)s", "Bought %(count)s times, last in %(month)s", count
+    ) % {"count": grouped(count), "month": month}
+
+
+def chance(p_alive: float) -> str:
+    """A chance as a manager reads it, to the whole percent: "18 %", "less than 1 %"."""
+    if p_alive < 0.005:
+        return _("less than %(value)s") % {"value": percent(1, 0)}
+    if p_alive > 0.995:
+        return _("more than %(value)s") % {"value": percent(99, 0)}
+    return percent(100 * p_alive, 0)
+
+
 def customer_outlook(customer: Customer) -> CustomerOutlook | None:
     """None for a customer who never bought."""
     bought = (
@@ -58,18 +76,14 @@ def customer_outlook(customer: Customer) -> CustomerOutlook | None:
     )
     if not bought["count"]:
         return None
-    sentence = ngettext(
-        "Bought %(count)s time, last in %(month)s",
-        "Bought %(count)s times, last in %(month)s",
-        bought["count"],
-    ) % {"count": grouped(bought["count"]), "month": _last_purchase(bought["last"])}
+    sentence = purchase_history(bought["count"], _last_purchase(bought["last"]))
     score = CustomerScore.objects.filter(customer=customer).first()
     status = CustomerStatus.objects.filter(customer=customer).first()
     p_alive = expected = clv = None
     if score is not None:
         sentence = _("%(history)s; %(chance)s chance still active") % {
             "history": sentence,
-            "chance": percent(100 * score.p_alive),
+            "chance": chance(score.p_alive),
         }
         currency = customer.organization.currency
         p_alive = _figure(score.p_alive, score.p_alive_low, score.p_alive_high, lambda p: percent(100 * p))

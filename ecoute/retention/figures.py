@@ -15,8 +15,8 @@ MINIMUM_N = 30
 STEADY_POINTS = 0.1
 
 
-def percent(value: float) -> str:
-    return _("%(value)s%%") % {"value": grouped(value, 1)}
+def percent(value: float, decimals: int = 1) -> str:
+    return _("%(value)s%%") % {"value": grouped(value, decimals)}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Sum
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Transaction
-from ecoute.retention.models import SLIPPING, ActivityStatus, CustomerStatus
+from ecoute.retention.models import SLIPPING, ActivityStatus, CustomerStatus, RetentionRules
 
 YEAR = timedelta(days=365)
 
@@ -58,3 +58,11 @@ def revenue_at_stake(organization: Organization, now: datetime) -> RevenueAtStak
     )
     customers = CustomerStatus.objects.for_org(organization).filter(status__in=SLIPPING).count()
     return RevenueAtStake(sales["amount"] or Decimal(0), organization.currency, customers)
+
+
+def scores_computed_at(organization: Organization) -> datetime | None:
+    """When the customers were last scored by the lifetime model (None: never)."""
+    at: datetime | None = (
+        RetentionRules.objects.for_org(organization).values_list("scores_computed_at", flat=True).first()
+    )
+    return at

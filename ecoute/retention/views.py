@@ -1,8 +1,10 @@
-"""The retention pages: statuses, churn, cohorts and revenue at stake; the organization's rules."""
+"""The retention pages: statuses, churn, cohorts and revenue at stake; lost and at-risk customers by
+segment; the organization's rules."""
 
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,9 +17,14 @@ from ecoute.retention.churn import churn_by_period, period_starts
 from ecoute.retention.cohorts import cohort_retention
 from ecoute.retention.figures import churn_rows, month_name, rate, trend_sentence
 from ecoute.retention.forms import RetentionRulesForm
-from ecoute.retention.queries import revenue_at_stake, status_counts, statuses_computed_at
+from ecoute.retention.lost_customers import figures_total, segment_figures
+from ecoute.retention.queries import revenue_at_stake, scores_computed_at, status_counts, statuses_computed_at
+from ecoute.retention.scores import HORIZON_PERIODS
+from ecoute.retention.segment_table import customer_row, filter_choices, segment_row
+from ecoute.retention.segments import DIMENSION_LABELS, DIMENSIONS, RetentionSegment, dimension_from_query
 from ecoute.retention.statuses import rules_of
 
+CUSTOMERS_PER_PAGE = 50
 MONTHS_SHOWN = 12
 QUARTERS_SHOWN = 8
 
@@ -74,3 +81,33 @@ def retention_rules(request: HttpRequest) -> HttpResponse:
         return redirect("retention:retention_rules")
     status = 400 if form.errors else 200
     return render(request, "retention/rules.html", {"form": form}, status=status)
+
+
+@member_required("view_customers")
+def lost_customers(request: HttpRequest) -> HttpResponse:
+    """Lost and at-risk customers by segment, and the customers of the chosen one. Filters come from
+    the query string; a bad one is left out and said (400), never a failure."""
+    org = current_organization(request)
+    currency = org.currency
+    segment = RetentionSegment.from_query(request.GET)
+    dimension = dimension_from_query(request.GET)
+    figures = segment_figures(org, segment, dimension)
+    page = Paginator(segment.customers(org), CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = segment.to_query()
+    context = {
+        "segment": segment,
+        "description": segment.describe(currency),
+        "query": query,
+        "dimension": dimension,
+        "dimension_label": DIMENSION_LABELS[dimension],
+        "dimensions": [(key, DIMENSION_LABELS[key]) for key in DIMENSIONS],
+        "filters": filter_choices(segment, currency),
+        "rows": [segment_row(figure, dimension, segment, currency) for figure in figures],
+        "total": segment_row(figures_total(figures), dimension, None, currency),
+        "page": page,
+        "customer_rows": [customer_row(customer, currency) for customer in page],
+        "page_query": "&".join(part for part in (query, f"by={dimension}") if part),
+        "horizon_weeks": HORIZON_PERIODS,
+        "scored_at": scores_computed_at(org),
+    }
+    return render(request, "retention/lost_customers.html", context, status=400 if segment.problems else 200)

@@ -7,11 +7,12 @@ and leaves an import history on the demo organization.
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.actions import add_member, create_organization
@@ -21,6 +22,7 @@ from ecoute.customers.demo.export import FILES, ExportCounts, export_demo
 from ecoute.customers.demo.listening import run_listening_program
 from ecoute.customers.demo.names import ORGANIZATION_NAME
 from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, LoyaltyAct, Transaction
+from ecoute.retention.scores import score_and_classify
 
 DEMO_PASSWORD = "ecoute-demo"  # noqa: S105 - the published demo login
 DEMO_MEMBERS = (
@@ -104,6 +106,9 @@ def _fill(
         report.imports.append(lease.job)
     say(_("Running the listening programme over the history…"))
     report.listening = run_listening_program(organization, seed=seed, today=today)
+    say(_("Scoring the customers: statuses, chance still active, lifetime value…"))
+    end_of_history = datetime.combine(today, time(23, 59), tzinfo=UTC)
+    score_and_classify(organization, now=min(timezone.now(), end_of_history))
     return report
 
 
