@@ -5,7 +5,7 @@ from typing import cast
 
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -24,11 +24,13 @@ from ecoute.customers.actions import (
     store_upload,
 )
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm, MappingRow
+from ecoute.customers.importing.crm_fields import KEPT_KIND, crm_field_columns
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
-from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
+from ecoute.customers.importing.kind_guess import looks_like
+from ecoute.customers.importing.mapping import CRM_FIELD, guess_columns, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.reading import reading_notes
-from ecoute.customers.models import ImportJob, ImportStatus
+from ecoute.customers.models import ImportJob, ImportKind, ImportStatus
 from ecoute.customers.tasks import enqueue_resumed_import, run_import_task
 from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
@@ -86,9 +88,15 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     headers, preview = job.headers, job.preview
     columns = guess_columns(headers, fields)
     guessed = {i: spec.name for i, spec in columns.items()}
+    guessed |= dict.fromkeys(crm_field_columns(headers, job.kind, set(columns), rows=preview), CRM_FIELD)
     missing = ", ".join(str(spec.label) for spec in missing_fields(columns, fields))
     form = ImportMappingForm(
-        request.POST or None, headers=headers, fields=fields, initial_mapping=guessed, preview=preview
+        request.POST or None,
+        headers=headers,
+        fields=fields,
+        initial_mapping=guessed,
+        preview=preview,
+        crm_fields=job.kind == KEPT_KIND,
     )
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen_mapping()
@@ -117,9 +125,22 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
             "headers": headers,
             "fields": fields,
             "reading_notes": reading_notes(job.reading),
+            "looks_like": looks_like(headers, preview, job.kind),
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@member_required("import")
+def import_switch_kind(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Import an uploaded file as another kind, keeping the upload: back to its columns, guessed anew."""
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
+    kind = request.POST.get("kind", "")
+    if kind not in ImportKind.values:
+        return HttpResponseBadRequest(_("Unknown kind of import."))
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(kind=kind, mapping={})
+    return redirect("customers:import_mapping", job_id=job.pk)
 
 
 def _mapping_rows(form: ImportMappingForm, guessed: dict[int, str]) -> list[MappingRow]:

@@ -42,7 +42,13 @@ class FirstPass:
     """Convert every row, collect problems, spill good rows, observe dates."""
 
     def __init__(
-        self, plan: ImportPlan, headers: list[str], columns: dict[int, FieldSpec], request: ImportRequest
+        self,
+        plan: ImportPlan,
+        headers: list[str],
+        columns: dict[int, FieldSpec],
+        request: ImportRequest,
+        *,
+        crm_columns: list[int] | None = None,
     ) -> None:
         self.plan = plan
         self.headers = headers
@@ -72,11 +78,12 @@ class FirstPass:
         ]
         self.customer_at = self.order.index("customer") if plan.needs_customers else -1
         self.customer_refs: dict[str, int] = {}
-        self.unmapped = [i for i in range(len(headers)) if i not in columns]
+        # The columns kept as the customer's CRM fields, named by their header as the API names them; the
+        # other columns that feed no field are ignored: written nowhere.
+        self.crm_columns = crm_columns or []
         self.with_attributes = plan.kind == "customers"
         if self.with_attributes:
-            # The other columns are the customer's CRM fields, named by their header as the API names them.
-            for i in self.unmapped:
+            for i in self.crm_columns:
                 if len(headers[i]) > MAX_ATTRIBUTE_NAME:
                     raise ImportFileError(
                         "crm_field_name_too_long", column=headers[i][:80], limit=MAX_ATTRIBUTE_NAME
@@ -189,9 +196,9 @@ class FirstPass:
                 if ref not in refs:
                     refs[ref] = line
         if self.with_attributes:
-            headers, unmapped = self.headers, self.unmapped
+            headers, crm_columns = self.headers, self.crm_columns
             attributes = [
-                {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
+                {headers[i]: as_text(cells[i]) for i in crm_columns if i < len(cells) and cells[i]}
                 for cells in rows
             ]
             if any(
@@ -233,7 +240,7 @@ class FirstPass:
             append(value)
         if self.with_attributes:
             attributes = {}
-            for i in self.unmapped:
+            for i in self.crm_columns:
                 if i < width and cells[i]:
                     text = as_text(cells[i])
                     if len(text) > MAX_ATTRIBUTE_VALUE:

@@ -1,5 +1,6 @@
 """Per kind of import: the fields, how a row becomes a database row, and what to refresh afterwards."""
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Collection, Sequence
@@ -86,6 +87,19 @@ class ImportPlan:
 
     def after_write(self, organization_id: int, customer_ids: Collection[int]) -> None:
         """Refresh what is derived from the rows written (counts and flags on customers)."""
+
+
+def _by_external_id(
+    model: type[Transaction | Interaction | LoyaltyAct], mapped: frozenset[str], *columns: str
+) -> Upsert:
+    """Rows keyed by their external id; a rerun updates the columns the file maps (a column left out, or
+    ignored, leaves what is stored as it was), and those always computed (a sale's number of lines)."""
+    upsert = Upsert.by_external_id(model, *columns)
+    fed = {column for column in columns if column in mapped or column.removesuffix("_id") in mapped}
+    return dataclasses.replace(upsert, update=tuple(c for c in columns if c in fed or c in ALWAYS_UPDATED))
+
+
+ALWAYS_UPDATED = frozenset({"lines_count"})
 
 
 def _derived_id(*parts: object) -> str:
@@ -217,8 +231,9 @@ def sale_key(ctx: WriteContext, customer: str, occurred: Any, amount: str, store
 
 class TransactionPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert.by_external_id(
+        return _by_external_id(
             Transaction,
+            mapped,
             "customer_id",
             "occurred_at",
             "amount",
@@ -302,8 +317,9 @@ class TransactionPlan(ImportPlan):
 
 class InteractionPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert.by_external_id(
+        return _by_external_id(
             Interaction,
+            mapped,
             "customer_id",
             "kind",
             "touchpoint",
@@ -334,8 +350,9 @@ class InteractionPlan(ImportPlan):
 
 class LoyaltyActPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert.by_external_id(
+        return _by_external_id(
             LoyaltyAct,
+            mapped,
             "customer_id",
             "kind",
             "source",

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from ecoute.customers.importing.cells import as_text
+from ecoute.customers.importing.crm_fields import crm_field_columns
 from ecoute.customers.importing.field_spec import FieldSpec
 from ecoute.customers.importing.fields import ITEM_FIELDS
 from ecoute.customers.importing.first_pass import FirstPass
@@ -39,7 +40,7 @@ from ecoute.customers.importing.kinds import (
     ImportPlan,
     WriteContext,
 )
-from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
+from ecoute.customers.importing.mapping import CRM_FIELD, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
 from ecoute.customers.importing.request import ImportOutcome, ImportRequest
@@ -82,12 +83,14 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
     try:
         with _open_source(request) as table, _cycle_collection_paused():
             columns = _columns(table, plan, request)
+            crm_columns = _crm_columns(table, plan, request, columns)
             outcome = ImportOutcome()
             outcome.mapping = [
-                (header, columns[i].name if i in columns else None) for i, header in enumerate(table.headers)
+                (header, columns[i].name if i in columns else CRM_FIELD if i in crm_columns else None)
+                for i, header in enumerate(table.headers)
             ]
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
-                first = FirstPass(plan, table.headers, columns, request)
+                first = FirstPass(plan, table.headers, columns, request, crm_columns=crm_columns)
                 check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
                 if not isinstance(table, RecordsTable):
                     outcome.reading = table.description()
@@ -131,6 +134,19 @@ def _columns(table: Any, plan: ImportPlan, request: ImportRequest) -> dict[int, 
             found=", ".join(table.headers),
         )
     return table.columns
+
+
+def _crm_columns(
+    table: Any, plan: ImportPlan, request: ImportRequest, columns: dict[int, FieldSpec]
+) -> list[int]:
+    """The columns kept as CRM fields: every `attributes` key of records, as chosen or guessed in a file."""
+    if plan.kind != "customers":
+        return []
+    if isinstance(table, RecordsTable):
+        return [i for i in range(len(table.headers)) if i not in columns]
+    return crm_field_columns(
+        table.headers, plan.kind, set(columns), overrides=request.overrides, chosen=request.mapping
+    )
 
 
 @contextmanager
