@@ -22,6 +22,7 @@ from ecoute.customers.actions import (
     read_headers_and_preview,
     resume_import_job,
     store_upload,
+    valid_rows_can_be_imported,
 )
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm, MappingRow
 from ecoute.customers.importing.crm_fields import KEPT_KIND, crm_field_columns
@@ -173,7 +174,13 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     )
     # Said again in the reader's language, from their code and parameters.
     notes = [ImportNote(note["code"], note.get("params", {})).describe() for note in job.notes]
-    context = {"job": job, "problems": problems, "reading_notes": reading_notes(job.reading), "notes": notes}
+    context = {
+        "job": job,
+        "problems": problems,
+        "reading_notes": reading_notes(job.reading),
+        "notes": notes,
+        "valid_rows_can_be_imported": valid_rows_can_be_imported(job),
+    }
     return render(request, template, context)
 
 
@@ -183,6 +190,19 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     """Import for real a file that a dry run has checked."""
     job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
     if job.file_is_kept and claim_import_job(job, ImportStatus.CHECKED, dry_run=False, attempts=0):
+        transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+    return redirect("customers:import_detail", job_id=job.pk)
+
+
+@require_POST
+@member_required("import")
+def import_valid_rows(request: HttpRequest, job_id: int) -> HttpResponse:
+    """After a dry run that found bad rows: import the valid ones from the same upload, the others set
+    aside in the rejects file."""
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
+    if valid_rows_can_be_imported(job) and claim_import_job(
+        job, ImportStatus.FAILED, dry_run=False, skip_invalid=True, attempts=0
+    ):
         transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
     return redirect("customers:import_detail", job_id=job.pk)
 

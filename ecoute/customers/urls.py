@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/<int:job_id>/mapping/", import_views.import_mapping, name="import_mapping"),
     path("imports/<int:job_id>/kind/", import_views.import_switch_kind, name="import_switch_kind"),
     path("imports/<int:job_id>/run/", import_views.import_run, name="import_run"),
+    path("imports/<int:job_id>/valid-rows/", import_views.import_valid_rows, name="import_valid_rows"),
     path("imports/<int:job_id>/resume/", import_views.import_resume, name="import_resume"),
     path("imports/<int:job_id>/rejects/", import_views.import_rejects, name="import_rejects"),
 ]

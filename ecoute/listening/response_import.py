@@ -72,7 +72,7 @@ def import_responses(
             outcome.problems.sort(key=lambda problem: problem.line)
             if outcome.ok or request.skip_invalid:
                 _store(survey, responses, outcome, dry_run=request.dry_run, progress=progress)
-                write_rejects_if_asked(table, outcome, request.rejects_path, dry_run=request.dry_run)
+                write_rejects_if_asked(table, outcome, request.rejects_path)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome

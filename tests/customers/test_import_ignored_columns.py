@@ -14,7 +14,10 @@ from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, L
 from tests.customers.importing import failing_import, run_import, write_csv
 from tests.factories import CustomerFactory
 
-SALES = "N° ticket;N° client;Date;Montant TTC;Magasin\nT1;C1;02/03/2024;49,90;Lyon\nT2;C9;03/03/2024;12,00;Nantes\n"
+SALES = (
+    "N° ticket;N° client;Date;Montant TTC;Magasin\n"
+    "T1;C1;02/03/2024;49,90;Lyon\nT2;C9;03/03/2024;12,00;Nantes\n"
+)
 
 
 def _upload(client: Client, kind: str, content: str) -> ImportJob:

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 
 
+# The kinds whose rows carry an id: the ids that come on several lines are noted (see RepeatedKeys).
+KEYED_KINDS = frozenset({"customers", "transactions", "interactions", "loyalty-acts"})
+
+
 class _RowByRowError(Exception):
     """A batch to convert row by row, so that each problem is named."""
 
@@ -90,7 +94,7 @@ class FirstPass:
                     )
         self.width = max(columns, default=-1) + 1
         # Customers and sales whose id comes on several lines (repeated customers, items of one sale).
-        keyed = plan.kind in ("customers", "transactions") and "external_id" in self.order
+        keyed = plan.kind in KEYED_KINDS and "external_id" in self.order
         self.keys = RepeatedKeys(self.order.index("external_id")) if keyed else None
         self.amounts: SaleAmounts | None = None
         if plan.kind == "transactions":

@@ -92,6 +92,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
                 first = FirstPass(plan, table.headers, columns, request, crm_columns=crm_columns)
                 check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
+                _note_repeated_ids(plan, first, outcome)
                 if not isinstance(table, RecordsTable):
                     outcome.reading = table.description()
                 if outcome.rows == 0:
@@ -103,6 +104,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                 # spilled as good: they are left out when written.
                 late = set(itertools.islice(outcome.rejected_lines, rejected_in_pass_1, None))
                 if not outcome.ok and not request.skip_invalid:
+                    write_rejects_if_asked(table, outcome, request.rejects_path)
                     return outcome
                 spill.seek(0)
                 _write_rows(
@@ -116,7 +118,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     progress=progress,
                     late_rejected=late,
                 )
-            write_rejects_if_asked(table, outcome, request.rejects_path, dry_run=request.dry_run)
+            write_rejects_if_asked(table, outcome, request.rejects_path)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome
@@ -295,20 +297,33 @@ def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None, rejected: set[int]
         yield (*gatherer.sales(), held)
 
 
+def _note_repeated_ids(plan: ImportPlan, first: FirstPass, outcome: ImportOutcome) -> None:
+    """Say which ids come on several lines, with their lines: the last line of each wins (a sale's
+    lines are its items, said once they are gathered)."""
+    code = REPEATED_ID_NOTES.get(plan.kind)
+    if code is not None and first.keys is not None and first.keys.repeated:
+        outcome.notes.append(
+            ImportNote(code, {"count": len(first.keys.repeated), "shown": first.keys.shown()})
+        )
+
+
+REPEATED_ID_NOTES = {
+    "customers": "customer_repeated",
+    "interactions": "id_repeated",
+    "loyalty-acts": "id_repeated",
+}
+
+
 def _note_repeats(
     plan: ImportPlan, first: FirstPass, gatherer: SaleGatherer | None, outcome: ImportOutcome
 ) -> None:
-    """Say which lines were gathered into sales, folded as duplicates, or won for a repeated customer."""
+    """Say which lines were gathered into sales, or folded as duplicates."""
     if gatherer is not None:
         outcome.duplicates += gatherer.duplicates
         if gatherer.lines:
             outcome.notes.append(
                 ImportNote("sale_lines", {"lines": gatherer.lines, "sales": gatherer.sales_count})
             )
-    if plan.kind == "customers" and first.keys is not None and first.keys.repeated:
-        outcome.notes.append(
-            ImportNote("customer_repeated", {"count": len(first.keys.repeated), "shown": first.keys.shown()})
-        )
 
 
 def _database_rows(
@@ -382,9 +397,10 @@ def _database_rows(
         yield count, db_rows, tags, items
 
 
-def write_rejects_if_asked(table: Any, outcome: ImportOutcome, path: Path | None, *, dry_run: bool) -> None:
-    """Write the rejected rows to `path` when one is asked, there are some, and this is no dry run."""
-    if path is not None and outcome.rejected_lines and not dry_run:
+def write_rejects_if_asked(table: Any, outcome: ImportOutcome, path: Path | None) -> None:
+    """Write the rejected rows to `path` when one is asked and there are some: after a dry run too, so
+    that the rows to fix can be downloaded before anything is imported."""
+    if path is not None and outcome.rejected_lines:
         outcome.rejects_path = path
         outcome.rejects_error = write_rejects(table, outcome, path)
 

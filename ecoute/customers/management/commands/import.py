@@ -101,14 +101,7 @@ class Command(BaseCommand):
 
     def _import(self, org: Organization, options: dict[str, Any]) -> None:
         path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(_("No file at %(path)s.") % {"path": path})
-        if options["rejects"] and not options["skip_invalid"]:
-            raise CommandError(_("--rejects goes with --skip-invalid."))
-        if options["rejects"]:
-            _check_rejects_destination(options["rejects"], path)
-        if options["header_row"] is not None and options["header_row"] < 1:
-            raise CommandError(_("--header-row is a line number, from 1."))
+        _check_options(path, options)
         survey = responses_survey(org, options)
         if survey is None and not options["keep_kind"]:
             _refuse_another_kind(path, options)
@@ -268,6 +261,17 @@ class Command(BaseCommand):
             "process was stopped, run this command again in %(seconds)s seconds to resume the import.",
             seconds,
         ) % {"file": job.original_name, "id": job.pk, "seconds": seconds}
+
+
+def _check_options(path: Path, options: dict[str, Any]) -> None:
+    if not path.is_file():
+        raise CommandError(_("No file at %(path)s.") % {"path": path})
+    if options["rejects"] and not options["skip_invalid"]:
+        raise CommandError(_("--rejects goes with --skip-invalid."))
+    if options["rejects"]:
+        _check_rejects_destination(options["rejects"], path)
+    if options["header_row"] is not None and options["header_row"] < 1:
+        raise CommandError(_("--header-row is a line number, from 1."))
 
 
 def _refuse_another_kind(path: Path, options: dict[str, Any]) -> None:
