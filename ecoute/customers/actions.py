@@ -263,6 +263,7 @@ def run_import_job(
         date_order=date_order,
         currency=organization.currency,
         single_currency=organization.single_currency,
+        job_id=job.pk,
     )
     try:
         outcome = run_import(request, report)

@@ -25,6 +25,7 @@ from ecoute.customers.actions import (
     valid_rows_can_be_imported,
 )
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm, MappingRow
+from ecoute.customers.import_undo import UndoRefusedError, plan_undo, undo_import
 from ecoute.customers.importing.crm_fields import KEPT_KIND, crm_field_columns
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
 from ecoute.customers.importing.kind_guess import looks_like
@@ -205,6 +206,22 @@ def import_valid_rows(request: HttpRequest, job_id: int) -> HttpResponse:
     ):
         transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
     return redirect("customers:import_detail", job_id=job.pk)
+
+
+@member_required("import")
+def import_undo(request: HttpRequest, job_id: int) -> HttpResponse:
+    """What undoing an import would remove and put back, and what it cannot (GET); undo it (POST)."""
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
+    if request.method == "POST":
+        try:
+            undo_import(job, by=_user(request))
+        except UndoRefusedError:
+            pass  # said again below, as it stands now
+        else:
+            return redirect("customers:import_detail", job_id=job.pk)
+    plan = plan_undo(job)
+    status = 409 if request.method == "POST" or not plan.possible else 200
+    return render(request, "customers/import_undo.html", {"job": job, "plan": plan}, status=status)
 
 
 @require_POST

@@ -34,10 +34,7 @@ def test_a_dry_run_and_the_import_name_each_repeated_id_with_its_lines_and_the_l
     imported, _err = run_import("interactions", str(path), "--org", org.slug, "--language", "en")
 
     # Then both say which ids repeat, on which lines, and that the last line of each wins
-    sentence = (
-        "2 ids come on several lines (their numbers in brackets): I1 (2, 4, 6), I2 (3, 5); the last line "
-        "of each wins, the earlier ones are replaced by it."
-    )
+    sentence = "2 ids come on several lines: I1 (2, 4, 6), I2 (3, 5); the last line of each wins."
     assert sentence in checked
     assert sentence in imported
     # And it does

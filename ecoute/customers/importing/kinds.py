@@ -45,6 +45,8 @@ class WriteContext:
     occurrences: dict[str, int] = field(default_factory=dict)
     # Whether the organization is in France: a row without a country follows French rules.
     in_france: bool = False
+    # The import writing, recorded on each row it writes so that it can be undone (None: the API).
+    job_id: int | None = None
 
     @cached_property
     def db_now(self) -> Any:
@@ -99,7 +101,7 @@ def _by_external_id(
     return dataclasses.replace(upsert, update=tuple(c for c in columns if c in fed or c in ALWAYS_UPDATED))
 
 
-ALWAYS_UPDATED = frozenset({"lines_count"})
+ALWAYS_UPDATED = frozenset({"lines_count", "imported_by"})
 
 
 def _derived_id(*parts: object) -> str:
@@ -144,9 +146,10 @@ class CustomerPlan(ImportPlan):
                 "purchases_count",
                 "email_consent",
                 "search_name",
+                "imported_by",
             ),
             conflict=("organization_id", "external_id"),
-            update=(*updated, "updated_at", "attributes", "search_name"),
+            update=(*updated, "updated_at", "attributes", "search_name", "imported_by"),
             merge_json=("attributes",),
         )
 
@@ -167,6 +170,7 @@ class CustomerPlan(ImportPlan):
             0,
             False,
             self._search_name(row, ctx.mapped),
+            ctx.job_id,
         )
 
     @staticmethod
@@ -192,6 +196,7 @@ class ConsentPlan(ImportPlan):
                 "granted",
                 "recorded_at",
                 "source",
+                "imported_by",
             ),
             conflict=("customer_id", "channel", "purpose", "recorded_at", "granted"),
             update=(),
@@ -206,6 +211,7 @@ class ConsentPlan(ImportPlan):
             row["granted"],
             row["recorded_at"],
             row.get("source") or "",
+            ctx.job_id,
         )
 
     def after_write(self, organization_id: int, customer_ids: Collection[int]) -> None:
@@ -240,6 +246,7 @@ class TransactionPlan(ImportPlan):
             "currency",
             "channel",
             "store",
+            "imported_by",
             "lines_count",
         )
 
@@ -258,6 +265,7 @@ class TransactionPlan(ImportPlan):
             (row.get("currency") or "EUR").upper(),
             row.get("channel") or "",
             row.get("store") or "",
+            ctx.job_id,
             1,
         )
 
@@ -304,6 +312,7 @@ class TransactionPlan(ImportPlan):
                     [(c or "EUR").upper() for c in column(currency)],
                     [c or "" for c in column(channel)],
                     [s or "" for s in stores],
+                    repeat(ctx.job_id, len(rows)),
                     repeat(1, len(rows)),
                     strict=True,
                 )
@@ -328,6 +337,7 @@ class InteractionPlan(ImportPlan):
             "resolved_first_contact",
             "delivery_delay_days",
             "handling_time_minutes",
+            "imported_by",
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
@@ -345,6 +355,7 @@ class InteractionPlan(ImportPlan):
             row.get("resolved_first_contact"),
             row.get("delivery_delay_days"),
             None if minutes is None else str(minutes),
+            ctx.job_id,
         )
 
 
@@ -360,6 +371,7 @@ class LoyaltyActPlan(ImportPlan):
             "rating",
             "text",
             "url",
+            "imported_by",
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
@@ -375,6 +387,7 @@ class LoyaltyActPlan(ImportPlan):
             row.get("rating"),
             row.get("text") or "",
             row.get("url") or "",
+            ctx.job_id,
         )
 
 

@@ -15,6 +15,7 @@ paused while rows flow; on PostgreSQL the next batch is prepared while the serve
 """
 
 import contextlib
+import dataclasses
 import gc
 import itertools
 import os
@@ -228,8 +229,9 @@ def _write_rows(
         timezone.now(),
         db_datetime_for_connection(),
         in_france=request.time_zone == "Europe/Paris",
+        job_id=request.job_id,
     )
-    upsert = plan.upsert(mapped)
+    upsert = dataclasses.replace(plan.upsert(mapped), job_id=request.job_id)
     gatherer = None
     if plan.kind == "transactions" and first.keys is not None:
         gatherer = SaleGatherer(names, first.keys.repeated)

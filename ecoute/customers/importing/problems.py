@@ -197,20 +197,16 @@ NOTES = {
     "customer_repeated": (
         "count",
         lambda n: ngettext(
-            "%(count)s CRM id comes on several lines (their numbers in brackets): %(shown)s; the last "
-            "line wins, the earlier ones are replaced by it.",
-            "%(count)s CRM ids come on several lines (their numbers in brackets): %(shown)s; the last "
-            "line of each wins, the earlier ones are replaced by it.",
+            "%(count)s CRM id comes on several lines: %(shown)s; the last line wins.",
+            "%(count)s CRM ids come on several lines: %(shown)s; the last line of each wins.",
             n,
         ),
     ),
     "id_repeated": (
         "count",
         lambda n: ngettext(
-            "%(count)s id comes on several lines (their numbers in brackets): %(shown)s; the last line wins, "
-            "the earlier ones are replaced by it.",
-            "%(count)s ids come on several lines (their numbers in brackets): %(shown)s; the last line of "
-            "each wins, the earlier ones are replaced by it.",
+            "%(count)s id comes on several lines: %(shown)s; the last line wins.",
+            "%(count)s ids come on several lines: %(shown)s; the last line of each wins.",
             n,
         ),
     ),
