@@ -80,7 +80,10 @@ def test_undoing_a_sales_import_removes_its_sales_and_puts_back_the_one_it_chang
         amount=Decimal("12.50"),
         store="Lyon",
     )
-    content = "N° commande;Code client;Date;Montant;Magasin\nT1;C1;02/03/2024;99,90;Paris\nT2;C1;03/03/2024;5,00;Paris\n"
+    content = (
+        "N° commande;Code client;Date;Montant;Magasin\n"
+        "T1;C1;02/03/2024;99,90;Paris\nT2;C1;03/03/2024;5,00;Paris\n"
+    )
     job = _import(org, "transactions", write_csv(tmp_path / "ventes.csv", content))
     customer.refresh_from_db()
     assert customer.purchases_count == 2
