@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ecoute.accounts.models import Organization
+from ecoute.customers.importing.kind_guess import looks_like
 from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, LoyaltyAct, Transaction
 from tests.customers.importing import failing_import, run_import, write_csv
 from tests.factories import CustomerFactory
@@ -214,3 +215,37 @@ def test_a_recognised_column_set_to_ignore_leaves_what_it_would_feed_as_it_was(
     # Then what that column would feed is as it was, and no CRM field holds it
     assert stored(org) == before
     assert all(not customer.attributes for customer in Customer.objects.all())
+
+
+@pytest.mark.parametrize(
+    ("headers", "rows", "chosen", "expected"),
+    [
+        # a till export with one bad amount among its first rows is still sales
+        (
+            ["N° ticket", "N° client", "Date", "Montant TTC"],
+            [["T1", "C1", "02/03/2024", "49,90"], ["T2", "C1", "03/03/2024", "douze"]],
+            "customers",
+            "transactions",
+        ),
+        # contacts chosen as acts of loyalty: their kinds are kinds of contact, not of loyalty
+        (
+            ["N° ticket", "Code client", "Type", "Date", "Objet"],
+            [["I1", "C1", "appel", "02/03/2024", "Retard"], ["I2", "C1", "sav", "03/03/2024", "Colis"]],
+            "loyalty-acts",
+            "interactions",
+        ),
+        # a CRM export with a comment and a total of purchases is a list of customers
+        (
+            ["Code client", "Nom", "Prénom", "Commentaire", "Total achats"],
+            [["C1", "Durand", "Léa", "fidèle", "120"]],
+            "customers",
+            None,
+        ),
+    ],
+    ids=["sales", "contacts", "crm"],
+)
+def test_the_kind_a_file_looks_like_is_told_from_its_column_names_and_first_values(
+    headers: list[str], rows: list[list[str]], chosen: str, expected: str | None
+) -> None:
+    guess = looks_like(headers, rows, chosen)
+    assert (guess.kind if guess else None) == expected

@@ -51,14 +51,17 @@ class KindGuess:
 
 
 def _fits(spec: FieldSpec, values: list[str]) -> bool:
-    """Whether the first values of a column have the shape of the field (empty ones say nothing)."""
+    """Whether most of the first values of a column have the shape of the field (a file being checked
+    has bad rows: one of them does not make it another kind; empty values say nothing)."""
     shown = [value for value in values if value not in (None, "")]
+    return sum(_has_shape(spec, value) for value in shown) * 2 >= len(shown)
+
+
+def _has_shape(spec: FieldSpec, value: str) -> bool:
     if spec.type is ValueType.DATETIME:
-        return all(_DATE_SHAPE.search(str(value)) for value in shown)
-    convert = converter_for(spec)
+        return bool(_DATE_SHAPE.search(str(value)))
     try:
-        for value in shown:
-            convert(value)
+        converter_for(spec)(value)
     except (CellError, InvalidValueError, ValueError, TypeError, AttributeError):
         return False
     return True
