@@ -75,7 +75,7 @@ def _shown(ids: list[str], count: int) -> str:
 
 
 def _rows(job: ImportJob) -> Any:
-    return MODELS[job.kind]._default_manager.filter(organization_id=job.organization_id)  # type: ignore[attr-defined]
+    return MODELS[job.kind]._default_manager.filter(organization_id=job.organization_id)
 
 
 def _snapshot_ids(job: ImportJob) -> Any:
@@ -133,9 +133,9 @@ def _label(job: ImportJob) -> str:
 def _refuse_customers_with_rows(created: Any, plan: UndoPlan) -> None:
     kept: set[str] = set()
     for relation in Customer._meta.related_objects:
-        if relation.related_model.__name__ in DERIVED:  # type: ignore[union-attr]
+        if relation.related_model.__name__ in DERIVED:
             continue
-        owners = relation.related_model._default_manager.filter(  # type: ignore[union-attr]
+        owners = relation.related_model._default_manager.filter(
             **{f"{relation.field.name}__in": created.values("pk")}
         ).values_list(f"{relation.field.name}__external_id", flat=True)
         kept.update(owners.distinct()[:1000])
@@ -209,5 +209,5 @@ def _decoded(model: type[models.Model], prior: dict[str, Any]) -> dict[str, Any]
     values: dict[str, Any] = {}
     for column, stored in prior.items():
         model_field = model._meta.get_field(column.removesuffix("_id") if column == "customer_id" else column)
-        values[model_field.attname] = _field_value(model_field, stored)
+        values[model_field.attname] = _field_value(model_field, stored)  # type: ignore[union-attr]
     return values

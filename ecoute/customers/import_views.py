@@ -181,6 +181,8 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "reading_notes": reading_notes(job.reading),
         "notes": notes,
         "valid_rows_can_be_imported": valid_rows_can_be_imported(job),
+        # A dry run that found bad rows stops before counting the others' keys: its valid rows.
+        "valid_rows": job.rows_total - job.rows_rejected,
     }
     return render(request, template, context)
 

@@ -1,6 +1,7 @@
 """A column set to ignore, or left ignored, is written nowhere: not as a CRM field of a customer, not
 into the field it would feed on a rerun. A file of another kind than the one chosen is said so first."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -171,7 +172,7 @@ def _seed(org: Organization) -> Customer:
 
 
 # Per kind: a file whose recognised column the user ignores, and where what that column feeds is read.
-IGNORED = {
+IGNORED: dict[str, tuple[str, str, Callable[[Organization], object], str]] = {
     "customers": ("Code client;Ville\nC1;Paris\n", "Ville=", lambda org: Customer.objects.get().city, "Lyon"),
     "transactions": (
         "N° commande;Code client;Date;Montant;Magasin\nT1;C1;02/03/2024;10,00;Paris\n",

@@ -277,7 +277,8 @@ def _check_options(path: Path, options: dict[str, Any]) -> None:
 def _refuse_another_kind(path: Path, options: dict[str, Any]) -> None:
     """Refuse, before anything is written, a file that looks like another kind than the one given."""
     try:
-        with open_table(path, **reading_options(options)) as table:
+        chosen: dict[str, Any] = reading_options(options)
+        with open_table(path, **chosen) as table:
             headers, rows = table.headers, table.preview(PREVIEW_ROWS)
     except TabularError:
         return  # said by the import itself, with its reason
