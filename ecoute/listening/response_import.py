@@ -20,8 +20,9 @@ from django.db import IntegrityError, transaction
 from ecoute.analytics.nps import level_of
 from ecoute.customers.importing.first_pass import FirstPass
 from ecoute.customers.importing.kinds import ImportPlan
-from ecoute.customers.importing.pipeline import check_rows, write_rejects_if_asked
+from ecoute.customers.importing.pipeline import check_rows
 from ecoute.customers.importing.problems import ImportFileError, ImportNote
+from ecoute.customers.importing.rejects import write_rejects_if_asked
 from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 from ecoute.customers.importing.resolution import resolve_dates
 from ecoute.customers.models import Customer

@@ -14,21 +14,17 @@ without the conflict clause until one meets an existing key (see writers.py); th
 paused while rows flow; on PostgreSQL the next batch is prepared while the server commits the last.
 """
 
-import contextlib
 import dataclasses
 import gc
 import itertools
-import os
 import pickle
 import tempfile
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from ecoute.customers.importing.cells import as_text
 from ecoute.customers.importing.crm_fields import crm_field_columns
@@ -44,6 +40,7 @@ from ecoute.customers.importing.kinds import (
 from ecoute.customers.importing.mapping import CRM_FIELD, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
+from ecoute.customers.importing.rejects import write_rejects_if_asked
 from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 from ecoute.customers.importing.resolution import resolve_customers, resolve_dates
 from ecoute.customers.importing.sales import (
@@ -54,7 +51,6 @@ from ecoute.customers.importing.sales import (
 )
 from ecoute.customers.importing.tags import set_customer_tags
 from ecoute.customers.importing.writers import DistinctKeys, bulk_writing, db_datetime_for_connection
-from ecoute.lib.formula_safe import FormulaSafeCsvWriter
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
 
@@ -397,34 +393,3 @@ def _database_rows(
                 items += item_lines(names, db_row[1], sale_lines)
         del batch, built  # not kept while the caller writes
         yield count, db_rows, tags, items
-
-
-def write_rejects_if_asked(table: Any, outcome: ImportOutcome, path: Path | None) -> None:
-    """Write the rejected rows to `path` when one is asked and there are some: after a dry run too, so
-    that the rows to fix can be downloaded before anything is imported."""
-    if path is not None and outcome.rejected_lines:
-        outcome.rejects_path = path
-        outcome.rejects_error = write_rejects(table, outcome, path)
-
-
-def write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> str | None:
-    """The rejected rows as they were in the file, with a last column saying why; a cell that a spreadsheet
-    would run as a formula is neutralised (the importer reads it back as it was).
-
-    Written beside `path` then renamed, so a file cut short (disk full, folder gone) is never left
-    there; returns why it could not be written, the valid rows being already stored."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with partial.open("w", newline="", encoding="utf-8-sig") as out:
-            writer = FormulaSafeCsvWriter(out, delimiter=";")
-            writer.writerow([*table.headers, gettext("reason")])
-            for line, cells in table.rows(ragged="keep"):
-                reason = outcome.rejected_lines.get(line)
-                if reason is not None:
-                    writer.writerow([as_text(c) for c in cells] + [reason])
-        partial.replace(path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        return error.strerror or str(error)
-    return None
