@@ -124,7 +124,7 @@ class ImportMappingForm(forms.Form):
         # An ignored column is written nowhere; a customer's CRM field is kept under the column's name.
         self.choices: list[tuple[str, str]] = [
             ("", str(_("— ignore —"))),
-            *([(CRM_FIELD, str(_("CRM field (kept under the column’s name)")))] if crm_fields else []),
+            *([(CRM_FIELD, str(_("CRM field")))] if crm_fields else []),
             *((spec.name, f"{spec.label}{' *' if spec.required else ''}") for spec in fields),
         ]
         self.headers = headers
