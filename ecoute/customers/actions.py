@@ -120,6 +120,18 @@ def claim_import_job(job: ImportJob, from_status: ImportStatus, **changes: objec
     return bool(claimed)
 
 
+def valid_rows_can_be_imported(job: ImportJob) -> bool:
+    """A dry run that found bad rows beside good ones, of a file Écoute keeps: its valid rows can be
+    imported from the same upload."""
+    return (
+        job.dry_run
+        and job.status == ImportStatus.FAILED
+        and 0 < job.rows_rejected < job.rows_total
+        and not job.message
+        and job.file_is_kept
+    )
+
+
 def resume_import_job(job: ImportJob) -> bool:
     """Put an interrupted job back in the queue; False when it is not interrupted (any more)."""
     resumed = ImportJob.objects.filter(interrupted(job), pk=job.pk).update(
@@ -219,8 +231,9 @@ def run_import_job(
     job, and LeaseLostError stops the run as soon as another process has taken the job over."""
     job = lease.job
     organization = job.organization
-    if job.skip_invalid and rejects_path is None:
-        # One name per job: a resumed run replaces the file of the run it takes over.
+    if rejects_path is None and (job.skip_invalid or (job.dry_run and job.file_is_kept)):
+        # One name per job: a resumed run replaces the file of the run it takes over. An upload checked by
+        # a dry run gets one too, so that the rows to fix can be downloaded from its page.
         rejects_path = import_dir(organization) / f"rejects-{job.pk}.csv"
     reported_at = 0.0
 
@@ -250,6 +263,7 @@ def run_import_job(
         date_order=date_order,
         currency=organization.currency,
         single_currency=organization.single_currency,
+        job_id=job.pk,
     )
     try:
         outcome = run_import(request, report)
@@ -292,9 +306,7 @@ def run_import_job(
         errors=[p.as_dict() for p in outcome.problems],
         reading=outcome.reading,
         notes=[note.as_dict() for note in outcome.notes],
-        rejects_path=str(rejects_path)
-        if rejects_path and outcome.rejected_lines and not job.dry_run and not message
-        else "",
+        rejects_path=str(rejects_path) if rejects_path and outcome.rejected_lines and not message else "",
         finished_at=timezone.now(),
     )
     return outcome

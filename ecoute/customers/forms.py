@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.customers.importing.field_spec import FieldSpec
+from ecoute.customers.importing.mapping import CRM_FIELD
 from ecoute.customers.importing.reading import ENCODING_CHOICES
 from ecoute.customers.models import ImportKind, Tag
 
@@ -116,11 +117,14 @@ class ImportMappingForm(forms.Form):
         fields: tuple[FieldSpec, ...],
         initial_mapping: dict[int, str],
         preview: list[list[str]] | None = None,
+        crm_fields: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # An ignored column is written nowhere; a customer's CRM field is kept under the column's name.
         self.choices: list[tuple[str, str]] = [
             ("", str(_("— ignore —"))),
+            *([(CRM_FIELD, str(_("CRM field")))] if crm_fields else []),
             *((spec.name, f"{spec.label}{' *' if spec.required else ''}") for spec in fields),
         ]
         self.headers = headers

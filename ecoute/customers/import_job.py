@@ -28,11 +28,12 @@ class ImportStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("done")
     CHECKED = "checked", _("checked (dry run)")
     FAILED = "failed", _("failed")
+    UNDONE = "undone", _("undone")
 
 
 # A process works on a job in these statuses, under a lease it renews as it goes.
 RUNNING_STATUSES = (ImportStatus.VALIDATING, ImportStatus.WRITING)
-FINISHED_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED)
+FINISHED_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.CHECKED, ImportStatus.FAILED, ImportStatus.UNDONE)
 
 
 class ImportJob(OrgOwned):
@@ -73,6 +74,10 @@ class ImportJob(OrgOwned):
     runner = models.CharField(max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
@@ -116,3 +121,27 @@ class ImportJob(OrgOwned):
         if not self.rows_total:
             return 0
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+def imported_by_field() -> models.PositiveIntegerField[int | None, int | None]:
+    """The import that last wrote a row (its id), read only to undo that import. A plain number, without
+    a foreign key's check or an index, so that imports write as fast as before; undoing reads the
+    organization's rows once."""
+    return models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+
+class ImportSnapshot(models.Model):
+    """A row as it was just before an import overwrote it (the columns that import updates), so that
+    undoing the import puts it back. Rows the import created have none: undoing removes them."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="snapshots")
+    row_id = models.BigIntegerField()
+    prior = models.JSONField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["job", "row_id"], name="import_snapshot_one_per_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.row_id}"

@@ -5,7 +5,7 @@ from typing import cast
 
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -22,13 +22,17 @@ from ecoute.customers.actions import (
     read_headers_and_preview,
     resume_import_job,
     store_upload,
+    valid_rows_can_be_imported,
 )
 from ecoute.customers.forms import ImportMappingForm, ImportUploadForm, MappingRow
+from ecoute.customers.import_undo import UndoRefusedError, plan_undo, undo_import
+from ecoute.customers.importing.crm_fields import KEPT_KIND, crm_field_columns
 from ecoute.customers.importing.fields import FIELDS_BY_KIND
-from ecoute.customers.importing.mapping import guess_columns, missing_fields, resolve_mapping
+from ecoute.customers.importing.kind_guess import looks_like
+from ecoute.customers.importing.mapping import CRM_FIELD, guess_columns, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.reading import reading_notes
-from ecoute.customers.models import ImportJob, ImportStatus
+from ecoute.customers.models import ImportJob, ImportKind, ImportStatus
 from ecoute.customers.tasks import enqueue_resumed_import, run_import_task
 from ecoute.lib.htmx import wants_fragment
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
@@ -86,9 +90,15 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     headers, preview = job.headers, job.preview
     columns = guess_columns(headers, fields)
     guessed = {i: spec.name for i, spec in columns.items()}
+    guessed |= dict.fromkeys(crm_field_columns(headers, job.kind, set(columns), rows=preview), CRM_FIELD)
     missing = ", ".join(str(spec.label) for spec in missing_fields(columns, fields))
     form = ImportMappingForm(
-        request.POST or None, headers=headers, fields=fields, initial_mapping=guessed, preview=preview
+        request.POST or None,
+        headers=headers,
+        fields=fields,
+        initial_mapping=guessed,
+        preview=preview,
+        crm_fields=job.kind == KEPT_KIND,
     )
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen_mapping()
@@ -117,9 +127,22 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
             "headers": headers,
             "fields": fields,
             "reading_notes": reading_notes(job.reading),
+            "looks_like": looks_like(headers, preview, job.kind),
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@member_required("import")
+def import_switch_kind(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Import an uploaded file as another kind, keeping the upload: back to its columns, guessed anew."""
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
+    kind = request.POST.get("kind", "")
+    if kind not in ImportKind.values:
+        return HttpResponseBadRequest(_("Unknown kind of import."))
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DRAFT).update(kind=kind, mapping={})
+    return redirect("customers:import_mapping", job_id=job.pk)
 
 
 def _mapping_rows(form: ImportMappingForm, guessed: dict[int, str]) -> list[MappingRow]:
@@ -152,7 +175,15 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     )
     # Said again in the reader's language, from their code and parameters.
     notes = [ImportNote(note["code"], note.get("params", {})).describe() for note in job.notes]
-    context = {"job": job, "problems": problems, "reading_notes": reading_notes(job.reading), "notes": notes}
+    context = {
+        "job": job,
+        "problems": problems,
+        "reading_notes": reading_notes(job.reading),
+        "notes": notes,
+        "valid_rows_can_be_imported": valid_rows_can_be_imported(job),
+        # A dry run that found bad rows stops before counting the others' keys: its valid rows.
+        "valid_rows": job.rows_total - job.rows_rejected,
+    }
     return render(request, template, context)
 
 
@@ -164,6 +195,35 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.file_is_kept and claim_import_job(job, ImportStatus.CHECKED, dry_run=False, attempts=0):
         transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
     return redirect("customers:import_detail", job_id=job.pk)
+
+
+@require_POST
+@member_required("import")
+def import_valid_rows(request: HttpRequest, job_id: int) -> HttpResponse:
+    """After a dry run that found bad rows: import the valid ones from the same upload, the others set
+    aside in the rejects file."""
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
+    if valid_rows_can_be_imported(job) and claim_import_job(
+        job, ImportStatus.FAILED, dry_run=False, skip_invalid=True, attempts=0
+    ):
+        transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+    return redirect("customers:import_detail", job_id=job.pk)
+
+
+@member_required("import")
+def import_undo(request: HttpRequest, job_id: int) -> HttpResponse:
+    """What undoing an import would remove and put back, and what it cannot (GET); undo it (POST)."""
+    job = get_for_org_or_404(ImportJob, current_organization(request), pk=job_id)
+    if request.method == "POST":
+        try:
+            undo_import(job, by=_user(request))
+        except UndoRefusedError:
+            pass  # said again below, as it stands now
+        else:
+            return redirect("customers:import_detail", job_id=job.pk)
+    plan = plan_undo(job)
+    status = 409 if request.method == "POST" or not plan.possible else 200
+    return render(request, "customers/import_undo.html", {"job": job, "plan": plan}, status=status)
 
 
 @require_POST

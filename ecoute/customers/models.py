@@ -13,6 +13,7 @@ from ecoute.customers.import_job import (
     ImportJob,
     ImportKind,
     ImportStatus,
+    imported_by_field,
 )
 from ecoute.lib.countries import country_name
 from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
@@ -72,6 +73,7 @@ class Customer(OrgOwned):
     # "last first" without case or accents: the list sorts on it. Search has its own index, kept by the
     # database (see search_index).
     search_name = models.CharField(max_length=210, blank=True, editable=False)
+    imported_by = imported_by_field()
 
     class Meta:
         constraints: ClassVar = [
@@ -136,6 +138,7 @@ class Consent(OrgOwned):
     granted = models.BooleanField(_("granted"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     source = models.CharField(_("source"), max_length=100, blank=True)
+    imported_by = imported_by_field()
 
     class Meta:
         indexes: ClassVar = [
@@ -192,6 +195,7 @@ class Transaction(OrgOwned):
     channel = models.CharField(_("channel"), max_length=50, blank=True)
     store = models.CharField(_("store"), max_length=100, blank=True)
     lines_count = models.PositiveIntegerField(_("lines"), db_default=1)
+    imported_by = imported_by_field()
 
     objects: ClassVar[TransactionManager["Transaction"]] = TransactionManager()
 
@@ -256,6 +260,7 @@ class Interaction(OrgOwned):
     handling_time_minutes = models.DecimalField(
         _("handling time (minutes)"), max_digits=8, decimal_places=1, null=True, blank=True
     )
+    imported_by = imported_by_field()
 
     class Meta:
         constraints: ClassVar = [
@@ -318,6 +323,7 @@ class LoyaltyAct(OrgOwned):
     text = models.TextField(_("text"), blank=True)
     url = models.URLField(_("link"), blank=True, max_length=500)
     thanked_at = models.DateTimeField(_("thanked at"), null=True, blank=True)
+    imported_by = imported_by_field()
 
     objects: ClassVar[LoyaltyActManager["LoyaltyAct"]] = LoyaltyActManager()
 

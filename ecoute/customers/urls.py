@@ -16,7 +16,10 @@ urlpatterns = [
     path("imports/new/", import_views.import_new, name="import_new"),
     path("imports/<int:job_id>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:job_id>/mapping/", import_views.import_mapping, name="import_mapping"),
+    path("imports/<int:job_id>/kind/", import_views.import_switch_kind, name="import_switch_kind"),
     path("imports/<int:job_id>/run/", import_views.import_run, name="import_run"),
+    path("imports/<int:job_id>/valid-rows/", import_views.import_valid_rows, name="import_valid_rows"),
+    path("imports/<int:job_id>/undo/", import_views.import_undo, name="import_undo"),
     path("imports/<int:job_id>/resume/", import_views.import_resume, name="import_resume"),
     path("imports/<int:job_id>/rejects/", import_views.import_rejects, name="import_rejects"),
 ]

@@ -20,8 +20,9 @@ from django.db import IntegrityError, transaction
 from ecoute.analytics.nps import level_of
 from ecoute.customers.importing.first_pass import FirstPass
 from ecoute.customers.importing.kinds import ImportPlan
-from ecoute.customers.importing.pipeline import check_rows, write_rejects_if_asked
+from ecoute.customers.importing.pipeline import check_rows
 from ecoute.customers.importing.problems import ImportFileError, ImportNote
+from ecoute.customers.importing.rejects import write_rejects_if_asked
 from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 from ecoute.customers.importing.resolution import resolve_dates
 from ecoute.customers.models import Customer
@@ -72,7 +73,7 @@ def import_responses(
             outcome.problems.sort(key=lambda problem: problem.line)
             if outcome.ok or request.skip_invalid:
                 _store(survey, responses, outcome, dry_run=request.dry_run, progress=progress)
-                write_rejects_if_asked(table, outcome, request.rejects_path, dry_run=request.dry_run)
+                write_rejects_if_asked(table, outcome, request.rejects_path)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome

@@ -33,8 +33,13 @@ def test_the_mapping_page_previews_the_first_rows_with_the_guessed_columns(owner
     html = page.content.decode()
     assert "lea@exemple.fr" in html
     form = page.context["form"]
-    # "Nom", "Prénom" and "Courriel" are recognised; "Réf" is not a known name for the CRM id
-    assert [form[f"column_{i}"].initial for i in range(4)] == ["", "last_name", "first_name", "email"]
+    # "Nom", "Prénom" and "Courriel" are recognised; "Réf" is not a known name: kept as a CRM field
+    assert [form[f"column_{i}"].initial for i in range(4)] == [
+        "attributes",
+        "last_name",
+        "first_name",
+        "email",
+    ]
     assert page.context["missing"] == "CRM id"
 
 

@@ -71,7 +71,10 @@ def test_a_file_at_the_column_limit_is_mapped_on_a_light_page_and_imported(
     assert len(compressed.content) < len(page.content) / 8
 
     # And posting every column's choice stays within the fields a request may send
-    data = {f"column_{n}": "" for n in range(MAX_COLUMNS)} | {"column_0": "external_id", "import": "1"}
+    data = {f"column_{n}": "attributes" for n in range(MAX_COLUMNS)} | {
+        "column_0": "external_id",
+        "import": "1",
+    }
     assert len(data) + 2 < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         response = owner_client.post(reverse("customers:import_mapping", args=[job.pk]), data)

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 
 
+# The kinds whose rows carry an id: the ids that come on several lines are noted (see RepeatedKeys).
+KEYED_KINDS = frozenset({"customers", "transactions", "interactions", "loyalty-acts"})
+
+
 class _RowByRowError(Exception):
     """A batch to convert row by row, so that each problem is named."""
 
@@ -42,7 +46,13 @@ class FirstPass:
     """Convert every row, collect problems, spill good rows, observe dates."""
 
     def __init__(
-        self, plan: ImportPlan, headers: list[str], columns: dict[int, FieldSpec], request: ImportRequest
+        self,
+        plan: ImportPlan,
+        headers: list[str],
+        columns: dict[int, FieldSpec],
+        request: ImportRequest,
+        *,
+        crm_columns: list[int] | None = None,
     ) -> None:
         self.plan = plan
         self.headers = headers
@@ -72,18 +82,19 @@ class FirstPass:
         ]
         self.customer_at = self.order.index("customer") if plan.needs_customers else -1
         self.customer_refs: dict[str, int] = {}
-        self.unmapped = [i for i in range(len(headers)) if i not in columns]
+        # The columns kept as the customer's CRM fields, named by their header as the API names them; the
+        # other columns that feed no field are ignored: written nowhere.
+        self.crm_columns = crm_columns or []
         self.with_attributes = plan.kind == "customers"
         if self.with_attributes:
-            # The other columns are the customer's CRM fields, named by their header as the API names them.
-            for i in self.unmapped:
+            for i in self.crm_columns:
                 if len(headers[i]) > MAX_ATTRIBUTE_NAME:
                     raise ImportFileError(
                         "crm_field_name_too_long", column=headers[i][:80], limit=MAX_ATTRIBUTE_NAME
                     )
         self.width = max(columns, default=-1) + 1
         # Customers and sales whose id comes on several lines (repeated customers, items of one sale).
-        keyed = plan.kind in ("customers", "transactions") and "external_id" in self.order
+        keyed = plan.kind in KEYED_KINDS and "external_id" in self.order
         self.keys = RepeatedKeys(self.order.index("external_id")) if keyed else None
         self.amounts: SaleAmounts | None = None
         if plan.kind == "transactions":
@@ -189,9 +200,9 @@ class FirstPass:
                 if ref not in refs:
                     refs[ref] = line
         if self.with_attributes:
-            headers, unmapped = self.headers, self.unmapped
+            headers, crm_columns = self.headers, self.crm_columns
             attributes = [
-                {headers[i]: as_text(cells[i]) for i in unmapped if i < len(cells) and cells[i]}
+                {headers[i]: as_text(cells[i]) for i in crm_columns if i < len(cells) and cells[i]}
                 for cells in rows
             ]
             if any(
@@ -233,7 +244,7 @@ class FirstPass:
             append(value)
         if self.with_attributes:
             attributes = {}
-            for i in self.unmapped:
+            for i in self.crm_columns:
                 if i < width and cells[i]:
                     text = as_text(cells[i])
                     if len(text) > MAX_ATTRIBUTE_VALUE:

@@ -1,5 +1,6 @@
 """Per kind of import: the fields, how a row becomes a database row, and what to refresh afterwards."""
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Collection, Sequence
@@ -44,6 +45,8 @@ class WriteContext:
     occurrences: dict[str, int] = field(default_factory=dict)
     # Whether the organization is in France: a row without a country follows French rules.
     in_france: bool = False
+    # The import writing, recorded on each row it writes so that it can be undone (None: the API).
+    job_id: int | None = None
 
     @cached_property
     def db_now(self) -> Any:
@@ -88,6 +91,19 @@ class ImportPlan:
         """Refresh what is derived from the rows written (counts and flags on customers)."""
 
 
+def _by_external_id(
+    model: type[Transaction | Interaction | LoyaltyAct], mapped: frozenset[str], *columns: str
+) -> Upsert:
+    """Rows keyed by their external id; a rerun updates the columns the file maps (a column left out, or
+    ignored, leaves what is stored as it was), and those always computed (a sale's number of lines)."""
+    upsert = Upsert.by_external_id(model, *columns)
+    fed = {column for column in columns if column in mapped or column.removesuffix("_id") in mapped}
+    return dataclasses.replace(upsert, update=tuple(c for c in columns if c in fed or c in ALWAYS_UPDATED))
+
+
+ALWAYS_UPDATED = frozenset({"lines_count", "imported_by"})
+
+
 def _derived_id(*parts: object) -> str:
     return "|".join(str(p) for p in parts)[:120]
 
@@ -130,9 +146,10 @@ class CustomerPlan(ImportPlan):
                 "purchases_count",
                 "email_consent",
                 "search_name",
+                "imported_by",
             ),
             conflict=("organization_id", "external_id"),
-            update=(*updated, "updated_at", "attributes", "search_name"),
+            update=(*updated, "updated_at", "attributes", "search_name", "imported_by"),
             merge_json=("attributes",),
         )
 
@@ -153,6 +170,7 @@ class CustomerPlan(ImportPlan):
             0,
             False,
             self._search_name(row, ctx.mapped),
+            ctx.job_id,
         )
 
     @staticmethod
@@ -178,6 +196,7 @@ class ConsentPlan(ImportPlan):
                 "granted",
                 "recorded_at",
                 "source",
+                "imported_by",
             ),
             conflict=("customer_id", "channel", "purpose", "recorded_at", "granted"),
             update=(),
@@ -192,6 +211,7 @@ class ConsentPlan(ImportPlan):
             row["granted"],
             row["recorded_at"],
             row.get("source") or "",
+            ctx.job_id,
         )
 
     def after_write(self, organization_id: int, customer_ids: Collection[int]) -> None:
@@ -217,14 +237,16 @@ def sale_key(ctx: WriteContext, customer: str, occurred: Any, amount: str, store
 
 class TransactionPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert.by_external_id(
+        return _by_external_id(
             Transaction,
+            mapped,
             "customer_id",
             "occurred_at",
             "amount",
             "currency",
             "channel",
             "store",
+            "imported_by",
             "lines_count",
         )
 
@@ -243,6 +265,7 @@ class TransactionPlan(ImportPlan):
             (row.get("currency") or "EUR").upper(),
             row.get("channel") or "",
             row.get("store") or "",
+            ctx.job_id,
             1,
         )
 
@@ -289,6 +312,7 @@ class TransactionPlan(ImportPlan):
                     [(c or "EUR").upper() for c in column(currency)],
                     [c or "" for c in column(channel)],
                     [s or "" for s in stores],
+                    repeat(ctx.job_id, len(rows)),
                     repeat(1, len(rows)),
                     strict=True,
                 )
@@ -302,8 +326,9 @@ class TransactionPlan(ImportPlan):
 
 class InteractionPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert.by_external_id(
+        return _by_external_id(
             Interaction,
+            mapped,
             "customer_id",
             "kind",
             "touchpoint",
@@ -312,6 +337,7 @@ class InteractionPlan(ImportPlan):
             "resolved_first_contact",
             "delivery_delay_days",
             "handling_time_minutes",
+            "imported_by",
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
@@ -329,13 +355,15 @@ class InteractionPlan(ImportPlan):
             row.get("resolved_first_contact"),
             row.get("delivery_delay_days"),
             None if minutes is None else str(minutes),
+            ctx.job_id,
         )
 
 
 class LoyaltyActPlan(ImportPlan):
     def upsert(self, mapped: frozenset[str]) -> Upsert:
-        return Upsert.by_external_id(
+        return _by_external_id(
             LoyaltyAct,
+            mapped,
             "customer_id",
             "kind",
             "source",
@@ -343,6 +371,7 @@ class LoyaltyActPlan(ImportPlan):
             "rating",
             "text",
             "url",
+            "imported_by",
         )
 
     def db_row(self, row: Row, ctx: WriteContext) -> tuple[Any, ...]:
@@ -358,6 +387,7 @@ class LoyaltyActPlan(ImportPlan):
             row.get("rating"),
             row.get("text") or "",
             row.get("url") or "",
+            ctx.job_id,
         )
 
 

@@ -1,8 +1,31 @@
 """Which column of the file feeds which field: guessed from the headers, corrected by the user."""
 
+from collections.abc import Sequence
+
 from ecoute.customers.importing.field_spec import FieldSpec
 from ecoute.customers.importing.problems import ImportFileError
-from ecoute.lib.columns import guess_mapping, parse_mapping_overrides
+from ecoute.lib.columns import guess_mapping, normalize_header, parse_mapping_overrides
+
+# The mapping's name for "keep this column as a CRM field": the key the API sends them under.
+CRM_FIELD = "attributes"
+
+
+def is_crm_choice(field: str) -> bool:
+    return normalize_header(field) == CRM_FIELD
+
+
+def without_crm_choices(
+    overrides: Sequence[str], chosen: dict[str, str] | None
+) -> tuple[list[str], dict[str, str] | None]:
+    """The overrides and choices with the CRM-field ones turned into "left out of the fields"."""
+    plain = [
+        f"{column}=" if is_crm_choice(field) else spec
+        for spec in overrides
+        for column, _equals, field in [spec.rpartition("=")]
+    ]
+    if chosen is None:
+        return plain, None
+    return plain, {position: "" if name == CRM_FIELD else name for position, name in chosen.items()}
 
 
 def guess_columns(
@@ -13,7 +36,9 @@ def guess_columns(
 ) -> dict[int, FieldSpec]:
     """Column index → field. `overrides` are "COLUMN=field" strings (command line); `chosen` maps a
     column's position (as text, JSON keys being text) to a field, "" to leave the column out (web
-    form), so that files with blank or repeated headers can be mapped; both win over the guess."""
+    form), so that files with blank or repeated headers can be mapped; both win over the guess. A column
+    chosen as a CRM field feeds no field (see crm_fields.py)."""
+    overrides, chosen = without_crm_choices(overrides or [], chosen)
     fixed, errors = parse_mapping_overrides(overrides or [], headers, [spec.name for spec in fields])
     if errors:
         raise ImportFileError(errors[0].code, **errors[0].params)

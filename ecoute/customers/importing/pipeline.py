@@ -14,22 +14,20 @@ without the conflict clause until one meets an existing key (see writers.py); th
 paused while rows flow; on PostgreSQL the next batch is prepared while the server commits the last.
 """
 
-import contextlib
+import dataclasses
 import gc
 import itertools
-import os
 import pickle
 import tempfile
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from ecoute.customers.importing.cells import as_text
+from ecoute.customers.importing.crm_fields import crm_field_columns
 from ecoute.customers.importing.field_spec import FieldSpec
 from ecoute.customers.importing.fields import ITEM_FIELDS
 from ecoute.customers.importing.first_pass import FirstPass
@@ -39,9 +37,10 @@ from ecoute.customers.importing.kinds import (
     ImportPlan,
     WriteContext,
 )
-from ecoute.customers.importing.mapping import missing_fields, resolve_mapping
+from ecoute.customers.importing.mapping import CRM_FIELD, missing_fields, resolve_mapping
 from ecoute.customers.importing.problems import REASONS, ImportFileError, ImportNote, RowProblem
 from ecoute.customers.importing.records import RecordsTable
+from ecoute.customers.importing.rejects import write_rejects_if_asked
 from ecoute.customers.importing.request import ImportOutcome, ImportRequest
 from ecoute.customers.importing.resolution import resolve_customers, resolve_dates
 from ecoute.customers.importing.sales import (
@@ -52,7 +51,6 @@ from ecoute.customers.importing.sales import (
 )
 from ecoute.customers.importing.tags import set_customer_tags
 from ecoute.customers.importing.writers import DistinctKeys, bulk_writing, db_datetime_for_connection
-from ecoute.lib.formula_safe import FormulaSafeCsvWriter
 from ecoute.lib.tabular import open_table
 from ecoute.lib.tabular_errors import InvalidValueError, TabularError
 
@@ -82,13 +80,16 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
     try:
         with _open_source(request) as table, _cycle_collection_paused():
             columns = _columns(table, plan, request)
+            crm_columns = _crm_columns(table, plan, request, columns)
             outcome = ImportOutcome()
             outcome.mapping = [
-                (header, columns[i].name if i in columns else None) for i, header in enumerate(table.headers)
+                (header, columns[i].name if i in columns else CRM_FIELD if i in crm_columns else None)
+                for i, header in enumerate(table.headers)
             ]
             with tempfile.TemporaryFile(prefix="ecoute-import-") as spill:
-                first = FirstPass(plan, table.headers, columns, request)
+                first = FirstPass(plan, table.headers, columns, request, crm_columns=crm_columns)
                 check_rows(table.rows(ragged="keep"), first, outcome, spill, progress)
+                _note_repeated_ids(plan, first, outcome)
                 if not isinstance(table, RecordsTable):
                     outcome.reading = table.description()
                 if outcome.rows == 0:
@@ -100,6 +101,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                 # spilled as good: they are left out when written.
                 late = set(itertools.islice(outcome.rejected_lines, rejected_in_pass_1, None))
                 if not outcome.ok and not request.skip_invalid:
+                    write_rejects_if_asked(table, outcome, request.rejects_path)
                     return outcome
                 spill.seek(0)
                 _write_rows(
@@ -113,7 +115,7 @@ def run_import(request: ImportRequest, progress: Progress = _no_progress) -> Imp
                     progress=progress,
                     late_rejected=late,
                 )
-            write_rejects_if_asked(table, outcome, request.rejects_path, dry_run=request.dry_run)
+            write_rejects_if_asked(table, outcome, request.rejects_path)
     except TabularError as error:
         raise ImportFileError(error.code, **error.params) from error
     return outcome
@@ -131,6 +133,19 @@ def _columns(table: Any, plan: ImportPlan, request: ImportRequest) -> dict[int, 
             found=", ".join(table.headers),
         )
     return table.columns
+
+
+def _crm_columns(
+    table: Any, plan: ImportPlan, request: ImportRequest, columns: dict[int, FieldSpec]
+) -> list[int]:
+    """The columns kept as CRM fields: every `attributes` key of records, as chosen or guessed in a file."""
+    if plan.kind != "customers":
+        return []
+    if isinstance(table, RecordsTable):
+        return [i for i in range(len(table.headers)) if i not in columns]
+    return crm_field_columns(
+        table.headers, plan.kind, set(columns), overrides=request.overrides, chosen=request.mapping
+    )
 
 
 @contextmanager
@@ -210,8 +225,9 @@ def _write_rows(
         timezone.now(),
         db_datetime_for_connection(),
         in_france=request.time_zone == "Europe/Paris",
+        job_id=request.job_id,
     )
-    upsert = plan.upsert(mapped)
+    upsert = dataclasses.replace(plan.upsert(mapped), job_id=request.job_id)
     gatherer = None
     if plan.kind == "transactions" and first.keys is not None:
         gatherer = SaleGatherer(names, first.keys.repeated)
@@ -279,20 +295,33 @@ def _spilled(spill: IO[bytes], gatherer: SaleGatherer | None, rejected: set[int]
         yield (*gatherer.sales(), held)
 
 
+def _note_repeated_ids(plan: ImportPlan, first: FirstPass, outcome: ImportOutcome) -> None:
+    """Say which ids come on several lines, with their lines: the last line of each wins (a sale's
+    lines are its items, said once they are gathered)."""
+    code = REPEATED_ID_NOTES.get(plan.kind)
+    if code is not None and first.keys is not None and first.keys.repeated:
+        outcome.notes.append(
+            ImportNote(code, {"count": len(first.keys.repeated), "shown": first.keys.shown()})
+        )
+
+
+REPEATED_ID_NOTES = {
+    "customers": "customer_repeated",
+    "interactions": "id_repeated",
+    "loyalty-acts": "id_repeated",
+}
+
+
 def _note_repeats(
     plan: ImportPlan, first: FirstPass, gatherer: SaleGatherer | None, outcome: ImportOutcome
 ) -> None:
-    """Say which lines were gathered into sales, folded as duplicates, or won for a repeated customer."""
+    """Say which lines were gathered into sales, or folded as duplicates."""
     if gatherer is not None:
         outcome.duplicates += gatherer.duplicates
         if gatherer.lines:
             outcome.notes.append(
                 ImportNote("sale_lines", {"lines": gatherer.lines, "sales": gatherer.sales_count})
             )
-    if plan.kind == "customers" and first.keys is not None and first.keys.repeated:
-        outcome.notes.append(
-            ImportNote("customer_repeated", {"count": len(first.keys.repeated), "shown": first.keys.shown()})
-        )
 
 
 def _database_rows(
@@ -364,33 +393,3 @@ def _database_rows(
                 items += item_lines(names, db_row[1], sale_lines)
         del batch, built  # not kept while the caller writes
         yield count, db_rows, tags, items
-
-
-def write_rejects_if_asked(table: Any, outcome: ImportOutcome, path: Path | None, *, dry_run: bool) -> None:
-    """Write the rejected rows to `path` when one is asked, there are some, and this is no dry run."""
-    if path is not None and outcome.rejected_lines and not dry_run:
-        outcome.rejects_path = path
-        outcome.rejects_error = write_rejects(table, outcome, path)
-
-
-def write_rejects(table: Any, outcome: ImportOutcome, path: Path) -> str | None:
-    """The rejected rows as they were in the file, with a last column saying why; a cell that a spreadsheet
-    would run as a formula is neutralised (the importer reads it back as it was).
-
-    Written beside `path` then renamed, so a file cut short (disk full, folder gone) is never left
-    there; returns why it could not be written, the valid rows being already stored."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with partial.open("w", newline="", encoding="utf-8-sig") as out:
-            writer = FormulaSafeCsvWriter(out, delimiter=";")
-            writer.writerow([*table.headers, gettext("reason")])
-            for line, cells in table.rows(ragged="keep"):
-                reason = outcome.rejected_lines.get(line)
-                if reason is not None:
-                    writer.writerow([as_text(c) for c in cells] + [reason])
-        partial.replace(path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        return error.strerror or str(error)
-    return None

@@ -202,6 +202,14 @@ NOTES = {
             n,
         ),
     ),
+    "id_repeated": (
+        "count",
+        lambda n: ngettext(
+            "%(count)s id comes on several lines: %(shown)s; the last line wins.",
+            "%(count)s ids come on several lines: %(shown)s; the last line of each wins.",
+            n,
+        ),
+    ),
     "responses_already_imported": (
         "count",
         lambda n: ngettext(

@@ -60,3 +60,5 @@ class ImportRequest:
     # The organization's currency, and whether it refuses sales in others (see money.py).
     currency: str = "EUR"
     single_currency: bool = False
+    # The import job writing, recorded on its rows so that it can be undone (None for the API).
+    job_id: int | None = None

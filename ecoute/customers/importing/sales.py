@@ -116,7 +116,7 @@ class RepeatedKeys:
         )
 
     def shown(self) -> str:
-        """ "C1 (lines 2, 5), C7 (lines 3, 9)…": the first repeated keys with their lines."""
+        """ "C1 (2, 5), C7 (3, 9) …": the first repeated keys with their lines."""
         parts = [
             f"{key} ({', '.join(map(str, lines))})" for key, lines in list(self.repeated.items())[:SHOWN_KEYS]
         ]

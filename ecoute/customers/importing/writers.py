@@ -21,6 +21,7 @@ import numpy as np
 import psycopg
 from django.db import connection, models, transaction
 
+from ecoute.customers.importing import snapshots
 from ecoute.customers.models import Customer
 
 # SQLite in WAL mode copies the log back into the database (and syncs both) at the first commit after
@@ -56,6 +57,10 @@ class Upsert:
     update: tuple[str, ...]
     # Columns merged rather than replaced on update (JSON objects: the file's keys win).
     merge_json: tuple[str, ...] = ()
+    # Columns updated but computed from others: not kept to undo an import, computed again instead.
+    derived: tuple[str, ...] = ("search_name", "lines_count")
+    # The import writing: the rows a batch overwrites are kept first, for it to be undone (snapshots.py).
+    job_id: int | None = None
     # Whether the next batch first tries a plain INSERT or COPY, without the conflict clause.
     _plain_first: list[bool] = field(default_factory=lambda: [True], compare=False, repr=False)
 
@@ -123,6 +128,7 @@ class Upsert:
                 if "UNIQUE" not in str(error):
                     raise
                 self._plain_first[0] = False
+        self._keep_prior_rows(rows)
         raw.executemany(f"{insert} {self._conflict_clause()}", rows)
 
     def _write_postgresql(self, rows: Sequence[Sequence[Any]]) -> None:
@@ -143,7 +149,21 @@ class Upsert:
                 return
             except psycopg.errors.UniqueViolation:
                 self._plain_first[0] = False
+        self._keep_prior_rows(rows)
         self._upsert_postgresql(rows, names)
+
+    def _keep_prior_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Before rows that may exist are overwritten: keep what they were, for the import to be undone."""
+        if self.job_id is None or not self.update or "external_id" not in self.conflict:
+            return
+        organization_at, key_at = self.columns.index("organization_id"), self.columns.index("external_id")
+        snapshots.keep_prior_rows(
+            self.model,
+            [c for c in self.update if c not in self.derived],
+            rows[0][organization_at],
+            [row[key_at] for row in rows],
+            self.job_id,
+        )
 
     def _upsert_postgresql(self, rows: Sequence[Sequence[Any]], names: str) -> None:
         stage = f"import_stage_{self.table}_{zlib.crc32(names.encode()):08x}"

@@ -16,6 +16,8 @@ from ecoute.accounts.commands import organization_named
 from ecoute.accounts.models import Organization
 from ecoute.customers.actions import rejects_not_written, run_import_job, start_import_job
 from ecoute.customers.import_lease import ImportLease, LeaseLostError, claim_import_run
+from ecoute.customers.importing.kind_guess import looks_like
+from ecoute.customers.importing.mapping import CRM_FIELD
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.importing.reading import reading_notes
 from ecoute.customers.importing.request import ImportOutcome
@@ -23,9 +25,13 @@ from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportKind, Imp
 from ecoute.lib.dates import ORDERS
 from ecoute.lib.progress import TerminalProgress
 from ecoute.lib.quantities import grouped
+from ecoute.lib.tabular import open_table
+from ecoute.lib.tabular_errors import TabularError
 from ecoute.listening.response_import_command import RESPONSES, import_survey_responses, responses_survey
 
 SHOWN_PROBLEMS = 50
+# The first rows whose values tell which kind of file it is.
+PREVIEW_ROWS = 10
 
 
 class Command(BaseCommand):
@@ -53,6 +59,11 @@ class Command(BaseCommand):
             "--rejects", type=Path, help="with --skip-invalid: write rejected rows here, with a reason"
         )
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+        parser.add_argument(
+            "--keep-kind",
+            action="store_true",
+            help="import as the kind given even when the file looks like another kind",
+        )
         parser.add_argument(
             "--encoding",
             help="encoding of a CSV file (utf-8, utf-16, cp1252, iso-8859-15, cp850, mac-roman); "
@@ -90,15 +101,10 @@ class Command(BaseCommand):
 
     def _import(self, org: Organization, options: dict[str, Any]) -> None:
         path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(_("No file at %(path)s.") % {"path": path})
-        if options["rejects"] and not options["skip_invalid"]:
-            raise CommandError(_("--rejects goes with --skip-invalid."))
-        if options["rejects"]:
-            _check_rejects_destination(options["rejects"], path)
-        if options["header_row"] is not None and options["header_row"] < 1:
-            raise CommandError(_("--header-row is a line number, from 1."))
+        _check_options(path, options)
         survey = responses_survey(org, options)
+        if survey is None and not options["keep_kind"]:
+            _refuse_another_kind(path, options)
         lease = None if survey else self._claim(org, path.resolve(), options)
         progress = TerminalProgress(sys.stderr)
         try:
@@ -177,12 +183,22 @@ class Command(BaseCommand):
 
     def _say_how_it_was_read(self, outcome: ImportOutcome) -> None:
         """The columns imported into each field, the columns ignored, and the notes."""
-        used = [(header, name) for header, name in outcome.mapping if name]
+        used = [(header, name) for header, name in outcome.mapping if name and name != CRM_FIELD]
+        kept = [header for header, name in outcome.mapping if name == CRM_FIELD]
         ignored = [header for header, name in outcome.mapping if not name]
         self.stdout.write(
             _("Columns imported: %(columns)s.")
             % {"columns": ", ".join(f"{header or '?'} → {name}" for header, name in used)}
         )
+        if kept:
+            self.stdout.write(
+                ngettext(
+                    "Column kept as a CRM field: %(columns)s.",
+                    "Columns kept as CRM fields: %(columns)s.",
+                    len(kept),
+                )
+                % {"columns": ", ".join(header or "?" for header in kept)}
+            )
         if ignored:
             self.stdout.write(
                 ngettext("Column ignored: %(columns)s.", "Columns ignored: %(columns)s.", len(ignored))
@@ -245,6 +261,41 @@ class Command(BaseCommand):
             "process was stopped, run this command again in %(seconds)s seconds to resume the import.",
             seconds,
         ) % {"file": job.original_name, "id": job.pk, "seconds": seconds}
+
+
+def _check_options(path: Path, options: dict[str, Any]) -> None:
+    if not path.is_file():
+        raise CommandError(_("No file at %(path)s.") % {"path": path})
+    if options["rejects"] and not options["skip_invalid"]:
+        raise CommandError(_("--rejects goes with --skip-invalid."))
+    if options["rejects"]:
+        _check_rejects_destination(options["rejects"], path)
+    if options["header_row"] is not None and options["header_row"] < 1:
+        raise CommandError(_("--header-row is a line number, from 1."))
+
+
+def _refuse_another_kind(path: Path, options: dict[str, Any]) -> None:
+    """Refuse, before anything is written, a file that looks like another kind than the one given."""
+    try:
+        chosen: dict[str, Any] = reading_options(options)
+        with open_table(path, **chosen) as table:
+            headers, rows = table.headers, table.preview(PREVIEW_ROWS)
+    except TabularError:
+        return  # said by the import itself, with its reason
+    guess = looks_like(headers, rows, options["kind"])
+    if guess is not None:
+        raise CommandError(
+            _(
+                "%(question)s Run: ecoute import %(kind)s %(file)s … — or add --keep-kind to import it as "
+                "%(chosen)s all the same."
+            )
+            % {
+                "question": guess.sentence(),
+                "kind": guess.kind,
+                "file": path,
+                "chosen": ImportKind(options["kind"]).label,
+            }
+        )
 
 
 def _check_rejects_destination(rejects: Path, source: Path) -> None:
