@@ -14,6 +14,7 @@ from ecoute.retention.campaign_audience import TARGETED, CampaignAudience
 from ecoute.retention.campaign_models import CallOutcome, Campaign
 from ecoute.retention.models import ActivityStatus
 
+AUDIENCE_FIELDS = ("name", "statuses", "store", "region", "control_share", "window_days")
 ACTION_FIELDS = ("email_enabled", "calls_enabled", "survey", "program_enabled")
 TEXT_FIELDS = ("email_subject_fr", "email_body_fr", "email_subject_en", "email_body_en")
 
@@ -83,6 +84,12 @@ class CampaignForm(forms.ModelForm[Campaign]):
         if cleaned.get("program_enabled") and not cleaned.get("program_url"):
             self.add_error("program_url", _("Give the address where customers join the programme."))
         return cleaned
+
+    def audience_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in AUDIENCE_FIELDS]
+
+    def action_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if field.name not in AUDIENCE_FIELDS]
 
     def audience(self) -> CampaignAudience:
         data = self.cleaned_data

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ecoute.accounts.models import Organization
 from ecoute.analytics.lift import DEFAULT_CONTROL_SHARE, minimum_detectable_lift
 from ecoute.lib.quantities import grouped
-from ecoute.messaging.models import Message
+from ecoute.messaging.models import Message, MessageStatus
 from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_figures import (
     answer,
@@ -22,7 +22,7 @@ from ecoute.retention.campaign_figures import (
     p_value_text,
     power_text,
 )
-from ecoute.retention.campaign_models import Campaign, CampaignMember
+from ecoute.retention.campaign_models import Campaign, CampaignMember, MemberSkip
 from ecoute.retention.campaign_results import baseline_rate, campaign_results, segment_label
 
 
@@ -89,6 +89,6 @@ def report_context(campaign: Campaign, now: datetime) -> dict[str, Any]:
             }
             for segment in results.segments
         ],
-        "emails": sorted(emails.items()),
-        "skipped": sorted(skipped.items()),
+        "emails": [(MessageStatus(status).label, n) for status, n in sorted(emails.items())],
+        "skipped": [(MemberSkip(reason).label, n) for reason, n in sorted(skipped.items())],
     }

@@ -18,6 +18,7 @@ from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_forms import CallOutcomeForm, CampaignForm
 from ecoute.retention.campaign_launch import CampaignLaunchError
 from ecoute.retention.campaign_models import Campaign, CampaignGroup, CampaignMember, CampaignStatus
+from ecoute.retention.figures import percent
 from ecoute.retention.campaign_report import power_context, report_context
 
 CALLS_PER_PAGE = 50
@@ -27,7 +28,7 @@ CALLS_PER_PAGE = 50
 def campaign_list(request: HttpRequest) -> HttpResponse:
     org, now = current_organization(request), timezone.now()
     campaigns = Campaign.objects.for_org(org)
-    rows = [{"campaign": c, "status": c.status_label(now)} for c in campaigns]
+    rows = [{"campaign": c, "status": c.status_at(now), "label": c.status_label(now)} for c in campaigns]
     return render(request, "retention/campaign_list.html", {"rows": rows})
 
 
@@ -68,7 +69,11 @@ def campaign_size(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     org, now = current_organization(request), timezone.now()
     campaign = get_for_org_or_404(Campaign, org, pk=campaign_id)
-    context: dict[str, Any] = {"campaign": campaign, "status": campaign.status_label(now)}
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "status": campaign.status_label(now),
+        "control_percent": percent(float(campaign.control_share) * 100),
+    }
     if campaign.status == CampaignStatus.DRAFT:
         audience = CampaignAudience.from_json(campaign.audience)
         context |= power_context(org, audience, campaign.control_share)
