@@ -74,7 +74,11 @@ class Lift:
 
 
 def two_proportion_lift(
-    treatment_successes: int, treatment_n: int, control_successes: int, control_n: int, confidence: float = 0.95
+    treatment_successes: int,
+    treatment_n: int,
+    control_successes: int,
+    control_n: int,
+    confidence: float = 0.95,
 ) -> Lift:
     """Treatment rate − control rate, its interval and the two-sided p-value of the z-test."""
     for successes, n in ((treatment_successes, treatment_n), (control_successes, control_n)):

@@ -8,13 +8,14 @@ become the common way to describe a group of customers, this module is the singl
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer, Transaction
+from ecoute.lib.tenancy import OrgQuerySet
 from ecoute.retention.models import SLIPPING, ActivityStatus
 
 TARGETED = tuple(str(status) for status in SLIPPING)
@@ -47,24 +48,24 @@ class CampaignAudience:
         return {"statuses": list(self.statuses), "store": self.store, "region": self.region}
 
     def customers(self, organization: Organization) -> QuerySet[Customer]:
-        """The organization's customers in this audience now, each with `current_status` and
-        `last_store` (the store of their last purchase)."""
-        last_store = (
-            Transaction.objects.purchases()
-            .filter(customer=OuterRef("pk"))
-            .order_by("-occurred_at", "-id")
-            .values("store")[:1]
-        )
-        found = (
-            Customer.objects.for_org(organization)
-            .filter(activity_status__status__in=self.statuses)
-            .annotate(current_status=F("activity_status__status"), last_store=Subquery(last_store))
-        )
+        """The organization's customers in this audience now."""
+        found = Customer.objects.for_org(organization).filter(activity_status__status__in=self.statuses)
         if self.region:
             found = found.filter(region__iexact=self.region)
         if self.store:
-            found = found.filter(last_store__iexact=self.store)
+            by_store = found.annotate(last_store=_last_store()).filter(last_store__iexact=self.store)
+            found = cast("OrgQuerySet[Customer]", by_store)
         return found
+
+    def snapshot(self, organization: Organization) -> list[tuple[int, str, str, str]]:
+        """Each customer of the audience now: id, status, store of their last purchase, region."""
+        rows = (
+            self.customers(organization)
+            .annotate(store_at_launch=_last_store())
+            .order_by("pk")
+            .values_list("pk", "activity_status__status", "region", "store_at_launch")
+        )
+        return [(pk, status, region or "", store or "") for pk, status, region, store in rows]
 
     def describe(self) -> str:
         statuses = " + ".join(str(ActivityStatus(s).label) for s in self.statuses)
@@ -78,3 +79,13 @@ class CampaignAudience:
 
 def audience_of(data: object) -> CampaignAudience:
     return CampaignAudience.from_json(data)
+
+
+def _last_store() -> Subquery:
+    """The store of the customer's last purchase."""
+    return Subquery(
+        Transaction.objects.purchases()
+        .filter(customer=OuterRef("pk"))
+        .order_by("-occurred_at", "-id")
+        .values("store")[:1]
+    )

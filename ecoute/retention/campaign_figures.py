@@ -21,7 +21,7 @@ def points(value: float) -> str:
 
 
 def p_value_text(p_value: float) -> str:
-    if p_value < 0.001:  # noqa: PLR2004 - the usual floor of a reported p-value
+    if p_value < 0.001:
         return _("p < %(value)s") % {"value": grouped(0.001, 3)}
     return _("p = %(value)s") % {"value": grouped(p_value, 3)}
 
@@ -59,11 +59,19 @@ def answer(comparison: Comparison, currency: str) -> str:
             count,
         )
     sentence = text % {"count": grouped(count), "margin": margin}
-    if revenue.attributed is not None and revenue.attributed_low is not None and revenue.attributed_high is not None:
+    if (
+        revenue.attributed is not None
+        and revenue.attributed_low is not None
+        and revenue.attributed_high is not None
+    ):
         half = (revenue.attributed_high - revenue.attributed_low) / 2
         sentence = _("%(sentence)s, worth %(amount)s ± %(margin)s.") % {
             "sentence": sentence,
-            "amount": money(round(revenue.attributed, -2) if abs(revenue.attributed) >= 1000 else revenue.attributed, currency, 0),
+            "amount": money(
+                round(revenue.attributed, -2) if abs(revenue.attributed) >= 1000 else revenue.attributed,
+                currency,
+                0,
+            ),
             "margin": money(round(half, -2) if half >= 1000 else half, currency, 0),
         }
     else:
@@ -99,7 +107,8 @@ def group_rows(comparison: Comparison, currency: str) -> list[GroupFigures]:
                 name,
                 grouped(n),
                 percent(estimate.estimate) if estimate.estimate is not None else "—",
-                _("%(low)s–%(high)s%%") % {"low": grouped(estimate.low, 1), "high": grouped(estimate.high, 1)},
+                _("%(low)s–%(high)s%%")
+                % {"low": grouped(estimate.low, 1), "high": grouped(estimate.high, 1)},
                 money(mean, currency) if mean is not None else "—",
             )
         )
@@ -132,7 +141,7 @@ def power_text(power: Power) -> str:
     """Before launch: the smallest lift these groups can show, and a warning when they are too small."""
     if power.minimum_detectable_lift is None:
         return _("No customer is in this audience now: the campaign could tell nothing.")
-    text = _(
+    return _(
         "With %(treatment)s customers in the campaign and %(control)s in the control group, and "
         "%(baseline)s coming back anyway, the campaign can detect a lift of %(lift)s or more "
         "(5 %% level, power 80 %%)."
@@ -142,4 +151,3 @@ def power_text(power: Power) -> str:
         "baseline": percent(power.baseline * 100),
         "lift": points(power.minimum_detectable_lift),
     }
-    return text

@@ -97,7 +97,7 @@ class CampaignForm(forms.ModelForm[Campaign]):
             {"statuses": data["statuses"], "store": data.get("store", ""), "region": data.get("region", "")}
         )
 
-    def save(self, commit: bool = True) -> Campaign:  # noqa: FBT001, FBT002 - Django's signature
+    def save(self, commit: bool = True) -> Campaign:
         self.instance.audience = self.audience().to_json()
         return super().save(commit)
 

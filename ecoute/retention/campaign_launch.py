@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from ecoute.accounts.models import User
 from ecoute.analytics.lift import in_control
@@ -56,8 +56,8 @@ def launch(campaign: Campaign, now: datetime, by: User | None = None) -> LaunchR
     from django.utils.translation import gettext as _
 
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().select_related("organization", "survey").get(
-            pk=campaign.pk
+        campaign = (
+            Campaign.objects.select_for_update().select_related("organization", "survey").get(pk=campaign.pk)
         )
         if campaign.status != CampaignStatus.DRAFT:
             raise CampaignLaunchError(_("This campaign was launched already."))
@@ -67,7 +67,6 @@ def launch(campaign: Campaign, now: datetime, by: User | None = None) -> LaunchR
                 % {"survey": campaign.survey.name}
             )
         organization = campaign.organization
-        rows = audience_of(campaign.audience).customers(organization).order_by("pk")
         members = [
             CampaignMember(
                 organization=organization,
@@ -77,10 +76,10 @@ def launch(campaign: Campaign, now: datetime, by: User | None = None) -> LaunchR
                 if in_control(campaign.salt, pk, float(campaign.control_share))
                 else CampaignGroup.TREATMENT,
                 status_at_launch=status,
-                store_at_launch=(store or "")[:100],
-                region_at_launch=region or "",
+                store_at_launch=store[:100],
+                region_at_launch=region,
             )
-            for pk, status, store, region in rows.values_list("pk", "current_status", "last_store", "region")
+            for pk, status, region, store in audience_of(campaign.audience).snapshot(organization)
         ]
         if not members:
             raise CampaignLaunchError(_("No customer is in this campaign’s audience now."))
@@ -100,9 +99,9 @@ def launch(campaign: Campaign, now: datetime, by: User | None = None) -> LaunchR
     return report
 
 
-def _queue_emails(campaign: Campaign, treated: "object", report: LaunchReport) -> None:
+def _queue_emails(campaign: Campaign, treated: QuerySet[CampaignMember], report: LaunchReport) -> None:
     members = (
-        CampaignMember.objects.filter(pk__in=treated.values("pk"))  # type: ignore[attr-defined]
+        CampaignMember.objects.filter(pk__in=treated.values("pk"))
         .select_related("customer", "campaign__organization")
         .annotate(
             marketing=consent_granted(Channel.EMAIL, Purpose.MARKETING),
@@ -114,15 +113,17 @@ def _queue_emails(campaign: Campaign, treated: "object", report: LaunchReport) -
         )
         .order_by("pk")
     )
-    kinds = [kind for kind, on in ((EMAIL, campaign.email_enabled), (PROGRAM, campaign.program_enabled)) if on]
+    kinds = [
+        kind for kind, on in ((EMAIL, campaign.email_enabled), (PROGRAM, campaign.program_enabled)) if on
+    ]
     skipped: list[CampaignMember] = []
     drafts = []
     for member in members:
         if not member.customer.email:
             member.skipped_reason = MemberSkip.NO_ADDRESS
-        elif member.do_not_contact:  # type: ignore[attr-defined]
+        elif member.do_not_contact:
             member.skipped_reason = MemberSkip.DO_NOT_CONTACT
-        elif not member.marketing:  # type: ignore[attr-defined]
+        elif not member.marketing:
             member.skipped_reason = MemberSkip.NO_CONSENT
         else:
             drafts += [campaign_draft(member, kind) for kind in kinds]

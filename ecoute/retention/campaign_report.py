@@ -31,7 +31,7 @@ def _share(value: object) -> float:
         share = float(Decimal(str(value)))
     except (InvalidOperation, ValueError):
         return DEFAULT_CONTROL_SHARE
-    return share if 0.05 <= share <= 0.5 else DEFAULT_CONTROL_SHARE  # noqa: PLR2004 - the form's bounds
+    return share if 0.05 <= share <= 0.5 else DEFAULT_CONTROL_SHARE
 
 
 def power_context(organization: Organization, audience: CampaignAudience, share: object) -> dict[str, Any]:

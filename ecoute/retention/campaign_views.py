@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoute.accounts.decorators import member_required
+from ecoute.lib.quantities import grouped
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.retention.actions import launch_campaign, record_call_outcome
 from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_forms import CallOutcomeForm, CampaignForm
 from ecoute.retention.campaign_launch import CampaignLaunchError
 from ecoute.retention.campaign_models import Campaign, CampaignGroup, CampaignMember, CampaignStatus
-from ecoute.retention.figures import percent
 from ecoute.retention.campaign_report import power_context, report_context
+from ecoute.retention.figures import percent
 
 CALLS_PER_PAGE = 50
 
@@ -93,8 +94,12 @@ def campaign_launch(request: HttpRequest, campaign_id: int) -> HttpResponse:
         return redirect("retention:campaign_detail", campaign_id=campaign.pk)
     messages.success(
         request,
-        _("Launched: %(treatment)s customers in the campaign, %(control)s held out, %(emails)s e-mails queued.")
-        % {"treatment": report.treatment, "control": report.control, "emails": report.emails_queued},
+        _("Launched. Campaign group: %(treatment)s; control group: %(control)s; e-mails queued: %(emails)s.")
+        % {
+            "treatment": grouped(report.treatment),
+            "control": grouped(report.control),
+            "emails": grouped(report.emails_queued),
+        },
     )
     return redirect("retention:campaign_detail", campaign_id=campaign.pk)
 
@@ -126,6 +131,7 @@ def campaign_call_outcome(request: HttpRequest, campaign_id: int, member_id: int
     if not form.is_valid():
         messages.error(request, _("Choose the outcome of the call."))
         return redirect("retention:campaign_calls", campaign_id=campaign.pk)
-    record_call_outcome(member, form.cleaned_data["outcome"], form.cleaned_data["note"], request.user)  # type: ignore[arg-type]
+    outcome, note = form.cleaned_data["outcome"], form.cleaned_data["note"]
+    record_call_outcome(member, outcome, note, request.user)  # type: ignore[arg-type]
     messages.success(request, _("Call to %(name)s recorded.") % {"name": member.customer.display_name})
     return redirect("retention:campaign_calls", campaign_id=campaign.pk)

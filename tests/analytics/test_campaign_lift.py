@@ -39,7 +39,9 @@ def test_no_difference_when_nobody_came_back_in_either_group() -> None:
 
 def test_an_empty_group_gives_no_lift_and_says_too_small() -> None:
     lift = two_proportion_lift(5, 20, 0, 0)
-    assert lift.lift is None and lift.p_value is None and lift.too_small
+    assert lift.lift is None
+    assert lift.p_value is None
+    assert lift.too_small
 
 
 def test_counts_outside_their_group_are_refused() -> None:
@@ -60,7 +62,8 @@ def test_a_small_campaign_is_flagged_too_small_to_tell() -> None:
     # 85 treated and 15 held out: fewer than 30 in the control group, and an MDL of about 22 points
     power = minimum_detectable_lift(85, 15, 0.10)
     assert power.too_small
-    assert power.minimum_detectable_lift is not None and power.minimum_detectable_lift > 0.2
+    assert power.minimum_detectable_lift is not None
+    assert power.minimum_detectable_lift > 0.2
     # 2 000 and 300 but a detectable lift of 5 points only: enough
     assert not minimum_detectable_lift(2000, 300, 0.10).too_small
 
@@ -123,9 +126,12 @@ def test_the_interval_contains_the_lift_and_the_p_value_is_a_probability(
     xt = data.draw(st.integers(min_value=0, max_value=treatment_n))
     xc = data.draw(st.integers(min_value=0, max_value=control_n))
     lift = two_proportion_lift(xt, treatment_n, xc, control_n)
-    assert lift.low is not None and lift.high is not None and lift.lift is not None
+    assert lift.low is not None
+    assert lift.high is not None
+    assert lift.lift is not None
     assert lift.low <= lift.lift <= lift.high
-    assert lift.p_value is not None and 0 <= lift.p_value <= 1
+    assert lift.p_value is not None
+    assert 0 <= lift.p_value <= 1
     assert -1 <= lift.lift <= 1
 
 
@@ -133,5 +139,6 @@ def test_the_interval_contains_the_lift_and_the_p_value_is_a_probability(
 def test_more_customers_never_make_the_detectable_lift_larger(treatment_n: int, control_n: int) -> None:
     smaller = minimum_detectable_lift(treatment_n, control_n, 0.1).minimum_detectable_lift
     larger = minimum_detectable_lift(treatment_n + 100, control_n + 100, 0.1).minimum_detectable_lift
-    assert smaller is not None and larger is not None
+    assert smaller is not None
+    assert larger is not None
     assert larger <= smaller or math.isclose(larger, smaller)

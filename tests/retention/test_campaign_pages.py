@@ -46,12 +46,18 @@ def test_an_analyst_saves_a_campaign_as_a_draft(org: Organization) -> None:
     campaign = Campaign.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("retention:campaign_detail", args=[campaign.pk])
-    assert (campaign.status, campaign.audience["statuses"], str(campaign.control_share)) == ("draft", ["lost"], "0.15")
+    assert (campaign.status, campaign.audience["statuses"], str(campaign.control_share)) == (
+        "draft",
+        ["lost"],
+        "0.15",
+    )
 
 
 def test_an_unknown_crm_field_is_refused_when_the_campaign_is_saved(org: Organization) -> None:
     client = _client(org, Role.ANALYST)
-    response = client.post(reverse("retention:campaign_create"), {**FORM, "email_body_fr": "Bonjour {prenom}"})
+    response = client.post(
+        reverse("retention:campaign_create"), {**FORM, "email_body_fr": "Bonjour {prenom}"}
+    )
     assert response.status_code == 400
     assert "{prenom}" in response.content.decode()
     assert not Campaign.objects.exists()
@@ -79,7 +85,11 @@ def test_the_draft_shows_its_size_and_warns_when_too_small(org: Organization) ->
         slipping_customer(org)
     campaign = campaign_of(org)
     # When an analyst opens it
-    page = _client(org, Role.ANALYST).get(reverse("retention:campaign_detail", args=[campaign.pk])).content.decode()
+    page = (
+        _client(org, Role.ANALYST)
+        .get(reverse("retention:campaign_detail", args=[campaign.pk]))
+        .content.decode()
+    )
     # Then its size, its split and the warning show
     assert "Trop petite pour conclure" in page
     assert 'data-testid="too-small"' in page
@@ -113,7 +123,9 @@ def test_an_analyst_launches_and_reads_the_report(org: Organization) -> None:
 def test_an_agent_records_the_outcome_of_a_call(org: Organization) -> None:
     # Given a launched campaign with a call list, whose treated customer has a phone
     customer = slipping_customer(org, phone="06 12 34 56 78")
-    campaign = campaign_of(org, email_enabled=False, calls_enabled=True, call_script="Bonjour…", control_share="0.05")
+    campaign = campaign_of(
+        org, email_enabled=False, calls_enabled=True, call_script="Bonjour…", control_share="0.05"
+    )
     launch_campaign(campaign, now=LAUNCH)
     member = CampaignMember.objects.get()
     client = _client(org, Role.AGENT)
@@ -127,7 +139,11 @@ def test_an_agent_records_the_outcome_of_a_call(org: Organization) -> None:
     assert client.post(url, {"outcome": "do_not_call", "note": "déménage"}).status_code == 302
     # Then the outcome is kept and the phone consent to marketing withdrawn
     member.refresh_from_db()
-    assert (member.outcome, member.outcome_note, member.contacted_at is not None) == ("do_not_call", "déménage", True)
+    assert (member.outcome, member.outcome_note, member.contacted_at is not None) == (
+        "do_not_call",
+        "déménage",
+        True,
+    )
     assert not Consent.objects.filter(customer=customer, channel="phone", purpose="marketing").get().granted
     # And a made-up outcome is refused without a change
     assert client.post(url, {"outcome": "bribed"}).status_code == 302
@@ -147,4 +163,5 @@ def test_the_list_shows_the_organizations_campaigns_only(
     campaign_of(org, name="La nôtre")
     campaign_of(other_org, name="La leur")
     page = member_client(owner).get(reverse("retention:campaign_list")).content.decode()
-    assert "La nôtre" in page and "La leur" not in page
+    assert "La nôtre" in page
+    assert "La leur" not in page
