@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from ecoute.accounts.models import Organization
 from ecoute.analytics.lift import in_control
@@ -80,7 +81,7 @@ def test_a_campaign_launches_once(org: Organization) -> None:
     campaign = campaign_of(org)
     launch_campaign(campaign, now=LAUNCH)
     # When it is launched again, then it is refused and nothing is added
-    with pytest.raises(CampaignLaunchError, match="already"):
+    with translation.override("en"), pytest.raises(CampaignLaunchError, match="already"):
         launch_campaign(campaign, now=LAUNCH)
     assert CampaignMember.objects.count() == 1
     assert Message.objects.count() <= 1
@@ -90,7 +91,7 @@ def test_launch_with_an_inactive_survey_writes_nothing(org: Organization) -> Non
     slipping_customer(org)
     survey = SurveyFactory.create(organization=org, status="draft")
     campaign = campaign_of(org, survey=survey)
-    with pytest.raises(CampaignLaunchError, match="not active"):
+    with translation.override("en"), pytest.raises(CampaignLaunchError, match="not active"):
         launch_campaign(campaign, now=LAUNCH)
     campaign.refresh_from_db()
     assert (campaign.status, CampaignMember.objects.count(), Message.objects.count()) == ("draft", 0, 0)
