@@ -115,26 +115,30 @@ def group_rows(comparison: Comparison, currency: str) -> list[GroupFigures]:
     return rows
 
 
-def lift_text(lift: Lift) -> str:
+@dataclass(frozen=True)
+class Figure:
+    value: str
+    interval: str
+
+
+def lift_figure(lift: Lift) -> Figure:
     if lift.lift is None or lift.low is None or lift.high is None:
-        return "—"
-    return _("%(lift)s (%(low)s to %(high)s)") % {
-        "lift": points(lift.lift),
-        "low": points(lift.low),
-        "high": points(lift.high),
-    }
+        return Figure("—", "")
+    interval = _("%(low)s to %(high)s") % {"low": points(lift.low), "high": points(lift.high)}
+    return Figure(points(lift.lift), interval)
 
 
-def attributed_text(revenue: RevenueDifference, currency: str) -> str:
+def attributed_figure(revenue: RevenueDifference, currency: str) -> Figure:
     if revenue.attributed is None:
-        return "—"
+        return Figure("—", "")
+    amount = money(revenue.attributed, currency, 0)
     if revenue.attributed_low is None or revenue.attributed_high is None:
-        return money(revenue.attributed, currency, 0)
-    return _("%(amount)s (%(low)s to %(high)s)") % {
-        "amount": money(revenue.attributed, currency, 0),
+        return Figure(amount, "")
+    interval = _("%(low)s to %(high)s") % {
         "low": money(revenue.attributed_low, currency, 0),
         "high": money(revenue.attributed_high, currency, 0),
     }
+    return Figure(amount, interval)
 
 
 def power_text(power: Power) -> str:

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
 from ecoute.analytics.lift import DEFAULT_CONTROL_SHARE, minimum_detectable_lift
@@ -16,9 +18,9 @@ from ecoute.messaging.models import Message, MessageStatus
 from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_figures import (
     answer,
-    attributed_text,
+    attributed_figure,
     group_rows,
-    lift_text,
+    lift_figure,
     p_value_text,
     power_text,
 )
@@ -75,20 +77,25 @@ def report_context(campaign: Campaign, now: datetime) -> dict[str, Any]:
         "results": results,
         "answer": answer(overall, currency),
         "groups": group_rows(overall, currency),
-        "lift": lift_text(overall.lift),
+        "lift": lift_figure(overall.lift),
         "p_value": p_value_text(overall.lift.p_value) if overall.lift.p_value is not None else "—",
-        "attributed": attributed_text(overall.revenue, currency),
+        "attributed": attributed_figure(overall.revenue, currency),
         "too_small": overall.lift.too_small,
         "segments": [
             {
                 "label": segment_label(segment),
                 "groups": group_rows(segment.comparison, currency),
-                "lift": lift_text(segment.comparison.lift),
-                "attributed": attributed_text(segment.comparison.revenue, currency),
+                "lift": lift_figure(segment.comparison.lift),
+                "attributed": attributed_figure(segment.comparison.revenue, currency),
                 "too_small": segment.comparison.lift.too_small,
             }
             for segment in results.segments
         ],
-        "emails": [(MessageStatus(status).label, n) for status, n in sorted(emails.items())],
-        "skipped": [(MemberSkip(reason).label, n) for reason, n in sorted(skipped.items())],
+        "emails": [_counted(MessageStatus(status).label, n) for status, n in sorted(emails.items())],
+        "skipped": [_counted(MemberSkip(reason).label, n) for reason, n in sorted(skipped.items())],
     }
+
+
+def _counted(label: str, count: int) -> str:
+    """ "Sent: 261", the label as the outbox names it, so that no agreement is needed."""
+    return _("%(label)s: %(count)s") % {"label": capfirst(str(label)), "count": grouped(count)}

@@ -34,6 +34,7 @@ def test_create_launch_and_read_the_report(
     live_server: LiveServer,
     owner: Membership,
     settings: Any,
+    *,
     width: int,
     name: str,
     language: str,

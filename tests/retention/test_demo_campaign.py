@@ -33,7 +33,8 @@ def test_the_demo_campaign_shows_a_lift_found_in_its_purchases(settings: Any, tm
     # Then the campaign was launched 90 days before, its 60-day window is over
     assert campaign.launched_at is not None
     assert campaign.launched_at.date() == (NOW - timedelta(days=90)).date()
-    assert results is not None and results.window_over
+    assert results is not None
+    assert results.window_over
     # And its members were split by the campaign's hash
     for customer_id, group in CampaignMember.objects.filter(campaign=campaign).values_list(
         "customer_id", "group"
@@ -41,10 +42,12 @@ def test_the_demo_campaign_shows_a_lift_found_in_its_purchases(settings: Any, tm
         assert (group == "control") == in_control(campaign.salt, customer_id)
     # And the simulated purchases are what the report counts: treated customers came back more often
     lift = results.overall.lift
-    assert lift.lift is not None and lift.lift > 0
+    assert lift.lift is not None
+    assert lift.lift > 0
     assert not lift.too_small
     returned = (
         Transaction.objects.filter(external_id__startswith="DEMO-CAMPAIGN-").values("customer").distinct()
     )
     assert lift.treatment_successes + lift.control_successes >= returned.count()
-    assert results.overall.revenue.attributed is not None and results.overall.revenue.attributed > 0
+    assert results.overall.revenue.attributed is not None
+    assert results.overall.revenue.attributed > 0
