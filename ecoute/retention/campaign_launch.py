@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import User
 from ecoute.analytics.lift import in_control
-from ecoute.customers.models import Channel, Purpose
-from ecoute.listening.audiences import consent_granted
+from ecoute.customers.models import Channel, Consent, Purpose
 from ecoute.listening.models import SurveyStatus
 from ecoute.listening.wave_actions import invite
 from ecoute.messaging.actions import queue_messages
@@ -53,11 +53,12 @@ class LaunchReport:
 def launch(campaign: Campaign, now: datetime, by: User | None = None) -> LaunchReport:
     """Snapshot, split and queue (see the module's comment). CampaignLaunchError, writing nothing,
     when the campaign was launched already, its audience is empty or its survey is not active."""
-    from django.utils.translation import gettext as _
-
     with transaction.atomic():
+        # Only the campaign's row is locked: PostgreSQL locks no nullable side of a join (its survey).
         campaign = (
-            Campaign.objects.select_for_update().select_related("organization", "survey").get(pk=campaign.pk)
+            Campaign.objects.select_for_update(of=("self",))
+            .select_related("organization", "survey")
+            .get(pk=campaign.pk)
         )
         if campaign.status != CampaignStatus.DRAFT:
             raise CampaignLaunchError(_("This campaign was launched already."))
@@ -104,7 +105,13 @@ def _queue_emails(campaign: Campaign, treated: QuerySet[CampaignMember], report:
         CampaignMember.objects.filter(pk__in=treated.values("pk"))
         .select_related("customer", "campaign__organization")
         .annotate(
-            marketing=consent_granted(Channel.EMAIL, Purpose.MARKETING),
+            marketing=Subquery(
+                Consent.objects.filter(
+                    customer=OuterRef("customer"), channel=Channel.EMAIL, purpose=Purpose.MARKETING
+                )
+                .order_by("-recorded_at", "-id")
+                .values("granted")[:1]
+            ),
             do_not_contact=Exists(
                 Suppression.objects.active().filter(
                     customer=OuterRef("customer"), reason=SuppressionReason.DO_NOT_CONTACT
