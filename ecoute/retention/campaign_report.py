@@ -96,6 +96,6 @@ def report_context(campaign: Campaign, now: datetime) -> dict[str, Any]:
     }
 
 
-def _counted(label: str, count: int) -> str:
+def _counted(label: object, count: int) -> str:
     """ "Sent: 261", the label as the outbox names it, so that no agreement is needed."""
     return _("%(label)s: %(count)s") % {"label": capfirst(str(label)), "count": grouped(count)}
