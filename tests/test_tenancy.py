@@ -13,7 +13,7 @@ from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, Membership, Organization, Role
 from ecoute.customers.models import ImportJob
 from ecoute.customers.queries import refresh_purchase_stats
-from ecoute.retention.models import CustomerScore, CustomerStatus
+from ecoute.retention.models import Campaign, CampaignMember, CustomerScore, CustomerStatus
 from tests.conftest import member_client
 from tests.factories import (
     CriterionFactory,
@@ -69,7 +69,13 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
         rejects_path="/etc/hostname",
         status="checked",
     )
+    campaign = Campaign.objects.create(organization=other, name="Leur campagne", calls_enabled=True)
+    campaign_member = CampaignMember.objects.create(
+        organization=other, campaign=campaign, customer=customer, group="treatment", status_at_launch="lost"
+    )
     return {
+        "campaign_id": campaign.pk,
+        "member_id": campaign_member.pk,
         "customer_id": customer.pk,
         "membership_id": member.pk,
         "key_id": key.pk,
@@ -87,6 +93,8 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
 def test_every_url_with_an_id_is_covered_by_this_test() -> None:
     # Given every URL pattern of the product that takes a parameter
     known = {
+        "campaign_id",
+        "member_id",
         "customer_id",
         "membership_id",
         "key_id",

@@ -18,16 +18,26 @@ class Role(models.TextChoices):
 # assigned to them once cases exist; until then they see the overview only, like viewers.
 # Analysts and above build surveys and edit the criteria (`manage_surveys`); everyone sees results.
 # `manage_contacts` switches a customer's do-not-contact; `manage_retention` sets when customers count
-# as lost or at risk.
+# as lost or at risk. `manage_campaigns` builds and launches reactivation campaigns; `work_calls` lets
+# agents work a campaign's call list.
 _ANALYST = frozenset(
-    {"import", "view_customers", "manage_contacts", "manage_surveys", "manage_retention", "view_results"}
+    {
+        "import",
+        "view_customers",
+        "manage_contacts",
+        "manage_surveys",
+        "manage_retention",
+        "manage_campaigns",
+        "work_calls",
+        "view_results",
+    }
 )
 _MANAGER = _ANALYST | {"manage_members", "manage_api_keys"}
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: _MANAGER,
     Role.ADMIN: _MANAGER,
     Role.ANALYST: _ANALYST,
-    Role.AGENT: frozenset({"view_results"}),
+    Role.AGENT: frozenset({"view_results", "work_calls"}),
     Role.VIEWER: frozenset({"view_results"}),
 }
 

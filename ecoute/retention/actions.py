@@ -5,8 +5,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ecoute.accounts.models import Organization
-from ecoute.retention.models import RetentionRules
+from ecoute.accounts.models import Organization, User
+from ecoute.customers.models import Channel, Consent, Purpose
+from ecoute.retention.campaign_launch import LaunchReport, launch
+from ecoute.retention.models import CallOutcome, Campaign, CampaignMember, RetentionRules
 from ecoute.retention.statuses import StatusReport, recompute_statuses
 
 
@@ -24,3 +26,28 @@ def recompute_organization_statuses(organization: Organization, now: datetime | 
 def save_rules(rules: RetentionRules) -> None:
     """Save the organization's rules; statuses follow them at the next recomputation."""
     rules.save()
+
+
+def launch_campaign(campaign: Campaign, by: User | None = None, now: datetime | None = None) -> LaunchReport:
+    """Launch the campaign: members snapshotted and split, actions queued for the treatment group, in
+    one transaction (see campaign_launch.py)."""
+    return launch(campaign, now or timezone.now(), by)
+
+
+@transaction.atomic
+def record_call_outcome(member: CampaignMember, outcome: str, note: str, by: User | None) -> None:
+    """An agent's call with a treatment member; one who asks not to be called again has their phone
+    consent to marketing withdrawn."""
+    member.outcome, member.outcome_note = outcome, note.strip()[:500]
+    member.contacted_at, member.contacted_by = timezone.now(), by
+    member.save(update_fields=["outcome", "outcome_note", "contacted_at", "contacted_by"])
+    if outcome == CallOutcome.DO_NOT_CALL:
+        Consent.objects.create(
+            organization_id=member.organization_id,
+            customer_id=member.customer_id,
+            channel=Channel.PHONE,
+            purpose=Purpose.MARKETING,
+            granted=False,
+            recorded_at=member.contacted_at,
+            source="campaign call",
+        )

@@ -202,3 +202,16 @@ class CustomerScore(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.p_alive:.3f}"
+
+
+# The campaigns live in a module of their own; imported here so that Django finds their models.
+from ecoute.retention.campaign_models import (  # noqa: E402
+    CallOutcome,
+    Campaign,
+    CampaignGroup,
+    CampaignMember,
+    CampaignStatus,
+    MemberSkip,
+)
+
+__all__ = ["CallOutcome", "Campaign", "CampaignGroup", "CampaignMember", "CampaignStatus", "MemberSkip"]

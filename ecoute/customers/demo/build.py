@@ -22,6 +22,7 @@ from ecoute.customers.demo.export import FILES, ExportCounts, export_demo
 from ecoute.customers.demo.listening import run_listening_program
 from ecoute.customers.demo.names import ORGANIZATION_NAME
 from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, LoyaltyAct, Transaction
+from ecoute.retention.demo_campaign import run_past_campaign
 from ecoute.retention.scores import score_and_classify
 
 DEMO_PASSWORD = "ecoute-demo"  # noqa: S105 - the published demo login
@@ -46,6 +47,7 @@ class DemoReport:
     members: list[tuple[str, str]] = field(default_factory=list)
     imports: list[ImportJob] = field(default_factory=list)
     listening: dict[str, int] = field(default_factory=dict)
+    campaign: dict[str, int] = field(default_factory=dict)
 
     def stored(self) -> dict[str, int]:
         """How many rows of each kind the organization holds now."""
@@ -106,6 +108,8 @@ def _fill(
         report.imports.append(lease.job)
     say(_("Running the listening programme over the history…"))
     report.listening = run_listening_program(organization, seed=seed, today=today)
+    say(_("Simulating a past reactivation campaign…"))
+    report.campaign = run_past_campaign(organization, seed=seed, today=today)
     say(_("Scoring the customers: statuses, chance still active, lifetime value…"))
     end_of_history = datetime.combine(today, time(23, 59), tzinfo=UTC)
     score_and_classify(organization, now=min(timezone.now(), end_of_history))
