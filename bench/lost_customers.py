@@ -21,8 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from bench.retention import NOW, PARAMETERS, setup_django  # noqa: E402
+from retention import NOW, PARAMETERS, setup_django  # noqa: E402
 
 STORES = ("Rennes", "Nantes", "Brest", "Web", "")
 REGIONS = ("Bretagne", "Pays de la Loire", "Île-de-France", "")

@@ -111,26 +111,27 @@ def export_customer_list(
     *,
     list_name: str,
     title: Callable[[], str],
-    form: forms.Form,
+    filters: tuple[dict[str, Any], list[tuple[str, str]]],
     file_format: ExportFormat,
 ) -> HttpResponseBase:
     """Record the export of `customers` in the audit log, then answer with the file.
 
     `list_name` names the list in the log ("customers"); `columns` and `title` are called in the
-    organization's language.
+    organization's language; `filters` are the list's filters as stored and as the person saw them
+    (described_filters gives them for a filter form).
     """
     membership = request.membership  # type: ignore[attr-defined]
     organization = membership.organization
     with translation.override(organization.language):
         chosen = columns()
         heading = title()
-    filters, shown = described_filters(form)
+    stored, shown = filters
     record_export(
         membership,
         list_name,
         file_format.value,
         title=heading,
-        filters=filters,
+        filters=stored,
         shown_filters=shown,
         columns=[column.column.heading() for column in chosen],
         row_count=customers.count(),

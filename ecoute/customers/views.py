@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
-from ecoute.customers.exports import customer_list_columns, export_customer_list
+from ecoute.customers.exports import customer_list_columns, described_filters, export_customer_list
 from ecoute.customers.forms import CustomerFilterForm
 from ecoute.customers.models import Customer
 from ecoute.customers.overview import first_sale_day, monthly_sales_chart, organization_counts
@@ -79,7 +79,7 @@ def customer_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
         customer_list_columns,
         list_name="customers",
         title=lambda: _("Customers"),
-        form=form,
+        filters=described_filters(form),
         file_format=ExportFormat(file_format),
     )
 

@@ -1,24 +1,27 @@
-"""Who a campaign targets: the one place that reads a campaign's `audience` JSON.
+"""Who a campaign targets: a segment of lost and at-risk customers (ecoute/retention/segments.py),
+stored in the campaign's `audience` as the segment's JSON:
 
-    {"statuses": ["at_risk", "lost"], "store": "Lyon", "region": "Bretagne"}
+    {"status": "both", "store": "Lyon", "region": "Bretagne", "value": "500-2000"}
 
-Customers whose current activity status is one of `statuses` (at risk, lost, or both), who live in
-`region` when given, and whose last purchase was made in `store` when given. When retention segments
-become the common way to describe a group of customers, this module is the single place to switch.
+The campaign form sets the statuses, the store and the region; a campaign started from the lost
+customers page keeps the page's other filters (value, value had they stayed, recency, NPS level).
 """
 
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
-from ecoute.customers.models import Customer, Transaction
-from ecoute.lib.tenancy import OrgQuerySet
-from ecoute.retention.models import SLIPPING, ActivityStatus
+from ecoute.customers.models import Customer
+from ecoute.retention.models import SLIPPING
+from ecoute.retention.segments import STATUSES, RetentionSegment, SegmentError
 
 TARGETED = tuple(str(status) for status in SLIPPING)
+# The segment's filters a campaign form does not show, carried from the lost customers page.
+NARROWING = ("value", "clv", "recency", "nps")
 
 
 class CampaignAudienceError(ValueError):
@@ -27,65 +30,66 @@ class CampaignAudienceError(ValueError):
 
 @dataclass(frozen=True)
 class CampaignAudience:
-    statuses: tuple[str, ...] = TARGETED
-    store: str = ""
-    region: str = ""
+    segment: RetentionSegment = field(default_factory=RetentionSegment)
 
     @classmethod
     def from_json(cls, data: object) -> "CampaignAudience":
-        if not isinstance(data, dict):
-            raise CampaignAudienceError(_("The audience must be an object."))
-        statuses = data.get("statuses", list(TARGETED))
-        if not isinstance(statuses, list) or not statuses or any(s not in TARGETED for s in statuses):
+        try:
+            return cls(RetentionSegment.from_json(data))
+        except SegmentError as error:
+            raise CampaignAudienceError(" ".join(error.problems)) from error
+
+    @classmethod
+    def from_fields(
+        cls, statuses: Sequence[str], store: str, region: str, narrowing: Mapping[str, Any]
+    ) -> "CampaignAudience":
+        """The audience of the campaign form: its statuses (none or both: both), store and region
+        (blank: any), and the filters carried from the lost customers page."""
+        if any(status not in TARGETED for status in statuses):
             raise CampaignAudienceError(_("statuses: choose at risk, lost or both."))
-        store, region = data.get("store", ""), data.get("region", "")
-        if not isinstance(store, str) or not isinstance(region, str):
-            raise CampaignAudienceError(_("store and region are texts."))
-        ordered = tuple(s for s in TARGETED if s in statuses)
-        return cls(ordered, store.strip()[:100], region.strip()[:100])
+        chosen = [status for status in TARGETED if status in statuses]
+        data: dict[str, Any] = {"status": chosen[0] if len(chosen) == 1 else "both"}
+        data |= {key: narrowing[key] for key in NARROWING if narrowing.get(key)}
+        if store.strip():
+            data["store"] = store.strip()
+        if region.strip():
+            data["region"] = region.strip()
+        return cls.from_json(data)
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return tuple(str(status) for status in STATUSES[self.segment.status])
+
+    @property
+    def store(self) -> str:
+        return self.segment.store or ""
+
+    @property
+    def region(self) -> str:
+        return self.segment.region or ""
+
+    def narrowing(self) -> dict[str, str]:
+        return {key: value for key, value in self.segment.to_json().items() if key in NARROWING}
 
     def to_json(self) -> dict[str, Any]:
-        return {"statuses": list(self.statuses), "store": self.store, "region": self.region}
+        return dict(self.segment.to_json())
 
     def customers(self, organization: Organization) -> QuerySet[Customer]:
         """The organization's customers in this audience now."""
-        found = Customer.objects.for_org(organization).filter(activity_status__status__in=self.statuses)
-        if self.region:
-            found = found.filter(region__iexact=self.region)
-        if self.store:
-            by_store = found.annotate(last_store=_last_store()).filter(last_store__iexact=self.store)
-            found = cast("OrgQuerySet[Customer]", by_store)
-        return found
+        return self.segment.customers(organization)
 
     def snapshot(self, organization: Organization) -> list[tuple[int, str, str, str]]:
         """Each customer of the audience now: id, status, store of their last purchase, region."""
         rows = (
             self.customers(organization)
-            .annotate(store_at_launch=_last_store())
             .order_by("pk")
-            .values_list("pk", "activity_status__status", "region", "store_at_launch")
+            .values_list("pk", "slipping_status", "region", "last_store")  # type: ignore[misc]  # annotations of RetentionSegment.customers
         )
         return [(pk, status, region or "", store or "") for pk, status, region, store in rows]
 
     def describe(self) -> str:
-        statuses = " + ".join(str(ActivityStatus(s).label) for s in self.statuses)
-        parts = [statuses]
-        if self.region:
-            parts.append(_("region %(region)s") % {"region": self.region})
-        if self.store:
-            parts.append(_("store %(store)s") % {"store": self.store})
-        return ", ".join(parts)
+        return self.segment.describe()
 
 
 def audience_of(data: object) -> CampaignAudience:
     return CampaignAudience.from_json(data)
-
-
-def _last_store() -> Subquery:
-    """The store of the customer's last purchase."""
-    return Subquery(
-        Transaction.objects.purchases()
-        .filter(customer=OuterRef("pk"))
-        .order_by("-occurred_at", "-id")
-        .values("store")[:1]
-    )

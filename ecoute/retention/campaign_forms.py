@@ -1,6 +1,8 @@
-"""The campaign form: its audience (statuses, store, region), its actions and its control group."""
+"""The campaign form: its audience (statuses, store, region, and the filters a campaign started from
+the lost customers page carries), its actions and its control group."""
 
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -10,11 +12,11 @@ from ecoute.accounts.models import Organization
 from ecoute.listening.models import Survey, SurveyStatus
 from ecoute.listening.personalize import check_placeholders
 from ecoute.listening.queries import known_customer_fields
-from ecoute.retention.campaign_audience import TARGETED, CampaignAudience
+from ecoute.retention.campaign_audience import TARGETED, CampaignAudience, CampaignAudienceError
 from ecoute.retention.campaign_models import CallOutcome, Campaign
 from ecoute.retention.models import ActivityStatus
 
-AUDIENCE_FIELDS = ("name", "statuses", "store", "region", "control_share", "window_days")
+AUDIENCE_FIELDS = ("name", "statuses", "store", "region", "narrowing", "control_share", "window_days")
 ACTION_FIELDS = ("email_enabled", "calls_enabled", "survey", "program_enabled")
 TEXT_FIELDS = ("email_subject_fr", "email_body_fr", "email_subject_en", "email_body_en")
 
@@ -30,6 +32,8 @@ class CampaignForm(forms.ModelForm[Campaign]):
         label=gettext_lazy("Store of their last purchase"), required=False, max_length=100
     )
     region = forms.CharField(label=gettext_lazy("Region"), required=False, max_length=100)
+    # The lost customers page's other filters (value, recency, NPS level…), as a query string.
+    narrowing = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     class Meta:
         model = Campaign
@@ -64,10 +68,7 @@ class CampaignForm(forms.ModelForm[Campaign]):
             "CRM fields in braces with a fallback: Hello {first_name|dear customer}."
         )
         if self.instance.pk:
-            audience = CampaignAudience.from_json(self.instance.audience)
-            self.initial.update(
-                {"statuses": list(audience.statuses), "store": audience.store, "region": audience.region}
-            )
+            self.initial.update(audience_initial(CampaignAudience.from_json(self.instance.audience)))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -91,15 +92,38 @@ class CampaignForm(forms.ModelForm[Campaign]):
     def action_fields(self) -> list[forms.BoundField]:
         return [field for field in self if field.name not in AUDIENCE_FIELDS]
 
+    def clean_narrowing(self) -> str:
+        narrowing = str(self.cleaned_data.get("narrowing") or "")
+        try:
+            CampaignAudience.from_fields(TARGETED, "", "", dict(parse_qsl(narrowing)))
+        except CampaignAudienceError as error:
+            raise forms.ValidationError(str(error)) from error
+        return narrowing
+
     def audience(self) -> CampaignAudience:
         data = self.cleaned_data
-        return CampaignAudience.from_json(
-            {"statuses": data["statuses"], "store": data.get("store", ""), "region": data.get("region", "")}
+        return audience_from(
+            data["statuses"], data.get("store", ""), data.get("region", ""), data["narrowing"]
         )
 
     def save(self, commit: bool = True) -> Campaign:
         self.instance.audience = self.audience().to_json()
         return super().save(commit)
+
+
+def audience_from(statuses: list[str], store: str, region: str, narrowing: str) -> CampaignAudience:
+    """The audience the form's fields describe (`narrowing` as the query string the form carries)."""
+    return CampaignAudience.from_fields(statuses, store, region, dict(parse_qsl(narrowing)))
+
+
+def audience_initial(audience: CampaignAudience) -> dict[str, Any]:
+    """The form's audience fields showing `audience`: a campaign's, or the lost customers page's segment."""
+    return {
+        "statuses": list(audience.statuses),
+        "store": audience.store,
+        "region": audience.region,
+        "narrowing": urlencode(audience.narrowing()),
+    }
 
 
 class CallOutcomeForm(forms.Form):

@@ -16,11 +16,12 @@ from ecoute.lib.quantities import grouped
 from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.retention.actions import launch_campaign, record_call_outcome
 from ecoute.retention.campaign_audience import CampaignAudience
-from ecoute.retention.campaign_forms import CallOutcomeForm, CampaignForm
+from ecoute.retention.campaign_forms import CallOutcomeForm, CampaignForm, audience_from, audience_initial
 from ecoute.retention.campaign_launch import CampaignLaunchError
 from ecoute.retention.campaign_models import Campaign, CampaignGroup, CampaignMember, CampaignStatus
 from ecoute.retention.campaign_report import power_context, report_context
 from ecoute.retention.figures import percent
+from ecoute.retention.segments import RetentionSegment
 
 CALLS_PER_PAGE = 50
 
@@ -37,12 +38,16 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_create(request: HttpRequest) -> HttpResponse:
     org = current_organization(request)
     form = CampaignForm(request.POST or None, organization=org)
+    # Started from the lost customers page, the page's segment (its query string) is the audience.
+    started_from = CampaignAudience(RetentionSegment.from_query(request.GET))
+    if not form.is_bound:
+        form.initial.update(audience_initial(started_from))
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user  # type: ignore[assignment]
         campaign = form.save()
         messages.success(request, _("The campaign is saved as a draft: check its size, then launch it."))
         return redirect("retention:campaign_detail", campaign_id=campaign.pk)
-    audience = form.audience() if form.is_bound and form.is_valid() else CampaignAudience()
+    audience = form.audience() if form.is_bound and form.is_valid() else started_from
     context = {"form": form, **power_context(org, audience, form.initial.get("control_share"))}
     return render(request, "retention/campaign_form.html", context, status=400 if form.errors else 200)
 
@@ -51,14 +56,13 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def campaign_size(request: HttpRequest) -> HttpResponse:
     """The audience's size and the power for the filters being chosen (htmx, as the form changes)."""
     org = current_organization(request)
-    statuses = [s for s in request.GET.getlist("statuses") if s] or None
+    statuses = [s for s in request.GET.getlist("statuses") if s]
     try:
-        audience = CampaignAudience.from_json(
-            {
-                "statuses": statuses or [],
-                "store": request.GET.get("store", ""),
-                "region": request.GET.get("region", ""),
-            }
+        audience = audience_from(
+            statuses,
+            request.GET.get("store", ""),
+            request.GET.get("region", ""),
+            request.GET.get("narrowing", ""),
         )
     except ValueError as error:
         return render(request, "retention/_campaign_size.html", {"problem": str(error)}, status=400)

@@ -50,7 +50,7 @@ def run_past_campaign(organization: Organization, *, seed: int, today: date) -> 
     campaign = Campaign.objects.create(
         organization=organization,
         name=NAME,
-        audience={"statuses": [ActivityStatus.AT_RISK, ActivityStatus.LOST], "store": "", "region": ""},
+        audience={"status": "both"},
         email_enabled=True,
         email_subject_fr="{first_name|Bonjour}, vous nous manquez",
         email_body_fr=(

@@ -321,8 +321,8 @@ class RetentionSegment:
         value_stayed, recency_band, value_band, clv_band), the most valuable had they stayed first."""
         customers = _slipping_customers(organization, STATUSES[self.status])
         wanted = {
-            "last_store": self.store,
-            "region": self.region,
+            "last_store__iexact": self.store,
+            "region__iexact": self.region,
             "value_band": self.value,
             "clv_band": self.clv,
             "recency_band": self.recency,

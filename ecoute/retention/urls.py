@@ -7,6 +7,18 @@ app_name = "retention"
 urlpatterns = [
     path("retention/", views.retention_overview, name="retention"),
     path("retention/lost/", views.lost_customers, name="lost_customers"),
+    path(
+        "retention/lost/export.csv",
+        views.lost_customers_export,
+        {"file_format": "csv"},
+        name="lost_export_csv",
+    ),
+    path(
+        "retention/lost/export.xlsx",
+        views.lost_customers_export,
+        {"file_format": "xlsx"},
+        name="lost_export_xlsx",
+    ),
     path("retention/rules/", views.retention_rules, name="retention_rules"),
     path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),

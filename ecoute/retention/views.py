@@ -6,11 +6,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.decorators import member_required
+from ecoute.lib.exports import ExportFormat
 from ecoute.lib.tenancy import current_organization
 from ecoute.retention.actions import save_rules
 from ecoute.retention.churn import churn_by_period, period_starts
@@ -20,6 +22,7 @@ from ecoute.retention.forms import RetentionRulesForm
 from ecoute.retention.lost_customers import figures_total, segment_figures
 from ecoute.retention.queries import revenue_at_stake, scores_computed_at, status_counts, statuses_computed_at
 from ecoute.retention.scores import HORIZON_PERIODS
+from ecoute.retention.segment_export import export_segment
 from ecoute.retention.segment_table import customer_row, filter_choices, segment_row
 from ecoute.retention.segments import DIMENSION_LABELS, DIMENSIONS, RetentionSegment, dimension_from_query
 from ecoute.retention.statuses import rules_of
@@ -111,3 +114,10 @@ def lost_customers(request: HttpRequest) -> HttpResponse:
         "scored_at": scores_computed_at(org),
     }
     return render(request, "retention/lost_customers.html", context, status=400 if segment.problems else 200)
+
+
+@member_required("view_customers")
+def lost_customers_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
+    """The customers of the segment the page shows, as a CSV or Excel file; recorded in the audit log."""
+    org = current_organization(request)
+    return export_segment(request, org, RetentionSegment.from_query(request.GET), ExportFormat(file_format))

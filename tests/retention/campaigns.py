@@ -38,7 +38,7 @@ def slipping_customer(
 def campaign_of(org: Organization, **fields: Any) -> Campaign:
     values: dict[str, Any] = {
         "name": "Revenez nous voir",
-        "audience": {"statuses": ["at_risk", "lost"]},
+        "audience": {"status": "both"},
         "email_enabled": True,
         "email_subject_fr": "{first_name|Bonjour}, vous nous manquez",
         "email_body_fr": (

@@ -46,9 +46,9 @@ def test_an_analyst_saves_a_campaign_as_a_draft(org: Organization) -> None:
     campaign = Campaign.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("retention:campaign_detail", args=[campaign.pk])
-    assert (campaign.status, campaign.audience["statuses"], str(campaign.control_share)) == (
+    assert (campaign.status, campaign.audience["status"], str(campaign.control_share)) == (
         "draft",
-        ["lost"],
+        "lost",
         "0.15",
     )
 
