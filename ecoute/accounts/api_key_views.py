@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.forms import ApiKeyForm
 from ecoute.accounts.models import ApiKey, User
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 
 
 @member_required("manage_api_keys")

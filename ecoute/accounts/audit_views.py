@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from ecoute.accounts.audit import AuditEvent
 from ecoute.accounts.decorators import member_required
-from ecoute.lib.tenancy import current_organization
+from ecoute.accounts.tenancy import current_organization
 
 PAGE_SIZE = 50
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.api_models import IdempotentRequest
-from ecoute.lib.tenancy import current_organization
+from ecoute.accounts.tenancy import current_organization
 
 MAX_KEY_LENGTH = 200
 KEPT_FOR = timedelta(hours=24)

@@ -30,8 +30,8 @@ from ecoute.accounts.invitation_actions import (
     send_invitation,
 )
 from ecoute.accounts.models import Invitation, Membership, User
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.accounts.views import log_in
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from ecoute.accounts.idempotency import idempotent
 from ecoute.accounts.models import Organization
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.customers.api_problems import NOTHING_WRITTEN, in_api_language, problem_from_import
 from ecoute.customers.api_schemas import (
     MAX_RECORDS,
@@ -34,7 +35,6 @@ from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.importing.request import ImportRequest
 from ecoute.customers.models import Customer
 from ecoute.customers.queries import filter_customers, stored_customer_fields
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 
 class CrmIdConverter:

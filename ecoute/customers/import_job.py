@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.accounts.tenancy import OrgOwned
 from ecoute.lib.process_identity import has_ended
-from ecoute.lib.tenancy import OrgOwned
 
 
 class ImportKind(models.TextChoices):

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.models import User
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.customers.actions import (
     claim_import_job,
     create_import_job,
@@ -35,7 +36,6 @@ from ecoute.customers.importing.reading import reading_notes
 from ecoute.customers.models import ImportJob, ImportKind, ImportStatus
 from ecoute.customers.tasks import enqueue_resumed_import, run_import_task
 from ecoute.lib.htmx import wants_fragment
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 
 PREVIEW_ROWS = 10
 

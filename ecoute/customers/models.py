@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.accounts.tenancy import OrgOwned, OrgQuerySet
 from ecoute.customers.import_job import (
     FINISHED_STATUSES,
     RUNNING_STATUSES,
@@ -16,7 +17,6 @@ from ecoute.customers.import_job import (
     imported_by_field,
 )
 from ecoute.lib.countries import country_name
-from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
 from ecoute.lib.text import fold
 
 __all__ = ["FINISHED_STATUSES", "RUNNING_STATUSES", "ImportJob", "ImportKind", "ImportStatus"]

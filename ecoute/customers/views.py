@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.customers.exports import customer_list_columns, described_filters, export_customer_list
 from ecoute.customers.forms import CustomerFilterForm
 from ecoute.customers.models import Customer
@@ -20,7 +21,6 @@ from ecoute.customers.periods import PeriodForm
 from ecoute.customers.queries import current_consents, customer_timeline, filter_customers, regions_of
 from ecoute.lib.exports import ExportFormat
 from ecoute.lib.htmx import wants_fragment
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.results import customer_listening
 from ecoute.retention.customer_outlook import customer_outlook
 

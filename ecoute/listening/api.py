@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from ecoute.accounts.idempotency import idempotent
+from ecoute.accounts.tenancy import current_organization
 from ecoute.customers.api_problems import NOTHING_WRITTEN, in_api_language
 from ecoute.customers.api_schemas import Refusal
 from ecoute.customers.models import Customer
 from ecoute.lib.api_values import CONTROL_CHARACTERS
 from ecoute.lib.quantities import grouped
-from ecoute.lib.tenancy import current_organization
 from ecoute.listening.answering import AlreadyAnsweredError, answerable_invitations, record_whole_response
 from ecoute.listening.api_schemas import (
     INVITATIONS_EXAMPLES,

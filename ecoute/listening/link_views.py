@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ecoute.accounts.decorators import member_required
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.models import PublicLink, Survey
 from ecoute.listening.public_links import QR_FORMATS, create_public_link, holds_token, qr_code, qr_preview
 

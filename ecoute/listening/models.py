@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ecoute.lib.tenancy import OrgOwned
+from ecoute.accounts.tenancy import OrgOwned
 from ecoute.listening.responses import (
     Answer,
     Invitation,

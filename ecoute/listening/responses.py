@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.accounts.tenancy import OrgOwned
 from ecoute.customers.models import Channel
-from ecoute.lib.tenancy import OrgOwned
 
 
 class Wave(models.Model):

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.lib.htmx import wants_fragment
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.models import Survey
 from ecoute.listening.responses import NpsLevel
 from ecoute.listening.results import question_results, verbatims

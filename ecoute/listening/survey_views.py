@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.models import Organization
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.actions import import_survey
 from ecoute.listening.models import Answer, Criterion, Question, Response, Survey
 from ecoute.listening.queries import known_customer_fields

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.decorators import member_required
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.actions import TooManyKeyCriteriaError, save_criterion
 from ecoute.listening.forms import CriterionForm, too_many_key_criteria
 from ecoute.listening.models import Criterion

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ecoute.accounts.decorators import member_required
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.listening.audiences import AudienceError, read_audience
 from ecoute.listening.contact_policy import AlwaysQuietError
 from ecoute.listening.models import SkipReason, Survey, SurveyStatus

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoute.accounts.tenancy import OrgOwned, OrgQuerySet
 from ecoute.customers.models import Channel, Purpose
-from ecoute.lib.tenancy import OrgOwned, OrgQuerySet
 
 
 class MessagePurpose(models.TextChoices):

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.login_limits import client_network
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.customers.models import Customer
 from ecoute.lib.rate_limits import count_request
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.lib.tokens import token_digest
 from ecoute.messaging.actions import message_of_unsubscribe_token, set_do_not_contact, withdraw_consent_from
 from ecoute.messaging.models import Message

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ecoute.lib.tenancy import OrgOwned
+from ecoute.accounts.tenancy import OrgOwned
 from ecoute.retention.models import ActivityStatus
 
 

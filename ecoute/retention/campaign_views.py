@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoute.accounts.decorators import member_required
+from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.lib.quantities import grouped
-from ecoute.lib.tenancy import current_organization, get_for_org_or_404
 from ecoute.retention.actions import launch_campaign, record_call_outcome
 from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_forms import CallOutcomeForm, CampaignForm, audience_from, audience_initial

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ecoute.lib.tenancy import OrgOwned
+from ecoute.accounts.tenancy import OrgOwned
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

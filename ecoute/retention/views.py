@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.decorators import member_required
+from ecoute.accounts.tenancy import current_organization
 from ecoute.lib.exports import ExportFormat
-from ecoute.lib.tenancy import current_organization
 from ecoute.retention.actions import save_rules
 from ecoute.retention.churn import churn_by_period, period_starts
 from ecoute.retention.cohorts import cohort_retention
