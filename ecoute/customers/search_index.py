@@ -59,8 +59,9 @@ INTERNATIONAL_DIGITS = 10
 _NOT_WORD_SQL = "[^0-9a-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u02af\\u0370-\\u1fff\\u2c00-\\ufaff]+"
 _WORD = re.compile("[0-9a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u0370-\u1fff\u2c00-\ufaff]+")
 _LETTERS = re.compile(r"[^\W_]+")
-# A phone number typed in groups: "06 12 34 56 78", "+33 (0)6 12…", "0033 6.12".
-_DIGIT_GROUPS = re.compile(r"\+?\d+(?:[ .\-/()]+\d+)*\)?")
+# A phone number typed in groups: "06 12 34 56 78", "+33 (0)6 12…", "0033 6.12" — not the digits of a
+# word that has letters too ("B1", "AB123": a CRM id's start).
+_DIGIT_GROUPS = re.compile(r"(?<![^\W_])\+?\d+(?:[ .\-/()]+\d+)*\)?(?![^\W_])")
 
 
 def _phone_digits(match: re.Match[str]) -> str:

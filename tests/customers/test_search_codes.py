@@ -24,6 +24,8 @@ def customers(org: Organization) -> None:
     customer("CRM-004522", "+33 7 98 76 54 32", "+33798765432")
     customer("crm-1000", "0044 20 7946 0958", "+442079460958")
     customer("ABC/77-Z", "", "")
+    customer("B1", "", "")
+    customer("AB1234", "", "")
 
 
 @pytest.mark.usefixtures("customers")
@@ -80,6 +82,10 @@ def test_numbers_in_international_form_and_of_other_countries(
         ("abc/77", ["ABC/77-Z"]),
         ("77-z", ["ABC/77-Z"]),
         ("004523", []),
+        ("B1", ["B1"]),  # letters and digits in one word: a CRM id, not a phone's digits
+        ("b1", ["B1"]),
+        ("ab12", ["AB1234"]),  # by its start
+        ("AB1234", ["AB1234"]),
     ],
 )
 def test_a_crm_id_is_found_whole_by_its_start_or_any_part_with_digits_in_any_case(
