@@ -24,6 +24,7 @@ from ecoute.listening.actions import import_survey
 from ecoute.listening.models import Answer, Response, Survey
 from ecoute.listening.survey_files import SCHEMA_FILE
 from ecoute.messaging.models import Message
+from ecoute.retention.actions import launch_campaign
 from tests.conftest import member_client
 from tests.factories import (
     ConsentFactory,
@@ -35,6 +36,7 @@ from tests.factories import (
     TransactionFactory,
 )
 from tests.listening.links import invitation_with_token, public_link_with_token
+from tests.retention.campaigns import campaign_of, slipping_customer
 
 TEMPLATE = SCHEMA_FILE.parent / "templates" / "relationship-nps.json"
 # Nine digits of revenue: the overview's card must hold them on one line at every width.
@@ -122,6 +124,11 @@ def seed_sample_site(owner: Membership) -> SampleSite:
     )  # fmt: skip
     _link, login_token = LoginLink.issue(owner.user_id)
     user = owner.user
+    slipping_customer(organization, "lost", first_name="Anaïs", last_name="N’Guessan-Lévêque")
+    campaign = campaign_of(
+        organization, name="Vous nous manquez — printemps", calls_enabled=True, call_script="Bonjour…"
+    )
+    launch_campaign(campaign, user)
     return SampleSite(
         ids={
             "customer_id": customer.pk,
@@ -135,6 +142,8 @@ def seed_sample_site(owner: Membership) -> SampleSite:
             "slug": survey.slug,
             "question_id": survey.questions.get(code="recommend").pk,
             "link_id": link.pk,
+            "campaign_id": campaign.pk,
+            "member_id": campaign.members.values_list("pk", flat=True).first(),
         },
         by_pattern={
             "customers:import_mapping": {"job_id": draft.pk},

@@ -45,7 +45,8 @@ PUBLIC = {
 # Public pages that answer with an error status, as they should.
 PUBLIC_STATUS = {"accounts:no_organization": 403}
 ERROR_PAGES = {"/forbidden/": 403, "/nowhere/": 404, "/failing/": 500}
-# Words ending in s that French writes the same in the singular ("1 mois", "0 avis").
+# Words ending in s that French writes the same in the singular ("1 mois", "0 avis"), and words that
+# are no noun.
 INVARIABLE = {
     "mois",
     "fois",
@@ -58,6 +59,14 @@ INVARIABLE = {
     "succès",
     "mars",
     "jours ouvrés",
+    # words after a number that are no noun at all: "1 dans le groupe témoin"
+    "dans",
+    "sans",
+    "plus",
+    "après",
+    "depuis",
+    "vers",
+    "sous",
 }
 
 

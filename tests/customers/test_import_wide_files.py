@@ -65,7 +65,7 @@ def test_a_file_at_the_column_limit_is_mapped_on_a_light_page_and_imported(
     html = page.content.decode()
     assert page.status_code == 200
     assert html.count('<select name="column_') == MAX_COLUMNS
-    assert '<option value="external_id" selected>CRM id *</option>' in html
+    assert '<option value="external_id" selected>CRM id *<option' in html
     assert len(page.content) < MAX_COLUMNS * 1000
     assert compressed["Content-Encoding"] == "gzip"
     assert len(compressed.content) < len(page.content) / 8
