@@ -26,7 +26,7 @@ def test_a_method_the_api_does_not_take_answers_405_in_json(
     assert response["Content-Type"].startswith("application/json")
     assert sorted(response["Allow"].split(", ")) == sorted(allowed.split(", "))
     assert response.json() == {
-        "detail": f"La méthode {method.upper()} n’est pas acceptée à cette adresse : {allowed}.",
+        "detail": f"La méthode {method.upper()} n’est pas acceptée à cette adresse\xa0: {allowed}.",
         "problems": [],
     }
 

@@ -49,7 +49,7 @@ def test_a_manager_imports_the_crm_file_from_the_web_page_and_finds_a_customer(
     assert Customer.objects.filter(organization=owner.organization).count() == 3
 
     # And searching the customer list finds Hélène, whose page shows her profile
-    page.get_by_role("link", name="Clients").click()
+    page.get_by_role("link", name="Clients", exact=True).click()
     page.get_by_label("Rechercher").fill("Lef")
     expect(page.locator("#customer-rows tbody tr")).to_have_count(1)
     screenshot(page, "customers")

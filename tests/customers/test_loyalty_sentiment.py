@@ -64,6 +64,6 @@ def test_a_rating_beyond_five_stars_is_refused_with_the_scale(tmp_path: Path, or
     # Then the row is refused, naming the field and the highest rating
     nbsp = "\N{NO-BREAK SPACE}"
     assert (
-        f"ligne 2, colonne «{nbsp}Note{nbsp}», valeur «{nbsp}8{nbsp}»{nbsp}: hors limites : de 0 à 5"
+        f"ligne 2, colonne «{nbsp}Note{nbsp}», valeur «{nbsp}8{nbsp}»{nbsp}: hors limites{nbsp}: de 0 à 5"
         in problems
     )

@@ -135,7 +135,8 @@ def test_a_period_that_cannot_be_read_falls_back_to_the_last_24_months_and_says_
     html = page.content.decode()
     if query.get("period") != "12":
         assert (
-            "La période demandée n’a pas pu être lue : les chiffres couvrent avr. 2024 – mars 2026." in html
+            "La période demandée n’a pas pu être lue\xa0: les chiffres couvrent avr. 2024 – mars 2026."
+            in html
         )
 
 

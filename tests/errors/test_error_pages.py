@@ -113,7 +113,7 @@ def test_an_api_request_without_a_valid_key_answers_401_in_the_client_language(
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
     assert response.json() == {
-        "detail": "Une clé d’API valide est requise : Authorization: Bearer ek_…",
+        "detail": "Une clé d’API valide est requise\xa0: Authorization: Bearer ek_…",
         "problems": [],
     }
 

@@ -56,7 +56,7 @@ def test_a_bad_audience_is_refused_with_a_message_naming_the_key(audience: objec
 def test_audience_messages_speak_french() -> None:
     with translation.override("fr"), pytest.raises(AudienceError) as refused:
         read_audience({"segment": {"purchases": {"min": "deux"}}})
-    assert "audience.segment.purchases.min : un nombre entier" in str(refused.value)
+    assert "audience.segment.purchases.min\xa0: un nombre entier" in str(refused.value)
 
 
 @pytest.mark.django_db

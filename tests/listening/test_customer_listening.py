@@ -43,5 +43,5 @@ def test_the_customer_page_shows_invitations_answers_and_the_level_of_the_latest
 def test_a_customer_never_asked_has_no_level(org: Organization, owner_client: Client) -> None:
     customer = CustomerFactory.create(organization=org)
     html = owner_client.get(reverse("customers:customer_detail", args=[customer.pk])).content.decode()
-    assert "inconnu : aucune réponse NPS pour l’instant" in html
+    assert "inconnu\xa0: aucune réponse NPS pour l’instant" in html
     assert "data-level=" not in html

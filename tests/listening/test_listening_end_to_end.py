@@ -168,7 +168,7 @@ def test_customers_are_invited_answer_on_a_phone_are_reminded_once_and_unsubscri
             "C1": "", "C2": "", "C3": "", "C4": "", "C5": "consent", "C6": "consent",
         }  # fmt: skip
         assert datetime.fromisoformat(first_wave["send_at"]) == MONDAY_MORNING
-        assert saturday_pass.startswith("Envoyés : 0 ")
+        assert saturday_pass.startswith("Envoyés\xa0: 0 ")
         assert smtp_sink.messages == []
 
         # When the outbox runs on Monday at 09:00
@@ -177,7 +177,7 @@ def test_customers_are_invited_answer_on_a_phone_are_reminded_once_and_unsubscri
 
         # Then each of the four gets one e-mail in their language, with the NPS question as eleven
         # links, a plain text part and the one-click unsubscribe headers
-        assert monday_pass.startswith("Envoyés : 4 ")
+        assert monday_pass.startswith("Envoyés\xa0: 4 ")
         assert sorted(str(m["To"]) for m in smtp_sink.messages) == [
             "ada@example.org", "jeanne@example.fr", "marc@example.fr", "paul@example.fr",
         ]  # fmt: skip
@@ -256,10 +256,10 @@ def test_customers_are_invited_answer_on_a_phone_are_reminded_once_and_unsubscri
 
         # When the outbox runs on Thursday, three days after the e-mails left
         clock.move_to(THURSDAY)
-        assert send_outbox().startswith("Envoyés : 0 ")
+        assert send_outbox().startswith("Envoyés\xa0: 0 ")
         # and on Friday evening, once the four days have passed, but in quiet hours
         clock.move_to(FRIDAY_EVENING)
-        assert send_outbox().startswith("Envoyés : 0 ")
+        assert send_outbox().startswith("Envoyés\xa0: 0 ")
         # Then the reminders of those still to answer wait for Saturday 09:00 in Paris
         waiting = Message.objects.filter(purpose="survey_reminder", status="queued")
         assert dict(waiting.values_list("customer__external_id", "next_attempt_at")) == {
@@ -272,7 +272,7 @@ def test_customers_are_invited_answer_on_a_phone_are_reminded_once_and_unsubscri
 
         # Then the reminder goes only to Paul and Marc: Jeanne answered, Ada's is held back by her
         # withdrawn consent at send time
-        assert saturday_morning_pass.startswith("Envoyés : 2 ")
+        assert saturday_morning_pass.startswith("Envoyés\xa0: 2 ")
         reminders = smtp_sink.messages[4:]
         assert sorted(str(m["To"]) for m in reminders) == ["marc@example.fr", "paul@example.fr"]
         [reminder_to_paul] = addressed_to(reminders, "paul@example.fr")
@@ -309,7 +309,7 @@ def test_customers_are_invited_answer_on_a_phone_are_reminded_once_and_unsubscri
         assert skip_reasons(criteria, second_wave["wave"]) == {
             "C1": "", "C2": "consent", "C3": "consent", "C4": "pressure", "C5": "consent", "C6": "consent",
         }  # fmt: skip
-        assert tuesday_pass.startswith("Envoyés : 1 ")
+        assert tuesday_pass.startswith("Envoyés\xa0: 1 ")
         assert [str(m["To"]) for m in smtp_sink.messages[6:]] == ["jeanne@example.fr"]
 
     # And, over the whole story, nobody received more than two e-mails, none in quiet hours

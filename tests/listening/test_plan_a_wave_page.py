@@ -83,7 +83,7 @@ def test_a_bad_audience_is_shown_not_planned(org: Organization, analyst: Client)
     )
     page = analyst.post(reverse("listening:survey_plan", args=[bad.pk]), HTTP_ACCEPT_LANGUAGE="fr")
     assert page.status_code == 422
-    assert "audience.segment.tag : clé inconnue" in page.content.decode()
+    assert "audience.segment.tag\xa0: clé inconnue" in page.content.decode()
     assert Invitation.objects.count() == 0
 
 
@@ -107,8 +107,8 @@ def test_activating_a_survey_flags_the_active_surveys_whose_audience_overlaps(
     page = analyst.get(url, HTTP_ACCEPT_LANGUAGE="fr")
     # then each overlapping survey is named with the size of the overlap
     body = page.content.decode()
-    assert "Bretagne : 3 clients dans les deux audiences" in body
-    assert "Alsace : 1 client dans les deux audiences" in body
+    assert "Bretagne\xa0: 3 clients dans les deux audiences" in body
+    assert "Alsace\xa0: 1 client dans les deux audiences" in body
     # and confirming activates it
     assert analyst.post(url).status_code == 302
     second.refresh_from_db()

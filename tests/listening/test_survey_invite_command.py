@@ -77,7 +77,7 @@ def test_the_real_run_queues_one_email_per_invited_customer_with_their_link(surv
 @time_machine.travel(NOW, tick=False)
 def test_the_summary_speaks_french_with_the_reasons(survey: Survey) -> None:
     text = survey_invite("nps-2026", "--org", "maison", "--dry-run")
-    assert "Essai à blanc : rien n’a été écrit." in text
+    assert "Essai à blanc\xa0: rien n’a été écrit." in text
     assert "1 client invité, 7 écartés" in text
     assert "pas de consentement\N{NO-BREAK SPACE}: 1 (par exemple NO_CONSENT)" in text
 
@@ -93,7 +93,7 @@ def test_a_draft_survey_does_not_invite(org: Organization) -> None:
 @pytest.mark.django_db
 def test_a_bad_audience_is_named_and_nothing_is_written(org: Organization) -> None:
     SurveyFactory.create(organization=org, slug="bad", status="active", audience={"segment": {"regoin": "x"}})
-    with pytest.raises(CommandError, match=r"audience\.segment\.regoin : clé inconnue"):
+    with pytest.raises(CommandError, match=r"audience\.segment\.regoin\xa0: clé inconnue"):
         survey_invite("bad", "--org", "maison")
     assert Invitation.objects.count() == 0
 

@@ -156,7 +156,7 @@ CASES = [
         Expected(
             succeeds=True,
             written=4,
-            says=("4 ventes importées", "Colonnes importées : N° ticket → external_id"),
+            says=("4 ventes importées", "Colonnes importées\xa0: N° ticket → external_id"),
         ),
         given=customers_given("C1", "C2"),
         language="fr",
