@@ -50,6 +50,7 @@ def run_past_campaign(organization: Organization, *, seed: int, today: date) -> 
     campaign = Campaign.objects.create(
         organization=organization,
         name=NAME,
+        salt=f"demo-{seed}",  # the same groups for the same seed, as the rest of the demo
         audience={"status": "both"},
         email_enabled=True,
         email_subject_fr="{first_name|Bonjour}, vous nous manquez",
