@@ -89,7 +89,3 @@ class CampaignAudience:
 
     def describe(self) -> str:
         return self.segment.describe()
-
-
-def audience_of(data: object) -> CampaignAudience:
-    return CampaignAudience.from_json(data)

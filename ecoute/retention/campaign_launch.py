@@ -24,7 +24,7 @@ from ecoute.listening.models import SurveyStatus
 from ecoute.listening.wave_actions import invite
 from ecoute.messaging.actions import queue_messages
 from ecoute.messaging.models import Suppression, SuppressionReason
-from ecoute.retention.campaign_audience import audience_of
+from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_emails import EMAIL, PROGRAM, campaign_draft
 from ecoute.retention.campaign_models import (
     Campaign,
@@ -80,7 +80,9 @@ def launch(campaign: Campaign, now: datetime, by: User | None = None) -> LaunchR
                 store_at_launch=store[:100],
                 region_at_launch=region,
             )
-            for pk, status, region, store in audience_of(campaign.audience).snapshot(organization)
+            for pk, status, region, store in CampaignAudience.from_json(campaign.audience).snapshot(
+                organization
+            )
         ]
         if not members:
             raise CampaignLaunchError(_("No customer is in this campaign’s audience now."))
