@@ -65,7 +65,9 @@ def run_past_campaign(organization: Organization, *, seed: int, today: date) -> 
         created_at=launch - timedelta(days=3),
         launched_at=launch,
     )
-    members, sales, counts = [], [], {"treatment": 0, "control": 0, "returned": 0}
+    members: list[CampaignMember] = []
+    strata: dict[tuple[str, bool], list[int]] = {}
+    counts = {"treatment": 0, "control": 0, "returned": 0}
     for pk, last_at, region in last:
         group = CampaignGroup.CONTROL if in_control(campaign.salt, pk) else CampaignGroup.TREATMENT
         lost = launch - last_at > timedelta(days=LOST_DAYS)
@@ -80,27 +82,35 @@ def run_past_campaign(organization: Organization, *, seed: int, today: date) -> 
             )
         )
         counts[str(group)] += 1
-        rate = TREATED_RATE if group == CampaignGroup.TREATMENT else BASE_RATE
-        if rng.random() < rate * (0.7 if lost else 1.2):
+        strata.setdefault((str(group), lost), []).append(pk)
+    sales: list[Transaction] = []
+    for (group_name, lost), customers in sorted(strata.items()):
+        # Exactly the expected share of each stratum comes back, drawn at random: the effect is the
+        # simulated one whatever ids the database gave, so the demo's report always shows it.
+        rate = (TREATED_RATE if group_name == CampaignGroup.TREATMENT else BASE_RATE) * (0.7 if lost else 1.2)
+        for pk in rng.sample(customers, round(rate * len(customers))):
             counts["returned"] += 1
-            for basket in range(1 + (rng.random() < 0.3)):
-                day = rng.uniform(1, WINDOW_DAYS - 1)
-                amount = Decimal(str(round(rng.lognormvariate(4.1, 0.45), 2)))
-                sales.append(
-                    Transaction(
-                        organization=organization,
-                        customer_id=pk,
-                        external_id=f"DEMO-CAMPAIGN-{pk}-{basket}",
-                        occurred_at=launch + timedelta(days=day),
-                        amount=amount,
-                        currency=organization.currency,
-                        channel="store",
-                    )
-                )
+            sales += _baskets(organization, pk, launch, rng)
     CampaignMember.objects.bulk_create(members, batch_size=1000)
     Transaction.objects.bulk_create(sales, batch_size=1000)
     refresh_purchase_stats(organization.pk, [t.customer_id for t in sales])
     return counts
+
+
+def _baskets(organization: Organization, pk: int, launch: datetime, rng: random.Random) -> list[Transaction]:
+    """One or two baskets bought by a returning customer within the window."""
+    return [
+        Transaction(
+            organization=organization,
+            customer_id=pk,
+            external_id=f"DEMO-CAMPAIGN-{pk}-{basket}",
+            occurred_at=launch + timedelta(days=rng.uniform(1, WINDOW_DAYS - 1)),
+            amount=Decimal(str(round(rng.lognormvariate(4.1, 0.45), 2))),
+            currency=organization.currency,
+            channel="store",
+        )
+        for basket in range(1 + (rng.random() < 0.3))
+    ]
 
 
 def _purchase() -> Q:
