@@ -90,7 +90,7 @@ def write_customers(organization_id: int, count: int, seed: int) -> float:
             e164 = "+33" + phone.replace(" ", "")[1:] if phone else ""
             address = ("fr", "", "", postcode, city, "", "FR")
             name = customer_search_name(last, first, company)
-            derived = (e164, now, now, "{}", 0, False, name)
+            derived = (e164, now, now, "{}", 0, False, name, None)  # imported_by: no import job
             batch.append((organization_id, crm_id, email, phone, first, last, company, *address, *derived))
             if len(batch) == BATCH:
                 with transaction.atomic():
