@@ -175,7 +175,6 @@ def median_of_runs(measure: Any, *args: Any) -> tuple[float, int, list[str]]:
 def child(database: str, folder: Path, customers: int, pg_url: str) -> None:
     url = f"sqlite:///{folder / 'search.sqlite3'}" if database == "sqlite" else f"{pg_url}/{BENCH_DB}"
     setup_django(url, folder)
-    from django.core.management import call_command
     from django.db import connection
 
     from ecoute.accounts.models import Organization
@@ -183,7 +182,9 @@ def child(database: str, folder: Path, customers: int, pg_url: str) -> None:
     from ecoute.customers.models import Customer
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    from fresh_database import migrate
+
+    migrate()
     migrating = time.perf_counter() - started
     print(f"migrated in {migrating:.1f} s", file=sys.stderr)
     kept = Organization.objects.filter(slug="bench").first()
