@@ -19,17 +19,16 @@ def migrate() -> None:
         call_command("migrate", verbosity=0)
         return
     database = Path(connection.settings_dict["NAME"])
+    if database.exists() and database.stat().st_size > 0:  # a kept database: migrated as it is
+        call_command("migrate", verbosity=0)
+        return
     template = MIGRATED / f"{_code_digest()}.sqlite3"
-    if template.exists() and not _holds_data(database):
+    if template.exists():
         connection.close()
         database.write_bytes(template.read_bytes())
     call_command("migrate", verbosity=0)
     if not template.exists():
         _keep_as_template(template)
-
-
-def _holds_data(database: Path) -> bool:
-    return database.exists() and database.stat().st_size > 0
 
 
 def _code_digest() -> str:
