@@ -7,8 +7,9 @@ the search index over them as migration 0010 does (the triggers that keep it on 
 tested, not timed). Then times, as the customer
 list asks them (the count and the first page sorted by name), searches a person types:
 
-    a first name with its accent, the same without, a surname's start, "surname first-name" of one
-    customer, a company word, a city, a phone with spaces, the middle of a CRM id
+    a first name with its accent, the same without, a surname's start, its first three letters,
+    "surname first-name" of one customer, a company word, a city, a phone with spaces, the middle of a
+    CRM id
 
 and, in the same process, the baseline: the same page for an exact CRM id (the unique index). Each is
 asked 3 times, the median counting. Prints each search's time and matches, the slowest, and its ratio
@@ -133,6 +134,7 @@ def searches(organization_id: int, count: int) -> dict[str, str]:
         "first name with accent": "Chloé",
         "first name without accent": "chloe",
         "surname start": "lefeb",
+        "surname's first letters": "lef",
         "two words reversed": f"{someone.last_name} {someone.first_name}",
         "company": company.company.split()[1],
         "city": "Strasbourg",
