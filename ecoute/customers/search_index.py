@@ -304,8 +304,8 @@ def _postgresql_matching(organization_id: int, words: list[str], id_column: str)
 
 
 class ManyMatches(RawSQL):
-    """The condition "every word finds the customer", for a search with many matches: the matches' ids
-    drive the query (walking the list's sort index instead would cross every name before a surname's)."""
+    """The condition "every word finds the customer", for a search with too many matches to list their ids:
+    dense enough that the list may walk its sort index and keep them (see customers/queries.py)."""
 
     def __init__(self, vendor: str, organization_id: int, words: list[str]) -> None:
         sql, params = matching_sql(vendor, organization_id, words, f'"{CUSTOMERS}"."id"')
