@@ -32,9 +32,10 @@ def migrate() -> None:
 
 
 def _code_digest() -> str:
-    """A digest of the product's code: the migrations and whatever they import."""
+    """A digest of the product: its migrations and whatever they import or read."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "ecoute").rglob("*.py")):
+    files = (path for path in (ROOT / "ecoute").rglob("*") if path.is_file())
+    for path in sorted(path for path in files if "__pycache__" not in path.parts):
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
