@@ -125,8 +125,9 @@ SEARCH_IDS_LIMIT = 5000
 # On PostgreSQL the ids go as one array, so that many more are read first: the planner takes matches to be
 # spread evenly along the names and, left to choose, walks the sort index for any search of more than a
 # few hundred, while a surname's start is one run of names ("lefeb": 548,000 names crossed before the
-# first of 6,326 Lefebvre; "dup": 2.5 s). Past this many, matches are 2 % of a million customers or more.
-POSTGRESQL_IDS_LIMIT = 20_000
+# first of 6,326 Lefebvre; "dup": 2.5 s). Past this many, matches are 3 % of a million customers or more,
+# and reading every one's row to sort them costs more than walking the index to the page's last.
+POSTGRESQL_IDS_LIMIT = 30_000
 
 
 class _Unindexed(Func):
