@@ -71,6 +71,8 @@ bench: $(STAMP)
 	$(PY) bench/retention.py
 	$(PY) bench/export.py
 	$(PY) bench/search.py
+	$(PY) bench/lost_customers.py
+	$(PY) bench/tabular.py
 
 clean:
 	rm -rf $(VENV) var

@@ -16,7 +16,10 @@ memory, P(alive) within 1e-3 on average, Pareto/NBD 50x faster. Exit status 1 wh
 implementations disagree.
 
 Usage: python bench/btyd.py [--customers N] [--pareto-customers N] [--seed S] [--runs N]
-       [--layout french|plain|both]
+       [--layout french|plain|both] [--without-lifetimes]
+
+--without-lifetimes runs and reports ecoute's side only (no venv built, no ratio, no agreement): what
+the benchmarks' smoke test uses to check that this script still runs.
 """
 
 import argparse
@@ -104,35 +107,71 @@ def main() -> int:
         default="both",
         help="french: ';', dd/mm/yyyy, decimal comma, numeric ids; plain: ',', ISO dates, string ids",
     )
+    parser.add_argument(
+        "--without-lifetimes", action="store_true", help="time ecoute btyd alone: no lifetimes venv, no ratio"
+    )
     options = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if options.without_lifetimes:
+        return report_ours_alone([run_ours_alone(layout, options) for layout in layouts_of(options)])
     python311 = ensure_lifetimes_venv()
-    layouts = LAYOUTS if options.layout == "both" else (options.layout,)
-    results = [run_layout(python311, layout, options) for layout in layouts]
+    results = [run_layout(python311, layout, options) for layout in layouts_of(options)]
     say(f"Pareto/NBD on {options.pareto_customers:,} customers …")
     pareto = compare_pareto(python311, options.pareto_customers, options.seed)
     return report(results, pareto)
 
 
-def run_layout(python311: Path, layout: str, options: argparse.Namespace) -> LayoutResult:
-    """Simulate the file of this layout once, then run each job `options.runs` times, in turn."""
+def layouts_of(options: argparse.Namespace) -> tuple[str, ...]:
+    return LAYOUTS if options.layout == "both" else (options.layout,)
+
+
+def transactions_file(layout: str, options: argparse.Namespace) -> Path:
+    """The simulated file of this layout, written once."""
     name = "" if layout == "french" else f"{layout}-"
     transactions = WORK / f"transactions-{name}{options.customers}-{options.seed}.csv"
-    calibration_end = START + dt.timedelta(days=CALIBRATION_DAYS - 1)
     if not transactions.exists():
         say(f"simulating {options.customers:,} customers …")
         write_transactions(transactions, options.customers, options.seed, layout)
     rows = sum(1 for _ in transactions.open("rb")) - 1
     size_mib = transactions.stat().st_size / 2**20
     say(f"{transactions.name}: {rows:,} transactions, {size_mib:.0f} MiB")
+    return transactions
 
-    ours_scores, theirs_scores = WORK / "scores-ecoute.csv", WORK / "scores-lifetimes.csv"
-    ours_json, theirs_json = WORK / "result-ecoute.json", WORK / "params-lifetimes.json"
-    ours_command = [
+
+def ours_command(transactions: Path, scores: Path) -> list[str]:
+    calibration_end = START + dt.timedelta(days=CALIBRATION_DAYS - 1)
+    return [
         *(sys.executable, "-m", "ecoute", "btyd", str(transactions)),
         *("--calibration-end", calibration_end.isoformat(), "--model", "bgnbd", "--horizon", str(HORIZON)),
-        *("--scores", str(ours_scores), "--json"),
+        *("--scores", str(scores), "--json"),
     ]
+
+
+def run_ours_alone(layout: str, options: argparse.Namespace) -> tuple[str, list[Run]]:
+    """ecoute btyd alone on the file of this layout, `options.runs` times."""
+    command = ours_command(transactions_file(layout, options), WORK / "scores-ecoute.csv")
+    result = WORK / "result-ecoute.json"
+    runs = [measure(command, stdout=result, env=ecoute_environment()) for _ in range(max(1, options.runs))]
+    return layout, runs
+
+
+def report_ours_alone(results: list[tuple[str, list[Run]]]) -> int:
+    for layout, runs in results:
+        best = min(runs, key=lambda run: run.seconds)
+        say(
+            f"--- {layout} file: ecoute btyd best {best.seconds:.2f} s, peak {best.peak_mib:.0f} MiB; "
+            "lifetimes not run (--without-lifetimes): no ratio"
+        )
+    return 0
+
+
+def run_layout(python311: Path, layout: str, options: argparse.Namespace) -> LayoutResult:
+    """Simulate the file of this layout once, then run each job `options.runs` times, in turn."""
+    transactions = transactions_file(layout, options)
+    calibration_end = START + dt.timedelta(days=CALIBRATION_DAYS - 1)
+    ours_scores, theirs_scores = WORK / "scores-ecoute.csv", WORK / "scores-lifetimes.csv"
+    ours_json, theirs_json = WORK / "result-ecoute.json", WORK / "params-lifetimes.json"
+    our_command = ours_command(transactions, ours_scores)
     theirs_command = [
         *(str(python311), str(LIFETIMES_SCRIPTS / "job.py"), str(transactions), calibration_end.isoformat()),
         *(str(HORIZON), str(theirs_scores), str(theirs_json), layout),
@@ -140,7 +179,7 @@ def run_layout(python311: Path, layout: str, options: argparse.Namespace) -> Lay
     ours, theirs = [], []
     for run in range(1, options.runs + 1):
         say(f"{layout} file, run {run}: ecoute btyd …")
-        ours.append(measure(ours_command, stdout=ours_json, env=ecoute_environment()))
+        ours.append(measure(our_command, stdout=ours_json, env=ecoute_environment()))
         say(f"  {ours[-1].seconds:.1f} s, {ours[-1].peak_mib:.0f} MiB")
         say(f"{layout} file, run {run}: lifetimes …")
         theirs.append(measure(theirs_command))

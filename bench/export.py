@@ -81,12 +81,12 @@ FROM n
 
 def populate(customers: int) -> Any:
     """The organization, its owner, and `customers` customers."""
-    from django.core.management import call_command
     from django.db import connection
+    from fresh_database import migrate
 
     from ecoute.accounts.models import Membership, Organization, Role, User
 
-    call_command("migrate", verbosity=0)
+    migrate()
     org = Organization.objects.create(slug="bench", name="Bench", time_zone="Europe/Paris")
     owner = User.objects.create_user("owner@bench.example")
     Membership.objects.create(user=owner, organization=org, role=Role.OWNER)

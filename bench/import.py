@@ -111,13 +111,13 @@ def setup_django(database_url: str, var_dir: Path) -> None:
 
 
 def import_customers(customers_csv: Path) -> tuple[int, float]:
-    from django.core.management import call_command
+    from fresh_database import migrate
 
     from ecoute.accounts.actions import create_organization
     from ecoute.customers.importing.pipeline import run_import
     from ecoute.customers.importing.request import ImportRequest
 
-    call_command("migrate", verbosity=0)
+    migrate()
     org = create_organization("bench", "Bench", time_zone=ZONE)
     started = time.perf_counter()
     outcome = run_import(ImportRequest(org.pk, ZONE, "customers", path=customers_csv))

@@ -57,13 +57,14 @@ def setup_django(database_url: str, var_dir: str) -> dict[str, str]:
 def populate(invitations: int) -> list[str]:
     """An active one-question NPS survey and `invitations` invitations; returns their tokens."""
     from django.core.management import call_command
+    from fresh_database import migrate
 
     from ecoute.accounts.models import Organization
     from ecoute.customers.models import Customer
     from ecoute.lib.tokens import new_token, token_digest
     from ecoute.listening.models import Invitation, Question, Survey
 
-    call_command("migrate", verbosity=0)
+    migrate()
     call_command("collectstatic", interactive=False, verbosity=0)  # served by whitenoise, as in production
     org = Organization.objects.create(slug="bench", name="Bench", time_zone="Europe/Paris")
     survey = Survey.objects.create(organization=org, slug="nps", name="NPS", status="active")

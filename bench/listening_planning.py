@@ -39,14 +39,15 @@ def setup_django(database_url: str, var_dir: str) -> None:
 
 def populate(customers: int) -> tuple[Any, Any]:
     """The organization and the survey, with `customers` customers in every situation."""
-    from django.core.management import call_command
+
+    from fresh_database import migrate
 
     from ecoute.accounts.models import Organization
     from ecoute.customers.models import Consent, Customer
     from ecoute.listening.models import ContactPolicy, Invitation, Survey
     from ecoute.messaging.models import Message, Suppression
 
-    call_command("migrate", verbosity=0)
+    migrate()
     rng = random.Random(1)
     org = Organization.objects.create(slug="bench", name="Bench", time_zone="Europe/Paris")
     ContactPolicy.objects.create(

@@ -40,9 +40,9 @@ def timed(action: Callable[[], object], repeat: int = 3) -> float:
 
 
 def run(customers: int) -> None:
-    from django.core.management import call_command
     from django.core.paginator import Paginator
     from django.db import connection
+    from fresh_database import migrate
 
     from ecoute.accounts.models import Organization
     from ecoute.customers.queries import refresh_purchase_stats
@@ -51,7 +51,7 @@ def run(customers: int) -> None:
     from ecoute.retention.segments import DIMENSIONS, RetentionSegment
     from ecoute.retention.simulated_shop import write_simulated_shop
 
-    call_command("migrate", verbosity=0)
+    migrate()
     organization = Organization.objects.create(slug="bench", name="Bench")
     started = time.perf_counter()
     size = write_simulated_shop(organization, customers, now=NOW, parameters=PARAMETERS)

@@ -58,14 +58,14 @@ def main() -> None:
 
 
 def run(customers: int, *, reuse: bool = False) -> None:
-    from django.core.management import call_command
+    from fresh_database import migrate
 
     from ecoute.accounts.models import Organization
     from ecoute.retention.actions import recompute_organization_statuses
     from ecoute.retention.scores import copy_statuses_to_scores, score_customers
     from ecoute.retention.simulated_shop import write_simulated_shop
 
-    call_command("migrate", verbosity=0)
+    migrate()
     if reuse:
         organization = Organization.objects.get(slug="bench")
     else:

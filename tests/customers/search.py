@@ -17,3 +17,4 @@ def either_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     """Run the test with the matches read as ids first (few) and as a condition the list walks (many)."""
     if request.param == "many matches":
         monkeypatch.setattr(queries, "SEARCH_IDS_LIMIT", 0)
+        monkeypatch.setattr(queries, "POSTGRESQL_IDS_LIMIT", 0)
