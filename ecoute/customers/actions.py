@@ -1,6 +1,7 @@
 """Operations on customer data that touch several models: imports and consent changes."""
 
 import contextlib
+import hashlib
 import logging
 import time
 import uuid
@@ -47,6 +48,27 @@ def store_upload(organization: Organization, upload: UploadedFile[bytes]) -> Pat
     return target
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file at `path`, read in pieces."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while piece := handle.read(1024 * 1024):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def _check_file_unchanged(job: ImportJob) -> None:
+    """An uploaded file is imported as it was uploaded and checked, or not at all: ImportFileError when it
+    has been deleted or changed since."""
+    if not job.file_digest:
+        return
+    path = Path(job.stored_path)
+    if not path.is_file():
+        raise ImportFileError("file_gone")
+    if file_digest(path) != job.file_digest:
+        raise ImportFileError("file_changed")
+
+
 def create_import_job(
     organization: Organization,
     kind: str,
@@ -65,6 +87,7 @@ def create_import_job(
         kind=kind,
         original_name=original_name[:255],
         stored_path=str(path),
+        file_digest=file_digest(path) if path.is_file() else "",
         mapping=mapping or {},
         reading_options=reading_options or {},
         skip_invalid=skip_invalid,
@@ -266,6 +289,7 @@ def run_import_job(
         job_id=job.pk,
     )
     try:
+        _check_file_unchanged(job)
         outcome = run_import(request, report)
     except LeaseLostError:
         logger.warning("Import %s was taken over by another process: this run stops", job.pk)

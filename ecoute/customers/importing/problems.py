@@ -105,6 +105,13 @@ FILE_PROBLEMS = {
         "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file: it looks like %(detected)s."
     ),
     "unreadable_file": gettext_lazy("The file cannot be opened."),
+    "file_gone": gettext_lazy(
+        "The file of this import is no longer kept (old import files are deleted): upload it again."
+    ),
+    "file_changed": gettext_lazy(
+        "The file of this import changed since it was uploaded and checked: nothing was imported. "
+        "Upload it again to check it anew."
+    ),
     "corrupt_spreadsheet": gettext_lazy("The spreadsheet cannot be read: it may be damaged."),
     "protected_spreadsheet": gettext_lazy("The spreadsheet is protected by a password: save it without one."),
     "spreadsheet_too_large": gettext_lazy("The spreadsheet holds more than %(limit_mb)s MB once unpacked."),
