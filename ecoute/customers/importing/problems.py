@@ -217,6 +217,16 @@ NOTES = {
             n,
         ),
     ),
+    "ids_alike": (
+        "count",
+        lambda n: ngettext(
+            "%(count)s id differs from another only in capitals: %(shown)s; they are imported as different "
+            "records. If they are the same, write them alike in the file.",
+            "%(count)s ids differ from others only in capitals: %(shown)s; they are imported as different "
+            "records. If they are the same, write them alike in the file.",
+            n,
+        ),
+    ),
     "responses_already_imported": (
         "count",
         lambda n: ngettext(
