@@ -193,6 +193,30 @@ FILE_PROBLEMS = {
 
 
 NOTES = {
+    # How the file was read (see reading.py).
+    "encoding_given": gettext_lazy("Read in the encoding given: %(encoding)s."),
+    "encoding_found": gettext_lazy("Encoding found: %(encoding)s."),
+    "sheets_joined": gettext_lazy(
+        "Sheets read one after the other, their lines counted across them: %(starts)s."
+    ),
+    "sheet_read": (
+        "count",
+        lambda n: ngettext(
+            "Sheet read: “%(sheet)s” (the workbook has %(count)s sheet: %(sheets)s).",
+            "Sheet read: “%(sheet)s” (the workbook has %(count)s sheets: %(sheets)s).",
+            n,
+        ),
+    ),
+    "header_line": gettext_lazy("Column names read on line %(line)s."),
+    "totals_lines": (
+        "count",
+        lambda n: ngettext(
+            "Line %(lines)s is a totals line: skipped.",
+            "Lines %(lines)s are totals lines: skipped.",
+            n,
+        ),
+    ),
+    # What the import decided.
     "sale_lines": (
         "sales",
         lambda n: ngettext(
