@@ -144,10 +144,10 @@ def claim_import_job(job: ImportJob, from_status: ImportStatus, **changes: objec
 
 
 def valid_rows_can_be_imported(job: ImportJob) -> bool:
-    """A dry run that found bad rows beside good ones, of a file Écoute keeps: its valid rows can be
-    imported from the same upload."""
+    """A dry run, or an import refused whole, that found bad rows beside good ones, of a file Écoute
+    keeps: its valid rows can be imported from the same upload."""
     return (
-        job.dry_run
+        (job.dry_run or job.rows_written == 0)
         and job.status == ImportStatus.FAILED
         and 0 < job.rows_rejected < job.rows_total
         and not job.message
@@ -254,9 +254,9 @@ def run_import_job(
     job, and LeaseLostError stops the run as soon as another process has taken the job over."""
     job = lease.job
     organization = job.organization
-    if rejects_path is None and (job.skip_invalid or (job.dry_run and job.file_is_kept)):
-        # One name per job: a resumed run replaces the file of the run it takes over. An upload checked by
-        # a dry run gets one too, so that the rows to fix can be downloaded from its page.
+    if rejects_path is None and (job.skip_invalid or job.file_is_kept):
+        # One name per job: a resumed run replaces the file of the run it takes over. An upload refused for
+        # its bad rows, or checked by a dry run, gets one too, so that the rows to fix can be downloaded.
         rejects_path = import_dir(organization) / f"rejects-{job.pk}.csv"
     reported_at = 0.0
 

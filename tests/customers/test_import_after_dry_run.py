@@ -121,9 +121,39 @@ def test_the_valid_rows_are_not_imported_from_a_file_that_changed_since_its_dry_
         response = owner_client.post(reverse("customers:import_valid_rows", args=[job.pk]))
     page = owner_client.get(reverse("customers:import_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
 
-    # Then nothing is imported, and the page says the file changed since it was checked
+    # Then nothing is imported, and the page says, in the organization's language, to upload it again
     assert response.status_code in (302, 409)
     assert Transaction.objects.count() == 0
     job.refresh_from_db()
     assert (job.status, job.rows_written) == ("failed", 0)
-    assert "upload it again" in page.content.decode().lower()
+    assert "déposez-le à nouveau" in page.content.decode()
+
+
+def test_an_import_refused_for_its_bad_rows_offers_to_import_the_valid_ones_and_the_rejects(
+    owner_client: Client, org: Organization, django_capture_on_commit_callbacks: object
+) -> None:
+    # Given a file with one good sale and two bad ones, imported for real (no dry run first)
+    CustomerFactory.create(organization=org, external_id="C1")
+    owner_client.post(
+        reverse("customers:import_new"),
+        {"kind": "transactions", "file": SimpleUploadedFile("ventes.csv", SALES.encode())},
+    )
+    job = ImportJob.objects.latest("id")
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        owner_client.post(reverse("customers:import_mapping", args=[job.pk]), MAPPING)
+    job.refresh_from_db()
+    assert (job.status, job.dry_run, Transaction.objects.count()) == ("failed", False, 0)
+
+    # When its page is shown
+    page = owner_client.get(reverse("customers:import_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+
+    # Then, as after a dry run, it offers to import the valid rows and to download the rejected ones
+    html = page.content.decode()
+    assert reverse("customers:import_valid_rows", args=[job.pk]) in html
+    assert reverse("customers:import_rejects", args=[job.pk]) in html
+    # And importing them writes the good sale only, in the same import
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        owner_client.post(reverse("customers:import_valid_rows", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.rows_written, job.rows_rejected) == ("succeeded", 1, 2)
+    assert list(Transaction.objects.values_list("external_id", flat=True)) == ["V1"]
