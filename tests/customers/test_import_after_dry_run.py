@@ -126,7 +126,7 @@ def test_the_valid_rows_are_not_imported_from_a_file_that_changed_since_its_dry_
     assert Transaction.objects.count() == 0
     job.refresh_from_db()
     assert (job.status, job.rows_written) == ("failed", 0)
-    assert "Déposez-le à nouveau" in page.content.decode()
+    assert "déposez-le à nouveau" in page.content.decode().lower()
 
 
 def test_an_import_refused_for_its_bad_rows_offers_to_import_the_valid_ones_and_the_rejects(
