@@ -134,3 +134,29 @@ def test_a_query_finds_what_its_words_find_in_any_script(
     # When searched by a name typed with or without its accents, or wrapped in search syntax
     # Then the words find their customer, the syntax is read as no more than words
     assert found(org, query) == expected
+
+
+@pytest.mark.usefixtures("people")
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("martin%00chlo%C3%A9", ["A"]), ("chlo%C3%A9%00", ["A"]), ("%00", []), ("%00%00", [])],
+)
+def test_a_query_holding_a_nul_searches_its_words_instead_of_listing_everyone(
+    owner_client: Client, raw: str, expected: list[str]
+) -> None:
+    # Given a query pasted with a NUL byte in it or around it
+    # When the list page is searched with it
+    page = owner_client.get(f"{reverse('customers:customer_list')}?q={raw}")
+    # Then the NUL separates words, as any character that is no letter does: never all customers listed
+    assert [customer.external_id for customer in page.context["page"]] == expected
+
+
+@pytest.mark.usefixtures("people")
+def test_a_list_searched_with_a_nul_exports_and_is_logged(owner_client: Client) -> None:
+    # Given a search pasted with a NUL byte
+    # When the list is exported (its filters then kept in the audit log)
+    response = owner_client.get(f"{reverse('customers:customer_export_csv')}?q=chlo%C3%A9%00")
+    # Then the file holds what the page lists
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    assert [line.split(";")[2] for line in text.splitlines()[1:]] == ["A"]
