@@ -1,6 +1,7 @@
 """Operations on customer data that touch several models: imports and consent changes."""
 
 import contextlib
+import hashlib
 import logging
 import time
 import uuid
@@ -47,6 +48,27 @@ def store_upload(organization: Organization, upload: UploadedFile[bytes]) -> Pat
     return target
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file at `path`, read in pieces."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while piece := handle.read(1024 * 1024):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def _check_file_unchanged(job: ImportJob) -> None:
+    """An uploaded file is imported as it was uploaded and checked, or not at all: ImportFileError when it
+    has been deleted or changed since."""
+    if not job.file_digest:
+        return
+    path = Path(job.stored_path)
+    if not path.is_file():
+        raise ImportFileError("file_gone")
+    if file_digest(path) != job.file_digest:
+        raise ImportFileError("file_changed")
+
+
 def create_import_job(
     organization: Organization,
     kind: str,
@@ -65,6 +87,7 @@ def create_import_job(
         kind=kind,
         original_name=original_name[:255],
         stored_path=str(path),
+        file_digest=file_digest(path) if path.is_file() else "",
         mapping=mapping or {},
         reading_options=reading_options or {},
         skip_invalid=skip_invalid,
@@ -121,10 +144,10 @@ def claim_import_job(job: ImportJob, from_status: ImportStatus, **changes: objec
 
 
 def valid_rows_can_be_imported(job: ImportJob) -> bool:
-    """A dry run that found bad rows beside good ones, of a file Écoute keeps: its valid rows can be
-    imported from the same upload."""
+    """A dry run, or an import refused whole, that found bad rows beside good ones, of a file Écoute
+    keeps: its valid rows can be imported from the same upload."""
     return (
-        job.dry_run
+        (job.dry_run or job.rows_written == 0)
         and job.status == ImportStatus.FAILED
         and 0 < job.rows_rejected < job.rows_total
         and not job.message
@@ -231,9 +254,9 @@ def run_import_job(
     job, and LeaseLostError stops the run as soon as another process has taken the job over."""
     job = lease.job
     organization = job.organization
-    if rejects_path is None and (job.skip_invalid or (job.dry_run and job.file_is_kept)):
-        # One name per job: a resumed run replaces the file of the run it takes over. An upload checked by
-        # a dry run gets one too, so that the rows to fix can be downloaded from its page.
+    if rejects_path is None and (job.skip_invalid or job.file_is_kept):
+        # One name per job: a resumed run replaces the file of the run it takes over. An upload refused for
+        # its bad rows, or checked by a dry run, gets one too, so that the rows to fix can be downloaded.
         rejects_path = import_dir(organization) / f"rejects-{job.pk}.csv"
     reported_at = 0.0
 
@@ -266,6 +289,7 @@ def run_import_job(
         job_id=job.pk,
     )
     try:
+        _check_file_unchanged(job)
         outcome = run_import(request, report)
     except LeaseLostError:
         logger.warning("Import %s was taken over by another process: this run stops", job.pk)

@@ -12,6 +12,7 @@ from ecoute.customers.importing.field_spec import FieldSpec
 from ecoute.customers.importing.mapping import CRM_FIELD
 from ecoute.customers.importing.reading import ENCODING_CHOICES
 from ecoute.customers.models import ImportKind, Tag
+from ecoute.lib.api_values import CONTROL_CHARACTERS
 
 LAST_PURCHASE_CHOICES = [
     ("", _("Any time")),
@@ -28,8 +29,16 @@ SORT_CHOICES = [
 ]
 
 
+class SearchField(forms.CharField):
+    """A search typed or pasted: a control character in it (a NUL…) is read as "�", which is no letter and
+    so separates words, rather than refusing the search and listing every customer."""
+
+    def to_python(self, value: Any) -> str:
+        return CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", str(super().to_python(value)))
+
+
 class CustomerFilterForm(forms.Form):
-    q = forms.CharField(
+    q = SearchField(
         label=_("Search"),
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": _("Name, company, city, e-mail, phone or CRM id")}),

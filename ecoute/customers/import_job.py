@@ -40,6 +40,8 @@ class ImportJob(OrgOwned):
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     original_name = models.CharField(_("file"), max_length=255)
     stored_path = models.CharField(max_length=500, blank=True)
+    # The SHA-256 of an uploaded file as it was stored: what a dry run checked is what is imported.
+    file_digest = models.CharField(max_length=64, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     # Read once at upload, for the mapping page: the file is not opened again to show it.
     headers = models.JSONField(default=list, blank=True)

@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ecoute.accounts.models import User
-from ecoute.customers.import_job import ImportSnapshot
+from ecoute.customers.import_job import RUNNING_STATUSES, ImportSnapshot
+from ecoute.customers.import_lease import interrupted
 from ecoute.customers.models import (
     Consent,
     Customer,
@@ -88,22 +89,32 @@ def plan_undo(job: ImportJob) -> UndoPlan:
     if job.status == ImportStatus.UNDONE:
         plan.reasons.append(_("This import was undone already."))
         return plan
-    if job.dry_run or job.status != ImportStatus.SUCCEEDED or job.kind not in MODELS:
-        plan.reasons.append(_("Only an import that went through can be undone: this one wrote nothing."))
+    if _still_running(job):
+        plan.reasons.append(_("This import is still running: wait until it ends, then undo it."))
+        return plan
+    nothing = _("Only an import that went through can be undone: this one wrote nothing.")
+    if job.dry_run or job.kind not in MODELS:
+        plan.reasons.append(nothing)
         return plan
     rows = _rows(job)
     written = rows.filter(imported_by=job.pk)
     snapshots = _snapshot_ids(job)
+    # An import killed or failed part way has written its first batches: those can be undone.
+    if job.status != ImportStatus.SUCCEEDED and not (written.exists() or snapshots.exists()):
+        plan.reasons.append(nothing)
+        return plan
     changed = Q(pk__in=snapshots) & ~Q(imported_by=job.pk)
     if job.kind == "customers":
-        changed |= Q(imported_by=job.pk, updated_at__gt=job.finished_at)
+        # An import killed part way wrote nothing after its lease ran out.
+        ended = job.finished_at or job.lease_expires_at or job.created_at
+        changed |= Q(imported_by=job.pk, updated_at__gt=ended)
     if job.kind == "loyalty-acts":
         changed |= Q(imported_by=job.pk, thanked_at__isnull=False)
     by_later = ImportSnapshot.objects.filter(prior__imported_by=job.pk).exclude(job=job)
     changed |= Q(pk__in=by_later.values("row_id"))
     changed_rows = rows.filter(changed)
     count = changed_rows.count()
-    if job.kind != "consents":
+    if job.kind != "consents" and job.status == ImportStatus.SUCCEEDED:
         # Rows written again through the API or deleted since are no longer the import's own.
         count = max(count, job.rows_written - written.count())
     if count:
@@ -124,6 +135,15 @@ def plan_undo(job: ImportJob) -> UndoPlan:
     plan.removed = created.count()
     plan.restored = ImportSnapshot.objects.filter(job=job).count()
     return plan
+
+
+def _still_running(job: ImportJob) -> bool:
+    """Waiting, or held by a process whose lease still runs: it may write more rows."""
+    if job.status == ImportStatus.PENDING:
+        return True
+    if job.status not in RUNNING_STATUSES:
+        return False
+    return not ImportJob.objects.filter(interrupted(job), pk=job.pk).exists()
 
 
 def _label(job: ImportJob) -> str:

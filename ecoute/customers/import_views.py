@@ -126,7 +126,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
             "preview": preview,
             "headers": headers,
             "fields": fields,
-            "reading_notes": reading_notes(job.reading),
+            "reading_notes": [note.describe() for note in reading_notes(job.reading)],
             "looks_like": looks_like(headers, preview, job.kind),
         },
         status=400 if form.errors else 200,
@@ -178,7 +178,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     context = {
         "job": job,
         "problems": problems,
-        "reading_notes": reading_notes(job.reading),
+        "reading_notes": [note.describe() for note in reading_notes(job.reading)],
         "notes": notes,
         "valid_rows_can_be_imported": valid_rows_can_be_imported(job),
         # A dry run that found bad rows stops before counting the others' keys: its valid rows.

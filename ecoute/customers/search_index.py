@@ -46,6 +46,14 @@ SEARCHED = (
 )
 APOSTROPHES = "'’‘ʼ`´"
 LIGATURES = (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"), ("ß", "ss"), ("ẞ", "SS"))
+# Greek and Cyrillic letters that a query, folded, spells otherwise (SQLite's tokenizer removes only Latin
+# accents; "ς" is folded to "σ"): written as the query folds them, "Дмитрий" is found typed either way.
+_SCRIPTS = (range(0x386, 0x3CF), range(0x400, 0x460))
+SCRIPT_LETTERS = tuple(
+    (letter, fold(letter))
+    for letter in (chr(code) for block in _SCRIPTS for code in block)
+    if letter.isalpha() and fold(letter) != letter.lower()
+)
 PHONE_SEPARATORS = " .-()/+"
 # A code word (looked for anywhere in CRM ids and phone digits) has a digit and at least this many
 # characters: the trigram index cannot look for less.
@@ -112,7 +120,24 @@ def _raw_words(row: str, *, sqlite: bool) -> str:
     else:
         joined = f"translate({names}, {_literal(APOSTROPHES)}, '')"
     fields = " || ' ' || ".join(f"{row}{name}" for name in ("city", "postcode", "email", "external_id"))
-    return _replace_each(f"{names} || ' ' || {joined} || ' ' || {fields}", LIGATURES)
+    text = _replace_each(f"{names} || ' ' || {joined} || ' ' || {fields}", LIGATURES)
+    if sqlite:
+        return _sqlite_script_letters(text)
+    plain, folded = ("".join(letters) for letters in zip(*SCRIPT_LETTERS, strict=True))
+    return f"translate({text}, {_literal(plain)}, {_literal(folded)})"
+
+
+# SQLite's parser takes about thirty calls nested in one expression: the letters are replaced a few at a
+# time, in nested selects of one value.
+_REPLACED_PER_SELECT = 13
+
+
+def _sqlite_script_letters(text: str) -> str:
+    select = f"SELECT {text} AS w"
+    for start in range(0, len(SCRIPT_LETTERS), _REPLACED_PER_SELECT):
+        letters = SCRIPT_LETTERS[start : start + _REPLACED_PER_SELECT]
+        select = f"SELECT {_replace_each('w', letters)} AS w FROM ({select})"
+    return f"({select})"
 
 
 def sqlite_words(row: str = "") -> str:

@@ -115,7 +115,16 @@ class FormulaSafeCsvWriter:
 
 # Rows of one sheet in Excel (the header included); a longer list goes on in another sheet.
 SHEET_ROWS: Final = 1_048_576
+# Characters an Excel cell holds; a longer text is cut and ends with this mark, so that the reader knows.
+CELL_CHARACTERS: Final = 32_767
+CUT_MARK: Final = "…"
 _WIDEST_COLUMN: Final = 60
+
+
+def _fitted(text: str) -> str:
+    if len(text) <= CELL_CHARACTERS:
+        return text
+    return text[: CELL_CHARACTERS - len(CUT_MARK)] + CUT_MARK
 
 
 class FormulaSafeWorkbookWriter:
@@ -123,8 +132,9 @@ class FormulaSafeWorkbookWriter:
 
     ``number_formats`` gives each column's Excel number format (``"0"``, ``"#,##0.00 €"``,
     ``"dd/mm/yyyy"``; ``None`` for text). A text cell goes through ``formula_safe`` and is written as a
-    string; ``int``, ``float`` and ``Decimal`` as numbers; ``date`` and ``datetime`` (naive, in the
-    reader's zone) as dates; ``None`` as an empty cell. Past ``SHEET_ROWS`` rows the list goes on in a
+    string (cut to ``CELL_CHARACTERS``, ending with ``CUT_MARK``, when longer); ``int``, ``float`` and
+    ``Decimal`` as numbers; ``date`` and ``datetime`` (naive, in the reader's zone) as dates; ``None`` as
+    an empty cell. Past ``SHEET_ROWS`` rows the list goes on in a
     new sheet under the same headers. ``close()`` writes the file.
     """
 
@@ -173,7 +183,7 @@ class FormulaSafeWorkbookWriter:
 
         def write(row: int, column: int, value: Any) -> object:
             if isinstance(value, str):
-                return write_string(row, column, formula_safe(value), cell_format) if value else None
+                return write_string(row, column, _fitted(formula_safe(value)), cell_format) if value else None
             if value is None:
                 return None
             if isinstance(value, bool):
@@ -182,7 +192,7 @@ class FormulaSafeWorkbookWriter:
                 return write_number(row, column, float(value), cell_format)
             if isinstance(value, date | datetime):
                 return write_date(row, column, value, cell_format)
-            return write_string(row, column, formula_safe(str(value)), cell_format)
+            return write_string(row, column, _fitted(formula_safe(str(value))), cell_format)
 
         return write
 

@@ -44,7 +44,7 @@ PUBLIC = {
 }  # fmt: skip
 # Public pages that answer with an error status, as they should.
 PUBLIC_STATUS = {"accounts:no_organization": 403}
-ERROR_PAGES = {"/forbidden/": 403, "/nowhere/": 404, "/failing/": 500}
+ERROR_PAGES = {"/refused/": 400, "/forbidden/": 403, "/nowhere/": 404, "/failing/": 500}
 # Words ending in s that French writes the same in the singular ("1 mois", "0 avis"), and words that
 # are no noun.
 INVARIABLE = {
@@ -202,9 +202,13 @@ def test_every_page_fits_a_phone_and_a_laptop_in_french_and_english(
                 problems += _look_at(page, live_server.url + url, f"error-{status}", language, status)
         # And a visitor opens each public page, in a browser speaking the language
         locale = "fr-FR" if language == "fr" else "en-GB"
-        with watched_page(browser, answering=PUBLIC_STATUS.values(), locale=locale) as visitor:
+        answering = {*PUBLIC_STATUS.values(), *ERROR_PAGES.values()}
+        with watched_page(browser, answering=answering, locale=locale) as visitor:
             for name, url in public.items():
                 shot, status = name.replace(":", "-"), PUBLIC_STATUS.get(name, 200)
+                problems += _look_at(visitor, live_server.url + url, shot, language, status)
+            for url, status in ERROR_PAGES.items():
+                shot = f"visitor-error-{status}"
                 problems += _look_at(visitor, live_server.url + url, shot, language, status)
     # Then no page overflows, cuts a label off or mixes languages
     assert problems == [], "\n".join(problems)

@@ -1,14 +1,17 @@
 """A customer has one postal address: street lines kept as such (not as loose CRM fields), the country
 read from its name or its code and shown by its name in the reader's language."""
 
+import re
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.models import Customer
 from tests.customers.importing import failing_import, run_import, write_csv
+from tests.factories import CustomerFactory
 
 
 def test_a_crm_export_s_address_columns_make_one_address_with_the_country_by_name(
@@ -57,3 +60,29 @@ def test_a_country_nobody_knows_is_refused_naming_the_row(tmp_path: Path, org: O
     assert "Frnace" in problems
     assert "line 2" in problems
     assert "not a country known by its name or its code (France, FR, FRA)" in problems
+
+
+@pytest.mark.parametrize(
+    ("stored", "reader", "shown"),
+    [
+        ("fr", "fr", "Français"),
+        ("fr", "en", "French"),
+        ("EN", "fr", "Anglais"),
+        ("pt_BR", "en", "Brazilian Portuguese"),
+        ("de-at", "fr", "Allemand"),
+        ("xx", "fr", "xx"),
+    ],
+)
+def test_the_customer_page_names_the_customer_s_language_in_the_reader_s_language(
+    owner_client: Client, org: Organization, stored: str, reader: str, shown: str
+) -> None:
+    # Given a customer whose language the CRM wrote as a code, in any case or form
+    customer = CustomerFactory.create(organization=org, language=stored)
+    # When the customer page is read in French or English
+    page = owner_client.get(
+        reverse("customers:customer_detail", args=[customer.pk]), HTTP_ACCEPT_LANGUAGE=reader
+    )
+    # Then the language is named in the reader's language; a code no language has is shown as written
+    named = re.search(r"<dt>(?:Language|Langue)</dt><dd>([^<]*)</dd>", page.content.decode())
+    assert named is not None
+    assert named.group(1) == shown

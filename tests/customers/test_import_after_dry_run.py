@@ -1,6 +1,8 @@
 """After a dry run that found bad rows, its page imports the valid rows from the same upload and gives the
 rejected rows to download, in the organization's language."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -98,3 +100,60 @@ def test_a_dry_run_without_any_valid_row_offers_no_import_of_valid_rows(
     page = owner_client.get(reverse("customers:import_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE=language)
     assert job.rows_rejected == job.rows_total == 3
     assert reverse("customers:import_valid_rows", args=[job.pk]) not in page.content.decode()
+
+
+@pytest.mark.parametrize("change", ["deleted", "rewritten"])
+def test_the_valid_rows_are_not_imported_from_a_file_that_changed_since_its_dry_run(
+    owner_client: Client, org: Organization, django_capture_on_commit_callbacks: object, change: str
+) -> None:
+    # Given a dry run of a file with one good sale and two bad ones
+    CustomerFactory.create(organization=org, external_id="C1")
+    job = _dry_run(owner_client, django_capture_on_commit_callbacks)
+    # and its kept file deleted or rewritten since (other sales, all of them valid)
+    stored = Path(job.stored_path)
+    if change == "deleted":
+        stored.unlink()
+    else:
+        stored.write_bytes(b"N\xb0 commande;N\xb0 client;Date;Montant\nX1;C1;01/03/2024;99,00\n")
+
+    # When the manager asks to import the valid rows
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = owner_client.post(reverse("customers:import_valid_rows", args=[job.pk]))
+    page = owner_client.get(reverse("customers:import_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+
+    # Then nothing is imported, and the page says, in the organization's language, to upload it again
+    assert response.status_code in (302, 409)
+    assert Transaction.objects.count() == 0
+    job.refresh_from_db()
+    assert (job.status, job.rows_written) == ("failed", 0)
+    assert "déposez-le à nouveau" in page.content.decode().lower()
+
+
+def test_an_import_refused_for_its_bad_rows_offers_to_import_the_valid_ones_and_the_rejects(
+    owner_client: Client, org: Organization, django_capture_on_commit_callbacks: object
+) -> None:
+    # Given a file with one good sale and two bad ones, imported for real (no dry run first)
+    CustomerFactory.create(organization=org, external_id="C1")
+    owner_client.post(
+        reverse("customers:import_new"),
+        {"kind": "transactions", "file": SimpleUploadedFile("ventes.csv", SALES.encode())},
+    )
+    job = ImportJob.objects.latest("id")
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        owner_client.post(reverse("customers:import_mapping", args=[job.pk]), MAPPING)
+    job.refresh_from_db()
+    assert (job.status, job.dry_run, Transaction.objects.count()) == ("failed", False, 0)
+
+    # When its page is shown
+    page = owner_client.get(reverse("customers:import_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+
+    # Then, as after a dry run, it offers to import the valid rows and to download the rejected ones
+    html = page.content.decode()
+    assert reverse("customers:import_valid_rows", args=[job.pk]) in html
+    assert reverse("customers:import_rejects", args=[job.pk]) in html
+    # And importing them writes the good sale only, in the same import
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        owner_client.post(reverse("customers:import_valid_rows", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.rows_written, job.rows_rejected) == ("succeeded", 1, 2)
+    assert list(Transaction.objects.values_list("external_id", flat=True)) == ["V1"]

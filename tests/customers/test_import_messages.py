@@ -5,7 +5,8 @@ from pathlib import Path
 from django.utils import translation
 
 from ecoute.accounts.models import Organization
-from ecoute.customers.importing.problems import FILE_PROBLEMS, REASONS, ImportFileError, RowProblem
+from ecoute.customers.importing.problems import FILE_PROBLEMS, NOTES, REASONS, ImportFileError, RowProblem
+from ecoute.customers.importing.reading import reading_notes
 from ecoute.lib.tabular_errors import MESSAGES
 from tests.customers.importing import failing_import, run_import, write_csv
 from tests.lib.spreadsheet_files import write_xlsx
@@ -105,3 +106,30 @@ def test_the_sheets_of_a_workbook_are_quoted_the_french_way(tmp_path: Path, org:
         "Feuille lue\u00a0: «\u00a0Export\u00a0» (le classeur a 1 feuille\u00a0: «\u00a0Export\u00a0»)."
         in out
     ), out
+
+
+def test_how_a_file_was_read_is_said_by_notes_like_the_import_s_others_in_french_plurals() -> None:
+    # Given how a workbook was read: its encoding found, one sheet of three, a header on line 3, two totals
+    reading = {
+        "encoding": "cp1252",
+        "sheet": "Ventes",
+        "sheets": ["Ventes", "Stocks", "Notes"],
+        "header_line": 3,
+        "totals_lines": [40, 41],
+    }
+    # When it is said in French
+    notes = reading_notes(reading)
+    with translation.override("fr"):
+        said = [note.describe() for note in notes]
+    # Then each is a note whose sentence is in the one table of the import's notes
+    assert all(note.code in NOTES for note in notes)
+    nbsp = "\N{NO-BREAK SPACE}"
+    assert said == [
+        f"Encodage trouvé{nbsp}: Windows-1252 (Windows, Excel).",
+        (
+            f"Feuille lue{nbsp}: «{nbsp}Ventes{nbsp}» (le classeur a 3 feuilles{nbsp}: «{nbsp}Ventes{nbsp}», "
+            f"«{nbsp}Stocks{nbsp}», «{nbsp}Notes{nbsp}»)."
+        ),
+        "Noms des colonnes lus à la ligne 3.",
+        "Les lignes 40, 41 sont des lignes de totaux\N{NO-BREAK SPACE}: ignorées.",
+    ]

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ecoute.accounts.models import Organization
-from ecoute.customers.models import ImportJob, Interaction, LoyaltyAct
+from ecoute.customers.models import Customer, ImportJob, Interaction, LoyaltyAct
 from tests.customers.importing import run_import, write_csv
 from tests.factories import CustomerFactory
 
@@ -70,3 +70,34 @@ def test_the_page_of_a_dry_run_with_bad_rows_names_the_repeated_ids_in_french(
     assert "A1 (2, 4)" in page.content.decode()
     assert "la dernière ligne l’emporte" in page.content.decode()
     assert not LoyaltyAct.objects.exists()
+
+
+def test_ids_that_differ_only_in_capitals_or_spaces_are_named_before_and_after_importing(
+    tmp_path: Path, org: Organization
+) -> None:
+    # Given customers whose CRM ids differ only in capitals, one of them with spaces around it
+    path = write_csv(
+        tmp_path / "clients.csv",
+        "Code client;Nom;Ville\nC1;Durand;Paris\n c1 ;Petit;Nantes\n"
+        "AB-7;Roux;Lyon\nab-7;Roux;Lyon\nC2;Vidal;Albi\n",
+    )
+
+    # When the file is checked, then imported, in French
+    checked, _err = run_import("customers", str(path), "--org", org.slug, "--language", "fr", "--dry-run")
+    imported, _err = run_import("customers", str(path), "--org", org.slug, "--language", "fr")
+
+    # Then both name the ids alike, and say they are kept apart as written
+    sentence = (
+        "2 identifiants ne diffèrent d’autres que par les majuscules\N{NO-BREAK SPACE}: C1 / c1, AB-7 / ab-7"
+        "\N{NO-BREAK SPACE}; ils sont importés comme des fiches différentes."
+    )
+    assert sentence in checked
+    assert sentence in imported
+    # And the spaces around an id are not part of it
+    assert sorted(Customer.objects.values_list("external_id", flat=True)) == [
+        "AB-7",
+        "C1",
+        "C2",
+        "ab-7",
+        "c1",
+    ]

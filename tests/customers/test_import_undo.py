@@ -1,18 +1,23 @@
 """An import can be undone while nothing else changed what it wrote: its rows removed, the customers it
 created removed, the rows it changed put back as they were; refused whole, saying why, otherwise."""
 
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from ecoute.accounts.models import Organization
 from ecoute.customers.actions import run_import_job, start_import_job
+from ecoute.customers.import_undo import UndoRefusedError, undo_import
 from ecoute.customers.models import Consent, Customer, ImportJob, Interaction, Transaction
 from tests.conftest import member_client
 from tests.customers.importing import write_csv
@@ -212,3 +217,79 @@ def test_another_organizations_import_cannot_be_undone_nor_seen(
     with pytest.raises(CommandError, match="No import"):
         call_command("undo_import", str(job.pk), "--org", other_org.slug, "--language", "en")
     assert Customer.objects.filter(organization=org).count() == 2
+
+
+@pytest.mark.parametrize("kind", ["transactions", "customers"])
+def test_an_import_killed_part_way_is_undone_from_what_it_wrote_but_not_while_it_still_runs(
+    tmp_path: Path, org: Organization, owner_client: Client, kind: str
+) -> None:
+    # Given an import whose process was killed once its rows were written, as kill -9 leaves it:
+    # still "importing", its lease run out
+    known = CustomerFactory.create(organization=org, external_id="C0")
+    rows = {
+        "transactions": "N° ticket;Code client;Date;Montant\n"
+        "T1;C0;01/02/2024;10,00\nT2;C0;02/02/2024;20,00\n",
+        "customers": "Code client;Nom;Ville\nC1;Durand;Paris\nC2;Petit;Nantes\n",
+    }[kind]
+    job = _import(org, kind, write_csv(tmp_path / "fichier.csv", rows))
+    running = {"status": "writing", "finished_at": None, "runner": "elsewhere:1"}
+    ImportJob.objects.filter(pk=job.pk).update(
+        **running, lease_expires_at=timezone.now() + timedelta(minutes=5)
+    )
+
+    # When it is undone while its lease still runs, it is refused: it may still be writing
+    with pytest.raises(CommandError, match="still running"):
+        _undo(org, job)
+    model = Transaction if kind == "transactions" else Customer
+    assert model.objects.filter(imported_by=job.pk).count() == 2
+
+    # When its lease has run out (the process is dead) and it is undone, its page offering it
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        detail = owner_client.get(reverse("customers:import_detail", args=[job.pk]))
+        assert reverse("customers:import_undo", args=[job.pk]) in detail.content.decode()
+        out = _undo(org, job)
+
+    # Then the rows it wrote are gone, and it is undone rather than resumable
+    assert out.strip() == f"Import #{job.pk} undone: 2 rows removed, 0 rows put back as they were."
+    assert list(model.objects.all()) == ([] if kind == "transactions" else [known])
+    job.refresh_from_db()
+    assert job.status == "undone"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undoing_the_same_import_twice_at_once_undoes_it_once(tmp_path: Path, org: Organization) -> None:
+    # Given a sales import that changed a sale known before
+    customer = CustomerFactory.create(organization=org, external_id="C1")
+    Transaction.objects.create(
+        organization=org,
+        customer=customer,
+        external_id="T1",
+        occurred_at=datetime(2024, 1, 5, tzinfo=UTC),
+        amount=5,
+    )
+    sales = "N° ticket;Code client;Date;Montant\nT1;C1;01/02/2024;10,00\nT2;C1;02/02/2024;20,00\n"
+    job = _import(org, "transactions", write_csv(tmp_path / "ventes.csv", sales))
+
+    # When two undo it at the same moment
+    outcomes: list[str] = []
+
+    def undo() -> None:
+        try:
+            with translation.override("en"):
+                undo_import(ImportJob.objects.get(pk=job.pk))
+            outcomes.append("undone")
+        except UndoRefusedError as refused:
+            with translation.override("en"):
+                outcomes.append(" ".join(map(str, refused.reasons)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=undo) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then one undoes it, the other is told it was undone already; the sale known before is as it was
+    assert sorted(outcomes) == ["This import was undone already.", "undone"]
+    assert list(Transaction.objects.values_list("external_id", "amount")) == [("T1", Decimal("5"))]

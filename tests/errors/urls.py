@@ -1,6 +1,6 @@
 """The product's URLs plus pages and an API operation that fail or refuse, to see the error pages."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -15,7 +15,12 @@ def forbidden_page(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
+def refused_page(request: HttpRequest) -> HttpResponse:
+    raise SuspiciousOperation("a request that makes no sense")
+
+
 urlpatterns = [
+    path("refused/", refused_page),
     path("failing/", failing_page),
     path("forbidden/", forbidden_page),
     path("api/v1/failing", failing_page),

@@ -147,3 +147,19 @@ def test_a_long_csv_is_sent_in_pieces_as_it_is_written() -> None:
     assert len(pieces) > 3
     assert max(len(piece) for piece in pieces) < 80 * 1024
     assert b"".join(pieces).decode("utf-8-sig").count("\r\n") == 10_001
+
+
+def test_a_text_longer_than_an_excel_cell_is_cut_with_a_mark_in_the_workbook_and_whole_in_the_csv() -> None:
+    # Given a note longer than the 32,767 characters an Excel cell holds, and one exactly that long
+    longest = "b" * 32_767
+    rows: list[list[Any]] = [["a" * 40_000, 1, None, None, None], [longest, 2, None, None, None]]
+
+    # When the list is exported as xlsx and as CSV
+    in_sheet = _sheet(_workbook("fr", rows))
+    in_csv = list(csv.reader(io.StringIO(_csv("fr", rows).decode("utf-8-sig"), newline=""), delimiter=";"))
+
+    # Then the workbook's cell is cut to what Excel holds, ending with a mark that says text is missing
+    assert in_sheet[1][0] == "a" * 32_766 + "…"
+    # and a text that fits is kept whole; the CSV, which has no such limit, keeps both whole
+    assert in_sheet[2][0] == longest
+    assert [row[0] for row in in_csv[1:]] == ["a" * 40_000, longest]

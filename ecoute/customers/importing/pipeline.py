@@ -47,6 +47,7 @@ from ecoute.customers.importing.sales import (
     SaleGatherer,
     SaleLine,
     item_lines,
+    shown_groups,
     write_sale_lines,
 )
 from ecoute.customers.importing.tags import set_customer_tags
@@ -303,6 +304,8 @@ def _note_repeated_ids(plan: ImportPlan, first: FirstPass, outcome: ImportOutcom
         outcome.notes.append(
             ImportNote(code, {"count": len(first.keys.repeated), "shown": first.keys.shown()})
         )
+    if first.keys is not None and (alike := first.keys.alike()):
+        outcome.notes.append(ImportNote("ids_alike", {"count": len(alike), "shown": shown_groups(alike)}))
 
 
 REPEATED_ID_NOTES = {

@@ -105,6 +105,13 @@ FILE_PROBLEMS = {
         "This is not a CSV, Excel (.xlsx) or OpenDocument (.ods) file: it looks like %(detected)s."
     ),
     "unreadable_file": gettext_lazy("The file cannot be opened."),
+    "file_gone": gettext_lazy(
+        "The file of this import is no longer kept (old import files are deleted): upload it again."
+    ),
+    "file_changed": gettext_lazy(
+        "The file of this import changed since it was uploaded and checked: nothing was imported. "
+        "Upload it again to check it anew."
+    ),
     "corrupt_spreadsheet": gettext_lazy("The spreadsheet cannot be read: it may be damaged."),
     "protected_spreadsheet": gettext_lazy("The spreadsheet is protected by a password: save it without one."),
     "spreadsheet_too_large": gettext_lazy("The spreadsheet holds more than %(limit_mb)s MB once unpacked."),
@@ -186,6 +193,30 @@ FILE_PROBLEMS = {
 
 
 NOTES = {
+    # How the file was read (see reading.py).
+    "encoding_given": gettext_lazy("Read in the encoding given: %(encoding)s."),
+    "encoding_found": gettext_lazy("Encoding found: %(encoding)s."),
+    "sheets_joined": gettext_lazy(
+        "Sheets read one after the other, their lines counted across them: %(starts)s."
+    ),
+    "sheet_read": (
+        "count",
+        lambda n: ngettext(
+            "Sheet read: “%(sheet)s” (the workbook has %(count)s sheet: %(sheets)s).",
+            "Sheet read: “%(sheet)s” (the workbook has %(count)s sheets: %(sheets)s).",
+            n,
+        ),
+    ),
+    "header_line": gettext_lazy("Column names read on line %(line)s."),
+    "totals_lines": (
+        "count",
+        lambda n: ngettext(
+            "Line %(lines)s is a totals line: skipped.",
+            "Lines %(lines)s are totals lines: skipped.",
+            n,
+        ),
+    ),
+    # What the import decided.
     "sale_lines": (
         "sales",
         lambda n: ngettext(
@@ -207,6 +238,16 @@ NOTES = {
         lambda n: ngettext(
             "%(count)s id comes on several lines: %(shown)s; the last line wins.",
             "%(count)s ids come on several lines: %(shown)s; the last line of each wins.",
+            n,
+        ),
+    ),
+    "ids_alike": (
+        "count",
+        lambda n: ngettext(
+            "%(count)s id differs from another only in capitals: %(shown)s; they are imported as different "
+            "records. If they are the same, write them alike in the file.",
+            "%(count)s ids differ from others only in capitals: %(shown)s; they are imported as different "
+            "records. If they are the same, write them alike in the file.",
             n,
         ),
     ),

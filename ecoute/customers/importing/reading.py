@@ -1,10 +1,14 @@
 """How an import file was read, said to the user: its encoding, its sheets, its header, the totals lines
-skipped. The same sentences on the command line, the preview page and the import's page."""
+skipped. Notes like the import's others (ImportNote, their sentences in problems.NOTES), made from the
+job's `reading` when they are shown: the same sentences on the command line, the preview page and the
+import's page."""
 
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
+
+from ecoute.customers.importing.problems import ImportNote
 
 # The encodings a user can choose, by the name the reader takes.
 ENCODING_CHOICES = [
@@ -24,52 +28,28 @@ def _encoding_name(encoding: str) -> str:
     return names.get(encoding, encoding)
 
 
-def reading_notes(reading: dict[str, Any]) -> list[str]:
-    """One sentence per thing worth saying about how the file was read, in the active language."""
-    notes: list[str] = []
-    encoding = reading.get("encoding")
-    if encoding:
-        if reading.get("encoding_given"):
-            notes.append(
-                _("Read in the encoding given: %(encoding)s.") % {"encoding": _encoding_name(encoding)}
-            )
-        else:
-            notes.append(_("Encoding found: %(encoding)s.") % {"encoding": _encoding_name(encoding)})
+def reading_notes(reading: dict[str, Any]) -> list[ImportNote]:
+    """One note per thing worth saying about how the file was read, its words in the active language."""
+    notes: list[ImportNote] = []
+    if encoding := reading.get("encoding"):
+        code = "encoding_given" if reading.get("encoding_given") else "encoding_found"
+        notes.append(ImportNote(code, {"encoding": _encoding_name(encoding)}))
     sheets = [str(name) for name in reading.get("sheets") or []]
     starts = reading.get("sheet_starts") or []
     if len(starts) > 1:
-        notes.append(
-            _("Sheets read one after the other, their lines counted across them: %(starts)s.")
-            % {
-                "starts": ", ".join(
-                    _("“%(sheet)s” from line %(line)s") % {"sheet": sheet, "line": line}
-                    for sheet, line in starts
-                )
-            }
+        shown = ", ".join(
+            _("“%(sheet)s” from line %(line)s") % {"sheet": sheet, "line": line} for sheet, line in starts
         )
+        notes.append(ImportNote("sheets_joined", {"starts": shown}))
     elif reading.get("sheet"):
-        shown = ", ".join(_("“%(sheet)s”") % {"sheet": name} for name in sheets[:SHEETS_SHOWN]) + (
-            "…" if len(sheets) > SHEETS_SHOWN else ""
-        )
-        notes.append(
-            ngettext(
-                "Sheet read: “%(sheet)s” (the workbook has %(count)s sheet: %(sheets)s).",
-                "Sheet read: “%(sheet)s” (the workbook has %(count)s sheets: %(sheets)s).",
-                len(sheets),
-            )
-            % {"sheet": reading["sheet"], "count": len(sheets), "sheets": shown}
-        )
+        listed = ", ".join(_("“%(sheet)s”") % {"sheet": name} for name in sheets[:SHEETS_SHOWN])
+        more = "…" if len(sheets) > SHEETS_SHOWN else ""
+        params = {"sheet": reading["sheet"], "count": len(sheets), "sheets": listed + more}
+        notes.append(ImportNote("sheet_read", params))
     header_line = reading.get("header_line")
     if isinstance(header_line, int) and header_line > 1:
-        notes.append(_("Column names read on line %(line)s.") % {"line": header_line})
-    totals = [int(line) for line in reading.get("totals_lines") or []]
-    if totals:
-        notes.append(
-            ngettext(
-                "Line %(lines)s is a totals line: skipped.",
-                "Lines %(lines)s are totals lines: skipped.",
-                len(totals),
-            )
-            % {"lines": ", ".join(map(str, totals[:SHEETS_SHOWN]))}
-        )
+        notes.append(ImportNote("header_line", {"line": header_line}))
+    if totals := [int(line) for line in reading.get("totals_lines") or []]:
+        lines = ", ".join(map(str, totals[:SHEETS_SHOWN]))
+        notes.append(ImportNote("totals_lines", {"count": len(totals), "lines": lines}))
     return notes

@@ -115,12 +115,30 @@ class RepeatedKeys:
             {"first_line": first_line},
         )
 
+    def alike(self) -> list[list[str]]:
+        """The keys that differ only in capitals ("C1", "c1"), each group in the order of the file: kept
+        apart, as the CRM wrote them, but worth a look."""
+        seen: dict[str, str] = {}
+        groups: dict[str, list[str]] = {}
+        for key in self.first_line:
+            if isinstance(key, str):
+                first = seen.setdefault(key.casefold(), key)
+                if first is not key:
+                    groups.setdefault(key.casefold(), [first]).append(key)
+        return list(groups.values())
+
     def shown(self) -> str:
         """ "C1 (2, 5), C7 (3, 9) …": the first repeated keys with their lines."""
         parts = [
             f"{key} ({', '.join(map(str, lines))})" for key, lines in list(self.repeated.items())[:SHOWN_KEYS]
         ]
         return ", ".join(parts) + (" …" if len(self.repeated) > SHOWN_KEYS else "")
+
+
+def shown_groups(groups: list[list[str]]) -> str:
+    """ "C1 / c1, AB7 / ab7 …": the first groups of keys alike."""
+    shown = ", ".join(" / ".join(group) for group in groups[:SHOWN_KEYS])
+    return shown + (" …" if len(groups) > SHOWN_KEYS else "")
 
 
 class SaleGatherer:

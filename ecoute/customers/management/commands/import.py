@@ -142,7 +142,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         else:
             for note in reading_notes(outcome.reading):
-                self.stdout.write(note)
+                self.stdout.write(note.describe())
             self._say_how_it_was_read(outcome)
         for problem in outcome.problems[:SHOWN_PROBLEMS]:
             self.stderr.write(problem.describe())
