@@ -15,6 +15,7 @@ from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.gamma_gamma import FittedSpend, NoRepeatBuyerError, fit_gamma_gamma
 from ecoute.analytics.btyd.histories import DistinctHistories, distinct_histories
 from ecoute.analytics.btyd.holdout import HoldoutComparison, compare_holdout
+from ecoute.analytics.btyd.memory import release_free_memory
 from ecoute.analytics.btyd.model import FittedModel, Forecast
 from ecoute.analytics.btyd.names import PURCHASE_MODELS
 from ecoute.analytics.btyd.pareto import fit_pareto_nbd
@@ -139,7 +140,10 @@ class LifetimeReport:
             frequency=summary.frequency,
             monetary_value=summary.monetary_value,
         )
-        return Scores(history, forecast, purchases, dert, clv, band, total, dert[history.index] * spend)
+        scores = Scores(history, forecast, purchases, dert, clv, band, total, dert[history.index] * spend)
+        del spend
+        release_free_memory()
+        return scores
 
     def as_dict(self, describe: Describe = _code) -> dict[str, object]:
         """The report as JSON-ready values; `describe` turns a warning into a sentence."""
@@ -232,6 +236,7 @@ def build_report(
         period_days=period_days,
         start=None if start is None else (start - _EPOCH).days,
     )
+    release_free_memory()
     names = list(FITTERS) if models == "all" else [models]
     histories = summary.histories()
     # The spend model is fitted beside the purchase models, in a thread (numpy and scipy leave
@@ -279,8 +284,9 @@ def _lowest_aic(fits: dict[str, FittedModel]) -> str:
     return min(sound, key=lambda name: sound[name].aic)
 
 
-def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> None:
-    """One CSV row per customer (comma-separated, decimal point), in customer id order."""
+def write_scores(report: LifetimeReport, customer_ids: npt.NDArray[np.bytes_], path: Path) -> None:
+    """One CSV row per customer (comma-separated, decimal point), in customer id order;
+    customer_ids is the log's table of ids (TransactionLog.customer_ids)."""
     scores = report.scores
     summary = report.summary
     history = scores.history
@@ -294,7 +300,7 @@ def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> Non
     write_score_file(
         path,
         SCORE_COLUMNS,
-        log.customer_ids[summary.customer],
+        customer_ids[summary.customer],
         [
             (shared(history.frequency), 0),
             (shared(history.recency), None),

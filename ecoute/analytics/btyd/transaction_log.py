@@ -25,6 +25,7 @@ from ecoute.analytics.btyd.amounts import parse_amounts
 from ecoute.analytics.btyd.csv_fields import ByteMatrix, FieldBounds
 from ecoute.analytics.btyd.customer_ids import factorise_ids
 from ecoute.analytics.btyd.dates import parse_days
+from ecoute.analytics.btyd.memory import release_free_memory
 
 type IntArray = npt.NDArray[np.int64]
 type FloatArray = npt.NDArray[np.float64]
@@ -217,6 +218,8 @@ class _BlockReader:
         rows = sum(days.size for days in self.days)
         if rows == 0:
             raise EmptyFileError
+        # The blocks of text are gone: their memory goes back before the columns are joined.
+        release_free_memory()
         words = max(part.shape[1] for part in self.id_words)
         id_words = np.zeros((rows, words), dtype=np.uint64)
         start = 0
@@ -233,6 +236,7 @@ class _BlockReader:
         self.days.clear()
         amount = np.concatenate(self.amounts) if self.columns.amount is not None else None
         self.amounts.clear()
+        release_free_memory()
         return TransactionLog(customer_ids=customer_ids, customer=customer, day=day, amount=amount)
 
     def _line(self, block: bytes, offset: int) -> int:
