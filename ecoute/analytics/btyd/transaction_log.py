@@ -115,16 +115,22 @@ def read_transaction_log(
         columns = _Columns(names, customer_index, date_index, amount_index)
         pool = stack.enter_context(ThreadPoolExecutor(_THREADS))
         reader = _BlockReader(columns, _sniff_delimiter(header)[0], pool)
+        # One buffer serves every block: the file is read into it after the end of the last line
+        # of the block before, and nothing is copied but that end. Fresh memory for each block
+        # would cost more, in page faults, than parsing it.
+        buffer = _Buffer(max(_BLOCK_BYTES, len(rest)) * 2)
+        buffer.put(rest)
         done = len(header)
         while True:
-            more = stream.read(_BLOCK_BYTES)
-            text = rest + more
-            block, rest = (text, b"") if not more else _split_at_last_line(text)
-            if block:
-                reader.add(block)
-            done += len(block)
-            if progress is not None and block:
-                progress(min(1.0, done / size))
+            more = buffer.fill(stream, _BLOCK_BYTES)
+            end = buffer.size if not more else _last_line_end(buffer.data, buffer.size)
+            unfinished = bytes(buffer.data[end : buffer.size])
+            if end:
+                reader.add(buffer, end)
+                done += end
+                if progress is not None:
+                    progress(min(1.0, done / size))
+            buffer.put(unfinished)
             if not more:
                 break
     return reader.finish()
@@ -152,36 +158,41 @@ class _BlockReader:
         self.days: list[IntArray] = []
         self.amounts: list[FloatArray] = []
 
-    def add(self, block: bytes) -> None:
-        if not block.isascii() and not self.cp1252:
+    def add(self, buffer: "_Buffer", end: int) -> None:
+        """Parse the lines of buffer.data[:end] (whole lines)."""
+        text, data = buffer.data, buffer.array
+        if int(data[:end].max(initial=0)) >= 0x80 and not self.cp1252:
             try:
-                block.decode("utf-8")
+                str(memoryview(text)[:end], "utf-8")
             except UnicodeDecodeError:
                 self.cp1252 = True
         if self.cp1252:
             # A Windows export. cp1252 leaves five bytes undefined: replaced rather than refused.
-            block = block.decode("cp1252", errors="replace").encode("utf-8")
-        buffer = block + bytes(csv_fields.PADDING)
-        data = np.frombuffer(buffer, dtype=np.uint8)
+            converted = bytes(text[:end]).decode("cp1252", errors="replace").encode("utf-8")
+            text = bytearray(converted) + bytearray(csv_fields.PADDING)
+            data, end = np.frombuffer(text, dtype=np.uint8), len(converted)
+        else:
+            # What follows the block (the start of the next line, kept aside) is padding now.
+            buffer.pad(end)
         columns = self.columns
         bounds = csv_fields.split_fields(
             data,
             0,
-            len(block),
+            end,
             delimiter=self.delimiter,
             fields=len(columns.names),
-            quoted=b'"' in block,
+            quoted=text.find(b'"', 0, end) >= 0,
         )
         if isinstance(bounds, csv_fields.BadFieldCount):
-            raise FieldCountError(self._line(block, bounds.offset), len(columns.names), bounds.fields)
-        trim = any(special in block for special in (b" ", b"\t", b'"'))
+            raise FieldCountError(self._line(text, bounds.offset), len(columns.names), bounds.fields)
+        trim = any(text.find(special, 0, end) >= 0 for special in (b" ", b"\t", b'"'))
         for first in range(0, bounds.rows, _CHUNK_ROWS):
             chunk = slice(first, min(first + _CHUNK_ROWS, bounds.rows))
-            self._parse(block, data, bounds, chunk, trim)
-        self.lines_before += block.count(b"\n")
+            self._parse(text, data, bounds, chunk, trim)
+        self.lines_before += text.count(b"\n", 0, end)
 
     def _parse(
-        self, block: bytes, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool
+        self, block: bytearray, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool
     ) -> None:
         """Parse the columns of a chunk of rows, each in a thread of its own (numpy leaves the
         interpreter free); a bad value is reported as it would be column after column."""
@@ -239,14 +250,14 @@ class _BlockReader:
         release_free_memory()
         return TransactionLog(customer_ids=customer_ids, customer=customer, day=day, amount=amount)
 
-    def _line(self, block: bytes, offset: int) -> int:
+    def _line(self, block: bytearray, offset: int) -> int:
         return self.lines_before + block.count(b"\n", 0, offset) + 1
 
     def _bad_value(
-        self, block: bytes, bounds: FieldBounds, row: int, column: int, kind: str
+        self, block: bytearray, bounds: FieldBounds, row: int, column: int, kind: str
     ) -> BadValueError:
         start, stop = bounds.field(row, column)
-        value = block[start:stop].decode("utf-8", errors="replace").strip().strip('"')
+        value = bytes(block[start:stop]).decode("utf-8", errors="replace").strip().strip('"')
         return BadValueError(self._line(block, start), self.columns.names[column], value, kind)
 
 
@@ -265,20 +276,55 @@ def _read_header(stream: BinaryIO) -> tuple[bytes, bytes]:
     return header.rstrip(b"\r"), rest
 
 
-def _split_at_last_line(text: bytes) -> tuple[bytes, bytes]:
-    """Whole lines, and the incomplete line after them (newlines in quotes do not end a line)."""
-    cut = text.rfind(b"\n")
+class _Buffer:
+    """A bytearray the file is read into, with room for padding after what it holds."""
+
+    def __init__(self, capacity: int) -> None:
+        self.data = bytearray(capacity + csv_fields.PADDING)
+        self.array = np.frombuffer(self.data, dtype=np.uint8)
+        self.size = 0
+
+    def put(self, text: bytes) -> None:
+        """Hold `text` alone, at the start."""
+        self.size = 0
+        self._make_room(len(text))
+        self.data[: len(text)] = text
+        self.size = len(text)
+
+    def fill(self, stream: BinaryIO, wanted: int) -> int:
+        """Read up to `wanted` more bytes after what the buffer holds; how many were read."""
+        self._make_room(self.size + wanted)
+        read = stream.readinto(memoryview(self.data)[self.size : self.size + wanted]) or 0
+        self.size += read
+        return read
+
+    def pad(self, end: int) -> None:
+        """Zero the padding after data[:end] (what lies there must have been kept aside)."""
+        self.array[end : end + csv_fields.PADDING] = 0
+
+    def _make_room(self, size: int) -> None:
+        if size + csv_fields.PADDING > len(self.data):
+            # A line longer than a block: a larger buffer (the array view goes with the old one).
+            grown = bytearray(2 * size + csv_fields.PADDING)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+            self.array = np.frombuffer(self.data, dtype=np.uint8)
+
+
+def _last_line_end(text: bytearray, size: int) -> int:
+    """The end of the last whole line of text[:size] (newlines in quotes do not end a line), or 0."""
+    cut = text.rfind(b"\n", 0, size)
     if cut < 0:
-        return b"", text
-    if b'"' in text:
-        data = np.frombuffer(text, dtype=np.uint8)
+        return 0
+    if text.find(b'"', 0, size) >= 0:
+        data = np.frombuffer(text, dtype=np.uint8, count=size)
         newlines = np.flatnonzero(data == ord("\n"))
         quotes = np.flatnonzero(data == ord('"'))
         outside = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
         if outside.size == 0:
-            return b"", text
+            return 0
         cut = int(outside[-1])
-    return text[: cut + 1], text[cut + 1 :]
+    return cut + 1
 
 
 def _header_names(header: bytes) -> list[str]:
