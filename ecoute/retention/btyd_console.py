@@ -16,6 +16,10 @@ _LANGUAGE_SETTINGS = ("LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS", "TIME_ZONE",
 
 def run_btyd(argv: Sequence[str]) -> None:
     """Run `ecoute btyd` with argv as the console gave it (argv[1] is "btyd")."""
+    # Arrow's allocator (mimalloc) keeps freed memory for a while by default: the scores file,
+    # written in blocks by several threads, would hold about twice the memory it uses. Read
+    # when Arrow is loaded, later.
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
     from django.apps import apps
     from django.conf import settings
 
