@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +23,7 @@ import numpy.typing as npt
 from ecoute.analytics.btyd import csv_fields
 from ecoute.analytics.btyd.amounts import parse_amounts
 from ecoute.analytics.btyd.csv_fields import ByteMatrix, FieldBounds
-from ecoute.analytics.btyd.customer_ids import factorise_ids
+from ecoute.analytics.btyd.customer_ids import NumberedIds, factorise_ids, factorise_numbered, numbered_ids
 from ecoute.analytics.btyd.dates import parse_days
 from ecoute.analytics.btyd.memory import release_free_memory
 
@@ -153,8 +153,7 @@ class _BlockReader:
         self.delimiter = delimiter
         self.lines_before = 1  # the header
         self.cp1252 = False
-        self.id_words: list[npt.NDArray[np.uint64]] = []
-        self.id_lengths: list[npt.NDArray[np.signedinteger[Any]]] = []
+        self.ids: list[NumberedIds | ByteMatrix] = []
         self.days: list[IntArray] = []
         self.amounts: list[FloatArray] = []
 
@@ -198,8 +197,9 @@ class _BlockReader:
         interpreter free); a bad value is reported as it would be column after column."""
         columns = self.columns
 
-        def customer_ids() -> ByteMatrix:
-            return ByteMatrix.take(data, bounds, columns.customer, chunk, limit=_MAX_ID_WIDTH + 1, trim=trim)
+        def customer_ids() -> NumberedIds | ByteMatrix:
+            ids = ByteMatrix.take(data, bounds, columns.customer, chunk, limit=_MAX_ID_WIDTH + 1, trim=trim)
+            return numbered_ids(ids.values, ids.lengths) or ids
 
         def days() -> tuple[IntArray, int | None]:
             return parse_days(ByteMatrix.take(data, bounds, columns.date, chunk, trim=trim))
@@ -210,7 +210,7 @@ class _BlockReader:
         id_job, day_job = self.pool.submit(customer_ids), self.pool.submit(days)
         amount_job = None if columns.amount is None else self.pool.submit(amounts, columns.amount)
         ids = id_job.result()
-        if int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
+        if isinstance(ids, ByteMatrix) and int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
             row = chunk.start + int(np.argmax(ids.lengths))
             raise self._bad_value(block, bounds, row, columns.customer, "customer")
         day, bad_row = day_job.result()
@@ -221,8 +221,7 @@ class _BlockReader:
             if bad_row is not None:
                 raise self._bad_value(block, bounds, chunk.start + bad_row, columns.amount, "amount")
             self.amounts.append(values)
-        self.id_words.append(ids.words())
-        self.id_lengths.append(ids.lengths)
+        self.ids.append(ids)
         self.days.append(day)
 
     def finish(self) -> TransactionLog:
@@ -231,24 +230,38 @@ class _BlockReader:
             raise EmptyFileError
         # The blocks of text are gone: their memory goes back before the columns are joined.
         release_free_memory()
-        words = max(part.shape[1] for part in self.id_words)
-        id_words = np.zeros((rows, words), dtype=np.uint64)
-        start = 0
-        for part in self.id_words:
-            id_words[start : start + part.shape[0], : part.shape[1]] = part
-            start += part.shape[0]
-        self.id_words.clear()
-        id_lengths = np.concatenate(self.id_lengths)
-        self.id_lengths.clear()
         customer = np.empty(rows, dtype=np.int64)
-        customer_ids = factorise_ids(id_words, id_lengths, customer)
-        del id_words, id_lengths
+        numbered = [part for part in self.ids if isinstance(part, NumberedIds)]
+        customer_ids = factorise_numbered(numbered, customer) if len(numbered) == len(self.ids) else None
+        del numbered
+        if customer_ids is None:
+            customer_ids = self._factorise_words(customer)
+        self.ids.clear()
         day = np.concatenate(self.days)
         self.days.clear()
         amount = np.concatenate(self.amounts) if self.columns.amount is not None else None
         self.amounts.clear()
         release_free_memory()
         return TransactionLog(customer_ids=customer_ids, customer=customer, day=day, amount=amount)
+
+    def _factorise_words(self, customer: IntArray) -> npt.NDArray[np.bytes_]:
+        """The general path: every id's bytes as words, then factorise_ids."""
+        parts = [
+            (part.words(), np.full(part.number.size, part.width))
+            if isinstance(part, NumberedIds)
+            else (part.words(), part.lengths)
+            for part in self.ids
+        ]
+        self.ids.clear()
+        width = max(words.shape[1] for words, _ in parts)
+        id_words = np.zeros((customer.size, width), dtype=np.uint64)
+        start = 0
+        for words, _ in parts:
+            id_words[start : start + words.shape[0], : words.shape[1]] = words
+            start += words.shape[0]
+        id_lengths = np.concatenate([lengths for _, lengths in parts])
+        del parts
+        return factorise_ids(id_words, id_lengths, customer)
 
     def _line(self, block: bytearray, offset: int) -> int:
         return self.lines_before + block.count(b"\n", 0, offset) + 1
