@@ -10,10 +10,12 @@ decimal comma or point, spaces, no-break spaces or narrow no-break spaces betwee
 """
 
 import csv
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from io import BufferedReader
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,6 +35,8 @@ type Progress = Callable[[float], None]
 
 _CHUNK_ROWS = 500_000
 _BLOCK_BYTES = 1 << 24
+# Room in a buffer for the unfinished line carried over from the block before (it grows for longer).
+_SLACK_BYTES = 1 << 20
 _DELIMITERS = (b";", b"\t", b",")
 _MAX_ID_WIDTH = 256
 _THREADS = 3
@@ -115,13 +119,15 @@ def read_transaction_log(
         columns = _Columns(names, customer_index, date_index, amount_index)
         pool = stack.enter_context(ThreadPoolExecutor(_THREADS))
         reader = _BlockReader(columns, _sniff_delimiter(header)[0], pool)
-        # One buffer serves every block: the file is read into it after the end of the last line
-        # of the block before, and nothing is copied but that end. Fresh memory for each block
-        # would cost more, in page faults, than parsing it.
-        buffer = _Buffer(max(_BLOCK_BYTES, len(rest)) * 2)
-        buffer.put(rest)
+        # Two buffers serve every block in turn: the file is read into one while the block in
+        # the other is parsed, after the end of the last line of the block before (nothing else
+        # is copied). Fresh memory for each block would cost more, in page faults, than parsing it.
+        buffers = (_Buffer(_BLOCK_BYTES + _SLACK_BYTES), _Buffer(_BLOCK_BYTES + _SLACK_BYTES))
+        current = 0
+        buffers[current].put(rest)
         done = len(header)
         while True:
+            buffer = buffers[current]
             more = buffer.fill(stream, _BLOCK_BYTES)
             end = buffer.size if not more else _last_line_end(buffer.data, buffer.size)
             unfinished = bytes(buffer.data[end : buffer.size])
@@ -130,9 +136,13 @@ def read_transaction_log(
                 done += end
                 if progress is not None:
                     progress(min(1.0, done / size))
-            buffer.put(unfinished)
+            current = 1 - current
+            # The block the other buffer holds must be parsed before the buffer is filled again.
+            reader.collect(until=buffers[current])
+            buffers[current].put(unfinished)
             if not more:
                 break
+        reader.collect()
     return reader.finish()
 
 
@@ -154,6 +164,7 @@ class _BlockReader:
         self.lines_before = 1  # the header
         self.cp1252 = False
         self.ids: list[NumberedIds | ByteMatrix] = []
+        self.pending: deque[_Pending] = deque()
         self.days: list[IntArray] = []
         self.amounts: list[FloatArray] = []
 
@@ -183,18 +194,20 @@ class _BlockReader:
             quoted=text.find(b'"', 0, end) >= 0,
         )
         if isinstance(bounds, csv_fields.BadFieldCount):
-            raise FieldCountError(self._line(text, bounds.offset), len(columns.names), bounds.fields)
+            self.collect()  # a bad value in an earlier block comes first
+            line = self.lines_before + text.count(b"\n", 0, bounds.offset) + 1
+            raise FieldCountError(line, len(columns.names), bounds.fields)
         trim = any(text.find(special, 0, end) >= 0 for special in (b" ", b"\t", b'"'))
-        for first in range(0, bounds.rows, _CHUNK_ROWS):
-            chunk = slice(first, min(first + _CHUNK_ROWS, bounds.rows))
-            self._parse(text, data, bounds, chunk, trim)
+        jobs = [
+            self._submit(data, bounds, slice(first, min(first + _CHUNK_ROWS, bounds.rows)), trim)
+            for first in range(0, bounds.rows, _CHUNK_ROWS)
+        ]
+        self.pending.append(_Pending(text, bounds, self.lines_before, buffer, jobs))
         self.lines_before += text.count(b"\n", 0, end)
 
-    def _parse(
-        self, block: bytearray, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool
-    ) -> None:
+    def _submit(self, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool) -> "_Jobs":
         """Parse the columns of a chunk of rows, each in a thread of its own (numpy leaves the
-        interpreter free); a bad value is reported as it would be column after column."""
+        interpreter free)."""
         columns = self.columns
 
         def customer_ids() -> NumberedIds | ByteMatrix:
@@ -209,17 +222,30 @@ class _BlockReader:
 
         id_job, day_job = self.pool.submit(customer_ids), self.pool.submit(days)
         amount_job = None if columns.amount is None else self.pool.submit(amounts, columns.amount)
-        ids = id_job.result()
+        return _Jobs(chunk, id_job, day_job, amount_job)
+
+    def collect(self, until: "_Buffer | None" = None) -> None:
+        """Keep the columns of the blocks submitted, in order: all of them, or up to the last one
+        that lies in `until`. A bad value is reported as it would be row after row, column after
+        column."""
+        while self.pending and (until is None or any(block.buffer is until for block in self.pending)):
+            block = self.pending.popleft()
+            for jobs in block.jobs:
+                self._keep(block, jobs)
+
+    def _keep(self, block: "_Pending", jobs: "_Jobs") -> None:
+        columns, chunk = self.columns, jobs.chunk
+        ids = jobs.ids.result()
         if isinstance(ids, ByteMatrix) and int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
             row = chunk.start + int(np.argmax(ids.lengths))
-            raise self._bad_value(block, bounds, row, columns.customer, "customer")
-        day, bad_row = day_job.result()
+            raise self._bad_value(block, row, columns.customer, "customer")
+        day, bad_row = jobs.days.result()
         if bad_row is not None:
-            raise self._bad_value(block, bounds, chunk.start + bad_row, columns.date, "date")
-        if amount_job is not None and columns.amount is not None:
-            values, bad_row = amount_job.result()
+            raise self._bad_value(block, chunk.start + bad_row, columns.date, "date")
+        if jobs.amounts is not None and columns.amount is not None:
+            values, bad_row = jobs.amounts.result()
             if bad_row is not None:
-                raise self._bad_value(block, bounds, chunk.start + bad_row, columns.amount, "amount")
+                raise self._bad_value(block, chunk.start + bad_row, columns.amount, "amount")
             self.amounts.append(values)
         self.ids.append(ids)
         self.days.append(day)
@@ -263,15 +289,32 @@ class _BlockReader:
         del parts
         return factorise_ids(id_words, id_lengths, customer)
 
-    def _line(self, block: bytearray, offset: int) -> int:
-        return self.lines_before + block.count(b"\n", 0, offset) + 1
+    def _bad_value(self, block: "_Pending", row: int, column: int, kind: str) -> BadValueError:
+        start, stop = block.bounds.field(row, column)
+        value = bytes(block.text[start:stop]).decode("utf-8", errors="replace").strip().strip('"')
+        line = block.lines_before + block.text.count(b"\n", 0, start) + 1
+        return BadValueError(line, self.columns.names[column], value, kind)
 
-    def _bad_value(
-        self, block: bytearray, bounds: FieldBounds, row: int, column: int, kind: str
-    ) -> BadValueError:
-        start, stop = bounds.field(row, column)
-        value = bytes(block[start:stop]).decode("utf-8", errors="replace").strip().strip('"')
-        return BadValueError(self._line(block, start), self.columns.names[column], value, kind)
+
+@dataclass(frozen=True)
+class _Jobs:
+    """The parsing of one chunk of rows, a job per column."""
+
+    chunk: slice
+    ids: "Future[NumberedIds | ByteMatrix]"
+    days: "Future[tuple[IntArray, int | None]]"
+    amounts: "Future[tuple[FloatArray, int | None]] | None"
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A block of lines whose chunks are being parsed."""
+
+    text: bytearray
+    bounds: FieldBounds
+    lines_before: int
+    buffer: "_Buffer"
+    jobs: list[_Jobs]
 
 
 def _read_header(stream: BinaryIO) -> tuple[bytes, bytes]:
@@ -304,7 +347,7 @@ class _Buffer:
         self.data[: len(text)] = text
         self.size = len(text)
 
-    def fill(self, stream: BinaryIO, wanted: int) -> int:
+    def fill(self, stream: BufferedReader, wanted: int) -> int:
         """Read up to `wanted` more bytes after what the buffer holds; how many were read."""
         self._make_room(self.size + wanted)
         read = stream.readinto(memoryview(self.data)[self.size : self.size + wanted]) or 0
