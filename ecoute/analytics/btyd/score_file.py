@@ -77,7 +77,7 @@ def write_score_file(
                 fields.append(text.take(pa.array(index[rows])))
             elif values is not None:
                 fields.append(_number_strings(values[rows], decimals))
-        return pc.binary_join_element_wise(*fields, _bytes(b","))
+        return _joined(fields)
 
     # Arrow's kernels leave the interpreter free: blocks of lines are made in two threads while
     # the one before is written, a few blocks at most in memory.
@@ -107,7 +107,7 @@ def _groups(columns: Sequence[tuple[Column, int | None]]) -> list[_Group]:
         text = _number_strings(column.values, decimals)
         previous = groups[-1] if groups else None
         if previous is not None and previous[0] is not None and previous[1] is column.index:
-            text = pc.binary_join_element_wise(previous[0], text, _bytes(b","))
+            text = _joined([previous[0], text])
             groups[-1] = (text, column.index, (None, None))
         else:
             groups.append((text, column.index, (None, None)))
@@ -116,13 +116,18 @@ def _groups(columns: Sequence[tuple[Column, int | None]]) -> list[_Group]:
 
 def _number_strings(values: FloatArray, decimals: int | None) -> "pa.Array":
     """Each value's text: the shortest that reads back as the same double (Arrow's
-    double-conversion, as repr does) or `decimals` fixed decimals; NaN and infinities empty."""
+    double-conversion, as repr does) or `decimals` fixed decimals; NaN and infinities null (an
+    empty field once joined)."""
     if decimals is not None:
         return _strings(_number_text(values, decimals))
     # + 0.0 writes a negative zero as 0.
     numbers = pa.array(values + 0.0, mask=~np.isfinite(values))
-    text = pc.cast(pc.cast(numbers, pa.large_string()), pa.large_binary())
-    return pc.fill_null(text, _bytes(b""))
+    return pc.cast(numbers, pa.large_string()).view(pa.large_binary())
+
+
+def _joined(fields: list["pa.Array"]) -> "pa.Array":
+    """The fields of each row joined by commas, a null field written as an empty one."""
+    return pc.binary_join_element_wise(*fields, _bytes(b","), null_handling="replace", null_replacement="")
 
 
 def _strings(matrix: ByteArray) -> "pa.Array":
