@@ -109,6 +109,8 @@ class LifetimeReport:
     calibration_end: dt.date
     holdout_end: dt.date | None = None
     start: dt.date | None = None
+    distinct: DistinctHistories | None = None
+    """The customers' distinct histories, when computed beforehand (see build_report)."""
 
     @property
     def chosen_by_aic(self) -> bool:
@@ -120,7 +122,9 @@ class LifetimeReport:
         """P(alive), expected purchases and CLV of every customer, with intervals."""
         fitted = self.fits[self.scored_model]
         summary = self.summary
-        history = distinct_histories(summary.frequency, summary.recency, summary.age)
+        history = self.distinct
+        if history is None:
+            history = distinct_histories(summary.frequency, summary.recency, summary.age)
         x, t_x, age = history.frequency, history.recency, history.age
         forecast = fitted.model.forecast(self.horizon, self.discount_rate, x, t_x, age)
         dert = fitted.model.dert(self.discount_rate, x, t_x, age)
@@ -243,8 +247,11 @@ def build_report(
     # the interpreter free on arrays this large).
     with ThreadPoolExecutor(1) as pool:
         spend_job = None if log.amount is None else pool.submit(_fit_spend, summary)
+        # The customers' distinct histories, which scoring needs, are found meanwhile too.
+        distinct_job = pool.submit(distinct_histories, summary.frequency, summary.recency, summary.age)
         fits = {name: FITTERS[name](histories) for name in names}
         spend = None if spend_job is None else spend_job.result()
+        distinct = distinct_job.result()
     scored_model = _lowest_aic(fits)
     holdout = None
     if summary.holdout_frequency is not None and summary.holdout_periods is not None:
@@ -268,6 +275,7 @@ def build_report(
         calibration_end=calibration_end,
         holdout_end=holdout_end,
         start=start,
+        distinct=distinct,
     )
 
 
