@@ -1,6 +1,7 @@
 """Reading transaction files as French exports write them."""
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -173,3 +174,50 @@ def test_a_row_with_too_many_fields_names_its_line(tmp_path: Path) -> None:
 def test_a_file_without_transactions_is_refused(tmp_path: Path, text: str) -> None:
     with pytest.raises(EmptyFileError):
         read_transaction_log(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "make_id",
+    [
+        pytest.param(lambda i: f"{i % 700:07d}", id="digits-of-one-width"),
+        pytest.param(lambda i: f"C{i % 700:06d}", id="prefix-and-digits"),
+        pytest.param(
+            lambda i: f"{i % 700:05d}" if i < 1500 else f"K{i % 700:04d}", id="shape-changes-midway"
+        ),
+        pytest.param(lambda i: f"{i % 700:05d}" if i < 1500 else f"{i % 700:06d}", id="width-changes-midway"),
+        pytest.param(lambda i: str(i % 700), id="digits-of-several-widths"),
+    ],
+)
+def test_ids_read_chunk_by_chunk_are_the_ids_of_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_id: Callable[[int], str]
+) -> None:
+    # given ids whose shape may change from one chunk of rows to the next
+    customers = [make_id(i) for i in range(600)]
+    lines = [f"{c};{1 + i % 28:02d}/01/2024;{i % 50},5" for i, c in enumerate(customers)]
+    path = write(tmp_path, "customer_id;date;amount\n" + "\n".join(lines) + "\n")
+    # when the file is read in small blocks and chunks, and in one block and one chunk
+    whole = read_transaction_log(path)
+    monkeypatch.setattr(transaction_log, "_BLOCK_BYTES", 1 << 10)
+    # (chunks of one row: every chunk's ids are of one shape, which may not be the next one's)
+    monkeypatch.setattr(transaction_log, "_CHUNK_ROWS", 1)
+    pieces = read_transaction_log(path)
+    # then both give every row its own id, and the same table of distinct ids in the same order
+    assert ids(pieces) == customers
+    assert ids(whole) == customers
+    assert pieces.customer_ids.tolist() == whole.customer_ids.tolist()
+    assert sorted(raw.decode() for raw in whole.customer_ids.tolist()) == sorted(set(customers))
+
+
+def test_a_bad_value_is_reported_before_a_bad_line_in_a_later_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a bad date on line 3 and a line with too many fields in the next block (which is
+    # split while the one before is parsed)
+    monkeypatch.setattr(transaction_log, "_BLOCK_BYTES", 256)
+    filler = "".join(f"A{i};01/01/2024;1\n" for i in range(40))
+    path = write(tmp_path, f"customer_id;date;amount\nA;01/01/2024;1\nB;31/02/2024;1\n{filler}C;1;2;3\n")
+    # when the file is read
+    with pytest.raises(BadValueError) as error:
+        read_transaction_log(path)
+    # then the first problem of the file is the one reported
+    assert (error.value.line, error.value.kind, error.value.value) == (3, "date", "31/02/2024")

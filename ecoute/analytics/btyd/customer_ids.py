@@ -1,5 +1,7 @@
 """Customer ids as integer codes, from the id bytes of every transaction row."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -162,3 +164,84 @@ def _numeric_keys(words: npt.NDArray[np.uint64], lengths: OffsetArray) -> tuple[
         return None  # sparse: a table would waste memory; sort instead
     number -= low
     return number, low
+
+
+@dataclass(frozen=True)
+class NumberedIds:
+    """The ids of a chunk of rows that are one prefix (no digit in it) and a number written with
+    `digits` digits, all of one width: 0001234, C0001234. Their number is all that needs keeping,
+    and it is read while the other columns of the chunk are parsed."""
+
+    prefix: bytes
+    digits: int
+    number: IntArray
+
+    @property
+    def width(self) -> int:
+        return len(self.prefix) + self.digits
+
+    def words(self) -> npt.NDArray[np.uint64]:
+        """The ids' bytes as ByteMatrix.words gives them: the text is the prefix and the number."""
+        rows = self.number.size
+        text = np.zeros((rows, (self.width + 7) // 8 * 8), dtype=np.uint8)
+        text[:, : len(self.prefix)] = np.frombuffer(self.prefix, dtype=np.uint8)
+        digits = _zero_padded(self.number, self.digits).view(np.uint8).reshape(rows, self.digits)
+        text[:, len(self.prefix) : self.width] = digits
+        return text.view(np.uint64)
+
+
+def numbered_ids(values: npt.NDArray[np.uint8], lengths: OffsetArray) -> NumberedIds | None:
+    """The ids of a (rows × width) byte matrix as NumberedIds, or None when they are not."""
+    if lengths.size == 0 or int(lengths.min()) != values.shape[1] or int(lengths.max()) != values.shape[1]:
+        return None
+    width = values.shape[1]
+    first = values[0]
+    size = 0
+    while (
+        size < width
+        and not ord("0") <= int(first[size]) <= ord("9")
+        and bool((values[:, size] == first[size]).all())
+    ):
+        size += 1
+    digits = width - size
+    if digits == 0 or digits > _NUMERIC_DIGITS:
+        return None
+    columns = values[:, size:]
+    if int((columns - np.uint8(ord("0"))).max(initial=0)) > 9:  # non-digits wrap above 9
+        return None
+    number = np.zeros(values.shape[0], dtype=np.int64)
+    for column in range(digits):
+        number *= 10
+        number += columns[:, column]
+        number -= ord("0")
+    return NumberedIds(first[:size].tobytes(), digits, number)
+
+
+def factorise_numbered(parts: list[NumberedIds], codes: IntArray) -> npt.NDArray[np.bytes_] | None:
+    """As factorise_ids, for ids read as NumberedIds of one prefix and width that are compact (a
+    lookup table rather than a sort); None otherwise, and codes are left alone."""
+    if not parts or any((part.prefix, part.digits) != (parts[0].prefix, parts[0].digits) for part in parts):
+        return None
+    low = min(int(part.number.min()) for part in parts if part.number.size)
+    high = max(int(part.number.max()) for part in parts if part.number.size)
+    if high - low > max(4 * codes.size, 1 << 20):
+        return None  # sparse: a table would waste memory
+    present = np.zeros(high - low + 1, dtype=np.bool_)
+    for part in parts:
+        present[part.number - low] = True
+    rank = np.cumsum(present, dtype=np.int64)
+    rank -= 1
+    start = 0
+    for part in parts:
+        np.take(rank, part.number - low, out=codes[start : start + part.number.size])
+        start += part.number.size
+    del rank
+    prefix, digits = parts[0].prefix, parts[0].digits
+    number = _zero_padded(np.flatnonzero(present) + low, digits)
+    if not prefix:
+        return number
+    width = len(prefix) + digits
+    text = np.empty((number.size, width), dtype=np.uint8)
+    text[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+    text[:, len(prefix) :] = number.view(np.uint8).reshape(number.size, digits)
+    return text.view(f"S{width}").reshape(-1)

@@ -27,7 +27,7 @@ type FloatArray = npt.NDArray[np.float64]
 type ByteArray = npt.NDArray[np.uint8]
 type IntArray = npt.NDArray[np.int64]
 
-_ROWS_PER_WRITE = 100_000
+_ROWS_PER_WRITE = 50_000
 _THREADS = 2
 
 
@@ -39,8 +39,10 @@ def _bytes(text: bytes) -> "pa.Scalar":
 _EXACT = 2.0**53
 # Bytes that make an id go through csv_field: a formula start or an apostrophe first, or anywhere a
 # CSV special or a separator after which another program could see a formula.
-_FIRST_BYTES = np.frombuffer(b"=+-@\t\r'", dtype=np.uint8)
-_ANY_BYTES = np.frombuffer(b',"\n\r;\t|', dtype=np.uint8)
+_FIRST_BYTE = np.zeros(256, dtype=np.bool_)
+_FIRST_BYTE[np.frombuffer(b"=+-@\t\r'", dtype=np.uint8)] = True
+_ANY_BYTE = np.zeros(256, dtype=np.bool_)
+_ANY_BYTE[np.frombuffer(b',"\n\r;\t|', dtype=np.uint8)] = True
 
 
 @dataclass(frozen=True)
@@ -67,20 +69,20 @@ def write_score_file(
 
     def lines(start: int) -> "pa.Array":
         rows = slice(start, min(start + _ROWS_PER_WRITE, ids.size))
-        fields = [_strings(_id_text(ids[rows]))]
+        # Each line starts with the newline that ends the one before: the id's text carries it,
+        # and no second pass over the joined lines is needed to end them.
+        fields = [_strings(_id_text(ids[rows], prefix=b"\n"))]
         for text, index, (values, decimals) in groups:
             if text is not None and index is not None:
                 fields.append(text.take(pa.array(index[rows])))
             elif values is not None:
                 fields.append(_number_strings(values[rows], decimals))
-        joined = pc.binary_join_element_wise(*fields, _bytes(b","))
-        # Joined with an empty field, each line ends with the separator given: a newline.
-        return pc.binary_join_element_wise(joined, _bytes(b""), _bytes(b"\n"))
+        return _joined(fields)
 
     # Arrow's kernels leave the interpreter free: blocks of lines are made in two threads while
     # the one before is written, a few blocks at most in memory.
     with path.open("wb") as stream, ThreadPoolExecutor(_THREADS) as pool:
-        stream.write((",".join(header) + "\n").encode())
+        stream.write(",".join(header).encode())
         pending: deque[Future[pa.Array]] = deque()
         for start in range(0, ids.size, _ROWS_PER_WRITE):
             pending.append(pool.submit(lines, start))
@@ -88,6 +90,7 @@ def write_score_file(
                 stream.write(_text_of(pending.popleft().result()))
         while pending:
             stream.write(_text_of(pending.popleft().result()))
+        stream.write(b"\n")
 
 
 type _Group = tuple["pa.Array | None", IntArray | None, tuple[FloatArray | None, int | None]]
@@ -104,7 +107,7 @@ def _groups(columns: Sequence[tuple[Column, int | None]]) -> list[_Group]:
         text = _number_strings(column.values, decimals)
         previous = groups[-1] if groups else None
         if previous is not None and previous[0] is not None and previous[1] is column.index:
-            text = pc.binary_join_element_wise(previous[0], text, _bytes(b","))
+            text = _joined([previous[0], text])
             groups[-1] = (text, column.index, (None, None))
         else:
             groups.append((text, column.index, (None, None)))
@@ -113,18 +116,30 @@ def _groups(columns: Sequence[tuple[Column, int | None]]) -> list[_Group]:
 
 def _number_strings(values: FloatArray, decimals: int | None) -> "pa.Array":
     """Each value's text: the shortest that reads back as the same double (Arrow's
-    double-conversion, as repr does) or `decimals` fixed decimals; NaN and infinities empty."""
+    double-conversion, as repr does) or `decimals` fixed decimals; NaN and infinities null (an
+    empty field once joined)."""
     if decimals is not None:
         return _strings(_number_text(values, decimals))
     # + 0.0 writes a negative zero as 0.
     numbers = pa.array(values + 0.0, mask=~np.isfinite(values))
-    text = pc.cast(pc.cast(numbers, pa.large_string()), pa.large_binary())
-    return pc.fill_null(text, _bytes(b""))
+    return pc.cast(numbers, pa.large_string()).view(pa.large_binary())
+
+
+def _joined(fields: list["pa.Array"]) -> "pa.Array":
+    """The fields of each row joined by commas, a null field written as an empty one."""
+    return pc.binary_join_element_wise(*fields, _bytes(b","), null_handling="replace", null_replacement="")
 
 
 def _strings(matrix: ByteArray) -> "pa.Array":
     """Arrow strings of the rows of a zero-padded byte matrix (no field holds a zero byte)."""
     filled = matrix != 0
+    if filled.all():
+        # Every field fills its row (ids of one width): the matrix is the text as it stands.
+        offsets = np.arange(0, matrix.size + 1, max(1, matrix.shape[1]), dtype=np.int64)
+        data = np.ascontiguousarray(matrix).reshape(-1)
+        return pa.Array.from_buffers(
+            pa.large_binary(), matrix.shape[0], [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
     offsets = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
     np.cumsum(filled.sum(axis=1), out=offsets[1:])
     data = matrix[filled]
@@ -142,17 +157,23 @@ def _text_of(strings: "pa.Array") -> memoryview:
     return memoryview(data)[first:last]
 
 
-def _id_text(ids: npt.NDArray[np.bytes_]) -> ByteArray:
-    """Id bytes; those a spreadsheet could run or that hold CSV specials go through ``csv_field``."""
+def _id_text(ids: npt.NDArray[np.bytes_], prefix: bytes = b"") -> ByteArray:
+    """Id bytes after `prefix`; those a spreadsheet could run or that hold CSV specials go through
+    ``csv_field``."""
     width = max(1, ids.dtype.itemsize)
     matrix = np.ascontiguousarray(ids).view(np.uint8).reshape(ids.size, width)
-    risky = np.isin(matrix[:, 0], _FIRST_BYTES) | np.isin(matrix, _ANY_BYTES).any(axis=1)
+    risky = _FIRST_BYTE[matrix[:, 0]] | _ANY_BYTE[matrix].any(axis=1)
     if risky.any():
         texts = ids.tolist()
         for index in np.flatnonzero(risky).tolist():
             texts[index] = _safe_field(texts[index])
-        return _text_matrix(texts)
-    return matrix
+        matrix = _text_matrix(texts)
+    if not prefix:
+        return matrix
+    text = np.empty((matrix.shape[0], len(prefix) + matrix.shape[1]), dtype=np.uint8)
+    text[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+    text[:, len(prefix) :] = matrix
+    return text
 
 
 def _safe_field(raw: bytes) -> bytes:

@@ -15,6 +15,7 @@ from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.gamma_gamma import FittedSpend, NoRepeatBuyerError, fit_gamma_gamma
 from ecoute.analytics.btyd.histories import DistinctHistories, distinct_histories
 from ecoute.analytics.btyd.holdout import HoldoutComparison, compare_holdout
+from ecoute.analytics.btyd.memory import release_free_memory
 from ecoute.analytics.btyd.model import FittedModel, Forecast
 from ecoute.analytics.btyd.names import PURCHASE_MODELS
 from ecoute.analytics.btyd.pareto import fit_pareto_nbd
@@ -108,6 +109,8 @@ class LifetimeReport:
     calibration_end: dt.date
     holdout_end: dt.date | None = None
     start: dt.date | None = None
+    distinct: DistinctHistories | None = None
+    """The customers' distinct histories, when computed beforehand (see build_report)."""
 
     @property
     def chosen_by_aic(self) -> bool:
@@ -119,7 +122,9 @@ class LifetimeReport:
         """P(alive), expected purchases and CLV of every customer, with intervals."""
         fitted = self.fits[self.scored_model]
         summary = self.summary
-        history = distinct_histories(summary.frequency, summary.recency, summary.age)
+        history = self.distinct
+        if history is None:
+            history = distinct_histories(summary.frequency, summary.recency, summary.age)
         x, t_x, age = history.frequency, history.recency, history.age
         forecast = fitted.model.forecast(self.horizon, self.discount_rate, x, t_x, age)
         dert = fitted.model.dert(self.discount_rate, x, t_x, age)
@@ -139,7 +144,10 @@ class LifetimeReport:
             frequency=summary.frequency,
             monetary_value=summary.monetary_value,
         )
-        return Scores(history, forecast, purchases, dert, clv, band, total, dert[history.index] * spend)
+        scores = Scores(history, forecast, purchases, dert, clv, band, total, dert[history.index] * spend)
+        del spend
+        release_free_memory()
+        return scores
 
     def as_dict(self, describe: Describe = _code) -> dict[str, object]:
         """The report as JSON-ready values; `describe` turns a warning into a sentence."""
@@ -232,14 +240,18 @@ def build_report(
         period_days=period_days,
         start=None if start is None else (start - _EPOCH).days,
     )
+    release_free_memory()
     names = list(FITTERS) if models == "all" else [models]
     histories = summary.histories()
     # The spend model is fitted beside the purchase models, in a thread (numpy and scipy leave
     # the interpreter free on arrays this large).
     with ThreadPoolExecutor(1) as pool:
         spend_job = None if log.amount is None else pool.submit(_fit_spend, summary)
+        # The customers' distinct histories, which scoring needs, are found meanwhile too.
+        distinct_job = pool.submit(distinct_histories, summary.frequency, summary.recency, summary.age)
         fits = {name: FITTERS[name](histories) for name in names}
         spend = None if spend_job is None else spend_job.result()
+        distinct = distinct_job.result()
     scored_model = _lowest_aic(fits)
     holdout = None
     if summary.holdout_frequency is not None and summary.holdout_periods is not None:
@@ -263,6 +275,7 @@ def build_report(
         calibration_end=calibration_end,
         holdout_end=holdout_end,
         start=start,
+        distinct=distinct,
     )
 
 
@@ -279,8 +292,9 @@ def _lowest_aic(fits: dict[str, FittedModel]) -> str:
     return min(sound, key=lambda name: sound[name].aic)
 
 
-def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> None:
-    """One CSV row per customer (comma-separated, decimal point), in customer id order."""
+def write_scores(report: LifetimeReport, customer_ids: npt.NDArray[np.bytes_], path: Path) -> None:
+    """One CSV row per customer (comma-separated, decimal point), in customer id order;
+    customer_ids is the log's table of ids (TransactionLog.customer_ids)."""
     scores = report.scores
     summary = report.summary
     history = scores.history
@@ -294,7 +308,7 @@ def write_scores(report: LifetimeReport, log: TransactionLog, path: Path) -> Non
     write_score_file(
         path,
         SCORE_COLUMNS,
-        log.customer_ids[summary.customer],
+        customer_ids[summary.customer],
         [
             (shared(history.frequency), 0),
             (shared(history.recency), None),

@@ -15,6 +15,7 @@ the start, when one is given, and after the end of the period studied are left o
 left out, and every zero amount, is counted in RowCounts.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,25 +164,28 @@ def summarise_transactions(
         customers_after_calibration=int((seen & ~eligible).sum()),
     )
 
-    monetary_sum = None
-    if amount is not None:
+    def repeat_spend(amount: FloatArray) -> FloatArray:
         # Repeat spend = calibration spend - spend on the first day (same-day amounts summed).
         after_first = day != first_day[customer]
         if holdout_end is not None:
             after_first &= day <= calibration_end
-        monetary_sum = np.bincount(customer, weights=np.where(after_first, amount, 0.0), minlength=customers)
-        del after_first
+        return np.bincount(customer, weights=np.where(after_first, amount, 0.0), minlength=customers)
 
     origin = int(first_day[eligible].min())
-    purchase_days, last_calibration_day, holdout, repeat_days = _purchase_days(
-        customer,
-        day,
-        customers=customers,
-        origin=origin,
-        calibration_end=calibration_end,
-        last_day=last_day,
-        with_holdout=holdout_end is not None,
-    )
+    # The spend is summed in a thread while purchase days are counted (numpy leaves the
+    # interpreter free on arrays this large).
+    with ThreadPoolExecutor(1) as pool:
+        spend_job = None if amount is None else pool.submit(repeat_spend, amount)
+        purchase_days, last_calibration_day, holdout, repeat_days = _purchase_days(
+            customer,
+            day,
+            customers=customers,
+            origin=origin,
+            calibration_end=calibration_end,
+            last_day=last_day,
+            with_holdout=holdout_end is not None,
+        )
+        monetary_sum = None if spend_job is None else spend_job.result()
     if holdout is not None:
         holdout = holdout[eligible]
 

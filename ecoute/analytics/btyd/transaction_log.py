@@ -10,12 +10,14 @@ decimal comma or point, spaces, no-break spaces or narrow no-break spaces betwee
 """
 
 import csv
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from io import BufferedReader
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -23,15 +25,18 @@ import numpy.typing as npt
 from ecoute.analytics.btyd import csv_fields
 from ecoute.analytics.btyd.amounts import parse_amounts
 from ecoute.analytics.btyd.csv_fields import ByteMatrix, FieldBounds
-from ecoute.analytics.btyd.customer_ids import factorise_ids
+from ecoute.analytics.btyd.customer_ids import NumberedIds, factorise_ids, factorise_numbered, numbered_ids
 from ecoute.analytics.btyd.dates import parse_days
+from ecoute.analytics.btyd.memory import release_free_memory
 
 type IntArray = npt.NDArray[np.int64]
 type FloatArray = npt.NDArray[np.float64]
 type Progress = Callable[[float], None]
 
 _CHUNK_ROWS = 500_000
-_BLOCK_BYTES = 1 << 24
+_BLOCK_BYTES = 1 << 21
+# Room in a buffer for the unfinished line carried over from the block before (it grows for longer).
+_SLACK_BYTES = 1 << 20
 _DELIMITERS = (b";", b"\t", b",")
 _MAX_ID_WIDTH = 256
 _THREADS = 3
@@ -96,8 +101,9 @@ def read_transaction_log(
 ) -> TransactionLog:
     """Read the customer, date and (when present) amount columns of a CSV transaction log.
 
-    The file is read in blocks of whole lines, so memory holds one block of text at a time
-    besides the parsed columns.
+    The file is read in blocks of whole lines, so memory holds two blocks of text at a time
+    besides the parsed columns. Blocks of 2 MiB take less memory and less time than larger ones:
+    each array made from a block stays small and is reused by the allocator.
     """
     size = max(1, path.stat().st_size)
     with ExitStack() as stack:
@@ -114,18 +120,30 @@ def read_transaction_log(
         columns = _Columns(names, customer_index, date_index, amount_index)
         pool = stack.enter_context(ThreadPoolExecutor(_THREADS))
         reader = _BlockReader(columns, _sniff_delimiter(header)[0], pool)
+        # Two buffers serve every block in turn: the file is read into one while the block in
+        # the other is parsed, after the end of the last line of the block before (nothing else
+        # is copied). Fresh memory for each block would cost more, in page faults, than parsing it.
+        buffers = (_Buffer(_BLOCK_BYTES + _SLACK_BYTES), _Buffer(_BLOCK_BYTES + _SLACK_BYTES))
+        current = 0
+        buffers[current].put(rest)
         done = len(header)
         while True:
-            more = stream.read(_BLOCK_BYTES)
-            text = rest + more
-            block, rest = (text, b"") if not more else _split_at_last_line(text)
-            if block:
-                reader.add(block)
-            done += len(block)
-            if progress is not None and block:
-                progress(min(1.0, done / size))
+            buffer = buffers[current]
+            more = buffer.fill(stream, _BLOCK_BYTES)
+            end = buffer.size if not more else _last_line_end(buffer.data, buffer.size)
+            unfinished = bytes(buffer.data[end : buffer.size])
+            if end:
+                reader.add(buffer, end)
+                done += end
+                if progress is not None:
+                    progress(min(1.0, done / size))
+            current = 1 - current
+            # The block the other buffer holds must be parsed before the buffer is filled again.
+            reader.collect(until=buffers[current])
+            buffers[current].put(unfinished)
             if not more:
                 break
+        reader.collect()
     return reader.finish()
 
 
@@ -146,48 +164,56 @@ class _BlockReader:
         self.delimiter = delimiter
         self.lines_before = 1  # the header
         self.cp1252 = False
-        self.id_words: list[npt.NDArray[np.uint64]] = []
-        self.id_lengths: list[npt.NDArray[np.signedinteger[Any]]] = []
+        self.ids: list[NumberedIds | ByteMatrix] = []
+        self.pending: deque[_Pending] = deque()
         self.days: list[IntArray] = []
         self.amounts: list[FloatArray] = []
 
-    def add(self, block: bytes) -> None:
-        if not block.isascii() and not self.cp1252:
+    def add(self, buffer: "_Buffer", end: int) -> None:
+        """Parse the lines of buffer.data[:end] (whole lines)."""
+        text, data = buffer.data, buffer.array
+        if int(data[:end].max(initial=0)) >= 0x80 and not self.cp1252:
             try:
-                block.decode("utf-8")
+                str(memoryview(text)[:end], "utf-8")
             except UnicodeDecodeError:
                 self.cp1252 = True
         if self.cp1252:
             # A Windows export. cp1252 leaves five bytes undefined: replaced rather than refused.
-            block = block.decode("cp1252", errors="replace").encode("utf-8")
-        buffer = block + bytes(csv_fields.PADDING)
-        data = np.frombuffer(buffer, dtype=np.uint8)
+            converted = bytes(text[:end]).decode("cp1252", errors="replace").encode("utf-8")
+            text = bytearray(converted) + bytearray(csv_fields.PADDING)
+            data, end = np.frombuffer(text, dtype=np.uint8), len(converted)
+        else:
+            # What follows the block (the start of the next line, kept aside) is padding now.
+            buffer.pad(end)
         columns = self.columns
         bounds = csv_fields.split_fields(
             data,
             0,
-            len(block),
+            end,
             delimiter=self.delimiter,
             fields=len(columns.names),
-            quoted=b'"' in block,
+            quoted=text.find(b'"', 0, end) >= 0,
         )
         if isinstance(bounds, csv_fields.BadFieldCount):
-            raise FieldCountError(self._line(block, bounds.offset), len(columns.names), bounds.fields)
-        trim = any(special in block for special in (b" ", b"\t", b'"'))
-        for first in range(0, bounds.rows, _CHUNK_ROWS):
-            chunk = slice(first, min(first + _CHUNK_ROWS, bounds.rows))
-            self._parse(block, data, bounds, chunk, trim)
-        self.lines_before += block.count(b"\n")
+            self.collect()  # a bad value in an earlier block comes first
+            line = self.lines_before + text.count(b"\n", 0, bounds.offset) + 1
+            raise FieldCountError(line, len(columns.names), bounds.fields)
+        trim = any(text.find(special, 0, end) >= 0 for special in (b" ", b"\t", b'"'))
+        jobs = [
+            self._submit(data, bounds, slice(first, min(first + _CHUNK_ROWS, bounds.rows)), trim)
+            for first in range(0, bounds.rows, _CHUNK_ROWS)
+        ]
+        self.pending.append(_Pending(text, bounds, self.lines_before, buffer, jobs))
+        self.lines_before += text.count(b"\n", 0, end)
 
-    def _parse(
-        self, block: bytes, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool
-    ) -> None:
+    def _submit(self, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool) -> "_Jobs":
         """Parse the columns of a chunk of rows, each in a thread of its own (numpy leaves the
-        interpreter free); a bad value is reported as it would be column after column."""
+        interpreter free)."""
         columns = self.columns
 
-        def customer_ids() -> ByteMatrix:
-            return ByteMatrix.take(data, bounds, columns.customer, chunk, limit=_MAX_ID_WIDTH + 1, trim=trim)
+        def customer_ids() -> NumberedIds | ByteMatrix:
+            ids = ByteMatrix.take(data, bounds, columns.customer, chunk, limit=_MAX_ID_WIDTH + 1, trim=trim)
+            return numbered_ids(ids.values, ids.lengths) or ids
 
         def days() -> tuple[IntArray, int | None]:
             return parse_days(ByteMatrix.take(data, bounds, columns.date, chunk, trim=trim))
@@ -197,53 +223,99 @@ class _BlockReader:
 
         id_job, day_job = self.pool.submit(customer_ids), self.pool.submit(days)
         amount_job = None if columns.amount is None else self.pool.submit(amounts, columns.amount)
-        ids = id_job.result()
-        if int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
+        return _Jobs(chunk, id_job, day_job, amount_job)
+
+    def collect(self, until: "_Buffer | None" = None) -> None:
+        """Keep the columns of the blocks submitted, in order: all of them, or up to the last one
+        that lies in `until`. A bad value is reported as it would be row after row, column after
+        column."""
+        while self.pending and (until is None or any(block.buffer is until for block in self.pending)):
+            block = self.pending.popleft()
+            for jobs in block.jobs:
+                self._keep(block, jobs)
+
+    def _keep(self, block: "_Pending", jobs: "_Jobs") -> None:
+        columns, chunk = self.columns, jobs.chunk
+        ids = jobs.ids.result()
+        if isinstance(ids, ByteMatrix) and int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
             row = chunk.start + int(np.argmax(ids.lengths))
-            raise self._bad_value(block, bounds, row, columns.customer, "customer")
-        day, bad_row = day_job.result()
+            raise self._bad_value(block, row, columns.customer, "customer")
+        day, bad_row = jobs.days.result()
         if bad_row is not None:
-            raise self._bad_value(block, bounds, chunk.start + bad_row, columns.date, "date")
-        if amount_job is not None and columns.amount is not None:
-            values, bad_row = amount_job.result()
+            raise self._bad_value(block, chunk.start + bad_row, columns.date, "date")
+        if jobs.amounts is not None and columns.amount is not None:
+            values, bad_row = jobs.amounts.result()
             if bad_row is not None:
-                raise self._bad_value(block, bounds, chunk.start + bad_row, columns.amount, "amount")
+                raise self._bad_value(block, chunk.start + bad_row, columns.amount, "amount")
             self.amounts.append(values)
-        self.id_words.append(ids.words())
-        self.id_lengths.append(ids.lengths)
+        self.ids.append(ids)
         self.days.append(day)
 
     def finish(self) -> TransactionLog:
         rows = sum(days.size for days in self.days)
         if rows == 0:
             raise EmptyFileError
-        words = max(part.shape[1] for part in self.id_words)
-        id_words = np.zeros((rows, words), dtype=np.uint64)
-        start = 0
-        for part in self.id_words:
-            id_words[start : start + part.shape[0], : part.shape[1]] = part
-            start += part.shape[0]
-        self.id_words.clear()
-        id_lengths = np.concatenate(self.id_lengths)
-        self.id_lengths.clear()
+        # The blocks of text are gone: their memory goes back before the columns are joined.
+        release_free_memory()
         customer = np.empty(rows, dtype=np.int64)
-        customer_ids = factorise_ids(id_words, id_lengths, customer)
-        del id_words, id_lengths
+        numbered = [part for part in self.ids if isinstance(part, NumberedIds)]
+        customer_ids = factorise_numbered(numbered, customer) if len(numbered) == len(self.ids) else None
+        del numbered
+        if customer_ids is None:
+            customer_ids = self._factorise_words(customer)
+        self.ids.clear()
         day = np.concatenate(self.days)
         self.days.clear()
         amount = np.concatenate(self.amounts) if self.columns.amount is not None else None
         self.amounts.clear()
+        release_free_memory()
         return TransactionLog(customer_ids=customer_ids, customer=customer, day=day, amount=amount)
 
-    def _line(self, block: bytes, offset: int) -> int:
-        return self.lines_before + block.count(b"\n", 0, offset) + 1
+    def _factorise_words(self, customer: IntArray) -> npt.NDArray[np.bytes_]:
+        """The general path: every id's bytes as words, then factorise_ids."""
+        parts = [
+            (part.words(), np.full(part.number.size, part.width))
+            if isinstance(part, NumberedIds)
+            else (part.words(), part.lengths)
+            for part in self.ids
+        ]
+        self.ids.clear()
+        width = max(words.shape[1] for words, _ in parts)
+        id_words = np.zeros((customer.size, width), dtype=np.uint64)
+        start = 0
+        for words, _ in parts:
+            id_words[start : start + words.shape[0], : words.shape[1]] = words
+            start += words.shape[0]
+        id_lengths = np.concatenate([lengths for _, lengths in parts])
+        del parts
+        return factorise_ids(id_words, id_lengths, customer)
 
-    def _bad_value(
-        self, block: bytes, bounds: FieldBounds, row: int, column: int, kind: str
-    ) -> BadValueError:
-        start, stop = bounds.field(row, column)
-        value = block[start:stop].decode("utf-8", errors="replace").strip().strip('"')
-        return BadValueError(self._line(block, start), self.columns.names[column], value, kind)
+    def _bad_value(self, block: "_Pending", row: int, column: int, kind: str) -> BadValueError:
+        start, stop = block.bounds.field(row, column)
+        value = bytes(block.text[start:stop]).decode("utf-8", errors="replace").strip().strip('"')
+        line = block.lines_before + block.text.count(b"\n", 0, start) + 1
+        return BadValueError(line, self.columns.names[column], value, kind)
+
+
+@dataclass(frozen=True)
+class _Jobs:
+    """The parsing of one chunk of rows, a job per column."""
+
+    chunk: slice
+    ids: "Future[NumberedIds | ByteMatrix]"
+    days: "Future[tuple[IntArray, int | None]]"
+    amounts: "Future[tuple[FloatArray, int | None]] | None"
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A block of lines whose chunks are being parsed."""
+
+    text: bytearray
+    bounds: FieldBounds
+    lines_before: int
+    buffer: "_Buffer"
+    jobs: list[_Jobs]
 
 
 def _read_header(stream: BinaryIO) -> tuple[bytes, bytes]:
@@ -261,20 +333,55 @@ def _read_header(stream: BinaryIO) -> tuple[bytes, bytes]:
     return header.rstrip(b"\r"), rest
 
 
-def _split_at_last_line(text: bytes) -> tuple[bytes, bytes]:
-    """Whole lines, and the incomplete line after them (newlines in quotes do not end a line)."""
-    cut = text.rfind(b"\n")
+class _Buffer:
+    """A bytearray the file is read into, with room for padding after what it holds."""
+
+    def __init__(self, capacity: int) -> None:
+        self.data = bytearray(capacity + csv_fields.PADDING)
+        self.array = np.frombuffer(self.data, dtype=np.uint8)
+        self.size = 0
+
+    def put(self, text: bytes) -> None:
+        """Hold `text` alone, at the start."""
+        self.size = 0
+        self._make_room(len(text))
+        self.data[: len(text)] = text
+        self.size = len(text)
+
+    def fill(self, stream: BufferedReader, wanted: int) -> int:
+        """Read up to `wanted` more bytes after what the buffer holds; how many were read."""
+        self._make_room(self.size + wanted)
+        read = stream.readinto(memoryview(self.data)[self.size : self.size + wanted]) or 0
+        self.size += read
+        return read
+
+    def pad(self, end: int) -> None:
+        """Zero the padding after data[:end] (what lies there must have been kept aside)."""
+        self.array[end : end + csv_fields.PADDING] = 0
+
+    def _make_room(self, size: int) -> None:
+        if size + csv_fields.PADDING > len(self.data):
+            # A line longer than a block: a larger buffer (the array view goes with the old one).
+            grown = bytearray(2 * size + csv_fields.PADDING)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+            self.array = np.frombuffer(self.data, dtype=np.uint8)
+
+
+def _last_line_end(text: bytearray, size: int) -> int:
+    """The end of the last whole line of text[:size] (newlines in quotes do not end a line), or 0."""
+    cut = text.rfind(b"\n", 0, size)
     if cut < 0:
-        return b"", text
-    if b'"' in text:
-        data = np.frombuffer(text, dtype=np.uint8)
+        return 0
+    if text.find(b'"', 0, size) >= 0:
+        data = np.frombuffer(text, dtype=np.uint8, count=size)
         newlines = np.flatnonzero(data == ord("\n"))
         quotes = np.flatnonzero(data == ord('"'))
         outside = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
         if outside.size == 0:
-            return b"", text
+            return 0
         cut = int(outside[-1])
-    return text[: cut + 1], text[cut + 1 :]
+    return cut + 1
 
 
 def _header_names(header: bytes) -> list[str]:

@@ -140,11 +140,15 @@ class Command(BaseCommand):
                 _("No customer made a first purchase on or before the calibration end %(date)s.")
                 % {"date": calibration_end.isoformat()}
             ) from None
+        # Only the ids of the log are needed from here: its rows' columns are freed before the
+        # customers are scored.
+        customer_ids = log.customer_ids
+        del log
         if options["scores"] is not None:
             if progress:
                 progress.say(_("Writing scores…"))
             try:
-                write_scores(report, log, options["scores"])
+                write_scores(report, customer_ids, options["scores"])
             except OSError as error:
                 raise CommandError(
                     _("Cannot write %(path)s: %(reason)s")
