@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,9 +45,14 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         form.initial.update(audience_initial(started_from))
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user  # type: ignore[assignment]
-        campaign = form.save()
-        messages.success(request, _("The campaign is saved as a draft: check its size, then launch it."))
-        return redirect("retention:campaign_detail", campaign_id=campaign.pk)
+        try:
+            with transaction.atomic():
+                campaign = form.save()
+        except IntegrityError:  # the same name saved at the same moment by someone else
+            form.add_error("name", _("A campaign of this name exists already: choose another name."))
+        else:
+            messages.success(request, _("The campaign is saved as a draft: check its size, then launch it."))
+            return redirect("retention:campaign_detail", campaign_id=campaign.pk)
     audience = form.audience() if form.is_bound and form.is_valid() else started_from
     context = {"form": form, **power_context(org, audience, form.initial.get("control_share"))}
     return render(request, "retention/campaign_form.html", context, status=400 if form.errors else 200)

@@ -165,3 +165,58 @@ def test_the_list_shows_the_organizations_campaigns_only(
     page = member_client(owner).get(reverse("retention:campaign_list")).content.decode()
     assert "La nôtre" in page
     assert "La leur" not in page
+
+
+def test_a_second_campaign_of_the_same_name_is_refused_with_the_field_named(org: Organization) -> None:
+    # Given a campaign called "Printemps"
+    client = _client(org, Role.ANALYST)
+    assert client.post(reverse("retention:campaign_create"), FORM).status_code == 302
+    # When another is saved under the same name, whatever its case
+    response = client.post(reverse("retention:campaign_create"), {**FORM, "name": "printemps"})
+    # Then the form answers 400 naming the name, and nothing more is written
+    assert response.status_code == 400
+    assert "Une campagne de ce nom existe déjà" in response.content.decode()
+    assert Campaign.objects.count() == 1
+
+
+def test_the_same_name_in_another_organization_is_free(org: Organization, other_org: Organization) -> None:
+    campaign_of(other_org, name="Printemps")
+    response = _client(org, Role.ANALYST).post(reverse("retention:campaign_create"), FORM)
+    assert response.status_code == 302
+    assert Campaign.objects.filter(name="Printemps").count() == 2
+
+
+def test_the_narrowing_is_read_once_and_becomes_the_audience(
+    org: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a form carrying the lost customers page's filters (a key repeated: the last one counts)
+    from urllib.parse import parse_qsl as real
+
+    from ecoute.retention import campaign_forms
+
+    reads: list[str] = []
+
+    def counting(query: str) -> list[tuple[str, str]]:
+        reads.append(query)
+        return real(query)
+
+    monkeypatch.setattr(campaign_forms, "parse_qsl", counting)
+    narrowing = "nps=detractor&recency=2y%2B&recency=1-2y"
+    # When it is saved
+    response = _client(org, Role.ANALYST).post(
+        reverse("retention:campaign_create"), {**FORM, "narrowing": narrowing}
+    )
+    # Then the query string was read once, and the campaign targets those filters
+    assert response.status_code == 302
+    assert reads == [narrowing]
+    assert Campaign.objects.get().audience == {"status": "lost", "nps": "detractor", "recency": "1-2y"}
+
+
+@pytest.mark.parametrize("narrowing", ["nps=angry", "value=1e309", "recency=%00", "clv=" + "x" * 400])
+def test_a_bad_narrowing_is_refused_naming_the_filter(org: Organization, narrowing: str) -> None:
+    response = _client(org, Role.ANALYST).post(
+        reverse("retention:campaign_create"), {**FORM, "narrowing": narrowing}
+    )
+    assert response.status_code == 400
+    assert narrowing.split("=", maxsplit=1)[0] in response.content.decode()
+    assert not Campaign.objects.exists()
