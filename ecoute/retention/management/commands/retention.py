@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ecoute.accounts.models import Organization
 from ecoute.lib.quantities import grouped
@@ -48,12 +48,27 @@ class Command(BaseCommand):
 
     def _score(self, organization: Organization) -> None:
         report = score_and_classify(organization)
+        for model, message in report.warnings:
+            self.stderr.write(f"{model}: {message}")
+        if report.unreliable:
+            raise CommandError(
+                ngettext(
+                    "No lifetime model describes the purchases of %(customers)s customer "
+                    "(see above why): no score is stored, those of the last sound fit are kept.",
+                    "No lifetime model describes the purchases of %(customers)s customers "
+                    "(see above why): no score is stored, those of the last sound fit are kept.",
+                    report.customers,
+                )
+                % {"customers": grouped(report.customers)}
+            )
         if report.scored_model is None:
             self.stdout.write(_("No purchases yet: no customer to score."))
             return
         self.stdout.write(
-            _("%(customers)s customers scored with %(model)s.")
+            ngettext(
+                "%(customers)s customer scored with %(model)s.",
+                "%(customers)s customers scored with %(model)s.",
+                report.customers,
+            )
             % {"customers": grouped(report.customers), "model": report.scored_model}
         )
-        for model, message in report.warnings:
-            self.stderr.write(f"{model}: {message}")
