@@ -20,7 +20,7 @@ from ecoute.messaging.sending import send_due_messages
 from ecoute.retention.actions import launch_campaign
 from ecoute.retention.campaign_launch import CampaignLaunchError
 from ecoute.retention.models import CampaignMember
-from tests.factories import SurveyFactory
+from tests.factories import OrganizationFactory, SurveyFactory
 from tests.retention.campaigns import campaign_of, slipping_customer, treating
 from tests.smtp_sink import SmtpSink
 
@@ -214,3 +214,25 @@ def test_the_survey_action_invites_the_treatment_group_through_planning(org: Org
     treated = set(CampaignMember.objects.filter(group="treatment").values_list("customer_id", flat=True))
     assert invited == treated
     assert report.survey_invited == len(treated)
+
+
+def test_a_bounced_address_is_kept_with_the_reason_and_not_queued(org: Organization) -> None:
+    # Given two treated customers with consent: one whose address bounced (written in capitals), and
+    # the same address suppressed in another organization for the other one, which does not count
+    from ecoute.messaging.models import Suppression
+
+    campaign = campaign_of(org, control_share="0.05")
+    bounced = slipping_customer(org, email="Parti@Example.fr")
+    reachable = slipping_customer(org, email="reste@example.fr")
+    Suppression.objects.create(organization=org, address="parti@example.fr", reason="hard_bounce")
+    other = OrganizationFactory.create(slug="ailleurs")
+    Suppression.objects.create(organization=other, address="reste@example.fr", reason="complaint")
+    treating(campaign, bounced, reachable)
+    # When the campaign is launched
+    report = launch_campaign(campaign, now=LAUNCH)
+    # Then only the reachable customer's e-mail is queued, and the other says why
+    assert report.emails_queued == 1
+    assert report.skipped == {"suppressed": 1}
+    reasons = dict(CampaignMember.objects.values_list("customer_id", "skipped_reason"))
+    assert reasons == {bounced.pk: "suppressed", reachable.pk: ""}
+    assert list(Message.objects.values_list("to_address", flat=True)) == ["reste@example.fr"]
