@@ -93,6 +93,18 @@ class CampaignForm(forms.ModelForm[Campaign]):
             for name in ("email_subject_fr", "email_body_fr"):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, _("The e-mail needs a subject and a text in French."))
+            english = [
+                name for name in ("email_subject_en", "email_body_en") if (cleaned.get(name) or "").strip()
+            ]
+            if len(english) == 1:
+                missing = "email_body_en" if english == ["email_subject_en"] else "email_subject_en"
+                self.add_error(
+                    missing,
+                    _(
+                        "The English e-mail needs a subject and a text, or neither (English readers "
+                        "then get the French one)."
+                    ),
+                )
         known = known_customer_fields(self.organization)
         for name in TEXT_FIELDS:
             for problem in check_placeholders(cleaned.get(name) or "", known):

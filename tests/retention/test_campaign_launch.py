@@ -236,3 +236,20 @@ def test_a_bounced_address_is_kept_with_the_reason_and_not_queued(org: Organizat
     reasons = dict(CampaignMember.objects.values_list("customer_id", "skipped_reason"))
     assert reasons == {bounced.pk: "suppressed", reachable.pk: ""}
     assert list(Message.objects.values_list("to_address", flat=True)) == ["reste@example.fr"]
+
+
+def test_an_english_reader_gets_the_french_email_whole_when_it_has_no_english_text(
+    org: Organization, smtp_sink: SmtpSink, policy: ContactPolicy
+) -> None:
+    # Given a campaign whose English e-mail has a subject but no text (saved before the form refused it)
+    campaign = campaign_of(org, control_share="0.05", email_body_en="")
+    english = slipping_customer(org, first_name="Ann", language="en")
+    treating(campaign, english)
+    with time_machine.travel(LAUNCH, tick=False):
+        launch_campaign(campaign)
+        send_due_messages()
+    # Then the English reader gets the French e-mail, subject and text alike, said to be French
+    (received,) = smtp_sink.messages
+    assert received["Subject"] == "Ann, vous nous manquez"
+    assert "Bonjour Ann," in _text(received)
+    assert received["Content-Language"] == "fr"

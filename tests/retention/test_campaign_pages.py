@@ -220,3 +220,14 @@ def test_a_bad_narrowing_is_refused_naming_the_filter(org: Organization, narrowi
     assert response.status_code == 400
     assert narrowing.split("=", maxsplit=1)[0] in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"), [("email_subject_en", "email_body_en"), ("email_body_en", "email_subject_en")]
+)
+def test_an_english_email_needs_its_subject_and_its_text(org: Organization, given: str, missing: str) -> None:
+    response = _client(org, Role.ANALYST).post(reverse("retention:campaign_create"), {**FORM, given: "Hello"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == [missing]
+    assert not Campaign.objects.exists()
