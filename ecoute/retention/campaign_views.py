@@ -16,6 +16,7 @@ from ecoute.accounts.decorators import member_required
 from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.lib.quantities import grouped
 from ecoute.retention.actions import launch_campaign, record_call_outcome
+from ecoute.retention.call_list import call_list, may_call
 from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_forms import CallOutcomeForm, CampaignForm, audience_from, audience_initial
 from ecoute.retention.campaign_launch import CampaignLaunchError
@@ -117,14 +118,11 @@ def campaign_launch(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @member_required("work_calls")
 def campaign_calls(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_for_org_or_404(Campaign, current_organization(request), pk=campaign_id)
-    members = (
-        CampaignMember.objects.filter(campaign=campaign, group=CampaignGroup.TREATMENT)
-        .exclude(customer__phone="")
-        .select_related("customer")
-        .order_by("outcome", "id")
-    )
-    page = Paginator(members, CALLS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"member": m, "form": CallOutcomeForm(initial={"outcome": m.outcome})} for m in page]
+    page = Paginator(call_list(campaign), CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {"member": m, "form": CallOutcomeForm(initial={"outcome": m.outcome}), "may_call": may_call(m)}
+        for m in page
+    ]
     context = {"campaign": campaign, "page": page, "rows": rows, "launched": campaign.launched_at is not None}
     return render(request, "retention/campaign_calls.html", context)
 

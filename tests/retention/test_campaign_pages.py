@@ -231,3 +231,27 @@ def test_an_english_email_needs_its_subject_and_its_text(org: Organization, give
     errors = response.context["form"].errors
     assert list(errors) == [missing]
     assert not Campaign.objects.exists()
+
+
+def test_the_call_list_gives_no_number_of_a_customer_who_refused_calls(org: Organization) -> None:
+    # Given a launched call campaign: one customer withdrew phone marketing consent, one asked not
+    # to be contacted at all, one never said anything
+    from ecoute.messaging.models import Suppression
+    from tests.factories import ConsentFactory
+    from tests.retention.campaigns import treating
+
+    refused = slipping_customer(org, phone="+33611111111")
+    ConsentFactory.create(customer=refused, channel="phone", purpose="marketing", granted=False)
+    quiet = slipping_customer(org, phone="+33622222222")
+    Suppression.objects.create(organization=org, customer=quiet, reason="do_not_contact")
+    callable_ = slipping_customer(org, phone="+33633333333")
+    campaign = treating(campaign_of(org, email_enabled=False, calls_enabled=True), refused, quiet, callable_)
+    launch_campaign(campaign, now=LAUNCH)
+    # When an agent opens the call list
+    page = _client(org, Role.AGENT).get(reverse("retention:campaign_calls", args=[campaign.pk]))
+    html = page.content.decode()
+    # Then only the customer who may be called has a number to dial; the others are marked
+    assert "+33633333333" in html
+    assert "+33611111111" not in html
+    assert "+33622222222" not in html
+    assert html.count('data-testid="do-not-call"') == 2
