@@ -61,3 +61,23 @@ def test_a_lift_beyond_100_points_is_never_promised() -> None:
     assert "can detect a lift of +97.0 pts or more" in small
     assert "could not detect even a lift of 100 points" in tiny
     assert "118" not in tiny
+
+
+def test_a_tiny_control_group_of_a_past_campaign_does_not_set_the_baseline(org: Organization) -> None:
+    # Given a finished campaign whose control group was one customer, who came back (a rate of 100 %)
+    from datetime import UTC, datetime, timedelta
+
+    from ecoute.retention.campaign_results import DEFAULT_BASELINE, baseline_rate
+    from ecoute.retention.models import CampaignMember
+    from tests.factories import TransactionFactory
+
+    launched = datetime(2026, 1, 5, tzinfo=UTC)
+    past = campaign_of(org, name="Hiver", status="launched", launched_at=launched, window_days=30)
+    customer = slipping_customer(org)
+    CampaignMember.objects.create(
+        organization=org, campaign=past, customer=customer, group="control", status_at_launch="lost"
+    )
+    TransactionFactory.create(customer=customer, occurred_at=launched + timedelta(days=3))
+    # When the baseline of the next campaign's power is chosen
+    # Then that rate of 1 customer is not taken for what comes back anyway
+    assert baseline_rate(org, datetime(2026, 3, 1, tzinfo=UTC)) == DEFAULT_BASELINE
