@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.lib.quantities import grouped
-from ecoute.retention.actions import launch_campaign, record_call_outcome
+from ecoute.retention.actions import launch_campaign, record_call_outcome, save_campaign_draft
 from ecoute.retention.call_list import call_list, may_call
 from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_forms import CallOutcomeForm, CampaignForm, audience_from, audience_initial
@@ -56,6 +56,39 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             return redirect("retention:campaign_detail", campaign_id=campaign.pk)
     audience = form.audience() if form.is_bound and form.is_valid() else started_from
     context = {"form": form, **power_context(org, audience, form.initial.get("control_share"))}
+    return render(request, "retention/campaign_form.html", context, status=400 if form.errors else 200)
+
+
+@member_required("manage_campaigns")
+def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """A draft's audience, actions and texts changed; a launched campaign is what it was launched as."""
+    org = current_organization(request)
+    campaign = get_for_org_or_404(Campaign, org, pk=campaign_id)
+    if campaign.status != CampaignStatus.DRAFT:
+        messages.error(request, _("This campaign is launched: it can no longer be changed."))
+        return redirect("retention:campaign_detail", campaign_id=campaign.pk)
+    form = CampaignForm(request.POST or None, instance=campaign, organization=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_campaign_draft(form)
+        except CampaignLaunchError as error:
+            messages.error(request, str(error))
+        except IntegrityError:
+            form.add_error("name", _("A campaign of this name exists already: choose another name."))
+        else:
+            messages.success(request, _("The draft is saved."))
+        if not form.errors:
+            return redirect("retention:campaign_detail", campaign_id=campaign.pk)
+    audience = (
+        form.audience()
+        if form.is_bound and form.is_valid()
+        else CampaignAudience.from_json(campaign.audience)
+    )
+    context = {
+        "form": form,
+        "campaign": campaign,
+        **power_context(org, audience, str(form["control_share"].value()).replace(",", ".")),
+    }
     return render(request, "retention/campaign_form.html", context, status=400 if form.errors else 200)
 
 
