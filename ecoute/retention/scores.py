@@ -183,6 +183,12 @@ def copy_statuses_to_scores(organization: Organization) -> None:
         )
 
 
+def _lock(organization: Organization) -> None:
+    """Writers of an organization's scores and statuses take its row in turn: two scorings at once
+    would each delete the scores the other had not written yet, then write theirs twice."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+
+
 def _note_scored(organization: Organization, now: datetime) -> None:
     RetentionRules.objects.get_or_create(organization=organization)
     RetentionRules.objects.filter(organization=organization).update(scores_computed_at=now)
@@ -231,6 +237,7 @@ def score_customers(organization: Organization, now: datetime | None = None) -> 
         records.append(_fit_record(organization, "gamma_gamma", spend, summary, now))
     at = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():
+        _lock(organization)
         ModelFit.objects.bulk_create(records)
         scored_fit = next(record for record in records if record.model == scored)
         CustomerScore.objects.filter(organization=organization).delete()
@@ -269,6 +276,7 @@ def _keep_unreliable_fits(
     started = time.perf_counter()
     records = [_fit_record(organization, name, fitted, summary, now) for name, fitted in fits.items()]
     with transaction.atomic():
+        _lock(organization)
         ModelFit.objects.bulk_create(records)
         _note_scored(organization, now)
     timings.writing += time.perf_counter() - started
