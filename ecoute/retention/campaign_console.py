@@ -95,7 +95,7 @@ def results_text(campaign: Campaign, now: datetime) -> str:
         )
         lines += _group_lines(segment["groups"])
     if report["emails"]:
-        lines += ["", _("E-mails: %(counts)s") % {"counts": " · ".join(report["emails"])}]
+        lines += ["", " · ".join(report["emails"])]
     if report["skipped"]:
         lines += [_("Customers not e-mailed: %(counts)s") % {"counts": " · ".join(report["skipped"])}]
     return "\n".join(lines) + "\n"

@@ -253,3 +253,25 @@ def test_an_english_reader_gets_the_french_email_whole_when_it_has_no_english_te
     assert received["Subject"] == "Ann, vous nous manquez"
     assert "Bonjour Ann," in _text(received)
     assert received["Content-Language"] == "fr"
+
+
+def test_the_report_counts_the_emails_in_words_that_agree(
+    org: Organization, smtp_sink: SmtpSink, policy: ContactPolicy
+) -> None:
+    # Given a launched campaign: one e-mail sent, one stopped by a withdrawal of consent
+    from ecoute.retention.campaign_report import report_context
+
+    sent, withdrawn = slipping_customer(org), slipping_customer(org)
+    campaign = treating(campaign_of(org, control_share="0.05"), sent, withdrawn)
+    with time_machine.travel(LAUNCH, tick=False):
+        launch_campaign(campaign)
+        Consent.objects.create(
+            organization=org, customer=withdrawn, channel="email", purpose="marketing", granted=False
+        )
+        send_due_messages()
+        # When the report is read in French
+        campaign.refresh_from_db()
+        with translation.override("fr"):
+            emails = report_context(campaign, LAUNCH + timedelta(days=1))["emails"]
+    # Then each line agrees with its number and says why an e-mail did not leave
+    assert emails == ["1 e-mail envoyé", "1 e-mail non envoyé\u00a0: consentement retiré ou adresse écartée"]
