@@ -55,8 +55,15 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The campaign is saved as a draft: check its size, then launch it."))
             return redirect("retention:campaign_detail", campaign_id=campaign.pk)
     audience = form.audience() if form.is_bound and form.is_valid() else started_from
-    context = {"form": form, **power_context(org, audience, form.initial.get("control_share"))}
-    return render(request, "retention/campaign_form.html", context, status=400 if form.errors else 200)
+    # A filter of the page's query string that does not read is said, not silently widened to "any".
+    problems = () if form.is_bound else started_from.segment.problems
+    context = {
+        "form": form,
+        "problems": problems,
+        **power_context(org, audience, form.initial.get("control_share")),
+    }
+    bad = form.errors or problems
+    return render(request, "retention/campaign_form.html", context, status=400 if bad else 200)
 
 
 @member_required("manage_campaigns")

@@ -255,3 +255,13 @@ def test_the_call_list_gives_no_number_of_a_customer_who_refused_calls(org: Orga
     assert "+33611111111" not in html
     assert "+33622222222" not in html
     assert html.count('data-testid="do-not-call"') == 2
+
+
+def test_a_campaign_started_from_a_segment_with_a_bad_filter_says_so(org: Organization) -> None:
+    # Given the lost customers page's link with a filter that does not read
+    client = _client(org, Role.ANALYST)
+    # When the campaign form is opened from it
+    response = client.get(reverse("retention:campaign_create"), {"status": "lost", "nps": "angry"})
+    # Then the form answers 400 naming the filter left out, instead of silently targeting everyone
+    assert response.status_code == 400
+    assert "Le filtre dernier niveau NPS «\u00a0angry\u00a0» est ignoré" in response.content.decode()
