@@ -275,3 +275,31 @@ def test_the_report_counts_the_emails_in_words_that_agree(
             emails = report_context(campaign, LAUNCH + timedelta(days=1))["emails"]
     # Then each line agrees with its number and says why an e-mail did not leave
     assert emails == ["1 e-mail envoyé", "1 e-mail non envoyé\u00a0: consentement retiré ou adresse écartée"]
+
+
+@pytest.mark.parametrize(
+    ("suppression", "reason"),
+    [
+        ({"reason": "do_not_contact"}, "do_not_contact"),
+        ({"reason": "hard_bounce", "address": "x"}, "hard_bounce"),
+    ],
+)
+def test_do_not_contact_or_a_bounce_after_launch_stops_the_email_at_send_time(
+    org: Organization, smtp_sink: SmtpSink, policy: ContactPolicy, suppression: dict[str, str], reason: str
+) -> None:
+    # Given a launched campaign whose treated customer asks not to be contacted, or whose address
+    # bounces (another message), before the campaign's e-mail leaves
+    from ecoute.messaging.models import Suppression
+
+    customer = slipping_customer(org, email="Jeanne@Example.fr")
+    campaign = treating(campaign_of(org, control_share="0.05"), customer)
+    with time_machine.travel(LAUNCH, tick=False):
+        launch_campaign(campaign)
+        target = {"address": "jeanne@example.fr"} if "address" in suppression else {"customer": customer}
+        Suppression.objects.create(organization=org, reason=suppression["reason"], **target)
+        # When the outbox sends
+        send_due_messages()
+    # Then nothing reached the server and the message says why
+    assert smtp_sink.messages == []
+    message = Message.objects.get()
+    assert (message.status, message.status_reason) == ("suppressed", reason)
