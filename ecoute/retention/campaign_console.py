@@ -106,8 +106,8 @@ def _with_interval(value: str, interval: str) -> str:
 
 
 def _group_lines(groups: list[Any]) -> list[str]:
-    # "95 %% interval" is the page's own string (templates double their percent signs).
-    interval = _("95 %% interval") % {}
+    # "95%% interval" is the pages' own string (templates double their percent signs).
+    interval = _("95%% interval") % {}
     headers = [_("Group"), _("Customers (n)"), _("Came back"), interval, _("Revenue per customer")]
     rows = [headers, *[[g.name, g.n, g.rate, g.interval, g.revenue] for g in groups]]
     widths = [max(len(row[column]) for row in rows) for column in range(len(headers))]

@@ -106,7 +106,7 @@ def test_the_text_report_reads_in_the_readers_language(org: Organization, finish
         in french
     )
     assert "Lancée le 10 mars 2026" in french
-    assert "Effet (campagne − témoin)\u00a0: +20,0 pts (+2,2 pts à +37,8 pts), p = 0,044" in french
+    assert "Effet (campagne − témoin)\u00a0: +20,0 pts (+2,2 pts à +37,8 pts), p\u00a0=\u00a00,044" in french
     assert "The campaign brought back 8 customers more than doing nothing, ± 7" in english
     assert "Launched on March 10, 2026" in english
     assert "+20.0 pts" in english
