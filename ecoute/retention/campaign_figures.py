@@ -102,13 +102,19 @@ def group_rows(comparison: Comparison, currency: str) -> list[GroupFigures]:
         (_("Control group"), lift.control_successes, lift.control_n, revenue.control_mean),
     ):
         estimate = wilson(successes, n)
+        # An empty group has no rate: Wilson's 0–100 % would read as a finding.
+        interval = (
+            ""
+            if estimate.estimate is None
+            else _("%(low)s–%(high)s%%")
+            % {"low": grouped(estimate.low, 1), "high": grouped(estimate.high, 1)}
+        )
         rows.append(
             GroupFigures(
                 name,
                 grouped(n),
                 percent(estimate.estimate) if estimate.estimate is not None else "—",
-                _("%(low)s–%(high)s%%")
-                % {"low": grouped(estimate.low, 1), "high": grouped(estimate.high, 1)},
+                interval,
                 money(mean, currency) if mean is not None else "—",
             )
         )

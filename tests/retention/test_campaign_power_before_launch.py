@@ -81,3 +81,27 @@ def test_a_tiny_control_group_of_a_past_campaign_does_not_set_the_baseline(org: 
     # When the baseline of the next campaign's power is chosen
     # Then that rate of 1 customer is not taken for what comes back anyway
     assert baseline_rate(org, datetime(2026, 3, 1, tzinfo=UTC)) == DEFAULT_BASELINE
+
+
+def test_an_empty_group_of_a_launched_campaign_shows_no_rate_nor_interval(org: Organization) -> None:
+    # Given a campaign launched on one customer, who fell in the campaign group
+    from datetime import UTC, datetime
+
+    from ecoute.retention.actions import launch_campaign
+    from ecoute.retention.campaign_figures import group_rows
+    from ecoute.retention.campaign_results import campaign_results
+    from tests.retention.campaigns import treating
+
+    customer = slipping_customer(org)
+    campaign = treating(campaign_of(org), customer)
+    launch_campaign(campaign, now=datetime(2026, 3, 10, tzinfo=UTC))
+    campaign.refresh_from_db()
+    results = campaign_results(campaign, datetime(2026, 3, 20, tzinfo=UTC))
+    assert results is not None
+    # When its groups are written
+    with translation.override("fr"):
+        treated, held_out = group_rows(results.overall, "EUR")
+    # Then the empty control group has no rate, no interval and no revenue, rather than "0,0–100,0 %"
+    assert (treated.n, held_out.n) == ("1", "0")
+    assert (held_out.rate, held_out.interval, held_out.revenue) == ("—", "", "—")
+    assert treated.interval == "0,0 – 79,3\u00a0%"
