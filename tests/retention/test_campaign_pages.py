@@ -265,3 +265,17 @@ def test_a_campaign_started_from_a_segment_with_a_bad_filter_says_so(org: Organi
     # Then the form answers 400 naming the filter left out, instead of silently targeting everyone
     assert response.status_code == 400
     assert "Le filtre dernier niveau NPS «\u00a0angry\u00a0» est ignoré" in response.content.decode()
+
+
+def test_a_campaign_with_an_empty_audience_is_not_launched(org: Organization) -> None:
+    # Given a draft whose audience has nobody now (only an active customer in the shop)
+    slipping_customer(org, "active")
+    campaign = campaign_of(org)
+    # When an analyst launches it
+    client = _client(org, Role.ANALYST)
+    response = client.post(reverse("retention:campaign_launch", args=[campaign.pk]), follow=True)
+    # Then it stays a draft, without members, and the page says why
+    assert "Aucun client n’est dans l’audience de cette campagne pour l’instant." in response.content.decode()
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.launched_at) == ("draft", None)
+    assert not CampaignMember.objects.exists()
