@@ -279,3 +279,12 @@ def test_a_campaign_with_an_empty_audience_is_not_launched(org: Organization) ->
     campaign.refresh_from_db()
     assert (campaign.status, campaign.launched_at) == ("draft", None)
     assert not CampaignMember.objects.exists()
+
+
+def test_the_form_shows_no_label_of_its_hidden_filters(org: Organization) -> None:
+    # The lost customers page's filters ride in a hidden field: no stray "Narrowing" label, untranslated
+    page = _client(org, Role.ANALYST).get(reverse("retention:campaign_create"), {"nps": "detractor"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Narrowing" not in html
+    assert 'type="hidden" name="narrowing" value="nps=detractor"' in html
