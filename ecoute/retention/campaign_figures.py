@@ -173,5 +173,5 @@ def power_text(power: Power) -> str:
         ) % {"groups": groups, "baseline": baseline}
     return _(
         "%(groups)s, and %(baseline)s coming back anyway, the campaign can detect a lift of %(lift)s "
-        "or more (5 %% level, power 80 %%)."
+        "or more (5%% level, power 80%%)."
     ) % {"groups": groups, "baseline": baseline, "lift": points(power.minimum_detectable_lift)}

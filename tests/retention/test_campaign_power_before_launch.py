@@ -105,3 +105,14 @@ def test_an_empty_group_of_a_launched_campaign_shows_no_rate_nor_interval(org: O
     assert (treated.n, held_out.n) == ("1", "0")
     assert (held_out.rate, held_out.interval, held_out.revenue) == ("—", "", "—")
     assert treated.interval == "0,0 – 79,3\u00a0%"
+
+
+def test_the_draft_says_its_audience_in_one_sentence_with_english_percentages(org: Organization) -> None:
+    for _n in range(40):
+        slipping_customer(org)
+    campaign = campaign_of(org)
+    client = member_client(MembershipFactory.create(organization=org, role=Role.ANALYST))
+    page = client.get(reverse("retention:campaign_detail", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Audience now: Lost or at-risk customers.</p>" in html
+    assert "(5% level, power 80%)" in html
