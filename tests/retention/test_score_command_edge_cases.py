@@ -21,16 +21,23 @@ from tests.retention.purchases import customer_buying
 NOW = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
 
 
+def _english(org: Organization) -> None:
+    org.language = "en"
+    org.save(update_fields=["language"])
+
+
 def _score(org: Organization) -> tuple[str, str]:
+    _english(org)
     out, err = StringIO(), StringIO()
-    with translation.override("en"):
+    with translation.override("fr"):  # the command speaks the organization's language, not this one
         call_command("retention", "score", "--org", org.slug, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
 def _refused(org: Organization) -> tuple[str, str]:
+    _english(org)
     err = StringIO()
-    with translation.override("en"), pytest.raises(CommandError) as refusal:
+    with translation.override("fr"), pytest.raises(CommandError) as refusal:
         call_command("retention", "score", "--org", org.slug, stdout=StringIO(), stderr=err)
     return str(refusal.value), err.getvalue()
 
@@ -100,13 +107,13 @@ def test_the_command_exits_1_with_a_message_and_no_traceback(org: Organization) 
     # When the command runs as a user runs it
     finished = subprocess.run(
         [sys.executable, "manage.py", "retention", "score", "--org", org.slug],
-        env=subprocess_env(LANGUAGE_CODE="fr"),
+        env=subprocess_env(LANGUAGE_CODE="en"),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    # Then it exits 1 with the reason in French, and no traceback
+    # Then it exits 1 with the reason in the organization's language (French), and no traceback
     assert finished.returncode == 1
     assert "Aucun modèle" in finished.stderr
     assert "Traceback" not in finished.stderr
