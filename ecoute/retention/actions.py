@@ -3,12 +3,14 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.forms import ModelForm
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization, User
 from ecoute.customers.models import Channel, Consent, Purpose
-from ecoute.retention.campaign_launch import LaunchReport, launch
-from ecoute.retention.models import CallOutcome, Campaign, CampaignMember, RetentionRules
+from ecoute.retention.campaign_launch import CampaignLaunchError, LaunchReport, launch
+from ecoute.retention.models import CallOutcome, Campaign, CampaignMember, CampaignStatus, RetentionRules
 from ecoute.retention.statuses import StatusReport, recompute_statuses
 
 
@@ -32,6 +34,16 @@ def launch_campaign(campaign: Campaign, by: User | None = None, now: datetime | 
     """Launch the campaign: members snapshotted and split, actions queued for the treatment group, in
     one transaction (see campaign_launch.py)."""
     return launch(campaign, now or timezone.now(), by)
+
+
+def save_campaign_draft(form: ModelForm[Campaign]) -> Campaign:
+    """Save the form's changes to a draft, under the lock a launch takes: CampaignLaunchError, writing
+    nothing, when the campaign was launched meanwhile (its members are already what it was)."""
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=form.instance.pk)
+        if locked.status != CampaignStatus.DRAFT:
+            raise CampaignLaunchError(_("This campaign is launched: it can no longer be changed."))
+        return form.save()
 
 
 @transaction.atomic

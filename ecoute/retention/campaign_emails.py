@@ -39,21 +39,23 @@ def reader_language(campaign: Campaign, customer: Customer) -> str:
     return campaign.organization.language if campaign.organization.language in LANGUAGES else "fr"
 
 
-def _own_text(campaign: Campaign, field: str, language: str) -> str:
-    english = str(getattr(campaign, f"{field}_en") or "")
-    return english if language == "en" and english else str(getattr(campaign, f"{field}_fr") or "")
+def _own_texts(campaign: Campaign, language: str) -> tuple[str, str, str]:
+    """(language, subject, body) of the campaign's own e-mail: the English one only when it has both
+    a subject and a text, so that no e-mail mixes the two languages."""
+    if language == "en" and campaign.email_subject_en.strip() and campaign.email_body_en.strip():
+        return "en", campaign.email_subject_en, campaign.email_body_en
+    return "fr", campaign.email_subject_fr, campaign.email_body_fr
 
 
 def campaign_email(campaign: Campaign, customer: Customer, kind: str) -> CampaignEmail:
     """The personalised e-mail (`EMAIL`) or the programme invitation (`PROGRAM`) for this customer."""
     language = reader_language(campaign, customer)
     values = customer_values(customer)
+    link = ""
+    if kind == EMAIL:
+        language, subject, body = _own_texts(campaign, language)
     with translation.override(language):
-        if kind == EMAIL:
-            subject = _own_text(campaign, "email_subject", language)
-            body = _own_text(campaign, "email_body", language)
-            link = ""
-        else:
+        if kind == PROGRAM:
             subject = _("{first_name|Hello}, join our loyalty programme")
             body = _(
                 "Hello {first_name|},\n\nWe would be glad to see you again. Our loyalty programme "

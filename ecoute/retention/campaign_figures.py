@@ -102,13 +102,19 @@ def group_rows(comparison: Comparison, currency: str) -> list[GroupFigures]:
         (_("Control group"), lift.control_successes, lift.control_n, revenue.control_mean),
     ):
         estimate = wilson(successes, n)
+        # An empty group has no rate: Wilson's 0–100 % would read as a finding.
+        interval = (
+            ""
+            if estimate.estimate is None
+            else _("%(low)s–%(high)s%%")
+            % {"low": grouped(estimate.low, 1), "high": grouped(estimate.high, 1)}
+        )
         rows.append(
             GroupFigures(
                 name,
                 grouped(n),
                 percent(estimate.estimate) if estimate.estimate is not None else "—",
-                _("%(low)s–%(high)s%%")
-                % {"low": grouped(estimate.low, 1), "high": grouped(estimate.high, 1)},
+                interval,
                 money(mean, currency) if mean is not None else "—",
             )
         )
@@ -143,15 +149,29 @@ def attributed_figure(revenue: RevenueDifference, currency: str) -> Figure:
 
 def power_text(power: Power) -> str:
     """Before launch: the smallest lift these groups can show, and a warning when they are too small."""
-    if power.minimum_detectable_lift is None:
+    audience = power.treatment_n + power.control_n
+    if audience == 0:
         return _("No customer is in this audience now: the campaign could tell nothing.")
+    if power.minimum_detectable_lift is None:  # one group is empty: nothing to compare
+        return ngettext(
+            "With %(count)s customer in the audience, one of the two groups would be empty: the "
+            "campaign could not be compared with doing nothing.",
+            "With %(count)s customers in the audience, one of the two groups would be empty: the "
+            "campaign could not be compared with doing nothing.",
+            audience,
+        ) % {"count": grouped(audience)}
+    groups = ngettext(
+        "With %(treatment)s customer in the campaign and %(control)s in the control group",
+        "With %(treatment)s customers in the campaign and %(control)s in the control group",
+        power.treatment_n,
+    ) % {"treatment": grouped(power.treatment_n), "control": grouped(power.control_n)}
+    baseline = percent(power.baseline * 100)
+    if power.minimum_detectable_lift >= 1:  # more than every customer coming back: no lift shows
+        return _(
+            "%(groups)s, and %(baseline)s coming back anyway, the campaign could not detect even a "
+            "lift of 100 points."
+        ) % {"groups": groups, "baseline": baseline}
     return _(
-        "With %(treatment)s customers in the campaign and %(control)s in the control group, and "
-        "%(baseline)s coming back anyway, the campaign can detect a lift of %(lift)s or more "
-        "(5 %% level, power 80 %%)."
-    ) % {
-        "treatment": grouped(power.treatment_n),
-        "control": grouped(power.control_n),
-        "baseline": percent(power.baseline * 100),
-        "lift": points(power.minimum_detectable_lift),
-    }
+        "%(groups)s, and %(baseline)s coming back anyway, the campaign can detect a lift of %(lift)s "
+        "or more (5%% level, power 80%%)."
+    ) % {"groups": groups, "baseline": baseline, "lift": points(power.minimum_detectable_lift)}

@@ -56,6 +56,8 @@ class CampaignForm(forms.ModelForm[Campaign]):
             "call_script": forms.Textarea(attrs={"rows": 4}),
         }
 
+    _audience: CampaignAudience
+
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
@@ -70,14 +72,39 @@ class CampaignForm(forms.ModelForm[Campaign]):
         if self.instance.pk:
             self.initial.update(audience_initial(CampaignAudience.from_json(self.instance.audience)))
 
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data.get("name") or "").strip()
+        # The organization is not a field of the form, so Django's own check of the unique
+        # (organization, name) constraint does not run: a second campaign of that name would fail
+        # only when written.
+        taken = Campaign.objects.for_org(self.organization).filter(name__iexact=name)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("A campaign of this name exists already: choose another name."))
+        return name
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._clean_audience(cleaned)
         if not any(cleaned.get(name) for name in ACTION_FIELDS):
             raise forms.ValidationError(_("Choose at least one action."))
         if cleaned.get("email_enabled"):
             for name in ("email_subject_fr", "email_body_fr"):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, _("The e-mail needs a subject and a text in French."))
+            english = [
+                name for name in ("email_subject_en", "email_body_en") if (cleaned.get(name) or "").strip()
+            ]
+            if len(english) == 1:
+                missing = "email_body_en" if english == ["email_subject_en"] else "email_subject_en"
+                self.add_error(
+                    missing,
+                    _(
+                        "The English e-mail needs a subject and a text, or neither (English readers "
+                        "then get the French one)."
+                    ),
+                )
         known = known_customer_fields(self.organization)
         for name in TEXT_FIELDS:
             for problem in check_placeholders(cleaned.get(name) or "", known):
@@ -92,19 +119,23 @@ class CampaignForm(forms.ModelForm[Campaign]):
     def action_fields(self) -> list[forms.BoundField]:
         return [field for field in self if field.name not in AUDIENCE_FIELDS]
 
-    def clean_narrowing(self) -> str:
-        narrowing = str(self.cleaned_data.get("narrowing") or "")
+    def clean_narrowing(self) -> dict[str, str]:
+        """The lost customers page's filters, read once from the query string the form carries."""
+        return dict(parse_qsl(str(self.cleaned_data.get("narrowing") or "")))
+
+    def _clean_audience(self, cleaned: dict[str, Any]) -> None:
+        if "statuses" not in cleaned or "narrowing" not in cleaned:
+            return  # already refused: its field says why
         try:
-            CampaignAudience.from_fields(TARGETED, "", "", dict(parse_qsl(narrowing)))
+            self._audience = CampaignAudience.from_fields(
+                cleaned["statuses"], cleaned.get("store", ""), cleaned.get("region", ""), cleaned["narrowing"]
+            )
         except CampaignAudienceError as error:
-            raise forms.ValidationError(str(error)) from error
-        return narrowing
+            self.add_error(None, str(error))
 
     def audience(self) -> CampaignAudience:
-        data = self.cleaned_data
-        return audience_from(
-            data["statuses"], data.get("store", ""), data.get("region", ""), data["narrowing"]
-        )
+        """The audience the valid form describes (read in clean())."""
+        return self._audience
 
     def save(self, commit: bool = True) -> Campaign:
         self.instance.audience = self.audience().to_json()

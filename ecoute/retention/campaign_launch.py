@@ -2,8 +2,9 @@
 falls in the treatment or the control group by the campaign's hash, and the actions are queued for the
 treatment group only (the control group is the "doing nothing" the lift is measured against).
 
-E-mails are queued for treatment members who have an address, no do-not-contact and a current
-marketing consent by e-mail now; the others are kept with the reason. The outbox checks consent,
+E-mails are queued for treatment members who have an address, no do-not-contact, an address that
+neither bounced nor complained, and a current marketing consent by e-mail now; the others are kept
+with the reason. The outbox checks consent,
 suppressions and contact pressure again when each e-mail leaves. The "why did you leave" survey
 invites the treatment members through listening's own planning (its audience, consent to surveys,
 pressure, gap and cooldown), so nothing here decides who may be asked.
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import User
@@ -119,6 +121,13 @@ def _queue_emails(campaign: Campaign, treated: QuerySet[CampaignMember], report:
                     customer=OuterRef("customer"), reason=SuppressionReason.DO_NOT_CONTACT
                 )
             ),
+            # An address that bounced or complained is refused by the outbox: not worth queuing.
+            suppressed=Exists(
+                Suppression.objects.active().filter(
+                    Q(customer=OuterRef("customer")) | Q(address=Lower(Trim(OuterRef("customer__email")))),
+                    organization=campaign.organization,
+                )
+            ),
         )
         .order_by("pk")
     )
@@ -132,6 +141,8 @@ def _queue_emails(campaign: Campaign, treated: QuerySet[CampaignMember], report:
             member.skipped_reason = MemberSkip.NO_ADDRESS
         elif member.do_not_contact:
             member.skipped_reason = MemberSkip.DO_NOT_CONTACT
+        elif member.suppressed:
+            member.skipped_reason = MemberSkip.SUPPRESSED
         elif not member.marketing:
             member.skipped_reason = MemberSkip.NO_CONSENT
         else:

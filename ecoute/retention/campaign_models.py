@@ -114,6 +114,7 @@ class MemberSkip(models.TextChoices):
     NO_ADDRESS = "no_address", _("no e-mail address")
     NO_CONSENT = "consent", _("no marketing consent")
     DO_NOT_CONTACT = "do_not_contact", _("do not contact")
+    SUPPRESSED = "suppressed", _("address suppressed (bounce or complaint)")
 
 
 class CampaignMember(OrgOwned):

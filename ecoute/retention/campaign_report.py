@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from ecoute.accounts.models import Organization
 from ecoute.analytics.lift import DEFAULT_CONTROL_SHARE, minimum_detectable_lift
@@ -91,9 +92,36 @@ def report_context(campaign: Campaign, now: datetime) -> dict[str, Any]:
             }
             for segment in results.segments
         ],
-        "emails": [_counted(MessageStatus(status).label, n) for status, n in sorted(emails.items())],
+        "emails": [
+            EMAIL_COUNTS[MessageStatus(status)] % {"count": grouped(n), "n": n}
+            for status, n in sorted(emails.items())
+        ],
         "skipped": [_counted(MemberSkip(reason).label, n) for reason, n in sorted(skipped.items())],
     }
+
+
+# What became of the campaign's e-mails, in words that agree with their number (the outbox's own
+# labels are shared with survey invitations, of another gender in French).
+EMAIL_COUNTS = {
+    MessageStatus.QUEUED: ngettext_lazy(
+        "%(count)s e-mail waiting to be sent", "%(count)s e-mails waiting to be sent", "n"
+    ),
+    MessageStatus.SENDING: ngettext_lazy("%(count)s e-mail being sent", "%(count)s e-mails being sent", "n"),
+    MessageStatus.SENT: ngettext_lazy("%(count)s e-mail sent", "%(count)s e-mails sent", "n"),
+    MessageStatus.FAILED: ngettext_lazy(
+        "%(count)s e-mail failed (the server refused it)",
+        "%(count)s e-mails failed (the server refused them)",
+        "n",
+    ),
+    MessageStatus.CANCELLED: ngettext_lazy(
+        "%(count)s e-mail not sent: contact pressure", "%(count)s e-mails not sent: contact pressure", "n"
+    ),
+    MessageStatus.SUPPRESSED: ngettext_lazy(
+        "%(count)s e-mail not sent: consent withdrawn or address suppressed",
+        "%(count)s e-mails not sent: consent withdrawn or address suppressed",
+        "n",
+    ),
+}
 
 
 def _counted(label: object, count: int) -> str:

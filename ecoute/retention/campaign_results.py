@@ -12,7 +12,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
-from ecoute.analytics.lift import Lift, RevenueDifference, revenue_difference, two_proportion_lift
+from ecoute.analytics.lift import (
+    MINIMUM_GROUP,
+    Lift,
+    RevenueDifference,
+    revenue_difference,
+    two_proportion_lift,
+)
 from ecoute.customers.models import Transaction
 from ecoute.retention.campaign_models import Campaign, CampaignGroup, CampaignMember
 from ecoute.retention.models import ActivityStatus
@@ -122,8 +128,9 @@ DEFAULT_BASELINE = 0.10
 
 
 def baseline_rate(organization: Organization, now: datetime) -> float:
-    """The reactivation rate of the control group of the organization's last finished campaign, or
-    DEFAULT_BASELINE."""
+    """The reactivation rate of the control group of the organization's last finished campaign whose
+    control group was large enough to tell (MINIMUM_GROUP: a control group of two gives 0 % or 50 %),
+    or DEFAULT_BASELINE."""
     finished = [
         c
         for c in Campaign.objects.for_org(organization).exclude(launched_at=None).order_by("-launched_at")[:5]
@@ -131,6 +138,7 @@ def baseline_rate(organization: Organization, now: datetime) -> float:
     ]
     for campaign in finished:
         lift = campaign_results(campaign, now)
-        if lift is not None and lift.overall.lift.control_rate is not None and lift.overall.lift.control_n:
-            return lift.overall.lift.control_rate
+        held_out = None if lift is None else lift.overall.lift
+        if held_out is not None and held_out.control_rate is not None and held_out.control_n >= MINIMUM_GROUP:
+            return held_out.control_rate
     return DEFAULT_BASELINE

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_POST
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
 from ecoute.lib.quantities import grouped
-from ecoute.retention.actions import launch_campaign, record_call_outcome
+from ecoute.retention.actions import launch_campaign, record_call_outcome, save_campaign_draft
+from ecoute.retention.call_list import call_list, may_call
 from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_forms import CallOutcomeForm, CampaignForm, audience_from, audience_initial
 from ecoute.retention.campaign_launch import CampaignLaunchError
@@ -44,11 +46,56 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         form.initial.update(audience_initial(started_from))
     if request.method == "POST" and form.is_valid():
         form.instance.created_by = request.user  # type: ignore[assignment]
-        campaign = form.save()
-        messages.success(request, _("The campaign is saved as a draft: check its size, then launch it."))
-        return redirect("retention:campaign_detail", campaign_id=campaign.pk)
+        try:
+            with transaction.atomic():
+                campaign = form.save()
+        except IntegrityError:  # the same name saved at the same moment by someone else
+            form.add_error("name", _("A campaign of this name exists already: choose another name."))
+        else:
+            messages.success(request, _("The campaign is saved as a draft: check its size, then launch it."))
+            return redirect("retention:campaign_detail", campaign_id=campaign.pk)
     audience = form.audience() if form.is_bound and form.is_valid() else started_from
-    context = {"form": form, **power_context(org, audience, form.initial.get("control_share"))}
+    # A filter of the page's query string that does not read is said, not silently widened to "any".
+    problems = () if form.is_bound else started_from.segment.problems
+    context = {
+        "form": form,
+        "problems": problems,
+        **power_context(org, audience, form.initial.get("control_share")),
+    }
+    bad = form.errors or problems
+    return render(request, "retention/campaign_form.html", context, status=400 if bad else 200)
+
+
+@member_required("manage_campaigns")
+def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """A draft's audience, actions and texts changed; a launched campaign is what it was launched as."""
+    org = current_organization(request)
+    campaign = get_for_org_or_404(Campaign, org, pk=campaign_id)
+    if campaign.status != CampaignStatus.DRAFT:
+        messages.error(request, _("This campaign is launched: it can no longer be changed."))
+        return redirect("retention:campaign_detail", campaign_id=campaign.pk)
+    form = CampaignForm(request.POST or None, instance=campaign, organization=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_campaign_draft(form)
+        except CampaignLaunchError as error:
+            messages.error(request, str(error))
+        except IntegrityError:
+            form.add_error("name", _("A campaign of this name exists already: choose another name."))
+        else:
+            messages.success(request, _("The draft is saved."))
+        if not form.errors:
+            return redirect("retention:campaign_detail", campaign_id=campaign.pk)
+    audience = (
+        form.audience()
+        if form.is_bound and form.is_valid()
+        else CampaignAudience.from_json(campaign.audience)
+    )
+    context = {
+        "form": form,
+        "campaign": campaign,
+        **power_context(org, audience, str(form["control_share"].value()).replace(",", ".")),
+    }
     return render(request, "retention/campaign_form.html", context, status=400 if form.errors else 200)
 
 
@@ -111,14 +158,11 @@ def campaign_launch(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @member_required("work_calls")
 def campaign_calls(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_for_org_or_404(Campaign, current_organization(request), pk=campaign_id)
-    members = (
-        CampaignMember.objects.filter(campaign=campaign, group=CampaignGroup.TREATMENT)
-        .exclude(customer__phone="")
-        .select_related("customer")
-        .order_by("outcome", "id")
-    )
-    page = Paginator(members, CALLS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"member": m, "form": CallOutcomeForm(initial={"outcome": m.outcome})} for m in page]
+    page = Paginator(call_list(campaign), CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {"member": m, "form": CallOutcomeForm(initial={"outcome": m.outcome}), "may_call": may_call(m)}
+        for m in page
+    ]
     context = {"campaign": campaign, "page": page, "rows": rows, "launched": campaign.launched_at is not None}
     return render(request, "retention/campaign_calls.html", context)
 

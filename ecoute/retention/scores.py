@@ -11,7 +11,7 @@ one of lowest AIC among those that are not degenerate; Gamma-Gamma gives the spe
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import batched, repeat
@@ -55,6 +55,8 @@ class ScoreReport:
     timings: ScoreTimings
     warnings: list[tuple[str, str]] = field(default_factory=list)
     """(model, what its fit's warning means) in the active language."""
+    unreliable: bool = False
+    """Every purchase model's fit is degenerate: the fits are kept, no score is stored."""
 
 
 def _lowest_aic(fits: dict[str, FittedModel]) -> str:
@@ -181,6 +183,12 @@ def copy_statuses_to_scores(organization: Organization) -> None:
         )
 
 
+def _lock(organization: Organization) -> None:
+    """Writers of an organization's scores and statuses take its row in turn: two scorings at once
+    would each delete the scores the other had not written yet, then write theirs twice."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+
+
 def _note_scored(organization: Organization, now: datetime) -> None:
     RetentionRules.objects.get_or_create(organization=organization)
     RetentionRules.objects.filter(organization=organization).update(scores_computed_at=now)
@@ -201,6 +209,8 @@ def score_customers(organization: Organization, now: datetime | None = None) -> 
     engine_summary = _engine_summary(summary)
     histories = engine_summary.histories()
     fits = {name: fitter(histories) for name, fitter in FITTERS.items()}
+    if all(fitted.degenerate for fitted in fits.values()):
+        return _keep_unreliable_fits(organization, fits, summary, now, timings)
     scored = _lowest_aic(fits)
     spend = None
     try:
@@ -227,6 +237,7 @@ def score_customers(organization: Organization, now: datetime | None = None) -> 
         records.append(_fit_record(organization, "gamma_gamma", spend, summary, now))
     at = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic():
+        _lock(organization)
         ModelFit.objects.bulk_create(records)
         scored_fit = next(record for record in records if record.model == scored)
         CustomerScore.objects.filter(organization=organization).delete()
@@ -245,8 +256,31 @@ def score_customers(organization: Organization, now: datetime | None = None) -> 
     engine_fits: dict[str, FittedModel | FittedSpend] = {**fits}
     if spend is not None:
         engine_fits["gamma_gamma"] = spend
-    warnings = [(name, warning_message(w)) for name, fitted in engine_fits.items() for w in fitted.warnings]
-    return ScoreReport(summary.customers, scored, records, timings, warnings)
+    return ScoreReport(summary.customers, scored, records, timings, _warnings(engine_fits))
+
+
+def _warnings(fits: Mapping[str, FittedModel | FittedSpend]) -> list[tuple[str, str]]:
+    return [(name, warning_message(w)) for name, fitted in fits.items() for w in fitted.warnings]
+
+
+def _keep_unreliable_fits(
+    organization: Organization,
+    fits: dict[str, FittedModel],
+    summary: PurchaseSummary,
+    now: datetime,
+    timings: ScoreTimings,
+) -> ScoreReport:
+    """No model describes these purchases (no repeat buyer, too few customers, parameters at their
+    edge): scores from such a fit are no estimates (everyone "0 % chance still active"), so none is
+    stored and the scores of the last sound fit, if any, stay. The fits are kept with their warnings."""
+    started = time.perf_counter()
+    records = [_fit_record(organization, name, fitted, summary, now) for name, fitted in fits.items()]
+    with transaction.atomic():
+        _lock(organization)
+        ModelFit.objects.bulk_create(records)
+        _note_scored(organization, now)
+    timings.writing += time.perf_counter() - started
+    return ScoreReport(summary.customers, None, records, timings, _warnings(fits), unreliable=True)
 
 
 def score_and_classify(organization: Organization, now: datetime | None = None) -> ScoreReport:

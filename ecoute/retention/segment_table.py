@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ecoute.analytics.interval_sums import SummedInterval
 from ecoute.customers.models import Customer
@@ -63,8 +64,17 @@ def summed_amount(summed: SummedInterval, currency: str) -> Amount:
     """ "12 300 €" with "9 800 € to 15 100 €"; a dash when no customer of the group is scored."""
     if not summed.values:
         return Amount("—", "")
+    value = money(summed.estimate, currency, 0)
+    if summed.without_interval == summed.values:  # "1 200 € to 1 200 €" would claim a certainty
+        return Amount(value, _("no interval"))
     interval = interval_text(money(summed.low, currency, 0), money(summed.high, currency, 0))
-    return Amount(money(summed.estimate, currency, 0), interval)
+    if summed.without_interval:
+        interval = ngettext(
+            "%(interval)s, %(count)s customer without an interval",
+            "%(interval)s, %(count)s customers without an interval",
+            summed.without_interval,
+        ) % {"interval": interval, "count": grouped(summed.without_interval)}
+    return Amount(value, interval)
 
 
 def segment_row(

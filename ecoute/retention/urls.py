@@ -24,6 +24,7 @@ urlpatterns = [
     path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
     path("campaigns/size/", campaign_views.campaign_size, name="campaign_size"),
     path("campaigns/<int:campaign_id>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:campaign_id>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:campaign_id>/launch/", campaign_views.campaign_launch, name="campaign_launch"),
     path("campaigns/<int:campaign_id>/calls/", campaign_views.campaign_calls, name="campaign_calls"),
     path(

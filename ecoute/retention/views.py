@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -120,4 +120,8 @@ def lost_customers(request: HttpRequest) -> HttpResponse:
 def lost_customers_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
     """The customers of the segment the page shows, as a CSV or Excel file; recorded in the audit log."""
     org = current_organization(request)
-    return export_segment(request, org, RetentionSegment.from_query(request.GET), ExportFormat(file_format))
+    segment = RetentionSegment.from_query(request.GET)
+    if segment.problems:  # a file of a wider segment than asked for would go to a mailing tool
+        text = "\n".join([*segment.problems, _("Nothing was exported: correct the filter.")])
+        return HttpResponseBadRequest(text + "\n", content_type="text/plain; charset=utf-8")
+    return export_segment(request, org, segment, ExportFormat(file_format))

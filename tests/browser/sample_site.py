@@ -129,6 +129,7 @@ def seed_sample_site(owner: Membership) -> SampleSite:
         organization, name="Vous nous manquez — printemps", calls_enabled=True, call_script="Bonjour…"
     )
     launch_campaign(campaign, user)
+    draft_campaign = campaign_of(organization, name="Brouillon d’automne, à relire avant lancement")
     return SampleSite(
         ids={
             "customer_id": customer.pk,
@@ -157,5 +158,6 @@ def seed_sample_site(owner: Membership) -> SampleSite:
             "listening:answer_score": {"token": answer_token, "score": "9"},
             "listening:public_answer": {"token": public_token},
             "messaging:unsubscribe": {"token": unsubscribe_token},
+            "retention:campaign_edit": {"campaign_id": draft_campaign.pk},
         },
     )

@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LAUNCH = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 WORDS = {
     "fr": {"new": "Nouvelle campagne", "save": "Enregistrer le brouillon", "launch": "Lancer la campagne",
-           "answer": "La campagne a fait revenir", "nav": "Campagnes"},
+           "answer": "La campagne a fait revenir", "nav": "Campagnes", "edit": "Modifier le brouillon"},
     "en": {"new": "New campaign", "save": "Save the draft", "launch": "Launch the campaign",
-           "answer": "The campaign brought back", "nav": "Campaigns"},
+           "answer": "The campaign brought back", "nav": "Campaigns", "edit": "Change the draft"},
 }  # fmt: skip
 
 
@@ -67,6 +67,12 @@ def test_create_launch_and_read_the_report(
             # And the draft shows its power before launch
             expect(page.get_by_test_id("campaign-size")).to_be_visible()
             screenshot(page, f"campaign-draft-{language}-{name}")
+            # And the draft can still be changed: its form shows what it is, and saves back to it
+            page.get_by_role("link", name=words["edit"]).click()
+            expect(page.locator("[name=name]")).to_have_value("Printemps")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+            screenshot(page, f"campaign-edit-{language}-{name}")
+            page.get_by_role("button", name=words["save"]).click()
             page.get_by_role("button", name=words["launch"]).click()
             expect(page.get_by_test_id("campaign-answer")).to_be_visible()
 

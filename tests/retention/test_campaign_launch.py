@@ -20,7 +20,7 @@ from ecoute.messaging.sending import send_due_messages
 from ecoute.retention.actions import launch_campaign
 from ecoute.retention.campaign_launch import CampaignLaunchError
 from ecoute.retention.models import CampaignMember
-from tests.factories import SurveyFactory
+from tests.factories import OrganizationFactory, SurveyFactory
 from tests.retention.campaigns import campaign_of, slipping_customer, treating
 from tests.smtp_sink import SmtpSink
 
@@ -214,3 +214,92 @@ def test_the_survey_action_invites_the_treatment_group_through_planning(org: Org
     treated = set(CampaignMember.objects.filter(group="treatment").values_list("customer_id", flat=True))
     assert invited == treated
     assert report.survey_invited == len(treated)
+
+
+def test_a_bounced_address_is_kept_with_the_reason_and_not_queued(org: Organization) -> None:
+    # Given two treated customers with consent: one whose address bounced (written in capitals), and
+    # the same address suppressed in another organization for the other one, which does not count
+    from ecoute.messaging.models import Suppression
+
+    campaign = campaign_of(org, control_share="0.05")
+    bounced = slipping_customer(org, email="Parti@Example.fr")
+    reachable = slipping_customer(org, email="reste@example.fr")
+    Suppression.objects.create(organization=org, address="parti@example.fr", reason="hard_bounce")
+    other = OrganizationFactory.create(slug="ailleurs")
+    Suppression.objects.create(organization=other, address="reste@example.fr", reason="complaint")
+    treating(campaign, bounced, reachable)
+    # When the campaign is launched
+    report = launch_campaign(campaign, now=LAUNCH)
+    # Then only the reachable customer's e-mail is queued, and the other says why
+    assert report.emails_queued == 1
+    assert report.skipped == {"suppressed": 1}
+    reasons = dict(CampaignMember.objects.values_list("customer_id", "skipped_reason"))
+    assert reasons == {bounced.pk: "suppressed", reachable.pk: ""}
+    assert list(Message.objects.values_list("to_address", flat=True)) == ["reste@example.fr"]
+
+
+def test_an_english_reader_gets_the_french_email_whole_when_it_has_no_english_text(
+    org: Organization, smtp_sink: SmtpSink, policy: ContactPolicy
+) -> None:
+    # Given a campaign whose English e-mail has a subject but no text (saved before the form refused it)
+    campaign = campaign_of(org, control_share="0.05", email_body_en="")
+    english = slipping_customer(org, first_name="Ann", language="en")
+    treating(campaign, english)
+    with time_machine.travel(LAUNCH, tick=False):
+        launch_campaign(campaign)
+        send_due_messages()
+    # Then the English reader gets the French e-mail, subject and text alike, said to be French
+    (received,) = smtp_sink.messages
+    assert received["Subject"] == "Ann, vous nous manquez"
+    assert "Bonjour Ann," in _text(received)
+    assert received["Content-Language"] == "fr"
+
+
+def test_the_report_counts_the_emails_in_words_that_agree(
+    org: Organization, smtp_sink: SmtpSink, policy: ContactPolicy
+) -> None:
+    # Given a launched campaign: one e-mail sent, one stopped by a withdrawal of consent
+    from ecoute.retention.campaign_report import report_context
+
+    sent, withdrawn = slipping_customer(org), slipping_customer(org)
+    campaign = treating(campaign_of(org, control_share="0.05"), sent, withdrawn)
+    with time_machine.travel(LAUNCH, tick=False):
+        launch_campaign(campaign)
+        Consent.objects.create(
+            organization=org, customer=withdrawn, channel="email", purpose="marketing", granted=False
+        )
+        send_due_messages()
+        # When the report is read in French
+        campaign.refresh_from_db()
+        with translation.override("fr"):
+            emails = report_context(campaign, LAUNCH + timedelta(days=1))["emails"]
+    # Then each line agrees with its number and says why an e-mail did not leave
+    assert emails == ["1 e-mail envoyé", "1 e-mail non envoyé\u00a0: consentement retiré ou adresse écartée"]
+
+
+@pytest.mark.parametrize(
+    ("suppression", "reason"),
+    [
+        ({"reason": "do_not_contact"}, "do_not_contact"),
+        ({"reason": "hard_bounce", "address": "x"}, "hard_bounce"),
+    ],
+)
+def test_do_not_contact_or_a_bounce_after_launch_stops_the_email_at_send_time(
+    org: Organization, smtp_sink: SmtpSink, policy: ContactPolicy, suppression: dict[str, str], reason: str
+) -> None:
+    # Given a launched campaign whose treated customer asks not to be contacted, or whose address
+    # bounces (another message), before the campaign's e-mail leaves
+    from ecoute.messaging.models import Suppression
+
+    customer = slipping_customer(org, email="Jeanne@Example.fr")
+    campaign = treating(campaign_of(org, control_share="0.05"), customer)
+    with time_machine.travel(LAUNCH, tick=False):
+        launch_campaign(campaign)
+        target = {"address": "jeanne@example.fr"} if "address" in suppression else {"customer": customer}
+        Suppression.objects.create(organization=org, reason=suppression["reason"], **target)
+        # When the outbox sends
+        send_due_messages()
+    # Then nothing reached the server and the message says why
+    assert smtp_sink.messages == []
+    message = Message.objects.get()
+    assert (message.status, message.status_reason) == ("suppressed", reason)

@@ -165,3 +165,126 @@ def test_the_list_shows_the_organizations_campaigns_only(
     page = member_client(owner).get(reverse("retention:campaign_list")).content.decode()
     assert "La nôtre" in page
     assert "La leur" not in page
+
+
+def test_a_second_campaign_of_the_same_name_is_refused_with_the_field_named(org: Organization) -> None:
+    # Given a campaign called "Printemps"
+    client = _client(org, Role.ANALYST)
+    assert client.post(reverse("retention:campaign_create"), FORM).status_code == 302
+    # When another is saved under the same name, whatever its case
+    response = client.post(reverse("retention:campaign_create"), {**FORM, "name": "printemps"})
+    # Then the form answers 400 naming the name, and nothing more is written
+    assert response.status_code == 400
+    assert "Une campagne de ce nom existe déjà" in response.content.decode()
+    assert Campaign.objects.count() == 1
+
+
+def test_the_same_name_in_another_organization_is_free(org: Organization, other_org: Organization) -> None:
+    campaign_of(other_org, name="Printemps")
+    response = _client(org, Role.ANALYST).post(reverse("retention:campaign_create"), FORM)
+    assert response.status_code == 302
+    assert Campaign.objects.filter(name="Printemps").count() == 2
+
+
+def test_the_narrowing_is_read_once_and_becomes_the_audience(
+    org: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a form carrying the lost customers page's filters (a key repeated: the last one counts)
+    from urllib.parse import parse_qsl as real
+
+    from ecoute.retention import campaign_forms
+
+    reads: list[str] = []
+
+    def counting(query: str) -> list[tuple[str, str]]:
+        reads.append(query)
+        return real(query)
+
+    monkeypatch.setattr(campaign_forms, "parse_qsl", counting)
+    narrowing = "nps=detractor&recency=2y%2B&recency=1-2y"
+    # When it is saved
+    response = _client(org, Role.ANALYST).post(
+        reverse("retention:campaign_create"), {**FORM, "narrowing": narrowing}
+    )
+    # Then the query string was read once, and the campaign targets those filters
+    assert response.status_code == 302
+    assert reads == [narrowing]
+    assert Campaign.objects.get().audience == {"status": "lost", "nps": "detractor", "recency": "1-2y"}
+
+
+@pytest.mark.parametrize("narrowing", ["nps=angry", "value=1e309", "recency=%00", "clv=" + "x" * 400])
+def test_a_bad_narrowing_is_refused_naming_the_filter(org: Organization, narrowing: str) -> None:
+    response = _client(org, Role.ANALYST).post(
+        reverse("retention:campaign_create"), {**FORM, "narrowing": narrowing}
+    )
+    assert response.status_code == 400
+    assert narrowing.split("=", maxsplit=1)[0] in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"), [("email_subject_en", "email_body_en"), ("email_body_en", "email_subject_en")]
+)
+def test_an_english_email_needs_its_subject_and_its_text(org: Organization, given: str, missing: str) -> None:
+    response = _client(org, Role.ANALYST).post(reverse("retention:campaign_create"), {**FORM, given: "Hello"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == [missing]
+    assert not Campaign.objects.exists()
+
+
+def test_the_call_list_gives_no_number_of_a_customer_who_refused_calls(org: Organization) -> None:
+    # Given a launched call campaign: one customer withdrew phone marketing consent, one asked not
+    # to be contacted at all, one never said anything
+    from ecoute.messaging.models import Suppression
+    from tests.factories import ConsentFactory
+    from tests.retention.campaigns import treating
+
+    refused = slipping_customer(org, phone="+33611111111")
+    ConsentFactory.create(customer=refused, channel="phone", purpose="marketing", granted=False)
+    quiet = slipping_customer(org, phone="+33622222222")
+    Suppression.objects.create(organization=org, customer=quiet, reason="do_not_contact")
+    callable_ = slipping_customer(org, phone="+33633333333")
+    campaign = treating(campaign_of(org, email_enabled=False, calls_enabled=True), refused, quiet, callable_)
+    launch_campaign(campaign, now=LAUNCH)
+    # When an agent opens the call list
+    page = _client(org, Role.AGENT).get(reverse("retention:campaign_calls", args=[campaign.pk]))
+    html = page.content.decode()
+    # Then only the customer who may be called has a number to dial; the others are marked
+    assert "+33633333333" in html
+    assert "+33611111111" not in html
+    assert "+33622222222" not in html
+    assert html.count('data-testid="do-not-call"') == 2
+
+
+def test_a_campaign_started_from_a_segment_with_a_bad_filter_says_so(org: Organization) -> None:
+    # Given the lost customers page's link with a filter that does not read
+    client = _client(org, Role.ANALYST)
+    # When the campaign form is opened from it
+    response = client.get(reverse("retention:campaign_create"), {"status": "lost", "nps": "angry"})
+    # Then the form answers 400 naming the filter left out, instead of silently targeting everyone
+    assert response.status_code == 400
+    assert "Le filtre dernier niveau NPS «\u00a0angry\u00a0» est ignoré" in response.content.decode()
+
+
+def test_a_campaign_with_an_empty_audience_is_not_launched(org: Organization) -> None:
+    # Given a draft whose audience has nobody now (only an active customer in the shop)
+    slipping_customer(org, "active")
+    campaign = campaign_of(org)
+    # When an analyst launches it
+    client = _client(org, Role.ANALYST)
+    response = client.post(reverse("retention:campaign_launch", args=[campaign.pk]), follow=True)
+    # Then it stays a draft, without members, and the page says why
+    assert "Aucun client n’est dans l’audience de cette campagne pour l’instant." in response.content.decode()
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.launched_at) == ("draft", None)
+    assert not CampaignMember.objects.exists()
+
+
+def test_the_form_shows_no_label_of_its_hidden_filters(org: Organization) -> None:
+    # The lost customers page's filters ride in a hidden field: no stray "Narrowing" label, untranslated
+    page = _client(org, Role.ANALYST).get(reverse("retention:campaign_create"), {"nps": "detractor"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Narrowing" not in html
+    assert 'type="hidden" name="narrowing" value="nps=detractor"' in html

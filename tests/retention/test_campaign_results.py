@@ -106,7 +106,7 @@ def test_the_report_reads_as_an_answer_in_english_and_french(campaign: Campaign)
         assert answer(results.overall, "EUR") == (
             "La campagne a fait revenir 20 clients de plus que ne rien faire, ± 13, "
             "pour 940\xa0€ ± 668\xa0€. "
-            "Une différence aussi grande a peu de chances d’être due au hasard (p = 0,013)."
+            "Une différence aussi grande a peu de chances d’être due au hasard (p\u00a0=\u00a00,013)."
         )
 
 

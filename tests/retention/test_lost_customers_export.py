@@ -75,3 +75,18 @@ def test_a_segment_becomes_a_campaign_audience(owner_client: Client, org: Organi
     response = owner_client.post("/campaigns/new/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Campaign.objects.get().audience == {"status": "at_risk", "region": "Bretagne", "nps": "promoter"}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_filter_that_does_not_read_exports_nothing(
+    owner_client: Client, org: Organization, file_format: str
+) -> None:
+    # Given the slipping shop
+    slipping_shop(org)
+    # When an export is asked with a filter that does not read (a link cut or edited by hand)
+    response = owner_client.get(f"/retention/lost/export.{file_format}", {"status": "lost", "nps": "angry"})
+    # Then it is refused naming the filter, rather than a file of every lost customer, and nothing is logged
+    assert response.status_code == 400
+    assert "angry" in response.content.decode()
+    assert "Rien n’a été exporté" in response.content.decode()
+    assert not AuditEvent.objects.filter(organization=org).exists()

@@ -202,3 +202,15 @@ def test_the_segments_customers_are_counted_in_the_readers_plural(
     slipping_shop(org)
     page = owner_client.get(URL, {"store": store}, HTTP_ACCEPT_LANGUAGE=language).text
     assert said in page
+
+
+def test_a_sum_without_intervals_claims_no_certainty(owner_client: Client, org: Organization) -> None:
+    # Given the slipping shop, where Bruno alone (2 000 € or more) was scored without an interval
+    slipping_shop(org)
+    # When the page groups by what they spent
+    page = owner_client.get(URL).text
+    # Then his row says it has no interval, not "1 200 € à 1 200 €", and the total says how many it
+    # leaves out
+    assert "1\xa0200\xa0€ à 1\xa0200\xa0€" not in page
+    assert "pas d’intervalle" in page
+    assert "1\xa0400\xa0€ à 1\xa0825\xa0€, 1 client sans intervalle" in page

@@ -5,9 +5,11 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from ecoute.accounts.commands import organization_named
 from ecoute.accounts.models import Organization
 from ecoute.lib.quantities import grouped
 from ecoute.retention.actions import recompute_organization_statuses
@@ -32,10 +34,13 @@ class Command(BaseCommand):
         score.add_argument("--org", required=True, help=_("organization slug"))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organization = Organization.objects.filter(slug=options["org"]).first()
-        if organization is None:
-            raise CommandError(_("No organization “%(slug)s”.") % {"slug": options["org"]})
-        if options["action"] == "score":
+        organization = organization_named(options["org"])
+        # The organization's language, as every command working in one speaks.
+        with translation.override(organization.language):
+            self._run(organization, options["action"])
+
+    def _run(self, organization: Organization, action: str) -> None:
+        if action == "score":
             self._score(organization)
             return
         report = recompute_organization_statuses(organization)
@@ -48,12 +53,27 @@ class Command(BaseCommand):
 
     def _score(self, organization: Organization) -> None:
         report = score_and_classify(organization)
+        for model, message in report.warnings:
+            self.stderr.write(f"{model}: {message}")
+        if report.unreliable:
+            raise CommandError(
+                ngettext(
+                    "No lifetime model describes the purchases of %(customers)s customer "
+                    "(see above why): no score is stored, those of the last sound fit are kept.",
+                    "No lifetime model describes the purchases of %(customers)s customers "
+                    "(see above why): no score is stored, those of the last sound fit are kept.",
+                    report.customers,
+                )
+                % {"customers": grouped(report.customers)}
+            )
         if report.scored_model is None:
             self.stdout.write(_("No purchases yet: no customer to score."))
             return
         self.stdout.write(
-            _("%(customers)s customers scored with %(model)s.")
+            ngettext(
+                "%(customers)s customer scored with %(model)s.",
+                "%(customers)s customers scored with %(model)s.",
+                report.customers,
+            )
             % {"customers": grouped(report.customers), "model": report.scored_model}
         )
-        for model, message in report.warnings:
-            self.stderr.write(f"{model}: {message}")
