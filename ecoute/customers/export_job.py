@@ -63,7 +63,9 @@ class ExportJob(OrgOwned):
     list_name = models.CharField(_("list"), max_length=40)
     query = models.JSONField(default=dict, blank=True)
     title = models.CharField(_("list"), max_length=200)
-    file_format = models.CharField(_("format"), max_length=8, choices=[(f.value, f.name) for f in ExportFormat])
+    file_format = models.CharField(
+        _("format"), max_length=8, choices=[(f.value, f.name) for f in ExportFormat]
+    )
     # The file's language and time zone when it was asked for (the organization's).
     language = models.CharField(max_length=8)
     time_zone = models.CharField(max_length=64)
@@ -151,4 +153,8 @@ class ExportJob(OrgOwned):
 
     def part_path(self) -> Path:
         """Where this attempt writes the file until it is complete."""
-        return export_files_dir() / str(self.organization_id) / f"{self.pk}-{self.attempts}.{self.file_format}.part"
+        return (
+            export_files_dir()
+            / str(self.organization_id)
+            / f"{self.pk}-{self.attempts}.{self.file_format}.part"
+        )

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +43,7 @@ from ecoute.lib.exports import ExportFormat, write_list_file
 from ecoute.lib.process_identity import has_ended, this_process
 
 logger = logging.getLogger(__name__)
+
 
 class ExportLeaseLostError(Exception):
     """Another process took the export over after this one's lease ran out: this one stops."""
@@ -118,12 +120,12 @@ def queue_export(membership: Any, wanted: ExportRequest, *, columns: list[str]) 
                 row_count=wanted.row_count,
                 export_id=job.pk,
             )
-            transaction.on_commit(lambda: enqueue_export(job.pk))
+            transaction.on_commit(partial(enqueue_export, job.pk))
     except IntegrityError:
         # Asked twice at the same moment: the other request's export is the one.
-        if (job := under_way.first()) is None:
+        if (other := under_way.first()) is None:
             raise
-        return job, False
+        return other, False
     return job, True
 
 
@@ -163,7 +165,9 @@ def claim_export(export_id: int) -> ExportJob | None:
     seen = ExportJob.objects.filter(pk=export_id).first()
     if seen is None:
         return None
-    claimed = ExportJob.objects.filter(Q(status=ExportStatus.PENDING) | interrupted(seen), pk=export_id).update(
+    claimed = ExportJob.objects.filter(
+        Q(status=ExportStatus.PENDING) | interrupted(seen), pk=export_id
+    ).update(
         status=ExportStatus.RUNNING,
         runner=this_process(),
         lease_expires_at=timezone.now() + export_lease(),
@@ -261,7 +265,7 @@ def write_export(job: ExportJob) -> None:
         part.unlink(missing_ok=True)
         raise ExportLeaseLostError(job.pk)
     complete = part.with_suffix("")  # "<id>-<attempt>.<format>"
-    os.replace(part, complete)
+    part.replace(complete)
     now = timezone.now()
     try:
         _end(
@@ -288,7 +292,11 @@ def fail_export(job: ExportJob, message: str) -> None:
     """An export that cannot be written (an error, or interrupted too often) ends failed, its half file
     removed."""
     ExportJob.objects.filter(pk=job.pk, status__in=ACTIVE_STATUSES).update(
-        status=ExportStatus.FAILED, runner="", lease_expires_at=None, finished_at=timezone.now(), message=message
+        status=ExportStatus.FAILED,
+        runner="",
+        lease_expires_at=None,
+        finished_at=timezone.now(),
+        message=message,
     )
     _remove_parts(job)
 

@@ -31,7 +31,9 @@ def visible_exports(membership: Membership) -> QuerySet[ExportJob]:
 @member_required("view_customers")
 def export_list(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    jobs = list(visible_exports(membership).select_related("requested_by").order_by("-created_at", "-id")[:SHOWN])
+    jobs = list(
+        visible_exports(membership).select_related("requested_by").order_by("-created_at", "-id")[:SHOWN]
+    )
     context = {
         "jobs": jobs,
         "under_way": any(job.is_under_way for job in jobs),

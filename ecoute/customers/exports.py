@@ -175,7 +175,8 @@ def export_customer_list(
         from ecoute.customers.export_runs import ExportRequest, queue_export
 
         wanted = ExportRequest(exported, request.GET, file_format, heading, file_name, row_count)
-        job, queued = queue_export(membership, wanted, columns=[column.column.heading() for column in chosen])
+        headings = [column.column.heading() for column in chosen]
+        _job, queued = queue_export(membership, wanted, columns=headings)
         if queued:
             messages.info(
                 request,

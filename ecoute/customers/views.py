@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
@@ -18,7 +17,7 @@ from ecoute.customers.forms import CustomerFilterForm
 from ecoute.customers.models import Customer
 from ecoute.customers.overview import first_sale_day, monthly_sales_chart, organization_counts
 from ecoute.customers.periods import PeriodForm
-from ecoute.customers.queries import current_consents, customer_timeline, filter_customers, regions_of
+from ecoute.customers.queries import current_consents, customer_timeline
 from ecoute.lib.exports import ExportFormat
 from ecoute.lib.htmx import wants_fragment
 from ecoute.listening.results import customer_listening

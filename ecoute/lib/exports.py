@@ -216,6 +216,7 @@ def write_workbook(
     columns: Sequence[Column],
     conventions: FileConventions,
     zone: tzinfo,
+    *,
     sheet_name: str,
 ) -> None:
     """Write the xlsx file into `handle`, row by row (xlsxwriter's constant-memory mode)."""
@@ -252,7 +253,7 @@ def workbook_file(
 ) -> Any:
     """The xlsx file in an anonymous temporary file (gone once closed), read from its start."""
     handle = tempfile.TemporaryFile(prefix="ecoute-export-", suffix=".xlsx")  # noqa: SIM115 - sent, then closed
-    write_workbook(handle, rows, columns, conventions, zone, sheet_name)
+    write_workbook(handle, rows, columns, conventions, zone, sheet_name=sheet_name)
     handle.seek(0)
     return handle
 
