@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecoute.accounts.tenancy import OrgOwned
 from ecoute.lib.exports import ExportFormat
@@ -28,7 +29,7 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("being prepared")
     READY = "ready", _("ready")
     FAILED = "failed", _("failed")
-    EXPIRED = "expired", _("expired")
+    EXPIRED = "expired", pgettext_lazy("an export whose file was deleted", "expired")
 
 
 class ExportFailure(models.TextChoices):

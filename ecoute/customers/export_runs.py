@@ -274,6 +274,7 @@ def write_export(job: ExportJob) -> None:
             stored_name=str(complete.relative_to(export_files_dir())),
             file_size=complete.stat().st_size,
             rows_written=heartbeat.rows,
+            finished_at=now,
             expires_at=now + timedelta(days=settings.EXPORT_FILE_DAYS),
         )
     except ExportLeaseLostError:
@@ -284,7 +285,8 @@ def write_export(job: ExportJob) -> None:
 
 def _end(job: ExportJob, **changes: Any) -> None:
     """Record the export's outcome and let it go; ExportLeaseLostError when taken over."""
-    if not _held(job).update(runner="", lease_expires_at=None, finished_at=timezone.now(), **changes):
+    changes.setdefault("finished_at", timezone.now())
+    if not _held(job).update(runner="", lease_expires_at=None, **changes):
         raise ExportLeaseLostError(job.pk)
 
 
