@@ -31,7 +31,14 @@ XLSX_URL = reverse("customers:customer_export_xlsx")
 LIST_URL = reverse("customers:export_list")
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 BATCH_WORKER = ecoute(
-    "db_worker", "--queue-name", "default", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0.2"
+    "db_worker",
+    "--queue-name",
+    "default",
+    "--batch",
+    "--no-startup-delay",
+    "--no-reload",
+    "--interval",
+    "0.2",
 )
 
 
