@@ -12,7 +12,6 @@ row is read). `purge_expired_exports` deletes the files past their date.
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -249,9 +248,9 @@ def write_export(job: ExportJob) -> None:
     part.parent.mkdir(parents=True, exist_ok=True)
     _remove_parts(job, keep=part)
     started = time.monotonic()
-    with _Heartbeat(job) as heartbeat, part.open("wb") as handle:
+    with _Heartbeat(job) as heartbeat:
         write_list_file(
-            handle,
+            part,
             heartbeat.counted(list_rows(exported.customers, columns)),
             [column.column for column in columns],
             language=job.language,
@@ -259,8 +258,6 @@ def write_export(job: ExportJob) -> None:
             title=job.title,
             zone=ZoneInfo(job.time_zone),
         )
-        handle.flush()
-        os.fsync(handle.fileno())
     if heartbeat.lost.is_set():
         part.unlink(missing_ok=True)
         raise ExportLeaseLostError(job.pk)

@@ -21,6 +21,7 @@ Dates and times are shown in the organization's time zone, as on its pages.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from io import StringIO
+from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -259,7 +261,7 @@ def workbook_file(
 
 
 def write_list_file(
-    handle: BinaryIO,
+    path: Path,
     rows: Iterable[Sequence[Any]],
     columns: Sequence[Column],
     *,
@@ -268,14 +270,17 @@ def write_list_file(
     title: str,
     zone: tzinfo,
 ) -> None:
-    """Write the list into `handle` as the download `export_response` would send it (a file prepared in
-    the background is the same file, byte for byte, as one streamed)."""
+    """Write the list at `path` as the download `export_response` would send it (a file prepared in the
+    background is the same file, byte for byte, as one streamed), flushed to the disk before returning."""
     conventions = conventions_for(language)
-    if file_format is ExportFormat.XLSX:
-        write_workbook(handle, rows, columns, conventions, zone, sheet_name=title)
-        return
-    for chunk in csv_chunks(rows, columns, conventions, zone):
-        handle.write(chunk)
+    with path.open("wb") as handle:
+        if file_format is ExportFormat.XLSX:
+            write_workbook(handle, rows, columns, conventions, zone, sheet_name=title)
+        else:
+            for chunk in csv_chunks(rows, columns, conventions, zone):
+                handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 CONTENT_TYPES: Final = {
