@@ -6,7 +6,8 @@ already under way (a constraint of the database keeps one, whatever the timing).
 export to one process only; `write_export` writes the file beside its final place and renames it there
 once complete, renewing its lease from a thread of its own as it goes (on SQLite a write from the
 connection that is reading the rows would stay uncommitted, holding the database's lock, until the last
-row is read). `purge_expired_exports` deletes the files past their date.
+row is read), then e-mails the person through the outbox. `purge_expired_exports` deletes the files
+past their date.
 """
 
 import hashlib
@@ -37,6 +38,7 @@ from ecoute.customers.export_job import (
     export_files_dir,
     export_lease,
 )
+from ecoute.customers.export_notice import queue_ready_notice
 from ecoute.customers.exports import ExportedList, exported_list, list_rows
 from ecoute.lib.exports import ExportFormat, write_list_file
 from ecoute.lib.process_identity import has_ended, this_process
@@ -277,6 +279,7 @@ def write_export(job: ExportJob) -> None:
     except ExportLeaseLostError:
         complete.unlink(missing_ok=True)
         raise
+    queue_ready_notice(ExportJob.objects.select_related("organization", "requested_by").get(pk=job.pk))
     logger.info("Export %s: %s rows in %.1f s", job.pk, heartbeat.rows, time.monotonic() - started)
 
 

@@ -88,8 +88,9 @@ def _imports(client: Client) -> tuple[ImportJob, ImportJob]:
 
 def _export(client: Client) -> ExportJob:
     """A list exported in the background, ready to download (every list is "long" here)."""
+    url = reverse("customers:customer_export_xlsx") + "?sort=-last_purchase"
     with override_settings(EXPORT_STREAM_MAX_ROWS=0):
-        assert client.get(reverse("customers:customer_export_xlsx") + "?sort=-last_purchase").status_code == 302
+        assert client.get(url).status_code == 302
     job = ExportJob.objects.latest("id")
     assert job.status == "ready", job.status
     return job

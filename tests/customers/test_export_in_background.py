@@ -6,8 +6,10 @@ import csv
 import io
 import subprocess
 from datetime import UTC, datetime, timedelta
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -19,9 +21,11 @@ from django_tasks_db.models import DBTaskResult
 from ecoute.accounts.models import AuditEvent, Membership, Organization, Role
 from ecoute.customers.models import Customer, ExportJob, Tag
 from ecoute.customers.tasks import purge_exports_when_due, run_export_task
+from ecoute.messaging.models import Message
 from tests.conftest import member_client, subprocess_env
 from tests.factories import CustomerFactory, MembershipFactory
 from tests.processes import ecoute
+from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,9 +56,9 @@ def background(settings: Any, tmp_path: Path) -> Path:
     return tmp_path / "exports"
 
 
-def run_worker(files: Path) -> None:
+def run_worker(files: Path, **extra: str) -> None:
     """The real worker, in its own process, until no task is left."""
-    env = subprocess_env(TASKS_IMMEDIATE="0", EXPORT_FILES_DIR=str(files))
+    env = subprocess_env(TASKS_IMMEDIATE="0", EXPORT_FILES_DIR=str(files), **extra)
     subprocess.run(BATCH_WORKER, env=env, check=True, timeout=180, capture_output=True)
 
 
@@ -271,3 +275,33 @@ def test_files_past_their_date_cannot_be_downloaded_and_are_removed_by_the_sched
     assert (job.status, job.stored_name) == ("expired", "")
     assert not path.exists()
     assert "expiré" in owner_client.get(LIST_URL).content.decode()
+
+
+def test_the_person_who_asked_is_emailed_in_their_language_when_the_file_is_ready(
+    owner: Membership, owner_client: Client, background: Path
+) -> None:
+    # Given a large export asked for by an owner who reads the product in English
+    _breton_shop(owner.organization)
+    owner.user.language = "en"
+    owner.user.save(update_fields=["language"])
+    owner_client.get(XLSX_URL + "?region=Bretagne")
+
+    # When the worker prepares it, with a real mail server to send through
+    with SmtpSink() as sink:
+        run_worker(
+            background, EMAIL_URL=f"smtp://{sink.host}:{sink.port}", SITE_URL="https://ecoute.example.fr"
+        )
+
+    # Then one e-mail, in English, tells them where to download it and until when, and holds no customer
+    [message] = sink.messages
+    assert message["To"] == owner.user.email
+    assert str(make_header(decode_header(message["Subject"]))) == "Your export “Clients” is ready"
+    body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "(5 rows, XLSX)" in body
+    assert "https://ecoute.example.fr/exports/" in body
+    job = ExportJob.objects.get()
+    assert job.expires_at is not None
+    assert str(job.expires_at.astimezone(ZoneInfo("Europe/Paris")).year) in body
+    assert "BZH" not in body
+    # And it went through the outbox, once
+    assert Message.objects.filter(purpose="notice", status="sent").count() == 1
