@@ -6,8 +6,8 @@ already under way (a constraint of the database keeps one, whatever the timing).
 export to one process only; `write_export` writes the file beside its final place and renames it there
 once complete, renewing its lease from a thread of its own as it goes (on SQLite a write from the
 connection that is reading the rows would stay uncommitted, holding the database's lock, until the last
-row is read), then e-mails the person through the outbox. `purge_expired_exports` deletes the files
-past their date.
+row is read), then e-mails the person through the outbox. Files past their date are deleted by
+export_purge.
 """
 
 import hashlib
@@ -301,40 +301,3 @@ def fail_export(job: ExportJob, message: str) -> None:
         message=message,
     )
     _remove_parts(job)
-
-
-# A file no export points at (left by a process that died between writing and recording it) is
-# deleted once it is this old.
-ORPHAN_AGE = timedelta(hours=1)
-
-
-def purge_expired_exports(now: Any = None) -> int:
-    """Delete the files of exports past their date (the exports stay listed as expired), and files no
-    export points at any more; how many exports expired."""
-    now = now or timezone.now()
-    expired = 0
-    for job in ExportJob.objects.filter(status=ExportStatus.READY, expires_at__lte=now).order_by("pk"):
-        if ExportJob.objects.filter(pk=job.pk, status=ExportStatus.READY).update(
-            status=ExportStatus.EXPIRED, stored_name=""
-        ):
-            if job.path is not None:
-                job.path.unlink(missing_ok=True)
-            expired += 1
-    _remove_orphans(now)
-    return expired
-
-
-def _remove_orphans(now: Any) -> None:
-    root = export_files_dir()
-    if not root.is_dir():
-        return
-    kept = set(ExportJob.objects.filter(status=ExportStatus.READY).values_list("stored_name", flat=True))
-    under_way = set(ExportJob.objects.filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True))
-    oldest = (now - ORPHAN_AGE).timestamp()
-    for path in root.glob("*/*"):
-        name = str(path.relative_to(root))
-        export_id = path.name.split("-", 1)[0]
-        if name in kept or (export_id.isdigit() and int(export_id) in under_way):
-            continue
-        if path.is_file() and path.stat().st_mtime < oldest:
-            path.unlink(missing_ok=True)

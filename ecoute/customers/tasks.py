@@ -12,13 +12,8 @@ from django_tasks_db.models import DBTaskResult
 
 from ecoute.customers.actions import resume_import_job, run_import_job
 from ecoute.customers.export_job import ACTIVE_STATUSES, ExportFailure, ExportJob, ExportStatus
-from ecoute.customers.export_runs import (
-    ExportLeaseLostError,
-    claim_export,
-    fail_export,
-    purge_expired_exports,
-    write_export,
-)
+from ecoute.customers.export_purge import purge_expired_exports
+from ecoute.customers.export_runs import ExportLeaseLostError, claim_export, fail_export, write_export
 from ecoute.customers.import_lease import LeaseLostError, claim_import_run, lease_duration
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportStatus
