@@ -25,6 +25,8 @@ from ecoute.messaging.models import Message
 from tests.conftest import member_client, subprocess_env
 from tests.factories import CustomerFactory, MembershipFactory
 from tests.processes import ecoute
+from tests.retention.slipping_shop import NOW as SLIPPING_NOW
+from tests.retention.slipping_shop import slipping_shop
 from tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -305,3 +307,30 @@ def test_the_person_who_asked_is_emailed_in_their_language_when_the_file_is_read
     assert "BZH" not in body
     # And it went through the outbox, once
     assert Message.objects.filter(purpose="notice", status="sent").count() == 1
+
+
+def test_the_lost_customers_segment_is_prepared_in_the_background_like_the_customer_list(
+    owner: Membership, owner_client: Client, background: Path, settings: Any
+) -> None:
+    # Given the slipping shop, whose lost and at-risk customers are past the threshold of three rows
+    slipping_shop(owner.organization)
+    url = reverse("retention:lost_export_csv") + "?status=both"
+    with time_machine.travel(SLIPPING_NOW, tick=False):
+        streamed = _csv_rows(_streamed(owner_client, url, settings))
+        settings.EXPORT_STREAM_MAX_ROWS = 3
+
+        # When the owner exports the segment, and the worker runs
+        assert owner_client.get(url).status_code == 302
+    run_worker(background)
+
+    # Then the file holds the segment's customers, with their statuses, as the streamed file does
+    job = ExportJob.objects.get()
+    assert (job.list_name, job.status, job.rows_written) == ("lost_customers", "ready", len(streamed) - 1)
+    assert job.path is not None
+    prepared = _csv_rows(job.path.read_bytes())
+    assert prepared[0] == streamed[0]
+    status = streamed[0].index("Statut")
+    assert sorted((row[2], row[status]) for row in prepared[1:]) == sorted(
+        (row[2], row[status]) for row in streamed[1:]
+    )
+    assert len(prepared) > 4
