@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 def _export(owner: Membership, status: str, **fields: Any) -> ExportJob:
     return ExportJob.objects.create(
         organization=owner.organization, requested_by=owner.user, list_name="customers", title="Clients",
-        file_format="csv", language="fr", time_zone="Europe/Paris", fingerprint=f"{status}-{fields}",
+        file_format="csv", language="fr", time_zone="Europe/Paris", fingerprint=status,
         file_name="clients", status=status, **fields,
     )  # fmt: skip
 
