@@ -41,9 +41,8 @@ def lost_customer_columns(currency: str) -> Callable[[], Sequence[ListColumn]]:
     return columns
 
 
-def lost_customers_to_export(organization: Organization, query: Mapping[str, Any]) -> ExportedList:
-    """The segment of lost and at-risk customers `query` asks for, as the page lists it."""
-    segment = RetentionSegment.from_query(query)
+def segment_to_export(organization: Organization, segment: RetentionSegment) -> ExportedList:
+    """The segment's customers, as the page lists them."""
     return ExportedList(
         "lost_customers",
         segment.customers(organization),
@@ -53,8 +52,14 @@ def lost_customers_to_export(organization: Organization, query: Mapping[str, Any
     )
 
 
+def lost_customers_to_export(organization: Organization, query: Mapping[str, Any]) -> ExportedList:
+    """The segment `query` asks for (the page's query string, as a worker finds it stored)."""
+    return segment_to_export(organization, RetentionSegment.from_query(query))
+
+
 def export_segment(
-    request: HttpRequest, organization: Organization, query: Mapping[str, Any], file_format: ExportFormat
+    request: HttpRequest, organization: Organization, segment: RetentionSegment, file_format: ExportFormat
 ) -> HttpResponseBase:
-    """The segment's customers as a CSV or Excel file, recorded in the audit log."""
-    return export_customer_list(request, lost_customers_to_export(organization, query), file_format)
+    """The segment's customers as a CSV or Excel file, recorded in the audit log (prepared in the
+    background from the request's query string past EXPORT_STREAM_MAX_ROWS rows)."""
+    return export_customer_list(request, segment_to_export(organization, segment), file_format)

@@ -120,4 +120,4 @@ def lost_customers(request: HttpRequest) -> HttpResponse:
 def lost_customers_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
     """The customers of the segment the page shows, as a CSV or Excel file; recorded in the audit log."""
     org = current_organization(request)
-    return export_segment(request, org, request.GET, ExportFormat(file_format))
+    return export_segment(request, org, RetentionSegment.from_query(request.GET), ExportFormat(file_format))
