@@ -210,6 +210,8 @@ IMPORT_LEASE_SECONDS = max(1, int(os.environ.get("IMPORT_LEASE_SECONDS", "60")))
 # What every worker does from time to time: pick up the work of workers that died.
 WORKER_HOUSEKEEPING = [
     "ecoute.customers.tasks.resume_interrupted_imports",
+    "ecoute.customers.tasks.resume_interrupted_exports",
+    "ecoute.customers.tasks.purge_exports_when_due",
     "ecoute.messaging.tasks.send_when_due",
     "ecoute.listening.invitation_sending.remind_when_due",
     "ecoute.retention.tasks.recompute_statuses_when_due",
@@ -219,7 +221,15 @@ WORKER_HOUSEKEEPING = [
 RETENTION_STATUS_HOURS = max(0.1, float(os.environ.get("RETENTION_STATUS_HOURS", "24")))
 # And customers are scored with the lifetime models (statuses recomputed after) once scores are older.
 RETENTION_SCORE_HOURS = max(0.1, float(os.environ.get("RETENTION_SCORE_HOURS", "24")))
-WORKER_HOUSEKEEPING_SECONDS = min(30.0, max(1.0, IMPORT_LEASE_SECONDS / 2))
+# Exports: a list of more rows than EXPORT_STREAM_MAX_ROWS is not streamed in the answer (the web
+# server's timeout would cut it off) but prepared by a worker into EXPORT_FILES_DIR, private storage
+# served only to the person who asked (and owners and administrators), and deleted EXPORT_FILE_DAYS
+# after it is ready. A worker preparing one renews its lease at least every EXPORT_LEASE_SECONDS / 3.
+EXPORT_STREAM_MAX_ROWS = max(0, int(os.environ.get("EXPORT_STREAM_MAX_ROWS", "100000")))
+EXPORT_FILE_DAYS = max(1, int(os.environ.get("EXPORT_FILE_DAYS", "7")))
+EXPORT_FILES_DIR = Path(os.environ.get("EXPORT_FILES_DIR", VAR_DIR / "exports"))
+EXPORT_LEASE_SECONDS = max(1, int(os.environ.get("EXPORT_LEASE_SECONDS", "60")))
+WORKER_HOUSEKEEPING_SECONDS = min(30.0, max(1.0, min(IMPORT_LEASE_SECONDS, EXPORT_LEASE_SECONDS) / 2))
 
 # E-mail: EMAIL_URL such as smtp://user:pass@host:587/?tls=1, or console:// for development.
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEBUG else "smtp://127.0.0.1:25")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, Membership, Organization, Role
-from ecoute.customers.models import ImportJob
+from ecoute.customers.models import ExportJob, ImportJob
 from ecoute.customers.queries import refresh_purchase_stats
 from ecoute.retention.models import Campaign, CampaignMember, CustomerScore, CustomerStatus
 from tests.conftest import member_client
@@ -69,6 +69,19 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
         rejects_path="/etc/hostname",
         status="checked",
     )
+    export = ExportJob.objects.create(
+        organization=other,
+        requested_by=member.user,
+        list_name="customers",
+        title="Clients",
+        file_format="csv",
+        language="fr",
+        time_zone="Europe/Paris",
+        fingerprint="theirs",
+        file_name="clients",
+        status="ready",
+        stored_name="theirs.csv",
+    )
     campaign = Campaign.objects.create(organization=other, name="Leur campagne", calls_enabled=True)
     campaign_member = CampaignMember.objects.create(
         organization=other, campaign=campaign, customer=customer, group="treatment", status_at_launch="lost"
@@ -81,6 +94,7 @@ def _other_org_objects(other: Organization) -> dict[str, Any]:
         "key_id": key.pk,
         "invitation_id": invitation.pk,
         "job_id": job.pk,
+        "export_id": export.pk,
         "external_id": customer.external_id,
         "criterion_id": criterion.pk,
         "survey_id": survey.pk,
@@ -100,6 +114,7 @@ def test_every_url_with_an_id_is_covered_by_this_test() -> None:
         "key_id",
         "invitation_id",
         "job_id",
+        "export_id",
         "external_id",
         "criterion_id",
         "survey_id",

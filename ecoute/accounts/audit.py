@@ -1,7 +1,9 @@
 """The audit log: who did what with an organization's personal data, and when.
 
 An export is recorded before its file is written, with the list, its filters, its format and the
-number of rows it holds at that moment: a download that is cut off has still left the product.
+number of rows it holds at that moment: a download that is cut off has still left the product. A large
+list prepared in the background is recorded when it is asked for, then again each time its file is
+downloaded.
 """
 
 from typing import Any, ClassVar
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export")
+    DOWNLOAD = "download", _("Download of a prepared export")
 
 
 class AuditEvent(models.Model):
@@ -28,7 +31,8 @@ class AuditEvent(models.Model):
     subject = models.CharField(_("subject"), max_length=100)
     # For an export: {"title": the list's name in the organization's language, "format": "csv",
     # "filters": {...}, "shown_filters": [[label, value], ...], "columns": [...]}; the shown filters are
-    # in the language of the person who exported.
+    # in the language of the person who exported. An export prepared in the background, and each
+    # download of its file, also carry "export_id".
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -68,20 +72,26 @@ def record_export(
     shown_filters: list[tuple[str, str]],
     columns: list[str],
     row_count: int,
+    export_id: int | None = None,
+    action: str = AuditAction.EXPORT,
 ) -> AuditEvent:
-    """Record that `membership`'s person exported `row_count` rows of the list `subject`."""
+    """Record that `membership`'s person exported `row_count` rows of the list `subject` (or, with
+    `action` DOWNLOAD, downloaded the file of the export `export_id` prepared in the background)."""
+    parameters: dict[str, Any] = {
+        "title": title,
+        "format": file_format,
+        "filters": filters,
+        "shown_filters": [list(pair) for pair in shown_filters],
+        "columns": columns,
+    }
+    if export_id is not None:
+        parameters["export_id"] = export_id
     return AuditEvent.objects.create(
         organization_id=membership.organization_id,
         user_id=membership.user_id,
         user_email=membership.user.email,
-        action=AuditAction.EXPORT,
+        action=action,
         subject=subject,
-        parameters={
-            "title": title,
-            "format": file_format,
-            "filters": filters,
-            "shown_filters": [list(pair) for pair in shown_filters],
-            "columns": columns,
-        },
+        parameters=parameters,
         row_count=row_count,
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoute.accounts.tenancy import OrgOwned, OrgQuerySet
+from ecoute.customers.export_job import ExportJob, ExportStatus
 from ecoute.customers.import_job import (
     FINISHED_STATUSES,
     RUNNING_STATUSES,
@@ -19,7 +20,15 @@ from ecoute.customers.import_job import (
 from ecoute.lib.countries import country_name
 from ecoute.lib.text import fold
 
-__all__ = ["FINISHED_STATUSES", "RUNNING_STATUSES", "ImportJob", "ImportKind", "ImportStatus"]
+__all__ = [
+    "FINISHED_STATUSES",
+    "RUNNING_STATUSES",
+    "ExportJob",
+    "ExportStatus",
+    "ImportJob",
+    "ImportKind",
+    "ImportStatus",
+]
 
 
 class Tag(OrgOwned):

@@ -1,4 +1,4 @@
-"""Background work on customer data: tasks take ids and call actions."""
+"""Background work on customer data (imports, large exports): tasks take ids and call actions."""
 
 import logging
 from functools import partial
@@ -11,6 +11,9 @@ from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from ecoute.customers.actions import resume_import_job, run_import_job
+from ecoute.customers.export_job import ACTIVE_STATUSES, ExportFailure, ExportJob, ExportStatus
+from ecoute.customers.export_purge import purge_expired_exports
+from ecoute.customers.export_runs import ExportLeaseLostError, claim_export, fail_export, write_export
 from ecoute.customers.import_lease import LeaseLostError, claim_import_run, lease_duration
 from ecoute.customers.importing.problems import ImportFileError
 from ecoute.customers.models import RUNNING_STATUSES, ImportJob, ImportStatus
@@ -104,3 +107,65 @@ def _close(result: DBTaskResult[Any, Any]) -> bool:
             traceback="The worker running this task stopped before it finished.\n",
         )
     )
+
+
+@task()
+def run_export_task(export_id: int) -> None:
+    """Prepare the file of a large export; a task run twice (or for an export another process has) does
+    nothing the second time."""
+    job = claim_export(export_id)
+    if job is None:
+        return
+    try:
+        write_export(job)
+    except ExportLeaseLostError:
+        return  # taken over by another process after this one's lease ran out: it finishes the export
+    except Exception:
+        logger.exception("Export %s failed", export_id)
+        fail_export(job, ExportFailure.ERROR)
+
+
+@task()
+def purge_expired_exports_task() -> int:
+    """Delete the files of exports past their date; how many expired."""
+    return purge_expired_exports()
+
+
+def resume_interrupted_exports() -> int:
+    """Queue again the exports whose process died (at most AUTOMATIC_ATTEMPTS runs in all, then they
+    fail), and those left waiting without a task; how many were queued. Every worker calls this from time
+    to time (settings.WORKER_HOUSEKEEPING)."""
+    queued = {_job_id(result) for result in _export_tasks().filter(status=TaskResultStatus.READY)}
+    resumed = []
+    for job in ExportJob.objects.filter(status__in=ACTIVE_STATUSES).order_by("pk"):
+        if job.status == ExportStatus.RUNNING and not job.is_interrupted:
+            continue
+        for result in _export_tasks().filter(status=TaskResultStatus.RUNNING, args_kwargs__args=[job.pk]):
+            if job.status == ExportStatus.RUNNING:
+                _close(result)
+        if job.status == ExportStatus.RUNNING and job.attempts >= AUTOMATIC_ATTEMPTS:
+            logger.warning("Export %s was interrupted %s times: it failed", job.pk, job.attempts)
+            fail_export(job, ExportFailure.INTERRUPTED)
+        elif job.pk not in queued:
+            if job.status == ExportStatus.RUNNING:
+                logger.warning("Export %s was interrupted (its process stopped): resuming it", job.pk)
+            resumed.append(job.pk)
+    for export_id in resumed:
+        transaction.on_commit(partial(run_export_task.enqueue, export_id))
+    return len(resumed)
+
+
+def purge_exports_when_due() -> bool:
+    """Start a purge when an export's file is past its date and none is waiting (housekeeping)."""
+    waiting = DBTaskResult.objects.filter(
+        task_path=purge_expired_exports_task.module_path, status=TaskResultStatus.READY
+    )
+    due = ExportJob.objects.filter(status=ExportStatus.READY, expires_at__lte=timezone.now())
+    if waiting.exists() or not due.exists():
+        return False
+    purge_expired_exports_task.enqueue()
+    return True
+
+
+def _export_tasks() -> QuerySet[DBTaskResult[Any, Any]]:
+    return DBTaskResult.objects.filter(task_path=run_export_task.module_path)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ecoute.customers import import_views, views
+from ecoute.customers import export_views, import_views, views
 
 app_name = "customers"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path(
         "customers/export.xlsx", views.customer_export, {"file_format": "xlsx"}, name="customer_export_xlsx"
     ),
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/<int:export_id>/download/", export_views.export_download, name="export_download"),
     path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/new/", import_views.import_new, name="import_new"),

@@ -8,17 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from ecoute.accounts.decorators import member_required
 from ecoute.accounts.tenancy import current_organization, get_for_org_or_404
-from ecoute.customers.exports import customer_list_columns, described_filters, export_customer_list
+from ecoute.customers.exports import customers_to_export, export_customer_list, filtered_customers
 from ecoute.customers.forms import CustomerFilterForm
 from ecoute.customers.models import Customer
 from ecoute.customers.overview import first_sale_day, monthly_sales_chart, organization_counts
 from ecoute.customers.periods import PeriodForm
-from ecoute.customers.queries import current_consents, customer_timeline, filter_customers, regions_of
+from ecoute.customers.queries import current_consents, customer_timeline
 from ecoute.lib.exports import ExportFormat
 from ecoute.lib.htmx import wants_fragment
 from ecoute.listening.results import customer_listening
@@ -50,12 +49,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def _filtered_customers(request: HttpRequest) -> tuple[CustomerFilterForm, QuerySet[Customer]]:
     """The list's filter form and the customers it selects."""
-    org = current_organization(request)
-    form = CustomerFilterForm(request.GET or None, organization=org, regions=regions_of(org))
-    # A stale or odd value drops that filter alone: cleaned_data keeps the fields that are valid.
-    form.is_valid()
-    filters = form.cleaned_data if form.is_bound else {}
-    return form, filter_customers(org, filters)
+    return filtered_customers(current_organization(request), request.GET)
 
 
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
@@ -72,16 +66,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 @member_required("view_customers")
 def customer_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
     """The list as filtered on its page, as a CSV or Excel file; recorded in the audit log."""
-    form, customers = _filtered_customers(request)
-    return export_customer_list(
-        request,
-        customers,
-        customer_list_columns,
-        list_name="customers",
-        title=lambda: _("Customers"),
-        filters=described_filters(form),
-        file_format=ExportFormat(file_format),
-    )
+    exported = customers_to_export(current_organization(request), request.GET)
+    return export_customer_list(request, exported, ExportFormat(file_format))
 
 
 @member_required("view_customers")

@@ -21,6 +21,7 @@ Dates and times are shown in the organization's time zone, as on its pages.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from io import StringIO
-from typing import Any, Final
+from pathlib import Path
+from typing import Any, BinaryIO, Final
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -39,6 +41,7 @@ from ecoute.lib.quantities import CURRENCY_SIGNS
 from ecoute.lib.values import currency_decimals
 
 __all__ = [
+    "CONTENT_TYPES",
     "Column",
     "ColumnKind",
     "ExportFormat",
@@ -47,6 +50,8 @@ __all__ = [
     "csv_chunks",
     "export_response",
     "workbook_file",
+    "write_list_file",
+    "write_workbook",
 ]
 
 BOM: Final = "\ufeff"
@@ -207,18 +212,19 @@ def _sheet_format(column: Column, conventions: FileConventions) -> str | None:
     return None
 
 
-def workbook_file(
+def write_workbook(
+    handle: BinaryIO,
     rows: Iterable[Sequence[Any]],
     columns: Sequence[Column],
     conventions: FileConventions,
     zone: tzinfo,
+    *,
     sheet_name: str,
-) -> Any:
-    """The xlsx file in an anonymous temporary file (gone once closed), read from its start."""
+) -> None:
+    """Write the xlsx file into `handle`, row by row (xlsxwriter's constant-memory mode)."""
     kinds = [column.kind for column in columns]
     dated = [index for index, kind in enumerate(kinds) if kind in {ColumnKind.DATE, ColumnKind.DATETIME}]
     only_day = {index for index in dated if kinds[index] is ColumnKind.DATE}
-    handle = tempfile.TemporaryFile(prefix="ecoute-export-", suffix=".xlsx")  # noqa: SIM115 - sent, then closed
     writer = FormulaSafeWorkbookWriter(
         handle,
         [column.heading() for column in columns],
@@ -238,8 +244,49 @@ def workbook_file(
         else:
             writer.writerow(row)
     writer.close()
+
+
+def workbook_file(
+    rows: Iterable[Sequence[Any]],
+    columns: Sequence[Column],
+    conventions: FileConventions,
+    zone: tzinfo,
+    sheet_name: str,
+) -> Any:
+    """The xlsx file in an anonymous temporary file (gone once closed), read from its start."""
+    handle = tempfile.TemporaryFile(prefix="ecoute-export-", suffix=".xlsx")  # noqa: SIM115 - sent, then closed
+    write_workbook(handle, rows, columns, conventions, zone, sheet_name=sheet_name)
     handle.seek(0)
     return handle
+
+
+def write_list_file(
+    path: Path,
+    rows: Iterable[Sequence[Any]],
+    columns: Sequence[Column],
+    *,
+    language: str,
+    file_format: ExportFormat,
+    title: str,
+    zone: tzinfo,
+) -> None:
+    """Write the list at `path` as the download `export_response` would send it (a file prepared in the
+    background is the same file, byte for byte, as one streamed), flushed to the disk before returning."""
+    conventions = conventions_for(language)
+    with path.open("wb") as handle:
+        if file_format is ExportFormat.XLSX:
+            write_workbook(handle, rows, columns, conventions, zone, sheet_name=title)
+        else:
+            for chunk in csv_chunks(rows, columns, conventions, zone):
+                handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+CONTENT_TYPES: Final = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def export_response(
@@ -259,13 +306,10 @@ def export_response(
     if file_format is ExportFormat.XLSX:
         handle = workbook_file(rows, columns, conventions, zone, sheet_name=title)
         return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=name,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[file_format]
         )
     response = StreamingHttpResponse(
-        csv_chunks(rows, columns, conventions, zone), content_type="text/csv; charset=utf-8"
+        csv_chunks(rows, columns, conventions, zone), content_type=CONTENT_TYPES[file_format]
     )
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or ""
     return response

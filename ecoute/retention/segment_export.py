@@ -2,7 +2,7 @@
 then what the page says of each (status, store of the last purchase, spend, chance still active,
 value with its interval)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import Organization
-from ecoute.customers.exports import ListColumn, customer_list_columns, export_customer_list
+from ecoute.customers.exports import ExportedList, ListColumn, customer_list_columns, export_customer_list
 from ecoute.lib.exports import Column, ColumnKind, ExportFormat
 from ecoute.retention.models import ActivityStatus
 from ecoute.retention.segments import RetentionSegment
@@ -41,17 +41,25 @@ def lost_customer_columns(currency: str) -> Callable[[], Sequence[ListColumn]]:
     return columns
 
 
+def segment_to_export(organization: Organization, segment: RetentionSegment) -> ExportedList:
+    """The segment's customers, as the page lists them."""
+    return ExportedList(
+        "lost_customers",
+        segment.customers(organization),
+        lost_customer_columns(organization.currency),
+        lambda: _("Lost and at-risk customers"),
+        (dict(segment.to_json()), [(_("Segment"), segment.describe(organization.currency))]),
+    )
+
+
+def lost_customers_to_export(organization: Organization, query: Mapping[str, Any]) -> ExportedList:
+    """The segment `query` asks for (the page's query string, as a worker finds it stored)."""
+    return segment_to_export(organization, RetentionSegment.from_query(query))
+
+
 def export_segment(
     request: HttpRequest, organization: Organization, segment: RetentionSegment, file_format: ExportFormat
 ) -> HttpResponseBase:
-    """The segment's customers as a CSV or Excel file, recorded in the audit log."""
-    stored: dict[str, Any] = dict(segment.to_json())
-    return export_customer_list(
-        request,
-        segment.customers(organization),
-        lost_customer_columns(organization.currency),
-        list_name="lost_customers",
-        title=lambda: _("Lost and at-risk customers"),
-        filters=(stored, [(_("Segment"), segment.describe(organization.currency))]),
-        file_format=file_format,
-    )
+    """The segment's customers as a CSV or Excel file, recorded in the audit log (prepared in the
+    background from the request's query string past EXPORT_STREAM_MAX_ROWS rows)."""
+    return export_customer_list(request, segment_to_export(organization, segment), file_format)

@@ -11,14 +11,14 @@ from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ecoute.accounts.invitation_actions import invite
 from ecoute.accounts.models import ApiKey, LoginLink, Membership, Organization, Role
-from ecoute.customers.models import ImportJob
+from ecoute.customers.models import ExportJob, ImportJob
 from ecoute.lib.tokens import new_token, token_digest
 from ecoute.listening.actions import import_survey
 from ecoute.listening.models import Answer, Response, Survey
@@ -86,6 +86,16 @@ def _imports(client: Client) -> tuple[ImportJob, ImportJob]:
     return ImportJob.objects.get(pk=done.pk), ImportJob.objects.latest("id")
 
 
+def _export(client: Client) -> ExportJob:
+    """A list exported in the background, ready to download (every list is "long" here)."""
+    url = reverse("customers:customer_export_xlsx") + "?sort=-last_purchase"
+    with override_settings(EXPORT_STREAM_MAX_ROWS=0):
+        assert client.get(url).status_code == 302
+    job = ExportJob.objects.latest("id")
+    assert job.status == "ready", job.status
+    return job
+
+
 def seed_sample_site(owner: Membership) -> SampleSite:
     organization = owner.organization
     now = datetime.now(UTC)
@@ -115,6 +125,7 @@ def seed_sample_site(owner: Membership) -> SampleSite:
     invitation, invitation_token = invite(organization, "marc@maison.fr", Role.VIEWER, by=owner)
     key, _secret = ApiKey.issue(organization, "Synchronisation du CRM")
     done, draft = _imports(member_client(owner))
+    export = _export(member_client(owner))
     unsubscribe_token = new_token()
     Message.objects.create(
         organization=organization, customer=customer, to_address=customer.email, language="fr",
@@ -138,6 +149,7 @@ def seed_sample_site(owner: Membership) -> SampleSite:
             "invitation_id": invitation.pk,
             "key_id": key.pk,
             "job_id": done.pk,
+            "export_id": export.pk,
             "criterion_id": criterion.pk,
             "survey_id": survey.pk,
             "slug": survey.slug,

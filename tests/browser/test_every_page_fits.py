@@ -170,6 +170,7 @@ def _look_at(page: Page, url: str, shot: str, language: str, status: int = 200) 
 @pytest.fixture
 def sample_site(owner: Membership, settings: pytest.FixtureRequest, tmp_path: Path) -> SampleSite:
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    settings.EXPORT_FILES_DIR = tmp_path / "exports"  # type: ignore[attr-defined]
     return seed_sample_site(owner)
 
 
