@@ -251,10 +251,13 @@ def latest_nps_level() -> Subquery:
     )
 
 
-def consent_granted(channel: str = Channel.EMAIL, purpose: str = Purpose.SURVEYS) -> Subquery:
-    """The customer's current consent for (channel, purpose): the latest row's `granted`, or NULL."""
+def consent_granted(
+    channel: str = Channel.EMAIL, purpose: str = Purpose.SURVEYS, *, customer: str = "pk"
+) -> Subquery:
+    """The current consent for (channel, purpose) of the customer the outer query's `customer` field
+    names: the latest row's `granted`, or NULL."""
     return Subquery(
-        Consent.objects.filter(customer=OuterRef("pk"), channel=channel, purpose=purpose)
+        Consent.objects.filter(customer=OuterRef(customer), channel=channel, purpose=purpose)
         .order_by("-recorded_at", "-id")
         .values("granted")[:1]
     )

@@ -102,6 +102,10 @@ class SuppressionQuerySet(OrgQuerySet["Suppression"]):
     def active(self) -> "SuppressionQuerySet":
         return self.filter(lifted_at=None)
 
+    def do_not_contact(self) -> "SuppressionQuerySet":
+        """Customers' standing requests not to be contacted."""
+        return self.active().filter(reason=SuppressionReason.DO_NOT_CONTACT)
+
 
 class Suppression(OrgOwned):
     """Who must not receive mail: an address (it bounced, its owner complained) or a customer (asked

@@ -2,10 +2,11 @@
 called now. A customer whose latest phone × marketing consent is withdrawn, or who asked not to be
 contacted at all, stays on the list with what was recorded, but without a number to dial."""
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 
-from ecoute.customers.models import Channel, Consent, Purpose
-from ecoute.messaging.models import Suppression, SuppressionReason
+from ecoute.customers.models import Channel, Purpose
+from ecoute.listening.audiences import consent_granted
+from ecoute.messaging.models import Suppression
 from ecoute.retention.campaign_models import Campaign, CampaignGroup, CampaignMember
 
 
@@ -17,18 +18,8 @@ def call_list(campaign: Campaign) -> QuerySet[CampaignMember]:
         .exclude(customer__phone="")
         .select_related("customer")
         .annotate(
-            phone_consent=Subquery(
-                Consent.objects.filter(
-                    customer=OuterRef("customer"), channel=Channel.PHONE, purpose=Purpose.MARKETING
-                )
-                .order_by("-recorded_at", "-id")
-                .values("granted")[:1]
-            ),
-            do_not_contact=Exists(
-                Suppression.objects.active().filter(
-                    customer=OuterRef("customer"), reason=SuppressionReason.DO_NOT_CONTACT
-                )
-            ),
+            phone_consent=consent_granted(Channel.PHONE, Purpose.MARKETING, customer="customer"),
+            do_not_contact=Exists(Suppression.objects.do_not_contact().filter(customer=OuterRef("customer"))),
         )
         .order_by("outcome", "id")
     )

@@ -15,17 +15,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext as _
 
 from ecoute.accounts.models import User
 from ecoute.analytics.lift import in_control
-from ecoute.customers.models import Channel, Consent, Purpose
+from ecoute.customers.models import Channel, Purpose
+from ecoute.listening.audiences import consent_granted
 from ecoute.listening.models import SurveyStatus
 from ecoute.listening.wave_actions import invite
 from ecoute.messaging.actions import queue_messages
-from ecoute.messaging.models import Suppression, SuppressionReason
+from ecoute.messaging.models import Suppression
 from ecoute.retention.campaign_audience import CampaignAudience
 from ecoute.retention.campaign_emails import EMAIL, PROGRAM, campaign_draft
 from ecoute.retention.campaign_models import (
@@ -109,18 +110,8 @@ def _queue_emails(campaign: Campaign, treated: QuerySet[CampaignMember], report:
         CampaignMember.objects.filter(pk__in=treated.values("pk"))
         .select_related("customer", "campaign__organization")
         .annotate(
-            marketing=Subquery(
-                Consent.objects.filter(
-                    customer=OuterRef("customer"), channel=Channel.EMAIL, purpose=Purpose.MARKETING
-                )
-                .order_by("-recorded_at", "-id")
-                .values("granted")[:1]
-            ),
-            do_not_contact=Exists(
-                Suppression.objects.active().filter(
-                    customer=OuterRef("customer"), reason=SuppressionReason.DO_NOT_CONTACT
-                )
-            ),
+            marketing=consent_granted(Channel.EMAIL, Purpose.MARKETING, customer="customer"),
+            do_not_contact=Exists(Suppression.objects.do_not_contact().filter(customer=OuterRef("customer"))),
             # An address that bounced or complained is refused by the outbox: not worth queuing.
             suppressed=Exists(
                 Suppression.objects.active().filter(
