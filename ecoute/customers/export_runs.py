@@ -41,7 +41,7 @@ from ecoute.customers.export_job import (
 from ecoute.customers.export_notice import queue_ready_notice
 from ecoute.customers.exports import ExportedList, exported_list, list_rows
 from ecoute.lib.exports import ExportFormat, write_list_file
-from ecoute.lib.process_identity import has_ended, this_process
+from ecoute.lib.process_identity import lease_lapsed, this_process
 
 logger = logging.getLogger(__name__)
 
@@ -152,12 +152,8 @@ def record_download(membership: Any, job: ExportJob) -> None:
 
 
 def interrupted(job: ExportJob) -> Q:
-    """The condition, checked again when the row is updated, that `job` is still as interrupted as it
-    was seen: running with its lease run out, or held by a process of this machine that has ended."""
-    expired = Q(lease_expires_at=None) | Q(lease_expires_at__lte=timezone.now())
-    if job.runner and has_ended(job.runner):
-        expired |= Q(runner=job.runner)
-    return Q(status=ExportStatus.RUNNING) & expired
+    """Still running as seen, its lease run out or its process ended."""
+    return lease_lapsed(job.runner, Q(status=ExportStatus.RUNNING))
 
 
 def claim_export(export_id: int) -> ExportJob | None:

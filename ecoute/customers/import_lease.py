@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ecoute.customers.import_job import RUNNING_STATUSES, ImportJob, ImportStatus
-from ecoute.lib.process_identity import has_ended, this_process
+from ecoute.lib.process_identity import lease_lapsed, this_process
 
 
 class LeaseLostError(Exception):
@@ -65,12 +65,8 @@ def held_by_process(runner: str) -> dict[str, object]:
 
 
 def interrupted(job: ImportJob) -> Q:
-    """The condition, checked again when the row is updated, that `job` is still as interrupted as it
-    was seen: running with its lease run out, or held by a process of this machine that has ended."""
-    expired = Q(lease_expires_at=None) | Q(lease_expires_at__lte=timezone.now())
-    if job.runner and has_ended(job.runner):
-        expired |= Q(runner=job.runner)
-    return Q(status__in=RUNNING_STATUSES) & expired
+    """Still running as seen, its lease run out or its process ended."""
+    return lease_lapsed(job.runner, Q(status__in=RUNNING_STATUSES))
 
 
 def claim_import_run(job_id: int) -> ImportLease | None:

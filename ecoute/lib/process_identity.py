@@ -10,6 +10,9 @@ import secrets
 import socket
 from pathlib import Path
 
+from django.db.models import Q
+from django.utils import timezone
+
 
 def _host() -> str:
     return socket.gethostname()[:30]
@@ -40,3 +43,13 @@ def has_ended(name: str) -> bool:
     except (PermissionError, ValueError, OverflowError):
         return False
     return False
+
+
+def lease_lapsed(runner: str, running: Q) -> Q:
+    """The condition, checked again when the row is updated, that work seen held by `runner` is still as
+    interrupted as it was seen: `running` with its lease run out, or held by a process of this machine
+    that has ended."""
+    expired = Q(lease_expires_at=None) | Q(lease_expires_at__lte=timezone.now())
+    if runner and has_ended(runner):
+        expired |= Q(runner=runner)
+    return running & expired
