@@ -3,9 +3,12 @@
 import csv
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ecoute.analytics.btyd.histories import distinct_histories
 from ecoute.analytics.btyd.score_file import LineStarts, SharedColumn, write_score_file, write_score_lines
@@ -87,6 +90,27 @@ def test_line_starts_made_ahead_give_the_file_written_in_one_go(tmp_path: Path) 
     # then the two files are the same, byte for byte
     assert parts.read_bytes() == whole.read_bytes()
     assert parts.read_bytes().count(b"\n") == rows + 1
+
+
+def test_line_starts_given_up_when_the_file_cannot_be_written_end_their_thread(tmp_path: Path) -> None:
+    # given line starts of more blocks than are made ahead of the writer
+    rows = 400_000
+    ids = np.array([f"{row}".encode() for row in range(rows)])
+    # when the file cannot be opened
+    with (
+        pytest.raises(FileNotFoundError),
+        LineStarts(ids, [(np.arange(rows) / 3.0, None)]) as starts,
+    ):
+        # once the thread has made every block it may make ahead and waits for the writer
+        while not any(thread.name.startswith("score-lines") for thread in threading.enumerate()):
+            time.sleep(0.01)
+        time.sleep(1.0)
+        write_score_lines(tmp_path / "missing" / "scores.csv", ["customer_id", "value"], starts, [])
+    # then the thread laying them out ends rather than wait for a writer that will not come
+    for thread in threading.enumerate():
+        if thread.name.startswith("score-lines"):
+            thread.join(timeout=10)
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("score-lines")]
 
 
 def test_reading_a_transactions_file_loads_neither_scipy_nor_arrow() -> None:

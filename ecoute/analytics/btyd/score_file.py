@@ -69,16 +69,20 @@ def write_score_file(
 ) -> None:
     """One row per id: the id (UTF-8 bytes), then each column with its number of decimals
     (None: full precision)."""
-    write_score_lines(path, header, LineStarts(ids, ()), columns)
+    with LineStarts(ids, ()) as starts:
+        write_score_lines(path, header, starts, columns)
 
 
 class LineStarts:
     """The start of every line: the id, then the first columns. Laid out as text block by block in
-    a thread of its own from the moment it is made, while the caller computes the other columns."""
+    a thread of its own from the moment it is made, while the caller computes the other columns.
+    Used as a context manager: on leaving it, the blocks not made yet are given up (the file could
+    not be written, the scores not computed) and the thread ends."""
 
     def __init__(self, ids: npt.NDArray[np.bytes_], columns: Sequence[tuple[Column, int | None]]) -> None:
         self.rows = ids.size
         self._room = threading.Semaphore(_STARTS_AHEAD)
+        self._closed = False
         pool = ThreadPoolExecutor(1, thread_name_prefix="score-lines")
         groups = pool.submit(_groups, columns)
         self._blocks: list[Future[pa.Array] | None] = [
@@ -86,6 +90,17 @@ class LineStarts:
         ]
         # The blocks submitted are still made; the thread ends after the last.
         pool.shutdown(wait=False)
+
+    def __enter__(self) -> "LineStarts":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._closed = True
+        for block in self._blocks:
+            if block is not None:
+                block.cancel()
+        # Wakes the block waiting for room, if any: it finds the line starts closed.
+        self._room.release()
 
     @property
     def count(self) -> int:
@@ -102,6 +117,8 @@ class LineStarts:
 
     def _make(self, ids: npt.NDArray[np.bytes_], groups: "Future[list[_Group]]", start: int) -> "pa.Array":
         self._room.acquire()
+        if self._closed:
+            raise ValueError("line starts given up")
         return _line_start(ids, groups, start)
 
 

@@ -303,7 +303,7 @@ def write_scores(report: LifetimeReport, customer_ids: npt.NDArray[np.bytes_], p
 
     # The ids and the columns of the summary are laid out as text in a thread while the
     # customers are scored.
-    starts = LineStarts(
+    with LineStarts(
         customer_ids[summary.customer],
         [
             (shared(history.frequency), 0),
@@ -311,26 +311,26 @@ def write_scores(report: LifetimeReport, customer_ids: npt.NDArray[np.bytes_], p
             (shared(history.age), None),
             (summary.monetary_value, None),
         ],
-    )
-    scores = report.scores
-    purchases = scores.purchases
-    missing = np.full(summary.customers, np.nan)
-    clv_band = scores.clv_band if scores.clv_band is not None else Band(missing, missing)
-    write_score_lines(
-        path,
-        SCORE_COLUMNS,
-        starts,
-        [
-            (shared(scores.by_history.p_alive), None),
-            (shared(purchases.p_alive.low), None),
-            (shared(purchases.p_alive.high), None),
-            (shared(scores.by_history.expected_purchases), None),
-            (shared(purchases.expected_purchases.low), None),
-            (shared(purchases.expected_purchases.high), None),
-            (scores.clv if scores.clv is not None else missing, None),
-            (clv_band.low, None),
-            (clv_band.high, None),
-            (shared(scores.dert), None),
-            (scores.dert_value if scores.dert_value is not None else missing, None),
-        ],
-    )
+    ) as starts:
+        scores = report.scores
+        purchases = scores.purchases
+        missing = np.full(summary.customers, np.nan)
+        clv_band = scores.clv_band if scores.clv_band is not None else Band(missing, missing)
+        write_score_lines(
+            path,
+            SCORE_COLUMNS,
+            starts,
+            [
+                (shared(scores.by_history.p_alive), None),
+                (shared(purchases.p_alive.low), None),
+                (shared(purchases.p_alive.high), None),
+                (shared(scores.by_history.expected_purchases), None),
+                (shared(purchases.expected_purchases.low), None),
+                (shared(purchases.expected_purchases.high), None),
+                (scores.clv if scores.clv is not None else missing, None),
+                (clv_band.low, None),
+                (clv_band.high, None),
+                (shared(scores.dert), None),
+                (scores.dert_value if scores.dert_value is not None else missing, None),
+            ],
+        )
