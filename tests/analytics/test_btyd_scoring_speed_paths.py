@@ -96,16 +96,12 @@ def test_line_starts_given_up_when_the_file_cannot_be_written_end_their_thread(t
     # given line starts of more blocks than are made ahead of the writer
     rows = 400_000
     ids = np.array([f"{row}".encode() for row in range(rows)])
-    # when the file cannot be opened
-    with (
-        pytest.raises(FileNotFoundError),
-        LineStarts(ids, [(np.arange(rows) / 3.0, None)]) as starts,
-    ):
-        # once the thread has made every block it may make ahead and waits for the writer
-        while not any(thread.name.startswith("score-lines") for thread in threading.enumerate()):
-            time.sleep(0.01)
+    with LineStarts(ids, [(np.arange(rows) / 3.0, None)]) as starts:
+        # when, once the thread has made every block it may make ahead and waits for the
+        # writer, the file cannot be opened
         time.sleep(1.0)
-        write_score_lines(tmp_path / "missing" / "scores.csv", ["customer_id", "value"], starts, [])
+        with pytest.raises(FileNotFoundError):
+            write_score_lines(tmp_path / "missing" / "scores.csv", ["customer_id", "value"], starts, [])
     # then the thread laying them out ends rather than wait for a writer that will not come
     for thread in threading.enumerate():
         if thread.name.startswith("score-lines"):
