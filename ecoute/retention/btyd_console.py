@@ -20,6 +20,10 @@ def run_btyd(argv: Sequence[str]) -> None:
     # written in blocks by several threads, would hold about twice the memory it uses. Read
     # when Arrow is loaded, later.
     os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
+    # Two heaps for the threads of the run, one per core (see limit_heaps).
+    from ecoute.analytics.btyd.memory import limit_heaps
+
+    limit_heaps(2)
     from django.apps import apps
     from django.conf import settings
 

@@ -3,12 +3,15 @@
 import csv
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ecoute.analytics.btyd.histories import distinct_histories
-from ecoute.analytics.btyd.score_file import SharedColumn, write_score_file
+from ecoute.analytics.btyd.score_file import LineStarts, SharedColumn, write_score_file, write_score_lines
 from ecoute.analytics.btyd.scoring import build_report
 from tests.analytics.btyd_data import CALIBRATION_END, cdnow_log
 
@@ -63,6 +66,47 @@ def test_a_scores_file_of_many_blocks_keeps_its_rows_in_order(tmp_path: Path) ->
     assert [row["customer_id"] for row in read] == [text.decode() for text in ids.tolist()]
     assert [float(row["own"]) for row in read] == own.tolist()
     assert [row["shared"] for row in read[:4]] == ["0.5", "1e-14", "2", "0.5"]
+
+
+def test_line_starts_made_ahead_give_the_file_written_in_one_go(tmp_path: Path) -> None:
+    # given many blocks of rows: ids, a shared column, columns of their own with a NaN, a
+    # negative zero and fixed decimals
+    rows = 160_003
+    ids = np.array([f"{row}".encode() for row in range(rows)])
+    index = np.arange(rows) % 4
+    shared = SharedColumn(np.array([0.5, 1e-14, 2.0, 7.0]), index)
+    own = np.arange(rows) / 7.0 - 3.0
+    own[5] = np.nan
+    own[6] = -0.0
+    later = SharedColumn(np.array([np.inf, 0.25, 3.0, -1.5]), index)
+    counts = np.arange(rows, dtype=np.float64) % 9
+    header = ["customer_id", "shared", "own", "later", "counts"]
+    whole = tmp_path / "whole.csv"
+    write_score_file(whole, header, ids, [(shared, None), (own, None), (later, None), (counts, 0)])
+    # when the first columns are laid out ahead, in their own thread, and the others added
+    parts = tmp_path / "parts.csv"
+    starts = LineStarts(ids, [(shared, None), (own, None)])
+    write_score_lines(parts, header, starts, [(later, None), (counts, 0)])
+    # then the two files are the same, byte for byte
+    assert parts.read_bytes() == whole.read_bytes()
+    assert parts.read_bytes().count(b"\n") == rows + 1
+
+
+def test_line_starts_given_up_when_the_file_cannot_be_written_end_their_thread(tmp_path: Path) -> None:
+    # given line starts of more blocks than are made ahead of the writer
+    rows = 400_000
+    ids = np.array([f"{row}".encode() for row in range(rows)])
+    with LineStarts(ids, [(np.arange(rows) / 3.0, None)]) as starts:
+        # when, once the thread has made every block it may make ahead and waits for the
+        # writer, the file cannot be opened
+        time.sleep(1.0)
+        with pytest.raises(FileNotFoundError):
+            write_score_lines(tmp_path / "missing" / "scores.csv", ["customer_id", "value"], starts, [])
+    # then the thread laying them out ends rather than wait for a writer that will not come
+    for thread in threading.enumerate():
+        if thread.name.startswith("score-lines"):
+            thread.join(timeout=10)
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("score-lines")]
 
 
 def test_reading_a_transactions_file_loads_neither_scipy_nor_arrow() -> None:

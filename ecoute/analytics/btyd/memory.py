@@ -26,3 +26,26 @@ def release_free_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+# mallopt's parameter for the number of glibc heaps ("arenas") threads allocate from.
+_M_ARENA_MAX = -8
+
+
+@cache
+def _mallopt() -> Callable[[int, int], int] | None:
+    try:
+        option: Callable[[int, int], int] = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return None
+    return option
+
+
+def limit_heaps(count: int) -> None:
+    """Let the threads of the process allocate from `count` heaps at most, where the C library
+    can. glibc gives a thread that meets a busy heap a heap of its own (up to 8 per core), each
+    keeping the memory freed in it: a thread laying out text while another computes scores
+    would hold a hundred MiB more at the peak. Call it before threads start."""
+    option = _mallopt()
+    if option is not None:
+        option(_M_ARENA_MAX, count)

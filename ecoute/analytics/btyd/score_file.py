@@ -10,6 +10,7 @@ spreadsheet could run as a formula, or that hold CSV specials, go through the fo
 field encoding (``ecoute.lib.formula_safe``).
 """
 
+import threading
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,6 +30,9 @@ type IntArray = npt.NDArray[np.int64]
 
 _ROWS_PER_WRITE = 50_000
 _THREADS = 2
+# Blocks of line starts made ahead of the writer at most: the rest wait, to keep the memory they
+# would hold (a few MiB each) for the scores computed meanwhile.
+_STARTS_AHEAD = 3
 
 
 def _bytes(text: bytes) -> "pa.Scalar":
@@ -65,32 +69,105 @@ def write_score_file(
 ) -> None:
     """One row per id: the id (UTF-8 bytes), then each column with its number of decimals
     (None: full precision)."""
+    with LineStarts(ids, ()) as starts:
+        write_score_lines(path, header, starts, columns)
+
+
+class LineStarts:
+    """The start of every line: the id, then the first columns. Laid out as text block by block in
+    a thread of its own from the moment it is made, while the caller computes the other columns.
+    Used as a context manager: on leaving it, the blocks not made yet are given up (the file could
+    not be written, the scores not computed) and the thread ends."""
+
+    def __init__(self, ids: npt.NDArray[np.bytes_], columns: Sequence[tuple[Column, int | None]]) -> None:
+        self.rows = ids.size
+        self._room = threading.Semaphore(_STARTS_AHEAD)
+        self._closed = False
+        pool = ThreadPoolExecutor(1, thread_name_prefix="score-lines")
+        groups = pool.submit(_groups, columns)
+        self._blocks: list[Future[pa.Array] | None] = [
+            pool.submit(self._make, ids, groups, start) for start in range(0, ids.size, _ROWS_PER_WRITE)
+        ]
+        # The blocks submitted are still made; the thread ends after the last.
+        pool.shutdown(wait=False)
+
+    def __enter__(self) -> "LineStarts":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._closed = True
+        for block in self._blocks:
+            if block is not None:
+                block.cancel()
+        # Wakes the block waiting for room, if any: it finds the line starts closed.
+        self._room.release()
+
+    @property
+    def count(self) -> int:
+        return len(self._blocks)
+
+    def block(self, number: int) -> "pa.Array":
+        """The line starts of block `number`, once made; taken once each, in order."""
+        made, self._blocks[number] = self._blocks[number], None
+        if made is None:
+            raise ValueError(f"block {number} of line starts was already taken")
+        text = made.result()
+        self._room.release()
+        return text
+
+    def _make(self, ids: npt.NDArray[np.bytes_], groups: "Future[list[_Group]]", start: int) -> "pa.Array":
+        self._room.acquire()
+        if self._closed:
+            raise ValueError("line starts given up")
+        return _line_start(ids, groups, start)
+
+
+def _line_start(ids: npt.NDArray[np.bytes_], groups: "Future[list[_Group]]", start: int) -> "pa.Array":
+    rows = slice(start, min(start + _ROWS_PER_WRITE, ids.size))
+    # Each line starts with the newline that ends the one before: the id's text carries it, and
+    # no second pass over the joined lines is needed to end them.
+    text = _strings(_id_text(ids[rows], prefix=b"\n"))
+    fields = _fields(groups.result(), rows)
+    return _joined([text, *fields]) if fields else text
+
+
+def write_score_lines(
+    path: Path,
+    header: Sequence[str],
+    starts: LineStarts,
+    columns: Sequence[tuple[Column, int | None]],
+) -> None:
+    """One row per line start, followed by each column with its number of decimals (None: full
+    precision)."""
     groups = _groups(columns)
 
-    def lines(start: int) -> "pa.Array":
-        rows = slice(start, min(start + _ROWS_PER_WRITE, ids.size))
-        # Each line starts with the newline that ends the one before: the id's text carries it,
-        # and no second pass over the joined lines is needed to end them.
-        fields = [_strings(_id_text(ids[rows], prefix=b"\n"))]
-        for text, index, (values, decimals) in groups:
-            if text is not None and index is not None:
-                fields.append(text.take(pa.array(index[rows])))
-            elif values is not None:
-                fields.append(_number_strings(values[rows], decimals))
-        return _joined(fields)
+    def lines(block: int) -> "pa.Array":
+        start = block * _ROWS_PER_WRITE
+        rows = slice(start, min(start + _ROWS_PER_WRITE, starts.rows))
+        return _joined([starts.block(block), *_fields(groups, rows)])
 
     # Arrow's kernels leave the interpreter free: blocks of lines are made in two threads while
     # the one before is written, a few blocks at most in memory.
     with path.open("wb") as stream, ThreadPoolExecutor(_THREADS) as pool:
         stream.write(",".join(header).encode())
         pending: deque[Future[pa.Array]] = deque()
-        for start in range(0, ids.size, _ROWS_PER_WRITE):
-            pending.append(pool.submit(lines, start))
+        for block in range(starts.count):
+            pending.append(pool.submit(lines, block))
             if len(pending) > _THREADS:
                 stream.write(_text_of(pending.popleft().result()))
         while pending:
             stream.write(_text_of(pending.popleft().result()))
         stream.write(b"\n")
+
+
+def _fields(groups: "list[_Group]", rows: slice) -> list["pa.Array"]:
+    fields = []
+    for text, index, (values, decimals) in groups:
+        if text is not None and index is not None:
+            fields.append(text.take(pa.array(index[rows])))
+        elif values is not None:
+            fields.append(_number_strings(values[rows], decimals))
+    return fields
 
 
 type _Group = tuple["pa.Array | None", IntArray | None, tuple[FloatArray | None, int | None]]

@@ -19,7 +19,7 @@ from ecoute.analytics.btyd.memory import release_free_memory
 from ecoute.analytics.btyd.model import FittedModel, Forecast
 from ecoute.analytics.btyd.names import PURCHASE_MODELS
 from ecoute.analytics.btyd.pareto import fit_pareto_nbd
-from ecoute.analytics.btyd.score_file import SharedColumn, write_score_file
+from ecoute.analytics.btyd.score_file import LineStarts, SharedColumn, write_score_lines
 from ecoute.analytics.btyd.summary import CustomerSummary, summarise_transactions
 from ecoute.analytics.btyd.tracking import track_repeat_purchases
 from ecoute.analytics.btyd.transaction_log import TransactionLog
@@ -295,35 +295,42 @@ def _lowest_aic(fits: dict[str, FittedModel]) -> str:
 def write_scores(report: LifetimeReport, customer_ids: npt.NDArray[np.bytes_], path: Path) -> None:
     """One CSV row per customer (comma-separated, decimal point), in customer id order;
     customer_ids is the log's table of ids (TransactionLog.customer_ids)."""
-    scores = report.scores
     summary = report.summary
-    history = scores.history
-    purchases = scores.purchases
-    missing = np.full(summary.customers, np.nan)
-    clv_band = scores.clv_band if scores.clv_band is not None else Band(missing, missing)
+    history = report.distinct if report.distinct is not None else report.scores.history
 
     def shared(values: FloatArray) -> SharedColumn:
         return SharedColumn(values, history.index)
 
-    write_score_file(
-        path,
-        SCORE_COLUMNS,
+    # The ids and the columns of the summary are laid out as text in a thread while the
+    # customers are scored.
+    with LineStarts(
         customer_ids[summary.customer],
         [
             (shared(history.frequency), 0),
             (shared(history.recency), None),
             (shared(history.age), None),
             (summary.monetary_value, None),
-            (shared(scores.by_history.p_alive), None),
-            (shared(purchases.p_alive.low), None),
-            (shared(purchases.p_alive.high), None),
-            (shared(scores.by_history.expected_purchases), None),
-            (shared(purchases.expected_purchases.low), None),
-            (shared(purchases.expected_purchases.high), None),
-            (scores.clv if scores.clv is not None else missing, None),
-            (clv_band.low, None),
-            (clv_band.high, None),
-            (shared(scores.dert), None),
-            (scores.dert_value if scores.dert_value is not None else missing, None),
         ],
-    )
+    ) as starts:
+        scores = report.scores
+        purchases = scores.purchases
+        missing = np.full(summary.customers, np.nan)
+        clv_band = scores.clv_band if scores.clv_band is not None else Band(missing, missing)
+        write_score_lines(
+            path,
+            SCORE_COLUMNS,
+            starts,
+            [
+                (shared(scores.by_history.p_alive), None),
+                (shared(purchases.p_alive.low), None),
+                (shared(purchases.p_alive.high), None),
+                (shared(scores.by_history.expected_purchases), None),
+                (shared(purchases.expected_purchases.low), None),
+                (shared(purchases.expected_purchases.high), None),
+                (scores.clv if scores.clv is not None else missing, None),
+                (clv_band.low, None),
+                (clv_band.high, None),
+                (shared(scores.dert), None),
+                (scores.dert_value if scores.dert_value is not None else missing, None),
+            ],
+        )
