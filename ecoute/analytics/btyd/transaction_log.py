@@ -9,7 +9,6 @@ decimal comma or point, spaces, no-break spaces or narrow no-break spaces betwee
 € sign.
 """
 
-import csv
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,7 +16,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from io import BufferedReader
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +25,18 @@ from ecoute.analytics.btyd.amounts import parse_amounts
 from ecoute.analytics.btyd.csv_fields import ByteMatrix, FieldBounds
 from ecoute.analytics.btyd.customer_ids import NumberedIds, factorise_ids, factorise_numbered, numbered_ids
 from ecoute.analytics.btyd.dates import parse_days
+from ecoute.analytics.btyd.log_header import (
+    BadValueError,
+    EmptyFileError,
+    FieldCountError,
+    MissingColumnError,
+    TransactionFileError,
+    column_index,
+    has_column,
+    header_names,
+    read_header,
+    sniff_delimiter,
+)
 from ecoute.analytics.btyd.memory import release_free_memory
 
 type IntArray = npt.NDArray[np.int64]
@@ -37,39 +47,8 @@ _CHUNK_ROWS = 500_000
 _BLOCK_BYTES = 1 << 21
 # Room in a buffer for the unfinished line carried over from the block before (it grows for longer).
 _SLACK_BYTES = 1 << 20
-_DELIMITERS = (b";", b"\t", b",")
 _MAX_ID_WIDTH = 256
 _THREADS = 3
-
-
-class TransactionFileError(ValueError):
-    """The file cannot be read as a transaction log; subclasses say why."""
-
-
-class EmptyFileError(TransactionFileError):
-    """The file has no header or no data row."""
-
-
-@dataclass
-class MissingColumnError(TransactionFileError):
-    column: str
-    found: list[str]
-
-
-@dataclass
-class FieldCountError(TransactionFileError):
-    line: int
-    expected: int
-    found: int
-
-
-@dataclass
-class BadValueError(TransactionFileError):
-    line: int
-    column: str
-    value: str
-    kind: str
-    """'date', 'amount' or 'customer'."""
 
 
 @dataclass(frozen=True)
@@ -108,18 +87,18 @@ def read_transaction_log(
     size = max(1, path.stat().st_size)
     with ExitStack() as stack:
         stream = stack.enter_context(path.open("rb"))
-        header, rest = _read_header(stream)
-        names = _header_names(header)
+        header, rest = read_header(stream, _BLOCK_BYTES)
+        names = header_names(header)
         if not names or all(not name for name in names):
             raise EmptyFileError
-        customer_index = _column_index(names, customer_column)
-        date_index = _column_index(names, date_column)
+        customer_index = column_index(names, customer_column)
+        date_index = column_index(names, date_column)
         amount_index: int | None = None
-        if amount_column is not None and (amount_required or _has_column(names, amount_column)):
-            amount_index = _column_index(names, amount_column)
+        if amount_column is not None and (amount_required or has_column(names, amount_column)):
+            amount_index = column_index(names, amount_column)
         columns = _Columns(names, customer_index, date_index, amount_index)
         pool = stack.enter_context(ThreadPoolExecutor(_THREADS))
-        reader = _BlockReader(columns, _sniff_delimiter(header)[0], pool)
+        reader = _BlockReader(columns, sniff_delimiter(header)[0], pool)
         # Two buffers serve every block in turn: the file is read into one while the block in
         # the other is parsed, after the end of the last line of the block before (nothing else
         # is copied). Fresh memory for each block would cost more, in page faults, than parsing it.
@@ -318,21 +297,6 @@ class _Pending:
     jobs: list[_Jobs]
 
 
-def _read_header(stream: BinaryIO) -> tuple[bytes, bytes]:
-    """The header line (without BOM and line end) and the bytes read after it."""
-    text = stream.read(_BLOCK_BYTES)
-    while b"\n" not in text:
-        more = stream.read(_BLOCK_BYTES)
-        if not more:
-            break
-        text += more
-    text = text.removeprefix(b"\xef\xbb\xbf")
-    header, _, rest = text.partition(b"\n")
-    if not header.strip():
-        raise EmptyFileError
-    return header.rstrip(b"\r"), rest
-
-
 class _Buffer:
     """A bytearray the file is read into, with room for padding after what it holds."""
 
@@ -384,35 +348,12 @@ def _last_line_end(text: bytearray, size: int) -> int:
     return cut + 1
 
 
-def _header_names(header: bytes) -> list[str]:
-    """The column names; TransactionFileError when the header is no text (a workbook, an image)."""
-    try:
-        text = header.decode("utf-8")
-    except UnicodeDecodeError:
-        text = header.decode("cp1252", errors="replace")  # a Windows export, as its rows are read
-    if any(char < " " and char != "\t" for char in text) or "\ufffd" in text:
-        raise TransactionFileError
-    delimiter = _sniff_delimiter(header).decode()
-    row = next(csv.reader([text], delimiter=delimiter), [])
-    return [name.strip() for name in row]
-
-
-def _sniff_delimiter(header: bytes) -> bytes:
-    counts = [header.count(candidate) for candidate in _DELIMITERS]
-    best = max(range(len(_DELIMITERS)), key=lambda index: (counts[index], -index))
-    return _DELIMITERS[best] if counts[best] else b","
-
-
-def _has_column(names: list[str], wanted: str) -> bool:
-    folded = wanted.strip().casefold()
-    return any(name.casefold() == folded for name in names)
-
-
-def _column_index(names: list[str], wanted: str) -> int:
-    if wanted in names:
-        return names.index(wanted)
-    folded = wanted.strip().casefold()
-    for index, name in enumerate(names):
-        if name.casefold() == folded:
-            return index
-    raise MissingColumnError(wanted, [name for name in names if name])
+__all__ = [
+    "BadValueError",
+    "EmptyFileError",
+    "FieldCountError",
+    "MissingColumnError",
+    "TransactionFileError",
+    "TransactionLog",
+    "read_transaction_log",
+]
