@@ -105,7 +105,12 @@ def test_a_worker_killed_mid_export_leaves_no_file_and_the_next_one_writes_it_on
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(body)).get_sheet_by_index(0).to_python()
     assert len(sheet) == CUSTOMERS + 1
     assert {row[2] for row in sheet[1:]} == {f"C{number:06d}" for number in range(CUSTOMERS)}
-    # And the task table says what happened: the dead worker's task failed, one of the others ran it
+    # And the task table says what happened: the dead worker's task failed; the two queued again (and
+    # any the workers' housekeeping queued on finding the export interrupted) ended without error, one of
+    # them writing the file (attempts 2, above), the others finding it done
     tasks = DBTaskResult.objects.filter(task_path=run_export_task.module_path).order_by("enqueued_at")
-    assert [task.status for task in tasks] == ["FAILED", "SUCCESSFUL", "SUCCESSFUL"]
+    statuses = [task.status for task in tasks]
+    assert statuses[0] == "FAILED"
     assert tasks[0].exception_class_path == "ecoute.customers.tasks.WorkerStoppedError"
+    assert len(statuses) >= 3
+    assert set(statuses[1:]) == {"SUCCESSFUL"}
