@@ -117,9 +117,10 @@ def test_how_a_file_was_read_is_said_by_notes_like_the_import_s_others_in_french
         "header_line": 3,
         "totals_lines": [40, 41],
     }
-    # When it is said in French
-    notes = reading_notes(reading)
+    # When it is said in French (the notes are made in the reader's language, as the pages and the
+    # command make them when they show them)
     with translation.override("fr"):
+        notes = reading_notes(reading)
         said = [note.describe() for note in notes]
     # Then each is a note whose sentence is in the one table of the import's notes
     assert all(note.code in NOTES for note in notes)
