@@ -88,7 +88,10 @@ def test_a_worker_killed_mid_export_leaves_no_file_and_the_next_one_writes_it_on
     with started(WORKER, _worker_env(files), tmp_path / "worker-2.log"):
         wait_until(
             lambda: (
-                not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+                # (the workers' own housekeeping tasks come and go: only the export's count)
+                not DBTaskResult.objects.filter(
+                    task_path=run_export_task.module_path, status__in=["READY", "RUNNING"]
+                ).exists()
                 and ExportJob.objects.get(pk=job.pk).status == "ready"
             ),
             timeout=180,
