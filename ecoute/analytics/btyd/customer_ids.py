@@ -84,26 +84,13 @@ def _prefixed_numbers(
         return None
     width = int(lengths[0])
     values = words.view(np.uint8)[:, :width]
-    first = values[0]
-    size = 0
-    while (
-        size < width
-        and not ord("0") <= int(first[size]) <= ord("9")
-        and bool((values[:, size] == first[size]).all())
-    ):
-        size += 1
+    size = _prefix_size(values)
     if size in {0, width} or width - size > _NUMERIC_DIGITS:
         return None
-    number = np.zeros(values.shape[0], dtype=np.int64)
-    for start in range(0, values.shape[0], _ID_ROWS):
-        rows = values[start : start + _ID_ROWS, size:]
-        if not bool(((rows >= ord("0")) & (rows <= ord("9"))).all()):
-            return None
-        part = number[start : start + _ID_ROWS]
-        for column in range(rows.shape[1]):
-            part *= 10
-            part += rows[:, column]
-            part -= ord("0")
+    number = _digits_number(values[:, size:])
+    if number is None:
+        return None
+    first = values[0]
     low, high = int(number.min()), int(number.max())
     if high - low > max(4 * number.size, 1 << 20):
         return None
@@ -195,26 +182,43 @@ def numbered_ids(values: npt.NDArray[np.uint8], lengths: OffsetArray) -> Numbere
     if lengths.size == 0 or int(lengths.min()) != values.shape[1] or int(lengths.max()) != values.shape[1]:
         return None
     width = values.shape[1]
+    size = _prefix_size(values)
+    digits = width - size
+    if digits == 0 or digits > _NUMERIC_DIGITS:
+        return None
+    number = _digits_number(values[:, size:])
+    if number is None:
+        return None
+    return NumberedIds(values[0, :size].tobytes(), digits, number)
+
+
+def _prefix_size(values: npt.NDArray[np.uint8]) -> int:
+    """How many leading bytes (no digit among them) every id of the (rows × width) matrix shares."""
     first = values[0]
     size = 0
     while (
-        size < width
+        size < values.shape[1]
         and not ord("0") <= int(first[size]) <= ord("9")
         and bool((values[:, size] == first[size]).all())
     ):
         size += 1
-    digits = width - size
-    if digits == 0 or digits > _NUMERIC_DIGITS:
-        return None
-    columns = values[:, size:]
-    if int((columns - np.uint8(ord("0"))).max(initial=0)) > 9:  # non-digits wrap above 9
-        return None
-    number = np.zeros(values.shape[0], dtype=np.int64)
-    for column in range(digits):
-        number *= 10
-        number += columns[:, column]
-        number -= ord("0")
-    return NumberedIds(first[:size].tobytes(), digits, number)
+    return size
+
+
+def _digits_number(columns: npt.NDArray[np.uint8]) -> IntArray | None:
+    """The number each row's digit bytes write, read _ID_ROWS rows at a time; None when a byte is not
+    a digit."""
+    number = np.zeros(columns.shape[0], dtype=np.int64)
+    for start in range(0, columns.shape[0], _ID_ROWS):
+        rows = columns[start : start + _ID_ROWS]
+        if int((rows - np.uint8(ord("0"))).max(initial=0)) > 9:  # non-digits wrap above 9
+            return None
+        part = number[start : start + _ID_ROWS]
+        for column in range(rows.shape[1]):
+            part *= 10
+            part += rows[:, column]
+            part -= ord("0")
+    return number
 
 
 def factorise_numbered(parts: list[NumberedIds], codes: IntArray) -> npt.NDArray[np.bytes_] | None:
