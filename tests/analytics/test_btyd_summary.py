@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from ecoute.analytics.btyd import summarise_transactions
+from ecoute.analytics.btyd.histories import distinct_histories
 from ecoute.analytics.btyd.summary import NoCustomerError
 
 
@@ -72,3 +73,41 @@ def test_unique_histories_carry_the_number_of_customers_sharing_them() -> None:
     assert histories.weight.tolist() == [1.0, 2.0]
     assert histories.frequency.tolist() == [0.0, 1.0]
     assert np.isnan(summary.monetary_value).all()
+
+
+def test_customer_codes_too_large_for_32_bit_keys_give_the_same_summary() -> None:
+    # given the same purchases twice: customers coded 0-2, and coded past 2**31 / 2**9 (a
+    # (customer, day) key over a 400-day span no longer fits in 32 bits), with a holdout
+    rows = [
+        (0, 0, 10.0),
+        (0, 14, 5.0),
+        (0, 14, 1.0),
+        (1, 3, 8.0),
+        (1, 390, 2.0),
+        (2, 200, 4.0),
+        (0, 380, 9.0),
+    ]
+    large = [(code * 5_000_000 + 4_000_000, day, amount) for code, day, amount in rows]
+    # when both are summarised
+    small_result = summarise(rows, calibration_end=360, holdout_end=400)
+    large_result = summarise(large, calibration_end=360, holdout_end=400)
+    # then every column but the customer codes is the same, and the codes are the large ones
+    for column in ("frequency", "recency", "age", "monetary", "holdout"):
+        assert large_result[column].tolist() == small_result[column].tolist()
+    assert large_result["customer"].tolist() == [4_000_000, 9_000_000, 14_000_000]
+    assert small_result["recency"].tolist() == pytest.approx([2.0, 0.0, 0.0])
+
+
+def test_distinct_histories_in_whole_days_are_those_found_by_value() -> None:
+    # given customers whose histories are whole days, many sharing one
+    rng = np.random.default_rng(7)
+    customer = rng.integers(0, 3_000, 20_000)
+    day = rng.integers(0, 300, 20_000)
+    summary = summarise_transactions(customer, day, None, calibration_end=250, period_days=7.0)
+    # when their distinct histories are found through days and through values
+    by_days = summary.distinct_histories()
+    by_values = distinct_histories(summary.frequency, summary.recency, summary.age)
+    # then both give the same rows, counts and customers' rows
+    for column in ("frequency", "recency", "age", "count", "index"):
+        assert getattr(by_days, column).tolist() == getattr(by_values, column).tolist()
+    assert by_days.rows < summary.customers

@@ -116,6 +116,10 @@ class DistinctHistories:
     def rows(self) -> int:
         return int(self.frequency.size)
 
+    def histories(self) -> Histories:
+        """The rows with their counts as weights, as the models are fitted on them."""
+        return Histories(frequency=self.frequency, recency=self.recency, age=self.age, weight=self.count)
+
 
 # A dense table of keys is used while it is no larger than this many entries per customer.
 _TABLE_PER_ROW = 4
@@ -123,23 +127,49 @@ _TABLE_PER_ROW = 4
 
 def distinct_histories(frequency: FloatArray, recency: FloatArray, age: FloatArray) -> DistinctHistories:
     """Distinct (frequency, recency, age) rows, sorted, with each customer's row and the counts."""
-    x, t_x, t = (np.asarray(column, dtype=np.float64) for column in (frequency, recency, age))
-    key = np.zeros(x.size, dtype=np.int64)
-    values = []
+    columns = [np.asarray(column, dtype=np.float64) for column in (frequency, recency, age)]
+    values = [sorted_unique(column)[0] for column in columns]
+    ranks = [np.searchsorted(distinct, column) for distinct, column in zip(values, columns, strict=True)]
+    return _distinct_rows(values, ranks)
+
+
+def distinct_day_histories(
+    frequency: IntArray, recency_days: IntArray, age_days: IntArray, period_days: float
+) -> DistinctHistories:
+    """distinct_histories of histories counted in whole days (recency and age in days, divided
+    by period_days): the same rows, found without sorting. A column of small non-negative
+    integers is ranked through a table of its values."""
+    columns = [frequency, recency_days, age_days]
+    values: list[FloatArray] = []
+    ranks: list[IntArray] = []
+    for column in columns:
+        present = np.zeros(int(column.max(initial=0)) + 1, dtype=np.bool_)
+        present[column] = True
+        rank = np.cumsum(present, dtype=np.int64)
+        rank -= 1
+        values.append(np.flatnonzero(present).astype(np.float64))
+        ranks.append(rank[column])
+    values[1] /= period_days
+    values[2] /= period_days
+    return _distinct_rows(values, ranks)
+
+
+def _distinct_rows(values: list[FloatArray], ranks: list[IntArray]) -> DistinctHistories:
+    """The distinct rows of three columns, given each column's distinct values (sorted) and the
+    rank of each row's value among them."""
+    key = np.zeros(ranks[0].size, dtype=np.int64)
     size = 1
-    for column in (x, t_x, t):
-        distinct = sorted_unique(column)[0]
-        values.append(distinct)
+    for distinct, rank in zip(values, ranks, strict=True):
         key *= distinct.size
-        key += np.searchsorted(distinct, column)
+        key += rank
         size *= max(1, distinct.size)
-    if size <= _TABLE_PER_ROW * x.size + (1 << 20):
+    if size <= _TABLE_PER_ROW * key.size + (1 << 20):
         present = np.zeros(size, dtype=np.bool_)
         present[key] = True
         keys = np.flatnonzero(present).astype(np.int64)
-        rank = np.cumsum(present, dtype=np.int64)
-        rank -= 1
-        index = rank[key]
+        rank_of_key = np.cumsum(present, dtype=np.int64)
+        rank_of_key -= 1
+        index = rank_of_key[key]
     else:
         keys = sorted_unique(key)[0]
         index = np.searchsorted(keys, key).astype(np.int64)

@@ -242,16 +242,15 @@ def build_report(
     )
     release_free_memory()
     names = list(FITTERS) if models == "all" else [models]
-    histories = summary.histories()
-    # The spend model is fitted beside the purchase models, in a thread (numpy and scipy leave
-    # the interpreter free on arrays this large).
+    # The spend model is fitted in a thread while the customers' distinct histories are found
+    # and the purchase models fitted on them (numpy and scipy leave the interpreter free on
+    # arrays this large). Scoring needs each customer's row among the distinct histories too.
     with ThreadPoolExecutor(1) as pool:
         spend_job = None if log.amount is None else pool.submit(_fit_spend, summary)
-        # The customers' distinct histories, which scoring needs, are found meanwhile too.
-        distinct_job = pool.submit(distinct_histories, summary.frequency, summary.recency, summary.age)
+        distinct = summary.distinct_histories()
+        histories = distinct.histories()
         fits = {name: FITTERS[name](histories) for name in names}
         spend = None if spend_job is None else spend_job.result()
-        distinct = distinct_job.result()
     scored_model = _lowest_aic(fits)
     holdout = None
     if summary.holdout_frequency is not None and summary.holdout_periods is not None:
