@@ -32,7 +32,7 @@ _ROWS_PER_WRITE = 50_000
 _THREADS = 2
 # Blocks of line starts made ahead of the writer at most: the rest wait, to keep the memory they
 # would hold (a few MiB each) for the scores computed meanwhile.
-_STARTS_AHEAD = 3
+_STARTS_AHEAD = 6
 
 
 def _bytes(text: bytes) -> "pa.Scalar":
@@ -139,7 +139,6 @@ def write_score_lines(
 ) -> None:
     """One row per line start, followed by each column with its number of decimals (None: full
     precision)."""
-    groups = _groups(columns)
 
     def lines(block: int) -> "pa.Array":
         start = block * _ROWS_PER_WRITE
@@ -149,6 +148,7 @@ def write_score_lines(
     # Arrow's kernels leave the interpreter free: blocks of lines are made in two threads while
     # the one before is written, a few blocks at most in memory.
     with path.open("wb") as stream, ThreadPoolExecutor(_THREADS) as pool:
+        groups = _groups(columns, pool)
         stream.write(",".join(header).encode())
         pending: deque[Future[pa.Array]] = deque()
         for block in range(starts.count):
@@ -173,21 +173,29 @@ def _fields(groups: "list[_Group]", rows: slice) -> list["pa.Array"]:
 type _Group = tuple["pa.Array | None", IntArray | None, tuple[FloatArray | None, int | None]]
 
 
-def _groups(columns: Sequence[tuple[Column, int | None]]) -> list[_Group]:
+def _groups(
+    columns: Sequence[tuple[Column, int | None]], pool: ThreadPoolExecutor | None = None
+) -> list[_Group]:
     """Columns as written: neighbouring shared columns of one index are joined into one text per
-    distinct row, gathered per row at once."""
+    distinct row, gathered per row at once. The shared columns' texts are made in `pool`'s
+    threads when one is given."""
+
+    def text(column: tuple[SharedColumn, int | None]) -> "pa.Array":
+        return _number_strings(column[0].values, column[1])
+
+    shared = [(column, decimals) for column, decimals in columns if isinstance(column, SharedColumn)]
+    texts = iter(pool.map(text, shared) if pool is not None else map(text, shared))
     groups: list[_Group] = []
     for column, decimals in columns:
         if not isinstance(column, SharedColumn):
             groups.append((None, None, (column, decimals)))
             continue
-        text = _number_strings(column.values, decimals)
+        shared_text = next(texts)
         previous = groups[-1] if groups else None
         if previous is not None and previous[0] is not None and previous[1] is column.index:
-            text = _joined([previous[0], text])
-            groups[-1] = (text, column.index, (None, None))
+            groups[-1] = (_joined([previous[0], shared_text]), column.index, (None, None))
         else:
-            groups.append((text, column.index, (None, None)))
+            groups.append((shared_text, column.index, (None, None)))
     return groups
 
 

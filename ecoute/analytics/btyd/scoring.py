@@ -226,10 +226,13 @@ def build_report(
     horizon: int = 52,
     discount_rate: float = 0.01,
     start: dt.date | None = None,
+    on_histories: Callable[[CustomerSummary, DistinctHistories], object] | None = None,
 ) -> LifetimeReport:
     """Fit the models asked for ('all' or one name of FITTERS) and Gamma-Gamma when amounts exist.
 
-    Customers are scored with the model of lowest AIC among those fitted.
+    Customers are scored with the model of lowest AIC among those fitted. `on_histories` is
+    called with the summary and the customers' distinct histories as soon as they are known,
+    before the fits (see score_line_starts).
     """
     summary = summarise_transactions(
         log.customer,
@@ -248,6 +251,8 @@ def build_report(
     with ThreadPoolExecutor(1) as pool:
         spend_job = None if log.amount is None else pool.submit(_fit_spend, summary)
         distinct = summary.distinct_histories()
+        if on_histories is not None:
+            on_histories(summary, distinct)
         histories = distinct.histories()
         fits = {name: FITTERS[name](histories) for name in names}
         spend = None if spend_job is None else spend_job.result()
@@ -291,26 +296,45 @@ def _lowest_aic(fits: dict[str, FittedModel]) -> str:
     return min(sound, key=lambda name: sound[name].aic)
 
 
-def write_scores(report: LifetimeReport, customer_ids: npt.NDArray[np.bytes_], path: Path) -> None:
+def score_line_starts(
+    summary: CustomerSummary, distinct: DistinctHistories, customer_ids: npt.NDArray[np.bytes_]
+) -> LineStarts:
+    """The start of each line of the scores file: the customer's id and the columns of the
+    summary, laid out as text in a thread from now on (while the models are fitted and the
+    customers scored). customer_ids is the log's table of ids (TransactionLog.customer_ids)."""
+
+    def shared(values: FloatArray) -> SharedColumn:
+        return SharedColumn(values, distinct.index)
+
+    return LineStarts(
+        customer_ids[summary.customer],
+        [
+            (shared(distinct.frequency), 0),
+            (shared(distinct.recency), None),
+            (shared(distinct.age), None),
+            (summary.monetary_value, None),
+        ],
+    )
+
+
+def write_scores(
+    report: LifetimeReport,
+    customer_ids: npt.NDArray[np.bytes_],
+    path: Path,
+    starts: LineStarts | None = None,
+) -> None:
     """One CSV row per customer (comma-separated, decimal point), in customer id order;
-    customer_ids is the log's table of ids (TransactionLog.customer_ids)."""
+    customer_ids is the log's table of ids (TransactionLog.customer_ids). `starts`, when given,
+    are the lines' starts made by score_line_starts for this report."""
     summary = report.summary
     history = report.distinct if report.distinct is not None else report.scores.history
 
     def shared(values: FloatArray) -> SharedColumn:
         return SharedColumn(values, history.index)
 
-    # The ids and the columns of the summary are laid out as text in a thread while the
-    # customers are scored.
-    with LineStarts(
-        customer_ids[summary.customer],
-        [
-            (shared(history.frequency), 0),
-            (shared(history.recency), None),
-            (shared(history.age), None),
-            (summary.monetary_value, None),
-        ],
-    ) as starts:
+    if starts is None:
+        starts = score_line_starts(summary, history, customer_ids)
+    with starts:
         scores = report.scores
         purchases = scores.purchases
         missing = np.full(summary.customers, np.nan)

@@ -8,6 +8,7 @@ import json
 import sys
 import threading
 from argparse import ArgumentParser, ArgumentTypeError
+from contextlib import ExitStack
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,10 @@ from ecoute.retention.btyd_options import checked_numbers
 from ecoute.retention.btyd_warnings import warning_message
 
 if TYPE_CHECKING:
+    from ecoute.analytics.btyd.histories import DistinctHistories
+    from ecoute.analytics.btyd.score_file import LineStarts
     from ecoute.analytics.btyd.scoring import LifetimeReport
+    from ecoute.analytics.btyd.summary import CustomerSummary
 
 # What the fits and the scores file need beyond numpy; loaded while the file is read (numpy
 # leaves the interpreter free while it parses), rather than before.
@@ -122,38 +126,46 @@ class Command(BaseCommand):
             raise CommandError(_file_error_message(path, error)) from None
         if progress:
             progress.say(_("Fitting models…"))
-        from ecoute.analytics.btyd.scoring import build_report, write_scores
+        from ecoute.analytics.btyd.scoring import build_report, score_line_starts, write_scores
 
-        try:
-            report = build_report(
-                log,
-                calibration_end=calibration_end,
-                holdout_end=holdout_end,
-                models=options["model"],
-                period_days=numbers.period_days,
-                horizon=numbers.horizon,
-                discount_rate=numbers.discount_rate,
-                start=options["start"],
-            )
-        except NoCustomerError:
-            raise CommandError(
-                _("No customer made a first purchase on or before the calibration end %(date)s.")
-                % {"date": calibration_end.isoformat()}
-            ) from None
-        # Only the ids of the log are needed from here: its rows' columns are freed before the
-        # customers are scored.
         customer_ids = log.customer_ids
-        del log
-        if options["scores"] is not None:
-            if progress:
-                progress.say(_("Writing scores…"))
+        with ExitStack() as stack:
+            starts: list[LineStarts] = []
+
+            def start_scores_file(summary: "CustomerSummary", distinct: "DistinctHistories") -> None:
+                # The lines of the scores file are begun while the models are fitted.
+                starts.append(stack.enter_context(score_line_starts(summary, distinct, customer_ids)))
+
             try:
-                write_scores(report, customer_ids, options["scores"])
-            except OSError as error:
+                report = build_report(
+                    log,
+                    calibration_end=calibration_end,
+                    holdout_end=holdout_end,
+                    models=options["model"],
+                    period_days=numbers.period_days,
+                    horizon=numbers.horizon,
+                    discount_rate=numbers.discount_rate,
+                    start=options["start"],
+                    on_histories=None if options["scores"] is None else start_scores_file,
+                )
+            except NoCustomerError:
                 raise CommandError(
-                    _("Cannot write %(path)s: %(reason)s")
-                    % {"path": options["scores"], "reason": error.strerror}
+                    _("No customer made a first purchase on or before the calibration end %(date)s.")
+                    % {"date": calibration_end.isoformat()}
                 ) from None
+            # Only the ids of the log are needed from here: its rows' columns are freed before the
+            # customers are scored.
+            del log
+            if options["scores"] is not None:
+                if progress:
+                    progress.say(_("Writing scores…"))
+                try:
+                    write_scores(report, customer_ids, options["scores"], starts[0] if starts else None)
+                except OSError as error:
+                    raise CommandError(
+                        _("Cannot write %(path)s: %(reason)s")
+                        % {"path": options["scores"], "reason": error.strerror}
+                    ) from None
         if options["svg"] is not None:
             _write_svg(report, options["svg"])
         if progress:
