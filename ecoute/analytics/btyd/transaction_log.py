@@ -49,6 +49,8 @@ _BLOCK_BYTES = 1 << 21
 _SLACK_BYTES = 1 << 20
 _MAX_ID_WIDTH = 256
 _THREADS = 3
+# Blocks being parsed while the next is read: enough to keep the threads busy.
+_BUFFERS = 3
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,10 @@ def read_transaction_log(
         columns = _Columns(names, customer_index, date_index, amount_index)
         pool = stack.enter_context(ThreadPoolExecutor(_THREADS))
         reader = _BlockReader(columns, sniff_delimiter(header)[0], pool)
-        # Two buffers serve every block in turn: the file is read into one while the block in
-        # the other is parsed, after the end of the last line of the block before (nothing else
+        # A few buffers serve every block in turn: the file is read into one while the blocks in
+        # the others are parsed, after the end of the last line of the block before (nothing else
         # is copied). Fresh memory for each block would cost more, in page faults, than parsing it.
-        buffers = (_Buffer(_BLOCK_BYTES + _SLACK_BYTES), _Buffer(_BLOCK_BYTES + _SLACK_BYTES))
+        buffers = [_Buffer(_BLOCK_BYTES + _SLACK_BYTES) for _ in range(_BUFFERS)]
         current = 0
         buffers[current].put(rest)
         done = len(header)
@@ -116,8 +118,8 @@ def read_transaction_log(
                 done += end
                 if progress is not None:
                     progress(min(1.0, done / size))
-            current = 1 - current
-            # The block the other buffer holds must be parsed before the buffer is filled again.
+            current = (current + 1) % len(buffers)
+            # The block the next buffer holds must be parsed before the buffer is filled again.
             reader.collect(until=buffers[current])
             buffers[current].put(unfinished)
             if not more:
