@@ -8,7 +8,7 @@ import pytest
 
 from ecoute.analytics.btyd import Histories
 from ecoute.analytics.btyd.bgnbd import bgnbd_log_likelihood, mbgnbd_log_likelihood
-from ecoute.analytics.btyd.gamma_gamma import gamma_gamma_log_likelihood
+from ecoute.analytics.btyd.gamma_gamma import GammaGamma, gamma_gamma_log_likelihood
 from ecoute.analytics.btyd.pareto import pareto_nbd_log_likelihood
 from tests.analytics.btyd_data import cdnow_histories, cdnow_summary
 
@@ -80,3 +80,36 @@ def test_pareto_nbd_likelihood_stays_finite_for_heavy_buyers_observed_long() -> 
         # then it is finite, and so is its gradient
         assert np.isfinite(value)
         assert np.all(np.isfinite(gradient))
+
+
+def test_expected_spend_gradients_in_log_parameters_match_finite_differences() -> None:
+    # given a Gamma-Gamma model and customers with no, few and many repeat purchases
+    model = GammaGamma(p=6.25, q=3.74, v=15.44)
+    frequency = np.array([0.0, 1.0, 2.0, 7.0, 40.0])
+    monetary_value = np.array([0.0, 12.5, 48.0, 3.2, 27.9])
+    # when the gradient of ln E[spend] in (ln p, ln q, ln v) is taken exactly
+    exact = model.log_spend_gradients(frequency, monetary_value)
+    # then it is that of central differences on each log parameter
+    for index, gradient in enumerate(exact):
+        values = [model.p, model.q, model.v]
+        upper, lower = list(values), list(values)
+        upper[index] *= np.exp(1e-6)
+        lower[index] *= np.exp(-1e-6)
+        numeric = (
+            np.log(GammaGamma(*upper).expected_spend(frequency, monetary_value))
+            - np.log(GammaGamma(*lower).expected_spend(frequency, monetary_value))
+        ) / 2e-6
+        np.testing.assert_allclose(gradient, numeric, rtol=1e-7, atol=1e-9)
+
+
+def test_expected_spend_gradients_are_undefined_where_the_spend_is() -> None:
+    # given a population mean that is infinite (q < 1) and a customer without repeat purchases
+    model = GammaGamma(p=0.5, q=0.8, v=10.0)
+    # when the gradients are taken
+    gradients = model.log_spend_gradients(np.array([0.0, 3.0]), np.array([0.0, 20.0]))
+    # then they are NaN for p and q where the expected spend is (and finite where it is known)
+    assert np.isnan(model.expected_spend(np.array([0.0]), np.array([0.0])))[0]
+    assert np.isnan(gradients[0][0])
+    assert np.isnan(gradients[1][0])
+    assert np.isfinite(gradients[0][1])
+    assert np.isfinite(gradients[1][1])

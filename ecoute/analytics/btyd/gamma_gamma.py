@@ -54,6 +54,17 @@ class GammaGamma:
         safe_weight = np.where(weight > 0, weight, 1.0)
         return np.where(weight > 0, self.p * (self.v + x * m) / safe_weight, np.nan)
 
+    def log_spend_gradients(self, frequency: FloatArray, monetary_value: FloatArray) -> list[FloatArray]:
+        """The gradient of ln expected_spend in the log parameters (ln p, ln q, ln v), one array
+        per parameter: from ln E = ln p + ln(v + x m) - ln(p x + q - 1), exactly. NaN where the
+        expected spend is undefined."""
+        x = np.asarray(frequency, dtype=np.float64)
+        m = np.where(x > 0, np.asarray(monetary_value, dtype=np.float64), 0.0)
+        weight = self.p * x + self.q - 1.0
+        with np.errstate(all="ignore"):
+            inverse = np.where(weight > 0, 1.0 / weight, np.nan)
+            return [(self.q - 1.0) * inverse, -self.q * inverse, self.v / (self.v + x * m)]
+
     def log_likelihood(self, frequency: FloatArray, monetary_value: FloatArray) -> FloatArray:
         params = np.array([self.p, self.q, self.v])
         return _terms(params, frequency, monetary_value, gradient=False)[0]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ecoute.analytics.btyd.gamma_gamma import FittedSpend, GammaGamma
+from ecoute.analytics.btyd.gamma_gamma import FittedSpend
 from ecoute.analytics.btyd.histories import DistinctHistories, distinct_histories
 from ecoute.analytics.btyd.model import FittedModel, Forecast, PurchaseModel
 
@@ -163,20 +163,7 @@ def value_interval(
 ) -> tuple[Band, Total]:
     """The interval of each customer's CLV and of their total: the purchase model's variance (per
     distinct history) and Gamma-Gamma's (per customer) add."""
-    spend_model = spend.model
-    log_spend = np.log(spend_model.expected_spend(frequency, monetary_value))
-
-    def spend_gradient(index: int) -> FloatArray:
-        values = list(spend_model.params().values())
-        values[index] *= np.exp(_STEP)
-        with np.errstate(all="ignore"):
-            moved_spend = GammaGamma(*values).expected_spend(frequency, monetary_value)
-            gradient: FloatArray = (np.log(moved_spend) - log_spend) / _STEP
-        return gradient
-
-    # One parameter moved per thread (numpy leaves the interpreter free on a million customers).
-    with ThreadPoolExecutor(2) as pool:
-        spend_gradients = list(pool.map(spend_gradient, range(3)))
+    spend_gradients = spend.model.log_spend_gradients(frequency, monetary_value)
     discounted_sd = _standard_deviation(purchases.discounted_gradients, fitted.log_covariance)
     clv_sd = np.sqrt(
         discounted_sd[distinct.index] ** 2 + _standard_deviation(spend_gradients, spend.log_covariance) ** 2
