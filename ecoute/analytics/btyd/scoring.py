@@ -126,11 +126,15 @@ class LifetimeReport:
         if history is None:
             history = distinct_histories(summary.frequency, summary.recency, summary.age)
         x, t_x, age = history.frequency, history.recency, history.age
-        forecast = fitted.model.forecast(self.horizon, self.discount_rate, x, t_x, age)
-        dert = fitted.model.dert(self.discount_rate, x, t_x, age)
-        purchases = purchase_intervals(
-            fitted, forecast, history, horizon=self.horizon, discount_rate=self.discount_rate
-        )
+        # DERT is computed in a thread while the forecast is made (scipy's special functions
+        # leave the interpreter free).
+        with ThreadPoolExecutor(1) as pool:
+            dert_job = pool.submit(fitted.model.dert, self.discount_rate, x, t_x, age)
+            forecast = fitted.model.forecast(self.horizon, self.discount_rate, x, t_x, age)
+            purchases = purchase_intervals(
+                fitted, forecast, history, horizon=self.horizon, discount_rate=self.discount_rate
+            )
+            dert = dert_job.result()
         if self.spend is None:
             return Scores(history, forecast, purchases, dert, None, None, None, None)
         spend = self.spend.model.expected_spend(summary.frequency, summary.monetary_value)
