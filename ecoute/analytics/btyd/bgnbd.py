@@ -13,7 +13,7 @@ import numpy.typing as npt
 from scipy.special import digamma, gammaln, hyp2f1
 
 from ecoute.analytics.btyd.diagnostics import VANISHING_DROPOUT
-from ecoute.analytics.btyd.fitting import dot, maximise_log_likelihood
+from ecoute.analytics.btyd.fitting import dot, history_sample, maximise_from_sample
 from ecoute.analytics.btyd.histories import Histories, sorted_unique
 from ecoute.analytics.btyd.hypergeometric import log_decay_hyp2f1
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel, judged_fit
@@ -135,11 +135,17 @@ def _fit(histories: Histories, shift: float, model_class: type[BgNbd]) -> Fitted
     # Time is rescaled so that the oldest customer is 10 periods old: α then starts near 1 like
     # the other parameters, whatever the period length.
     scale = 10.0 / histories.max_age
-    scaled = _Likelihood(
-        Histories(histories.frequency, histories.recency * scale, histories.age * scale, histories.weight),
-        shift,
+    scaled_histories = Histories(
+        histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
     )
-    maximum = maximise_log_likelihood(scaled.total, np.ones(4), histories.customers)
+    scaled = _Likelihood(scaled_histories, shift)
+    sample = history_sample(scaled_histories)
+    maximum = maximise_from_sample(
+        scaled.total,
+        np.ones(4),
+        histories.customers,
+        None if sample is None else (_Likelihood(sample, shift).total, sample.customers),
+    )
     r, alpha, a, b = (float(value) for value in maximum.params)
     model = model_class(r, alpha / scale, a, b)
     log_likelihood = _total(np.array([r, alpha / scale, a, b]), histories, shift)[0]

@@ -16,7 +16,13 @@ import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
 from ecoute.analytics.btyd.diagnostics import FitWarning, diagnose_fit, log_covariance
-from ecoute.analytics.btyd.fitting import aic, dot, log_parameter_hessian, maximise_log_likelihood
+from ecoute.analytics.btyd.fitting import (
+    aic,
+    dot,
+    log_parameter_hessian,
+    maximise_from_sample,
+    sample_step,
+)
 from ecoute.analytics.btyd.histories import sorted_unique
 from ecoute.analytics.btyd.model import FitQuality
 
@@ -97,7 +103,12 @@ def fit_gamma_gamma(frequency: FloatArray, monetary_value: FloatArray) -> Fitted
     # Money is rescaled to a mean of 1 so that γ starts near 1 like p and q, in any currency.
     scale = float(m.mean())
     spends = _Spends(x, m / scale)
-    maximum = maximise_log_likelihood(spends.log_likelihood, np.ones(3), float(x.size))
+    step = sample_step(x.size)
+    # A systematic sample of the customers (in the order of their ids), each weighing for `step`.
+    sample = (
+        None if step == 1 else (_Spends(x[::step], m[::step] / scale).log_likelihood, float(x[::step].size))
+    )
+    maximum = maximise_from_sample(spends.log_likelihood, np.ones(3), float(x.size), sample)
     p, q, v = (float(value) for value in maximum.params)
     model = GammaGamma(p, q, v * scale)
     log_likelihood = float(model.log_likelihood(x, m).sum())

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from scipy.special import digamma, gammaln
 
 from ecoute.analytics.btyd.diagnostics import VANISHING_DROPOUT
-from ecoute.analytics.btyd.fitting import dot, maximise_log_likelihood
+from ecoute.analytics.btyd.fitting import dot, history_sample, maximise_from_sample
 from ecoute.analytics.btyd.histories import Histories, sorted_unique, unique_pairs
 from ecoute.analytics.btyd.hypergeometric import log_hyp2f1_unit
 from ecoute.analytics.btyd.model import FittedModel, PurchaseModel, judged_fit
@@ -67,10 +67,17 @@ class ParetoNbd(PurchaseModel):
 def fit_pareto_nbd(histories: Histories) -> FittedModel:
     """Pareto/NBD at its maximum likelihood."""
     scale = 10.0 / histories.max_age
-    scaled = _Likelihood(
-        Histories(histories.frequency, histories.recency * scale, histories.age * scale, histories.weight)
+    scaled_histories = Histories(
+        histories.frequency, histories.recency * scale, histories.age * scale, histories.weight
     )
-    maximum = maximise_log_likelihood(scaled.total, np.ones(4), histories.customers)
+    scaled = _Likelihood(scaled_histories)
+    sample = history_sample(scaled_histories)
+    maximum = maximise_from_sample(
+        scaled.total,
+        np.ones(4),
+        histories.customers,
+        None if sample is None else (_Likelihood(sample).total, sample.customers),
+    )
     r, alpha, s, beta = (float(value) for value in maximum.params)
     model = ParetoNbd(r, alpha / scale, s, beta / scale)
     log_likelihood = model.total_log_likelihood(histories)
