@@ -134,7 +134,7 @@ def distinct_histories(frequency: FloatArray, recency: FloatArray, age: FloatArr
 
 
 def distinct_day_histories(
-    frequency: IntArray, recency_days: IntArray, age_days: IntArray, period_days: float
+    frequency: IntArray, recency_days: IntArray, age_days: IntArray, *, period_days: float
 ) -> DistinctHistories:
     """distinct_histories of histories counted in whole days (recency and age in days, divided
     by period_days): the same rows, found without sorting. A column of small non-negative

@@ -92,6 +92,8 @@ class CustomerSummary:
     repeat_days: IntArray
     """Repeat purchase days of these customers, calibration and holdout, per day number from
     the earliest first purchase (index 0)."""
+    days: tuple[IntArray, IntArray] | None = None
+    """Recency and age in whole days, when the summary was made from day numbers."""
 
     @property
     def customers(self) -> int:
@@ -104,6 +106,10 @@ class CustomerSummary:
     def distinct_histories(self) -> DistinctHistories:
         """Each customer's row among the distinct (frequency, recency, age) rows: found through
         whole days when recency and age are whole days (fast), by their values otherwise."""
+        if self.days is not None:
+            return distinct_day_histories(
+                self.frequency.astype(np.int64), *self.days, period_days=self.period_days
+            )
         recency_days = np.rint(self.recency * self.period_days).astype(np.int64)
         age_days = np.rint(self.age * self.period_days).astype(np.int64)
         if not (
@@ -112,7 +118,7 @@ class CustomerSummary:
         ):
             return distinct_histories(self.frequency, self.recency, self.age)
         return distinct_day_histories(
-            self.frequency.astype(np.int64), recency_days, age_days, self.period_days
+            self.frequency.astype(np.int64), recency_days, age_days, period_days=self.period_days
         )
 
 
@@ -203,11 +209,13 @@ def summarise_transactions(
         )
 
     first_purchase = first_day[eligible]
+    recency_days = last_calibration_day[eligible] - first_purchase
+    age_days = calibration_end - first_purchase
     return CustomerSummary(
         customer=np.flatnonzero(eligible).astype(np.int64),
         frequency=frequency,
-        recency=(last_calibration_day[eligible] - first_purchase) / period_days,
-        age=(calibration_end - first_purchase) / period_days,
+        recency=recency_days / period_days,
+        age=age_days / period_days,
         monetary_value=monetary,
         holdout_frequency=None if holdout is None else holdout.astype(np.float64),
         holdout_periods=None if holdout_end is None else (holdout_end - calibration_end) / period_days,
@@ -215,6 +223,7 @@ def summarise_transactions(
         rows=rows,
         first_day=first_purchase,
         repeat_days=repeat_days,
+        days=(recency_days, age_days),
     )
 
 
