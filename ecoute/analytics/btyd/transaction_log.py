@@ -49,8 +49,8 @@ _BLOCK_BYTES = 1 << 21
 _SLACK_BYTES = 1 << 20
 _MAX_ID_WIDTH = 256
 _THREADS = 3
-# Blocks being parsed while the next is read: enough to keep the threads busy.
-_BUFFERS = 3
+# Blocks being parsed (one per thread) while the next is read.
+_BUFFERS = _THREADS + 1
 
 
 @dataclass(frozen=True)
@@ -166,45 +166,32 @@ class _BlockReader:
         else:
             # What follows the block (the start of the next line, kept aside) is padding now.
             buffer.pad(end)
-        columns = self.columns
-        bounds = csv_fields.split_fields(
-            data,
-            0,
-            end,
-            delimiter=self.delimiter,
-            fields=len(columns.names),
-            quoted=text.find(b'"', 0, end) >= 0,
-        )
-        if isinstance(bounds, csv_fields.BadFieldCount):
-            self.collect()  # a bad value in an earlier block comes first
-            line = self.lines_before + text.count(b"\n", 0, bounds.offset) + 1
-            raise FieldCountError(line, len(columns.names), bounds.fields)
         trim = any(text.find(special, 0, end) >= 0 for special in (b" ", b"\t", b'"'))
-        jobs = [
-            self._submit(data, bounds, slice(first, min(first + _CHUNK_ROWS, bounds.rows)), trim)
-            for first in range(0, bounds.rows, _CHUNK_ROWS)
-        ]
-        self.pending.append(_Pending(text, bounds, self.lines_before, buffer, jobs))
+        quoted = text.find(b'"', 0, end) >= 0
+        # The block is split into fields and its columns parsed in a thread of the pool (numpy
+        # leaves the interpreter free): several blocks are parsed at once while the next is read.
+        job = self.pool.submit(self._parse, data, end, quoted=quoted, trim=trim)
+        self.pending.append(_Pending(text, self.lines_before, buffer, job))
         self.lines_before += text.count(b"\n", 0, end)
 
-    def _submit(self, data: npt.NDArray[np.uint8], bounds: FieldBounds, chunk: slice, trim: bool) -> "_Jobs":
-        """Parse the columns of a chunk of rows, each in a thread of its own (numpy leaves the
-        interpreter free)."""
+    def _parse(self, data: npt.NDArray[np.uint8], end: int, *, quoted: bool, trim: bool) -> "_Parsed":
+        """Split data[:end] (whole lines) into fields and parse its columns, chunk by chunk."""
         columns = self.columns
-
-        def customer_ids() -> NumberedIds | ByteMatrix:
+        bounds = csv_fields.split_fields(
+            data, 0, end, delimiter=self.delimiter, fields=len(columns.names), quoted=quoted
+        )
+        if isinstance(bounds, csv_fields.BadFieldCount):
+            return _Parsed(bounds, [])
+        chunks = []
+        for first in range(0, bounds.rows, _CHUNK_ROWS):
+            chunk = slice(first, min(first + _CHUNK_ROWS, bounds.rows))
             ids = ByteMatrix.take(data, bounds, columns.customer, chunk, limit=_MAX_ID_WIDTH + 1, trim=trim)
-            return numbered_ids(ids.values, ids.lengths) or ids
-
-        def days() -> tuple[IntArray, int | None]:
-            return parse_days(ByteMatrix.take(data, bounds, columns.date, chunk, trim=trim))
-
-        def amounts(column: int) -> tuple[FloatArray, int | None]:
-            return parse_amounts(ByteMatrix.take(data, bounds, column, chunk, trim=trim))
-
-        id_job, day_job = self.pool.submit(customer_ids), self.pool.submit(days)
-        amount_job = None if columns.amount is None else self.pool.submit(amounts, columns.amount)
-        return _Jobs(chunk, id_job, day_job, amount_job)
+            days = parse_days(ByteMatrix.take(data, bounds, columns.date, chunk, trim=trim))
+            amounts = None
+            if columns.amount is not None:
+                amounts = parse_amounts(ByteMatrix.take(data, bounds, columns.amount, chunk, trim=trim))
+            chunks.append(_Chunk(chunk, numbered_ids(ids.values, ids.lengths) or ids, days, amounts))
+        return _Parsed(bounds, chunks)
 
     def collect(self, until: "_Buffer | None" = None) -> None:
         """Keep the columns of the blocks submitted, in order: all of them, or up to the last one
@@ -212,22 +199,26 @@ class _BlockReader:
         column."""
         while self.pending and (until is None or any(block.buffer is until for block in self.pending)):
             block = self.pending.popleft()
-            for jobs in block.jobs:
-                self._keep(block, jobs)
+            parsed = block.job.result()
+            if isinstance(parsed.bounds, csv_fields.BadFieldCount):
+                bad = parsed.bounds
+                line = block.lines_before + block.text.count(b"\n", 0, bad.offset) + 1
+                raise FieldCountError(line, len(self.columns.names), bad.fields)
+            for chunk in parsed.chunks:
+                self._keep(block, parsed.bounds, chunk)
 
-    def _keep(self, block: "_Pending", jobs: "_Jobs") -> None:
-        columns, chunk = self.columns, jobs.chunk
-        ids = jobs.ids.result()
+    def _keep(self, block: "_Pending", bounds: FieldBounds, parsed: "_Chunk") -> None:
+        columns, chunk, ids = self.columns, parsed.rows, parsed.ids
         if isinstance(ids, ByteMatrix) and int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
             row = chunk.start + int(np.argmax(ids.lengths))
-            raise self._bad_value(block, row, columns.customer, "customer")
-        day, bad_row = jobs.days.result()
+            raise self._bad_value(block, bounds, row, columns.customer, "customer")
+        day, bad_row = parsed.days
         if bad_row is not None:
-            raise self._bad_value(block, chunk.start + bad_row, columns.date, "date")
-        if jobs.amounts is not None and columns.amount is not None:
-            values, bad_row = jobs.amounts.result()
+            raise self._bad_value(block, bounds, chunk.start + bad_row, columns.date, "date")
+        if parsed.amounts is not None and columns.amount is not None:
+            values, bad_row = parsed.amounts
             if bad_row is not None:
-                raise self._bad_value(block, chunk.start + bad_row, columns.amount, "amount")
+                raise self._bad_value(block, bounds, chunk.start + bad_row, columns.amount, "amount")
             self.amounts.append(values)
         self.ids.append(ids)
         self.days.append(day)
@@ -271,32 +262,42 @@ class _BlockReader:
         del parts
         return factorise_ids(id_words, id_lengths, customer)
 
-    def _bad_value(self, block: "_Pending", row: int, column: int, kind: str) -> BadValueError:
-        start, stop = block.bounds.field(row, column)
+    def _bad_value(
+        self, block: "_Pending", bounds: FieldBounds, row: int, column: int, kind: str
+    ) -> BadValueError:
+        start, stop = bounds.field(row, column)
         value = bytes(block.text[start:stop]).decode("utf-8", errors="replace").strip().strip('"')
         line = block.lines_before + block.text.count(b"\n", 0, start) + 1
         return BadValueError(line, self.columns.names[column], value, kind)
 
 
 @dataclass(frozen=True)
-class _Jobs:
-    """The parsing of one chunk of rows, a job per column."""
+class _Chunk:
+    """The parsed columns of a chunk of rows of a block."""
 
-    chunk: slice
-    ids: "Future[NumberedIds | ByteMatrix]"
-    days: "Future[tuple[IntArray, int | None]]"
-    amounts: "Future[tuple[FloatArray, int | None]] | None"
+    rows: slice
+    ids: NumberedIds | ByteMatrix
+    days: tuple[IntArray, int | None]
+    """Day numbers, and the first row whose date could not be read."""
+    amounts: tuple[FloatArray, int | None] | None
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A block split into fields (or where its field count goes wrong) and its chunks parsed."""
+
+    bounds: FieldBounds | csv_fields.BadFieldCount
+    chunks: list[_Chunk]
 
 
 @dataclass(frozen=True)
 class _Pending:
-    """A block of lines whose chunks are being parsed."""
+    """A block of lines being parsed."""
 
     text: bytearray
-    bounds: FieldBounds
     lines_before: int
     buffer: "_Buffer"
-    jobs: list[_Jobs]
+    job: "Future[_Parsed]"
 
 
 class _Buffer:
