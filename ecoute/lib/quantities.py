@@ -4,6 +4,7 @@ Console messages, reports and pages all go through these, so that "2 000 clients
 French read "2,000 customers" and "3.8 s" in English.
 """
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
@@ -24,6 +25,17 @@ def grouped(number: int | float | Decimal, decimals: int | None = None) -> str:
     if decimals is not None:
         number = Decimal(str(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return formats.number_format(number, decimals, use_l10n=True, force_grouping=True)
+
+
+def significant(number: float, digits: int = 4) -> str:
+    """`number` in the active language with `digits` significant digits: "1,011", "0,0001234",
+    "10 257" (never in exponent notation)."""
+    if not math.isfinite(number):
+        return str(number)
+    if number == 0:
+        return grouped(0)
+    magnitude = math.floor(math.log10(abs(number)))
+    return grouped(number, max(0, digits - 1 - magnitude))
 
 
 def money(amount: int | float | Decimal, currency: str = "EUR", decimals: int | None = None) -> str:

@@ -95,7 +95,8 @@ def test_readable_table_without_json() -> None:
     text = run_btyd(str(CDNOW), "--calibration-end", "1997-09-30", "--model", "bgnbd")
     assert "2,357 customers, 6,919 transactions." in text
     assert "bgnbd" in text
-    assert "-9582.4" in text
+    assert "-9,582.4" in text
+    assert "r=0.2426" in text
 
 
 def test_readable_table_counts_follow_the_french_reader() -> None:
@@ -108,6 +109,9 @@ def test_readable_table_counts_follow_the_french_reader() -> None:
     # then counts are grouped the French way, with French plurals
     assert "2\N{NO-BREAK SPACE}357 clients, 6\N{NO-BREAK SPACE}919 transactions." in text
     assert "1\N{NO-BREAK SPACE}959 lignes datées" in text
+    # and so are the parameters and the log-likelihood, with a decimal comma
+    assert "r=0,2426" in text
+    assert "-9\N{NO-BREAK SPACE}582,4" in text
 
 
 def test_french_file_with_custom_columns(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from ecoute.lib.quantities import days_late, grouped, money, record_counts, seconds
+from ecoute.lib.quantities import days_late, grouped, money, record_counts, seconds, significant
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,23 @@ def test_money_rounds_half_up_instead_of_cutting() -> None:
     with translation.override("en"):
         assert money(Decimal("1234.90"), "EUR", decimals=0) == "€1,235"
         assert money(Decimal("-0.004"), "EUR") == "€0.00"
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "expected"),
+    [
+        ("fr", 1.01115, "1,011"),
+        ("fr", 0.000123456, "0,0001235"),
+        ("fr", 10256.97, "10\N{NO-BREAK SPACE}257"),
+        ("fr", 10.6, "10,60"),
+        ("en", 8.34768, "8.348"),
+        ("en", 0.0, "0"),
+    ],
+)
+def test_significant_digits_are_written_in_the_readers_way_without_exponent(
+    language: str, number: float, expected: str
+) -> None:
+    # Given a model parameter / When a reader of that language sees it with four significant digits
+    with translation.override(language):
+        # Then it reads in their numbers, never as 1.026e+04
+        assert significant(number) == expected
