@@ -114,6 +114,29 @@ def test_readable_table_counts_follow_the_french_reader() -> None:
     assert "-9\N{NO-BREAK SPACE}582,4" in text
 
 
+def test_holdout_table_headings_follow_the_french_reader() -> None:
+    # given a French reader and a holdout period
+    output = StringIO()
+    # when the table is printed
+    with translation.override("fr"):
+        call_command(
+            "btyd",
+            str(CDNOW),
+            "--calibration-end",
+            "1997-09-30",
+            "--holdout-end",
+            "1998-06-30",
+            "--model",
+            "bgnbd",
+            stdout=output,
+        )
+    lines = output.getvalue().splitlines()
+    # then the holdout table's headings are French too
+    title = next(index for index, line in enumerate(lines) if line.startswith("Période de test"))
+    assert lines[title + 1].split() == ["rachats", "clients", "réels", "prévus"]
+    assert lines[-1].split()[0] == "total"
+
+
 def test_french_file_with_custom_columns(tmp_path: Path) -> None:
     path = tmp_path / "ventes.csv"
     path.write_bytes(

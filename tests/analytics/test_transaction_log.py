@@ -221,3 +221,45 @@ def test_a_bad_value_is_reported_before_a_bad_line_in_a_later_block(
         read_transaction_log(path)
     # then the first problem of the file is the one reported
     assert (error.value.line, error.value.kind, error.value.value) == (3, "date", "31/02/2024")
+
+
+def test_a_bad_value_is_reported_before_a_bad_line_later_in_the_same_block(tmp_path: Path) -> None:
+    # given a bad amount on line 3 and a line with too few fields on line 5, in one block
+    path = write(
+        tmp_path,
+        "customer_id;date;amount\nA;01/01/2024;1\nB;02/01/2024;douze\nC;03/01/2024;3\nD;04/01/2024\n",
+    )
+    # when the file is read
+    with pytest.raises(BadValueError) as error:
+        read_transaction_log(path)
+    # then the first problem of the file is the one reported
+    assert (error.value.line, error.value.kind, error.value.value) == (3, "amount", "douze")
+
+
+def test_a_bad_late_block_reports_its_first_bad_row_whatever_the_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a file of several blocks whose first problem is a bad amount late in the file, a bad
+    # date on the next line and an id too long after it, and a later block with a bad line
+    monkeypatch.setattr(transaction_log, "_BLOCK_BYTES", 256)
+    good = [f"A{i};01/01/2024;1\n" for i in range(60)]
+    good[40] = "B;02/01/2024;douze\n"
+    good[41] = "C;31/02/2024;1\n"
+    good[42] = "x" * 300 + ";03/01/2024;1\n"
+    good[55] = "D;04/01/2024\n"
+    path = write(tmp_path, "customer_id;date;amount\n" + "".join(good))
+    # when the file is read
+    with pytest.raises(BadValueError) as error:
+        read_transaction_log(path)
+    # then the bad amount, the first problem row after row, is the one reported, on its line
+    assert (error.value.line, error.value.kind, error.value.value) == (42, "amount", "douze")
+
+
+def test_in_one_row_the_first_bad_column_is_reported(tmp_path: Path) -> None:
+    # given a row whose date (second column) and customer id (third) are both bad
+    path = write(tmp_path, "amount;date;customer_id\n1;01/01/2024;A\n2;31/02/2024;" + "x" * 300 + "\n")
+    # when the file is read
+    with pytest.raises(BadValueError) as error:
+        read_transaction_log(path)
+    # then the date, the first bad field of the row, is reported
+    assert (error.value.line, error.value.kind) == (3, "date")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from io import BufferedReader
 from pathlib import Path
 
@@ -175,13 +176,23 @@ class _BlockReader:
         self.lines_before += text.count(b"\n", 0, end)
 
     def _parse(self, data: npt.NDArray[np.uint8], end: int, *, quoted: bool, trim: bool) -> "_Parsed":
-        """Split data[:end] (whole lines) into fields and parse its columns, chunk by chunk."""
+        """Split data[:end] (whole lines) into fields and parse its columns, chunk by chunk. Where a
+        line has the wrong number of fields, the lines before it are parsed, since a bad value
+        among them comes first."""
         columns = self.columns
-        bounds = csv_fields.split_fields(
-            data, 0, end, delimiter=self.delimiter, fields=len(columns.names), quoted=quoted
+        split = partial(
+            csv_fields.split_fields,
+            data,
+            0,
+            delimiter=self.delimiter,
+            fields=len(columns.names),
+            quoted=quoted,
         )
+        bounds, bad_line = split(end), None
         if isinstance(bounds, csv_fields.BadFieldCount):
-            return _Parsed(bounds, [])
+            bad_line = bounds
+            bounds = split(bad_line.offset)
+            assert isinstance(bounds, FieldBounds)  # noqa: S101 - the lines before bad_line are sound
         chunks = []
         for first in range(0, bounds.rows, _CHUNK_ROWS):
             chunk = slice(first, min(first + _CHUNK_ROWS, bounds.rows))
@@ -191,7 +202,7 @@ class _BlockReader:
             if columns.amount is not None:
                 amounts = parse_amounts(ByteMatrix.take(data, bounds, columns.amount, chunk, trim=trim))
             chunks.append(_Chunk(chunk, numbered_ids(ids.values, ids.lengths) or ids, days, amounts))
-        return _Parsed(bounds, chunks)
+        return _Parsed(bounds, chunks, bad_line)
 
     def collect(self, until: "_Buffer | None" = None) -> None:
         """Keep the columns of the blocks submitted, in order: all of them, or up to the last one
@@ -200,26 +211,32 @@ class _BlockReader:
         while self.pending and (until is None or any(block.buffer is until for block in self.pending)):
             block = self.pending.popleft()
             parsed = block.job.result()
-            if isinstance(parsed.bounds, csv_fields.BadFieldCount):
-                bad = parsed.bounds
-                line = block.lines_before + block.text.count(b"\n", 0, bad.offset) + 1
-                raise FieldCountError(line, len(self.columns.names), bad.fields)
             for chunk in parsed.chunks:
                 self._keep(block, parsed.bounds, chunk)
+            if parsed.bad_line is not None:
+                bad = parsed.bad_line
+                line = block.lines_before + block.text.count(b"\n", 0, bad.offset) + 1
+                raise FieldCountError(line, len(self.columns.names), bad.fields)
 
     def _keep(self, block: "_Pending", bounds: FieldBounds, parsed: "_Chunk") -> None:
         columns, chunk, ids = self.columns, parsed.rows, parsed.ids
+        # (row, column, kind) of each column's first bad value: the first row's, first column's is
+        # reported, as reading the file field after field would find it.
+        bad: list[tuple[int, int, str]] = []
         if isinstance(ids, ByteMatrix) and int(ids.lengths.max(initial=0)) > _MAX_ID_WIDTH:
-            row = chunk.start + int(np.argmax(ids.lengths))
-            raise self._bad_value(block, bounds, row, columns.customer, "customer")
+            bad.append((int(np.argmax(ids.lengths > _MAX_ID_WIDTH)), columns.customer, "customer"))
         day, bad_row = parsed.days
         if bad_row is not None:
-            raise self._bad_value(block, bounds, chunk.start + bad_row, columns.date, "date")
+            bad.append((bad_row, columns.date, "date"))
         if parsed.amounts is not None and columns.amount is not None:
-            values, bad_row = parsed.amounts
+            bad_row = parsed.amounts[1]
             if bad_row is not None:
-                raise self._bad_value(block, bounds, chunk.start + bad_row, columns.amount, "amount")
-            self.amounts.append(values)
+                bad.append((bad_row, columns.amount, "amount"))
+        if bad:
+            row, column, kind = min(bad)
+            raise self._bad_value(block, bounds, chunk.start + row, column, kind)
+        if parsed.amounts is not None:
+            self.amounts.append(parsed.amounts[0])
         self.ids.append(ids)
         self.days.append(day)
 
@@ -284,10 +301,12 @@ class _Chunk:
 
 @dataclass(frozen=True)
 class _Parsed:
-    """A block split into fields (or where its field count goes wrong) and its chunks parsed."""
+    """A block split into fields and its chunks parsed: all its lines, or those before the first
+    line whose field count is wrong."""
 
-    bounds: FieldBounds | csv_fields.BadFieldCount
+    bounds: FieldBounds
     chunks: list[_Chunk]
+    bad_line: csv_fields.BadFieldCount | None = None
 
 
 @dataclass(frozen=True)
