@@ -146,7 +146,7 @@ def test_exported_lists_neutralise_formulas_in_csv_and_xlsx_and_keep_amounts_num
 OTHER_FILES = {
     "customers/actions.py": "keeps the user's own upload, byte for byte",
     "customers/import_views.py": "serves the rejects file the import wrote through the formula-safe writer",
-    "retention/management/commands/btyd.py": "draws the holdout chart as SVG",
+    "retention/btyd_job.py": "draws the holdout chart as SVG",
     "listening/management/commands/survey.py": "writes a survey as JSON, which no spreadsheet runs",
 }
 SPREADSHEET_LIBRARIES = {"openpyxl", "xlsxwriter", "odf", "pyexcel", "pandas", "polars", "tablib", "xlwt"}
