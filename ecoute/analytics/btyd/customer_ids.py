@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ecoute.analytics.btyd.csv_fields import OffsetArray
-from ecoute.analytics.btyd.histories import sorted_unique
+from ecoute.analytics.btyd.histories import sorted_unique, table_ranks
 
 type IntArray = npt.NDArray[np.int64]
 
@@ -24,27 +24,19 @@ def factorise_ids(
     numeric = None if numeric_keys is None else numeric_keys[0]
     if numeric_keys is not None:
         numeric, low = numeric_keys
-        present = np.zeros(int(numeric.max()) + 1, dtype=np.bool_)
-        present[numeric] = True
-        rank = np.cumsum(present, dtype=np.int64) - 1
-        codes[:] = rank[numeric]
-        del rank
+        distinct_numbers, codes[:] = table_ranks(numeric)
         widest = int(lengths.max())
         if int(lengths.min()) == widest:
             # Ids of one width are their number written with leading zeros: no need to look
             # them up in the rows.
-            return _zero_padded(np.flatnonzero(present) + low, widest)
-        del present
+            return _zero_padded(distinct_numbers + low, widest)
+        del distinct_numbers
     elif (prefixed := _prefixed_numbers(words, lengths)) is not None:
         # Ids such as C0001234: one prefix, then digits, all of one width. Sorted as text they
         # are sorted by their number: a lookup table gives their order without a sort.
         prefix, number, low = prefixed
-        present = np.zeros(int(number.max()) + 1, dtype=np.bool_)
-        present[number] = True
-        rank = np.cumsum(present, dtype=np.int64) - 1
-        codes[:] = rank[number]
-        del rank
-        digits = _zero_padded(np.flatnonzero(present) + low, int(lengths[0]) - prefix.size)
+        distinct_numbers, codes[:] = table_ranks(number)
+        digits = _zero_padded(distinct_numbers + low, int(lengths[0]) - prefix.size)
         text = np.empty((digits.size, int(lengths[0])), dtype=np.uint8)
         text[:, : prefix.size] = prefix
         text[:, prefix.size :] = digits.view(np.uint8).reshape(digits.size, -1)

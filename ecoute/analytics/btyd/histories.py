@@ -69,6 +69,17 @@ def sorted_unique[T: np.generic](
     return ordered[starts], counts
 
 
+def table_ranks(values: IntArray, size: int | None = None) -> tuple[IntArray, IntArray]:
+    """Distinct values, sorted, and the rank of each value among them, for non-negative integers
+    small enough for a table of every possible value (`size` entries, by default the largest value
+    plus one): no sort."""
+    present = np.zeros(int(values.max(initial=-1)) + 1 if size is None else size, dtype=np.bool_)
+    present[values] = True
+    rank = np.cumsum(present, dtype=np.int64)
+    rank -= 1
+    return np.flatnonzero(present).astype(np.int64), rank[values]
+
+
 def unique_pairs(first: FloatArray, second: FloatArray) -> tuple[FloatArray, FloatArray, IntArray]:
     """Unique (first, second) pairs and, for each input row, the index of its pair.
 
@@ -143,12 +154,9 @@ def distinct_day_histories(
     values: list[FloatArray] = []
     ranks: list[IntArray] = []
     for column in columns:
-        present = np.zeros(int(column.max(initial=0)) + 1, dtype=np.bool_)
-        present[column] = True
-        rank = np.cumsum(present, dtype=np.int64)
-        rank -= 1
-        values.append(np.flatnonzero(present).astype(np.float64))
-        ranks.append(rank[column])
+        distinct, rank = table_ranks(column)
+        values.append(distinct.astype(np.float64))
+        ranks.append(rank)
     values[1] /= period_days
     values[2] /= period_days
     return _distinct_rows(values, ranks)
@@ -164,12 +172,7 @@ def _distinct_rows(values: list[FloatArray], ranks: list[IntArray]) -> DistinctH
         key += rank
         size *= max(1, distinct.size)
     if size <= _TABLE_PER_ROW * key.size + (1 << 20):
-        present = np.zeros(size, dtype=np.bool_)
-        present[key] = True
-        keys = np.flatnonzero(present).astype(np.int64)
-        rank_of_key = np.cumsum(present, dtype=np.int64)
-        rank_of_key -= 1
-        index = rank_of_key[key]
+        keys, index = table_ranks(key, size)
     else:
         keys = sorted_unique(key)[0]
         index = np.searchsorted(keys, key).astype(np.int64)
