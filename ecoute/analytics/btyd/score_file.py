@@ -242,7 +242,7 @@ def _text_of(strings: "pa.Array") -> memoryview:
     return memoryview(data)[first:last]
 
 
-def _id_text(ids: npt.NDArray[np.bytes_], prefix: bytes = b"") -> ByteArray:
+def _id_text(ids: npt.NDArray[np.bytes_], prefix: bytes) -> ByteArray:
     """Id bytes after `prefix`; those a spreadsheet could run or that hold CSV specials go through
     ``csv_field``."""
     width = max(1, ids.dtype.itemsize)
@@ -253,8 +253,6 @@ def _id_text(ids: npt.NDArray[np.bytes_], prefix: bytes = b"") -> ByteArray:
         for index in np.flatnonzero(risky).tolist():
             texts[index] = _safe_field(texts[index])
         matrix = _text_matrix(texts)
-    if not prefix:
-        return matrix
     text = np.empty((matrix.shape[0], len(prefix) + matrix.shape[1]), dtype=np.uint8)
     text[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
     text[:, len(prefix) :] = matrix
