@@ -46,15 +46,10 @@ def run_btyd(argv: Sequence[str]) -> None:
     apps.populate(settings.INSTALLED_APPS)
     # The command's own parser, without Django's management machinery (a twentieth of a second
     # to import) nor its options for commands that use the database.
-    from ecoute.retention.btyd_job import add_arguments, run_job
+    from ecoute.retention.btyd_job import DESCRIPTION, add_arguments, run_job
     from ecoute.retention.btyd_options import BtydError
 
-    parser = ArgumentParser(
-        prog="ecoute btyd",
-        description=_(
-            "Fit BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file; score customers."
-        ),
-    )
+    parser = ArgumentParser(prog="ecoute btyd", description=_(DESCRIPTION))
     add_arguments(parser)
     options = vars(parser.parse_args(argv[2:]))
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from ecoute.analytics.btyd.diagnostics import FitWarning
 from ecoute.analytics.btyd.holdout import ChartLabels, holdout_chart_svg
@@ -38,6 +38,11 @@ if TYPE_CHECKING:
     from ecoute.analytics.btyd.score_file import LineStarts
     from ecoute.analytics.btyd.scoring import LifetimeReport
     from ecoute.analytics.btyd.summary import CustomerSummary
+
+DESCRIPTION = gettext_noop(
+    "Fit BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file; score customers."
+)
+"""What the command does, for its help (translated where it is shown)."""
 
 # What the fits and the scores file need beyond numpy; loaded while the file is read (numpy
 # leaves the interpreter free while it parses), rather than before.
@@ -253,7 +258,10 @@ def _report_table(report: "LifetimeReport") -> str:
         % {"transactions": grouped(report.transactions)},
         *_row_lines(report.summary.rows),
         "",
-        f"{_('model'):<10} {_('parameters'):<56} {_('log-lik.'):>14} {'AIC':>14}  " + _("converged"),
+        # Headings outside f-strings, where makemessages finds them.
+        " ".join([_("model").ljust(10), _("parameters").ljust(56), _("log-lik.").rjust(14), "AIC".rjust(14)])
+        + "  "
+        + _("converged"),
     ]
     for name, fitted in report.fits.items():
         params = "  ".join(f"{key}={significant(value)}" for key, value in fitted.model.params().items())
@@ -289,7 +297,14 @@ def _report_table(report: "LifetimeReport") -> str:
             "",
             _("Holdout: mean purchases per customer, by calibration repeat purchases (%(model)s)")
             % {"model": report.scored_model},
-            f"{_('repeat'):>8} {_('customers'):>10} {_('actual'):>10} {_('predicted'):>10}",
+            " ".join(
+                [
+                    _("repeat").rjust(8),
+                    _("customers").rjust(10),
+                    _("actual").rjust(10),
+                    _("predicted").rjust(10),
+                ]
+            ),
         ]
         holdout = report.holdout
         for label, count, actual, predicted in zip(
@@ -299,7 +314,8 @@ def _report_table(report: "LifetimeReport") -> str:
                 f"{label:>8} {grouped(count):>10} {grouped(actual, 3):>10} {grouped(predicted, 3):>10}"
             )
         lines.append(
-            f"{_('total'):>8} {grouped(sum(holdout.customers)):>10} {grouped(holdout.total_actual, 0):>10} "
+            _("total").rjust(8)
+            + f" {grouped(sum(holdout.customers)):>10} {grouped(holdout.total_actual, 0):>10} "
             f"{grouped(holdout.total_predicted, 0):>10}"
         )
     return "\n".join(lines)

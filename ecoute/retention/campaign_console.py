@@ -91,7 +91,7 @@ def results_text(campaign: Campaign, now: datetime) -> str:
                 "lift": _with_interval(lift.value, lift.interval),
                 "revenue": _with_interval(attributed.value, attributed.interval),
             }
-            + (f" · {_('not enough customers')}" if segment["too_small"] else "")
+            + (" · " + _("not enough customers") if segment["too_small"] else "")
         )
         lines += _group_lines(segment["groups"])
     if report["emails"]:

@@ -5,12 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ecoute.retention.btyd_job import add_arguments, run_job
+from ecoute.retention.btyd_job import DESCRIPTION, add_arguments, run_job
 from ecoute.retention.btyd_options import BtydError
 
 
 class Command(BaseCommand):
-    help = "Fit BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file; score customers."
+    help = DESCRIPTION
     requires_system_checks: list[str] = []  # noqa: RUF012 - Django's declared type
 
     def add_arguments(self, parser: ArgumentParser) -> None:
